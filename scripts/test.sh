@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The one test command (`npm test`, called by .ci/run): installs what the tests need, then runs every
+# suite. A control plane or emulator that cannot be set up is a failure, never a skip.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p .test-results
+results=.test-results
+
+step() { printf '\n== %s\n' "$*"; }
+seconds() { echo $(( $(date +%s) - $1 )); }
+
+step "npm packages"
+# npm ci only when nothing is installed yet or the lock file changed since the last install.
+if ! [ node_modules/.package-lock.json -nt package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+
+step "control plane (etcd, kube-apiserver, kube-controller-manager, kubectl)"
+t=$(date +%s)
+bin_dir=$(bash test/controlplane/ensure.sh)
+echo "control plane setup took $(seconds "$t")s ($bin_dir)"
+
+step "AWS emulator (moto, pinned, in a cached virtualenv)"
+t=$(date +%s)
+venv=$(bash test/aws/ensure-venv.sh)
+echo "emulator setup took $(seconds "$t")s ($venv)"
+
+step "typecheck, lint, generated CRDs"
+npx tsc -p tsconfig.json --noEmit
+npx eslint .
+npx tsx scripts/gen-crds.ts --check
+
+status=0
+step "vitest: unit, integration and end-to-end suites"
+npx vitest run --reporter=default --reporter=json --outputFile.json="$results/vitest.json" || status=1
+
+step "emulator suite (pytest)"
+bash test/aws/run-tests.sh --junitxml="$results/pytest.xml" || status=1
+
+step "summary"
+node scripts/test-summary.mjs "$results/vitest.json" "$results/pytest.xml" || status=1
+exit $status
