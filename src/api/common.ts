@@ -1,0 +1,136 @@
+// Building blocks shared by both kinds. Every schema here is plain JSON Schema (TypeBox), written
+// so that the same object serves three readers: TypeScript (Static<>), ajv (the file source) and
+// the API server (the generated CRD). Anything the API server would not accept in a structural
+// schema is either avoided or translated in crd.ts.
+import { Type, type ObjectOptions, type Static, type SchemaOptions, type TObject, type TProperties, type TSchema, type TUnsafe } from '@sinclair/typebox';
+
+/** A CEL rule, written exactly as it goes into the CRD's `x-kubernetes-validations`. */
+export interface CelRule {
+  rule: string;
+  /** What a person reads when the rule fails: say what is wrong and how to fix it. */
+  message: string;
+  /** Where the API server reports the error, relative to the node that holds the rule. */
+  fieldPath?: string;
+  // FieldValueDuplicate is left out on purpose: the API server prints it without the message.
+  reason?: 'FieldValueInvalid' | 'FieldValueRequired' | 'FieldValueForbidden';
+}
+
+export const CEL_RULES_KEY = 'x-kubernetes-validations';
+
+interface StructOptions extends Omit<ObjectOptions, 'description'> {
+  rules?: CelRule[];
+}
+
+/**
+ * An object that declares all its fields. `additionalProperties: false` makes ajv reject unknown
+ * fields in files, which is what the API server does with kubectl's strict field validation; the
+ * CRD generator drops the keyword because structural schemas express it by pruning instead.
+ */
+export function Struct<T extends TProperties>(description: string, properties: T, options: StructOptions = {}): TObject<T> {
+  const { rules, ...rest } = options;
+  return Type.Object(properties, {
+    description,
+    additionalProperties: false,
+    ...rest,
+    ...(rules && rules.length > 0 ? { [CEL_RULES_KEY]: rules } : {}),
+  });
+}
+
+/** A string enum spelled exactly as ECS spells it (`type: string` + `enum`, which structural schemas accept). */
+export function StringEnum<const T extends readonly string[]>(values: T, description: string, options: SchemaOptions = {}): TUnsafe<T[number]> {
+  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], description, ...options });
+}
+
+/** A string-to-string map (`additionalProperties` form, as structural schemas require). */
+export function StringMap(description: string, options: { maxProperties?: number; valueMaxLength?: number } = {}): TUnsafe<Record<string, string>> {
+  return Type.Unsafe<Record<string, string>>({
+    type: 'object',
+    description,
+    additionalProperties: { type: 'string', description: 'A value.', maxLength: options.valueMaxLength ?? 4096 },
+    maxProperties: options.maxProperties ?? 64,
+  });
+}
+
+/**
+ * An ECS size given either as a number or as a numeric string (`256` or `"256"`): ECS's task
+ * definition JSON uses strings, YAML authors write numbers, and both mean the same.
+ */
+export function IntOrNumericString(description: string): TUnsafe<number | string> {
+  return Type.Unsafe<number | string>({
+    description,
+    'x-kubernetes-int-or-string': true,
+    anyOf: [{ type: 'integer' }, { type: 'string' }],
+    pattern: '^[0-9]+$',
+    maxLength: 10,
+  });
+}
+
+/** Anything JSON; kept as is by the API server (used in status for values of any shape). */
+export function AnyJson(description: string): TUnsafe<unknown> {
+  return Type.Unsafe<unknown>({ description, 'x-kubernetes-preserve-unknown-fields': true });
+}
+
+/** Shorthand for a list whose items must be unique (a set in server-side apply terms). */
+export function StringSet(description: string, item: TSchema, maxItems: number, options: SchemaOptions = {}) {
+  return Type.Array(item, { description, maxItems, 'x-kubernetes-list-type': 'set', ...options });
+}
+
+/** A CEL rule asserting that `key` is unique among the list's items; the list holds the rule. */
+export function uniqueBy(key: string, what: string): CelRule {
+  return {
+    rule: `self.all(a, self.exists_one(b, b.${key} == a.${key}))`,
+    message: `${what} must be unique`,
+  };
+}
+
+// ECS names (service, family, container, capacity provider...) allow letters, digits, '-' and '_'.
+export const ECS_NAME_PATTERN = '^[a-zA-Z0-9_-]+$';
+
+export function EcsName(description: string, maxLength = 255) {
+  return Type.String({ description, minLength: 1, maxLength, pattern: ECS_NAME_PATTERN });
+}
+
+export const Region = Type.String({
+  description: 'AWS region of the ECS resources, for example us-east-1. Defaults to the region the operator is configured with.',
+  pattern: '^[a-z]{2}(-[a-z]+)+-[0-9]+$',
+  maxLength: 32,
+});
+
+export const IamRoleArn = (description: string) =>
+  Type.String({
+    description: `${description} An IAM role ARN (arn:aws:iam::123456789012:role/name) or a role name.`,
+    minLength: 1,
+    maxLength: 2048,
+    pattern: '^(arn:aws[a-z-]*:iam::[0-9]{12}:role/)?[a-zA-Z0-9+=,.@_/-]+$',
+  });
+
+export const DriftPolicy = StringEnum(['Correct', 'Report'], 'What the operator does when ECS differs from this manifest: Correct puts ECS back to the manifest (and records an Event); Report only records the differences in status.drift and the Drifted condition and writes nothing to AWS. Defaults to Correct.', { default: 'Correct' });
+
+export const DeletionPolicy = StringEnum(['Delete', 'Retain'], 'What happens in ECS when this object is deleted: Delete removes what the operator created for it; Retain leaves ECS untouched and only removes the Kubernetes object. Defaults to Delete.', { default: 'Delete' });
+
+export const Tag = Struct('A tag on the ECS resource.', {
+  key: Type.String({ description: 'Tag key (1-128 characters). Keys starting with aws: are reserved by AWS.', minLength: 1, maxLength: 128 }),
+  value: Type.String({ description: 'Tag value (up to 256 characters).', maxLength: 256 }),
+});
+
+export type Tag = Static<typeof Tag>;
+
+export function Tags(description: string) {
+  return Type.Array(Tag, {
+    description,
+    maxItems: 50,
+    [CEL_RULES_KEY]: [
+      uniqueBy('key', 'tag keys'),
+      {
+        rule: "self.all(t, !t.key.startsWith('aws:'))",
+        message: 'tag keys starting with aws: are reserved by AWS',
+      },
+    ] satisfies CelRule[],
+  });
+}
+
+export const KeyValuePair = (what: string) =>
+  Struct(`A ${what} name and value.`, {
+    name: Type.String({ description: `Name of the ${what}.`, minLength: 1, maxLength: 255 }),
+    value: Type.String({ description: `Value of the ${what}.`, maxLength: 32768 }),
+  });

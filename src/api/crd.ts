@@ -1,0 +1,137 @@
+// Builds the CustomResourceDefinitions from the resource schemas (scripts/gen-crds.ts writes them
+// to crds/). The output is deterministic: keys sorted, no timestamps.
+import { dump } from 'js-yaml';
+import { API_VERSION, CATEGORY, GROUP, PLURALS, SHORT_NAMES, SINGULARS, VERSION, type Kind } from './constants.js';
+import { RESOURCE_SCHEMAS } from './resources.js';
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+
+// Keywords that a structural schema accepts and that the API's schemas use. Anything else is an
+// error here rather than a CRD the API server rejects (or silently ignores).
+const COPIED = new Set([
+  'description',
+  'type',
+  'format',
+  'enum',
+  'default',
+  'pattern',
+  'minimum',
+  'maximum',
+  'minLength',
+  'maxLength',
+  'minItems',
+  'maxItems',
+  'minProperties',
+  'maxProperties',
+  'required',
+  'x-kubernetes-validations',
+  'x-kubernetes-int-or-string',
+  'x-kubernetes-preserve-unknown-fields',
+  'x-kubernetes-list-type',
+  'x-kubernetes-list-map-keys',
+]);
+
+/** Translates one schema node to the structural form the API server wants. */
+function structural(node: JsonObject, path: string): JsonObject {
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (COPIED.has(key)) out[key] = value;
+    else if (key === 'properties') out.properties = Object.fromEntries(Object.entries(value as JsonObject).map(([k, v]) => [k, structural(v as JsonObject, `${path}.${k}`)]));
+    else if (key === 'items') out.items = structural(value as JsonObject, `${path}[]`);
+    else if (key === 'anyOf') out.anyOf = value; // only the int-or-string pair, which is structural as is
+    else if (key === 'additionalProperties') {
+      // `false` is how the file source rejects unknown fields; the API server prunes or, under
+      // strict field validation (kubectl's default), rejects them without being told.
+      if (typeof value === 'object' && value !== null) out.additionalProperties = structural(value as JsonObject, `${path}.*`);
+    } else throw new Error(`crd: unsupported schema keyword "${key}" at ${path || '<root>'}`);
+  }
+  if (typeof out.description !== 'string' || out.description === '') throw new Error(`crd: ${path || '<root>'} has no description (kubectl explain needs one)`);
+  return out;
+}
+
+const conditionColumn = (type: string, name = type) => ({
+  name,
+  type: 'string',
+  jsonPath: `.status.conditions[?(@.type=="${type}")].status`,
+  description: `Status of the ${type} condition.`,
+});
+const AGE = { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' };
+
+const PRINTER_COLUMNS: Record<Kind, JsonObject[]> = {
+  EcsTaskDefinition: [
+    { name: 'Family', type: 'string', jsonPath: '.status.family', description: 'Task definition family.' },
+    { name: 'Revision', type: 'integer', jsonPath: '.status.revision', description: 'Latest registered revision.' },
+    conditionColumn('Ready'),
+    conditionColumn('Synced'),
+    AGE,
+    { name: 'ARN', type: 'string', jsonPath: '.status.taskDefinitionArn', description: 'ARN of the latest revision.', priority: 1 },
+  ],
+  EcsService: [
+    { name: 'Cluster', type: 'string', jsonPath: '.spec.cluster', description: 'ECS cluster.' },
+    { name: 'Desired', type: 'integer', jsonPath: '.status.desiredCount', description: 'Desired task count in ECS.' },
+    { name: 'Running', type: 'integer', jsonPath: '.status.runningCount', description: 'Running tasks.' },
+    { name: 'Task Definition', type: 'string', jsonPath: '.status.taskDefinition', description: 'Task definition family:revision the service runs.' },
+    conditionColumn('Ready'),
+    conditionColumn('Synced'),
+    conditionColumn('Drifted'),
+    AGE,
+    { name: 'Count Owner', type: 'string', jsonPath: '.status.desiredCountOwner', description: 'Who owns desiredCount: Manifest or Autoscaling.', priority: 1 },
+    { name: 'Service ARN', type: 'string', jsonPath: '.status.serviceArn', description: 'ARN of the ECS service.', priority: 1 },
+  ],
+};
+
+export function buildCrd(kind: Kind): JsonObject {
+  // JSON round trip: drops TypeBox's symbol keys and copies, so the schemas are never mutated.
+  const openAPIV3Schema = structural(JSON.parse(JSON.stringify(RESOURCE_SCHEMAS[kind])) as JsonObject, '');
+  const properties = openAPIV3Schema.properties as JsonObject;
+  // The API server owns apiVersion, kind and metadata; a CRD may not constrain them further
+  // (metadata must be exactly `type: object`).
+  properties.apiVersion = { type: 'string', description: `APIVersion of the object: ${API_VERSION}.` };
+  properties.kind = { type: 'string', description: `Kind of the object: ${kind}.` };
+  properties.metadata = { type: 'object' };
+  openAPIV3Schema.required = ['spec'];
+
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${PLURALS[kind]}.${GROUP}`, labels: { 'app.kubernetes.io/name': 'ecs-operator' } },
+    spec: {
+      group: GROUP,
+      names: {
+        kind,
+        listKind: `${kind}List`,
+        plural: PLURALS[kind],
+        singular: SINGULARS[kind],
+        shortNames: [...SHORT_NAMES[kind]],
+        categories: [CATEGORY],
+      },
+      scope: 'Namespaced',
+      versions: [
+        {
+          name: VERSION,
+          served: true,
+          storage: true,
+          subresources: { status: {} },
+          additionalPrinterColumns: PRINTER_COLUMNS[kind],
+          schema: { openAPIV3Schema },
+        },
+      ],
+    },
+  };
+}
+
+export interface CrdFile {
+  /** File name under crds/. */
+  file: string;
+  content: string;
+}
+
+const HEADER = `# Generated from src/api by \`npm run gen:crds\`; do not edit. Version ${API_VERSION}.\n`;
+
+export function renderCrdFiles(): CrdFile[] {
+  return (Object.keys(RESOURCE_SCHEMAS) as Kind[]).map((kind) => ({
+    file: `${GROUP}_${PLURALS[kind]}.yaml`,
+    content: HEADER + dump(buildCrd(kind), { sortKeys: true, lineWidth: -1, noRefs: true }),
+  }));
+}

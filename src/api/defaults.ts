@@ -1,0 +1,30 @@
+// Defaults that depend on other fields, applied in code rather than as OpenAPI defaults: the API
+// server cannot default one field from another, and writing them into spec would make the
+// operator fight Argo CD over fields the user never wrote.
+import type { EcsService, EcsTaskDefinition } from './resources.js';
+
+export const DEFAULT_REVISION_HISTORY_LIMIT = 5;
+
+/** The ECS service name: spec.serviceName, else metadata.name. */
+export function serviceNameOf(svc: Pick<EcsService, 'metadata' | 'spec'>): string {
+  return svc.spec.serviceName ?? svc.metadata.name;
+}
+
+/** The task definition family: spec.family, else metadata.name. */
+export function familyOf(td: Pick<EcsTaskDefinition, 'metadata' | 'spec'>): string {
+  return td.spec.family ?? td.metadata.name;
+}
+
+export function revisionHistoryLimitOf(td: Pick<EcsTaskDefinition, 'spec'>): number {
+  return td.spec.revisionHistoryLimit ?? DEFAULT_REVISION_HISTORY_LIMIT;
+}
+
+// driftPolicy and deletionPolicy have OpenAPI defaults, so objects from the API server or from
+// validateManifest always carry them; these cover objects built in code.
+export function driftPolicyOf(obj: { spec: { driftPolicy?: 'Correct' | 'Report' } }): 'Correct' | 'Report' {
+  return obj.spec.driftPolicy ?? 'Correct';
+}
+
+export function deletionPolicyOf(obj: { spec: { deletionPolicy?: 'Delete' | 'Retain' } }): 'Delete' | 'Retain' {
+  return obj.spec.deletionPolicy ?? 'Delete';
+}

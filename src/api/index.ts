@@ -1,0 +1,30 @@
+// The API of the operator: the two custom resources, their types, the schemas the CRDs are
+// generated from, and the validator the file source uses.
+export { API_VERSION, CATEGORY, CONDITION_TYPES, GROUP, KINDS, PLURALS, SHORT_NAMES, SINGULARS, VERSION, type ConditionType, type Kind } from './constants.js';
+export { EcsService, EcsTaskDefinition, ObjectMeta, RESOURCE_SCHEMAS, type EcsResource } from './resources.js';
+export {
+  ContainerDefinition,
+  EcsTaskDefinitionSpec,
+  HealthCheck,
+  LogConfiguration,
+  PortMapping,
+  Volume,
+} from './taskdefinition.js';
+export { CapacityProviderStrategyItem, EcsServiceSpec, LoadBalancer } from './service.js';
+export { Autoscaling, CustomizedMetric, MetricAlarm, ScheduledAction, StepAdjustment, StepScalingPolicy, TargetTrackingPolicy } from './autoscaling.js';
+export {
+  AutoscalingStatus,
+  Condition,
+  DriftDifference,
+  DriftStatus,
+  EcsServiceStatus,
+  EcsTaskDefinitionStatus,
+  ResolvedLoadBalancer,
+  RolloutStatus,
+  ServiceDeployment,
+  TaskDefinitionRevision,
+} from './status.js';
+export { Tag, type CelRule } from './common.js';
+export { validateManifest, type FieldError, type ValidationResult } from './validate.js';
+export { DEFAULT_REVISION_HISTORY_LIMIT, deletionPolicyOf, driftPolicyOf, familyOf, revisionHistoryLimitOf, serviceNameOf } from './defaults.js';
+export { buildCrd, renderCrdFiles, type CrdFile } from './crd.js';

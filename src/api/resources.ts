@@ -1,0 +1,81 @@
+// The two resources as whole objects (apiVersion, kind, metadata, spec, status), which is what a
+// manifest file holds and what the API server returns.
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { StringEnum, StringMap, Struct, type CelRule } from './common.js';
+import { API_VERSION, KINDS, type Kind } from './constants.js';
+import { EcsServiceSpec } from './service.js';
+import { EcsServiceStatus, EcsTaskDefinitionStatus } from './status.js';
+import { EcsTaskDefinitionSpec } from './taskdefinition.js';
+
+// The API server owns metadata and validates it itself; the CRD generator replaces this schema
+// with `type: object`. It is spelled out here for the file source and for the TypeScript type.
+export const ObjectMeta = Type.Object(
+  {
+    name: Type.String({
+      description: 'Name of the object, unique in its namespace (a DNS-1123 subdomain).',
+      minLength: 1,
+      maxLength: 253,
+      pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$',
+    }),
+    namespace: Type.Optional(Type.String({ description: 'Namespace of the object.', maxLength: 63 })),
+    labels: Type.Optional(StringMap('Labels.', { maxProperties: 256 })),
+    annotations: Type.Optional(StringMap('Annotations.', { maxProperties: 256, valueMaxLength: 262144 })),
+    uid: Type.Optional(Type.String({ description: 'Unique id assigned by the API server.' })),
+    generation: Type.Optional(Type.Integer({ description: 'Incremented by the API server on every spec change.' })),
+    resourceVersion: Type.Optional(Type.String({ description: 'Opaque version for optimistic concurrency.' })),
+    creationTimestamp: Type.Optional(Type.String({ description: 'When the object was created.' })),
+    deletionTimestamp: Type.Optional(Type.String({ description: 'When deletion was requested; set while finalizers run.' })),
+    finalizers: Type.Optional(Type.Array(Type.String({ description: 'A finalizer.' }), { description: 'Finalizers that must finish before the object goes away.' })),
+  },
+  { description: 'Standard object metadata.', additionalProperties: true },
+);
+export type ObjectMeta = Static<typeof ObjectMeta>;
+
+// ECS names allow no dots, Kubernetes names do; a name used as a default must therefore be checked.
+function nameDefaultRule(field: 'serviceName' | 'family', what: string): CelRule {
+  return {
+    rule: `has(self.spec.${field}) || !self.metadata.name.contains('.')`,
+    message: `metadata.name contains a dot, which ECS ${what} names cannot: set spec.${field}`,
+    fieldPath: `.spec.${field}`,
+    reason: 'FieldValueRequired',
+  };
+}
+
+function resource<K extends Kind, S extends TSchema, T extends TSchema>(kind: K, description: string, spec: S, status: T, rules: CelRule[]) {
+  return Struct(
+    description,
+    {
+      apiVersion: StringEnum([API_VERSION], `Always ${API_VERSION}.`),
+      kind: StringEnum([kind], `Always ${kind}.`),
+      metadata: ObjectMeta,
+      spec,
+      status: Type.Optional(status),
+    },
+    { rules },
+  );
+}
+
+export const EcsTaskDefinition = resource(
+  KINDS.EcsTaskDefinition,
+  'An Amazon ECS task definition family managed by the operator: each change to spec registers one new revision.',
+  EcsTaskDefinitionSpec,
+  EcsTaskDefinitionStatus,
+  [nameDefaultRule('family', 'task definition family')],
+);
+export type EcsTaskDefinition = Static<typeof EcsTaskDefinition>;
+
+export const EcsService = resource(
+  KINDS.EcsService,
+  'An Amazon ECS service managed by the operator, with its load balancers, capacity providers and autoscaling.',
+  EcsServiceSpec,
+  EcsServiceStatus,
+  [nameDefaultRule('serviceName', 'service')],
+);
+export type EcsService = Static<typeof EcsService>;
+
+export type EcsResource = EcsTaskDefinition | EcsService;
+
+export const RESOURCE_SCHEMAS = {
+  EcsTaskDefinition,
+  EcsService,
+} as const;

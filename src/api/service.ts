@@ -1,0 +1,263 @@
+// EcsService: what CreateService/UpdateService take, in lowerCamelCase, plus the operator's own
+// fields (region, taskDefinitionRef, autoscaling, the policies and the opt-ins).
+import { Type, type Static } from '@sinclair/typebox';
+import { Autoscaling } from './autoscaling.js';
+import { CEL_RULES_KEY, DeletionPolicy, DriftPolicy, EcsName, Region, StringEnum, StringSet, Struct, Tags, uniqueBy, type CelRule } from './common.js';
+
+export const LoadBalancer = Struct(
+  'Registers the service\'s tasks with an Elastic Load Balancing target group.',
+  {
+    targetGroupArn: Type.Optional(
+      Type.String({
+        description: 'ARN of the target group. Give this or targetGroupName.',
+        maxLength: 2048,
+        pattern: '^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:[0-9]{12}:targetgroup/[a-zA-Z0-9-]+/[0-9a-f]+$',
+      }),
+    ),
+    targetGroupName: Type.Optional(
+      Type.String({
+        description: 'Name of the target group, in the service\'s region; the operator looks up its ARN and records it in status.loadBalancers. Give this or targetGroupArn.',
+        minLength: 1,
+        maxLength: 32,
+        pattern: '^[a-zA-Z0-9-]+$',
+      }),
+    ),
+    containerName: Type.String({ description: 'Container (in the task definition) that receives the traffic.', minLength: 1, maxLength: 255 }),
+    containerPort: Type.Integer({ description: 'Port of that container that receives the traffic (1-65535); a portMappings[].containerPort of the container.', minimum: 1, maximum: 65535 }),
+  },
+  {
+    rules: [
+      {
+        rule: 'has(self.targetGroupArn) != has(self.targetGroupName)',
+        message: 'a load balancer takes exactly one of targetGroupArn and targetGroupName',
+      },
+    ],
+  },
+);
+
+export const CapacityProviderStrategyItem = Struct('A capacity provider and its share of the tasks.', {
+  capacityProvider: EcsName('Capacity provider name, for example FARGATE, FARGATE_SPOT or an Auto Scaling group provider of the cluster.'),
+  weight: Type.Optional(Type.Integer({ description: 'Relative share of the tasks placed beyond the bases (0-1000). ECS defaults to 0.', minimum: 0, maximum: 1000 })),
+  base: Type.Optional(Type.Integer({ description: 'Tasks placed on this provider first, before weights apply (0-100000). Only one provider of a strategy can have a base.', minimum: 0, maximum: 100000 })),
+});
+
+const AwsvpcConfiguration = Struct('Network interfaces of tasks under awsvpc.', {
+  subnets: StringSet('Subnet ids the tasks are placed in (1-16), for example subnet-0123456789abcdef0. Order does not matter.', Type.String({ description: 'A subnet id.', pattern: '^subnet-[0-9a-zA-Z]+$', maxLength: 64 }), 16, { minItems: 1 }),
+  securityGroups: Type.Optional(
+    StringSet('Security group ids of the tasks (up to 5), for example sg-0123456789abcdef0. Order does not matter. ECS uses the VPC\'s default group when omitted.', Type.String({ description: 'A security group id.', pattern: '^sg-[0-9a-zA-Z]+$', maxLength: 64 }), 5),
+  ),
+  assignPublicIp: Type.Optional(StringEnum(['ENABLED', 'DISABLED'], 'Give each task a public IP (Fargate tasks in public subnets need it to pull images without a NAT). ECS defaults to DISABLED.')),
+});
+
+const DeploymentConfiguration = Struct(
+  'How a rolling deployment replaces tasks.',
+  {
+    maximumPercent: Type.Optional(Type.Integer({ description: 'Upper limit of running plus pending tasks during a deployment, in percent of desiredCount. ECS defaults to 200.', minimum: 0, maximum: 2000 })),
+    minimumHealthyPercent: Type.Optional(Type.Integer({ description: 'Lower limit of healthy tasks during a deployment, in percent of desiredCount. ECS defaults to 100.', minimum: 0, maximum: 100 })),
+    deploymentCircuitBreaker: Type.Optional(
+      Struct('Stops a deployment whose tasks keep failing to start.', {
+        enable: Type.Boolean({ description: 'Turn the circuit breaker on.' }),
+        rollback: Type.Boolean({ description: 'Roll back to the last completed deployment when the breaker trips. The object then reports Stalled with the failed task definition in status.rollout.' }),
+      }),
+    ),
+    alarms: Type.Optional(
+      Struct('CloudWatch alarms that fail a deployment when they go to ALARM.', {
+        alarmNames: Type.Array(Type.String({ description: 'An alarm name.', minLength: 1, maxLength: 255 }), { description: 'Names of the alarms watched during a deployment.', minItems: 1, maxItems: 10 }),
+        enable: Type.Boolean({ description: 'Watch the alarms.' }),
+        rollback: Type.Boolean({ description: 'Roll back when an alarm fires.' }),
+      }),
+    ),
+  },
+  {
+    rules: [
+      {
+        rule: '!has(self.maximumPercent) || !has(self.minimumHealthyPercent) || self.minimumHealthyPercent <= self.maximumPercent',
+        message: 'minimumHealthyPercent must not exceed maximumPercent',
+        fieldPath: '.minimumHealthyPercent',
+      },
+    ],
+  },
+);
+
+const PlacementConstraint = Struct(
+  'A rule for where tasks may be placed (EC2).',
+  {
+    type: StringEnum(['distinctInstance', 'memberOf'], 'distinctInstance: each task on a different instance; memberOf: instances that match expression.'),
+    expression: Type.Optional(Type.String({ description: 'Cluster query language expression, for memberOf, for example attribute:ecs.availability-zone in [us-east-1a, us-east-1b].', minLength: 1, maxLength: 2000 })),
+  },
+  {
+    rules: [
+      { rule: "self.type != 'memberOf' || has(self.expression)", message: 'a memberOf placement constraint needs an expression', fieldPath: '.expression', reason: 'FieldValueRequired' },
+      { rule: "self.type != 'distinctInstance' || !has(self.expression)", message: 'a distinctInstance placement constraint takes no expression', fieldPath: '.expression', reason: 'FieldValueForbidden' },
+    ],
+  },
+);
+
+const PlacementStrategy = Struct(
+  'How tasks are spread over instances (EC2).',
+  {
+    type: StringEnum(['random', 'spread', 'binpack'], 'random; spread evenly over the values of field; binpack onto the fewest instances by cpu or memory.'),
+    field: Type.Optional(Type.String({ description: 'For spread: instanceId, host or an attribute such as attribute:ecs.availability-zone; for binpack: cpu or memory.', minLength: 1, maxLength: 255 })),
+  },
+  {
+    rules: [
+      { rule: "self.type == 'random' || has(self.field)", message: 'spread and binpack placement strategies need a field', fieldPath: '.field', reason: 'FieldValueRequired' },
+      { rule: "self.type != 'random' || !has(self.field)", message: 'the random placement strategy takes no field', fieldPath: '.field', reason: 'FieldValueForbidden' },
+      { rule: "self.type != 'binpack' || self.field in ['cpu', 'memory']", message: 'a binpack placement strategy\'s field must be cpu or memory', fieldPath: '.field' },
+    ],
+  },
+);
+
+const ServiceRegistry = Struct('Registers tasks in AWS Cloud Map service discovery.', {
+  registryArn: Type.String({ description: 'ARN of the Cloud Map service.', maxLength: 2048, pattern: '^arn:aws[a-z-]*:servicediscovery:.+' }),
+  port: Type.Optional(Type.Integer({ description: 'Port for SRV records (awsvpc).', minimum: 1, maximum: 65535 })),
+  containerName: Type.Optional(Type.String({ description: 'Container for SRV records (bridge/host).', minLength: 1, maxLength: 255 })),
+  containerPort: Type.Optional(Type.Integer({ description: 'Container port for SRV records (bridge/host).', minimum: 1, maximum: 65535 })),
+});
+
+const IS_DAEMON = "has(self.schedulingStrategy) && self.schedulingStrategy == 'DAEMON'";
+const USES_FARGATE =
+  "(has(self.launchType) && self.launchType == 'FARGATE') || (has(self.capacityProviderStrategy) && self.capacityProviderStrategy.exists(c, c.capacityProvider in ['FARGATE', 'FARGATE_SPOT']))";
+
+const serviceRules: CelRule[] = [
+  {
+    rule: 'has(self.taskDefinitionRef) != has(self.taskDefinition)',
+    message: 'set exactly one of taskDefinitionRef (an EcsTaskDefinition in this namespace) and taskDefinition (family, family:revision or ARN)',
+  },
+  {
+    rule: '!(has(self.launchType) && has(self.capacityProviderStrategy))',
+    message: 'launchType and capacityProviderStrategy are mutually exclusive: set one, or neither to use the cluster\'s default capacity provider strategy',
+    fieldPath: '.capacityProviderStrategy',
+    reason: 'FieldValueForbidden',
+  },
+  {
+    rule: `!(${IS_DAEMON}) || !has(self.desiredCount)`,
+    message: 'a DAEMON service runs one task on each container instance and takes no desiredCount',
+    fieldPath: '.desiredCount',
+    reason: 'FieldValueForbidden',
+  },
+  {
+    rule: `!(${IS_DAEMON}) || !has(self.autoscaling)`,
+    message: 'a DAEMON service cannot be autoscaled: remove autoscaling or use schedulingStrategy REPLICA',
+    fieldPath: '.autoscaling',
+    reason: 'FieldValueForbidden',
+  },
+  {
+    rule: `!(${IS_DAEMON}) || !(${USES_FARGATE})`,
+    message: 'Fargate does not run DAEMON services',
+    fieldPath: '.schedulingStrategy',
+  },
+  {
+    rule: `${IS_DAEMON} || has(self.desiredCount) || has(self.autoscaling)`,
+    message: 'a REPLICA service needs desiredCount (or autoscaling, which then starts at minCapacity)',
+    fieldPath: '.desiredCount',
+    reason: 'FieldValueRequired',
+  },
+  {
+    rule: `!(${USES_FARGATE}) || has(self.networkConfiguration)`,
+    message: 'a Fargate service needs networkConfiguration.awsvpcConfiguration (Fargate tasks use awsvpc networking)',
+    fieldPath: '.networkConfiguration',
+    reason: 'FieldValueRequired',
+  },
+  {
+    rule: "!has(self.autoscaling) || !has(self.autoscaling.targetTracking) || (has(self.loadBalancers) && size(self.loadBalancers) > 0) || self.autoscaling.targetTracking.all(t, !has(t.predefinedMetric) || t.predefinedMetric != 'ALBRequestCountPerTarget' || has(t.resourceLabel))",
+    message: 'ALBRequestCountPerTarget needs a load balancer in spec.loadBalancers or an explicit resourceLabel',
+    fieldPath: '.autoscaling.targetTracking',
+    reason: 'FieldValueRequired',
+  },
+  {
+    rule: "!has(self.deploymentConfiguration) || !has(self.deploymentConfiguration.deploymentCircuitBreaker) || !has(self.deploymentController) || self.deploymentController.type == 'ECS'",
+    message: 'the deployment circuit breaker only works with deploymentController type ECS',
+    fieldPath: '.deploymentConfiguration.deploymentCircuitBreaker',
+  },
+];
+
+export const EcsServiceSpec = Struct(
+  'Desired ECS service. The operator creates it when absent and otherwise calls UpdateService only for fields that differ.',
+  {
+    cluster: Type.String({
+      description: 'ECS cluster (name or ARN) that runs the service.',
+      minLength: 1,
+      maxLength: 2048,
+      pattern: '^(arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:cluster/)?[a-zA-Z0-9_-]+$',
+    }),
+    serviceName: Type.Optional(EcsName('ECS service name, unique in the cluster. Defaults to metadata.name (which then must not contain dots). Cannot change in place: see replaceOnImmutableChange.')),
+    region: Type.Optional(Region),
+    taskDefinitionRef: Type.Optional(
+      Struct('An EcsTaskDefinition in the same namespace. The service runs its latest registered revision and rolls out every new one. Give this or taskDefinition.', {
+        name: Type.String({ description: 'metadata.name of the EcsTaskDefinition.', minLength: 1, maxLength: 253, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$' }),
+      }),
+    ),
+    taskDefinition: Type.Optional(
+      Type.String({
+        description: 'A task definition not managed by this operator: family (latest ACTIVE revision), family:revision or a full ARN. Give this or taskDefinitionRef.',
+        maxLength: 2048,
+        pattern: '^(arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:task-definition/)?[a-zA-Z0-9_-]+(:[0-9]+)?$',
+      }),
+    ),
+    desiredCount: Type.Optional(
+      Type.Integer({
+        description: 'Number of tasks to run (REPLICA only). With autoscaling it is only the count the service is created with (minCapacity when omitted): autoscaling owns the count afterwards.',
+        minimum: 0,
+        maximum: 100000,
+      }),
+    ),
+    launchType: Type.Optional(StringEnum(['FARGATE', 'EC2', 'EXTERNAL', 'MANAGED_INSTANCES'], 'Where tasks run. Exclusive with capacityProviderStrategy.')),
+    capacityProviderStrategy: Type.Optional(
+      Type.Array(CapacityProviderStrategyItem, {
+        description: 'How tasks are spread over capacity providers, for example FARGATE with a base plus FARGATE_SPOT by weight. Exclusive with launchType.',
+        minItems: 1,
+        maxItems: 20,
+        [CEL_RULES_KEY]: [
+          uniqueBy('capacityProvider', 'capacity providers in a strategy'),
+          {
+            rule: 'size(self.filter(c, has(c.base) && c.base > 0)) <= 1',
+            message: 'only one capacity provider in a strategy can have a base greater than 0',
+          },
+        ] satisfies CelRule[],
+      }),
+    ),
+    platformVersion: Type.Optional(Type.String({ description: 'Fargate platform version, for example 1.4.0. ECS defaults to LATEST.', maxLength: 32, pattern: '^(LATEST|[0-9]+\\.[0-9]+\\.[0-9]+)$' })),
+    schedulingStrategy: Type.Optional(
+      StringEnum(['REPLICA', 'DAEMON'], 'REPLICA keeps desiredCount tasks running; DAEMON runs one task on each container instance (EC2) and takes no desiredCount or autoscaling. ECS defaults to REPLICA. Cannot change in place.'),
+    ),
+    networkConfiguration: Type.Optional(
+      Struct('Network settings of tasks under awsvpc (required on Fargate).', {
+        awsvpcConfiguration: AwsvpcConfiguration,
+      }),
+    ),
+    loadBalancers: Type.Optional(Type.Array(LoadBalancer, { description: 'Target groups the tasks register with (up to 5).', maxItems: 5 })),
+    healthCheckGracePeriodSeconds: Type.Optional(Type.Integer({ description: 'Seconds after a task starts during which failing load balancer health checks are ignored.', minimum: 0, maximum: 2147483647 })),
+    deploymentConfiguration: Type.Optional(DeploymentConfiguration),
+    deploymentController: Type.Optional(
+      Struct('Who performs deployments.', {
+        type: StringEnum(['ECS', 'CODE_DEPLOY', 'EXTERNAL'], 'ECS rolling updates (the operator rolls out task definition changes), CodeDeploy blue/green, or an external controller. Cannot change in place.'),
+      }),
+    ),
+    placementConstraints: Type.Optional(Type.Array(PlacementConstraint, { description: 'Where tasks may be placed (EC2).', maxItems: 10 })),
+    placementStrategy: Type.Optional(Type.Array(PlacementStrategy, { description: 'How tasks are spread over instances, applied in order (EC2).', maxItems: 5 })),
+    serviceRegistries: Type.Optional(Type.Array(ServiceRegistry, { description: 'Cloud Map service discovery (at most one registry).', maxItems: 1 })),
+    enableExecuteCommand: Type.Optional(Type.Boolean({ description: 'Allow ECS Exec into the tasks.' })),
+    propagateTags: Type.Optional(StringEnum(['TASK_DEFINITION', 'SERVICE', 'NONE'], 'Copy tags to tasks from the task definition or from the service.')),
+    enableECSManagedTags: Type.Optional(Type.Boolean({ description: 'Let ECS tag tasks with the cluster and service names.' })),
+    tags: Type.Optional(Tags('Tags on the ECS service, in addition to the operator\'s ownership tags.')),
+    autoscaling: Type.Optional(Autoscaling),
+    driftPolicy: Type.Optional(DriftPolicy),
+    deletionPolicy: Type.Optional(DeletionPolicy),
+    adoptExisting: Type.Optional(
+      Type.Boolean({
+        description: 'Take over an existing ECS service of the same name that this operator did not create: tag it as owned and converge it to this manifest. Without it (the default), such a service is never changed and the object reports Stalled.',
+      }),
+    ),
+    replaceOnImmutableChange: Type.Optional(
+      Type.Boolean({
+        description: 'Allow the operator to delete and recreate the ECS service when a change cannot be made in place (for example serviceName, schedulingStrategy or deploymentController). The service is unavailable while it is replaced. Without it (the default), such a change is reported as Stalled, naming the fields, and ECS is left as it is.',
+      }),
+    ),
+  },
+  { rules: serviceRules },
+);
+
+export type EcsServiceSpec = Static<typeof EcsServiceSpec>;
+export type LoadBalancer = Static<typeof LoadBalancer>;
+export type CapacityProviderStrategyItem = Static<typeof CapacityProviderStrategyItem>;

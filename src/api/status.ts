@@ -1,0 +1,164 @@
+// Status of both kinds. Written only by the operator, so it is validated less strictly than spec:
+// the status object keeps fields it does not declare (x-kubernetes-preserve-unknown-fields), which
+// lets the reconcilers add a field before the CRD describes it.
+import { Type, type Static } from '@sinclair/typebox';
+import { AnyJson, StringEnum, Struct } from './common.js';
+
+const Timestamp = (description: string) => Type.String({ description: `${description} (RFC 3339).`, format: 'date-time' });
+
+export const Condition = Struct('A condition in Kubernetes convention (metav1.Condition).', {
+  type: Type.String({ description: 'Condition type: Ready, Reconciling, Stalled, Synced or Drifted.', minLength: 1, maxLength: 316, pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$' }),
+  status: StringEnum(['True', 'False', 'Unknown'], 'Status of the condition.'),
+  observedGeneration: Type.Optional(Type.Integer({ description: 'metadata.generation the condition was computed from.', minimum: 0 })),
+  lastTransitionTime: Timestamp('When status last changed'),
+  reason: Type.String({ description: 'A CamelCase word a program can switch on, for example RolloutFailed.', minLength: 1, maxLength: 1024, pattern: '^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$' }),
+  message: Type.String({ description: 'What a person should know, for example which field needs a change.', maxLength: 32768 }),
+});
+
+const Conditions = Type.Array(Condition, {
+  description: 'Ready (the summary), Reconciling (work under way), Stalled (cannot progress without a change from the user), Synced (ECS matches the manifest) and Drifted (ECS was changed outside the operator).',
+  maxItems: 16,
+  'x-kubernetes-list-type': 'map',
+  'x-kubernetes-list-map-keys': ['type'],
+});
+
+export const DriftDifference = Struct('A field whose value in AWS differs from the manifest.', {
+  path: Type.String({ description: 'Field path in the manifest, for example spec.desiredCount or spec.autoscaling.targetTracking[cpu].', minLength: 1, maxLength: 1024 }),
+  desired: Type.Optional(AnyJson('Value the manifest asks for; absent when the manifest does not have the resource.')),
+  actual: Type.Optional(AnyJson('Value found in AWS; absent when the resource is missing there.')),
+});
+
+export const DriftStatus = Struct('Differences between AWS and the manifest found by the last resync.', {
+  detected: Type.Boolean({ description: 'True when AWS differs from the manifest.' }),
+  firstSeenTime: Type.Optional(Timestamp('When the current drift was first seen')),
+  lastCheckedTime: Type.Optional(Timestamp('When AWS was last compared with the manifest')),
+  differences: Type.Optional(Type.Array(DriftDifference, { description: 'The differences; empty when in sync.', maxItems: 256 })),
+});
+
+const ObservedStatus = {
+  observedGeneration: Type.Optional(Type.Integer({ description: 'metadata.generation the operator last reconciled.', minimum: 0 })),
+  conditions: Type.Optional(Conditions),
+  region: Type.Optional(Type.String({ description: 'AWS region the resources live in.', maxLength: 32 })),
+  drift: Type.Optional(DriftStatus),
+};
+
+export const TaskDefinitionRevision = Struct('A revision this object registered.', {
+  revision: Type.Integer({ description: 'Revision number.', minimum: 1 }),
+  taskDefinitionArn: Type.String({ description: 'ARN of the revision.', maxLength: 2048 }),
+  registeredTime: Type.Optional(Timestamp('When it was registered')),
+});
+
+export const EcsTaskDefinitionStatus = Type.Object(
+  {
+    ...ObservedStatus,
+    family: Type.Optional(Type.String({ description: 'Family the revisions are registered in.', maxLength: 255 })),
+    revision: Type.Optional(Type.Integer({ description: 'Latest revision registered for this object.', minimum: 1 })),
+    taskDefinitionArn: Type.Optional(Type.String({ description: 'ARN of the latest revision; services that reference this object run it.', maxLength: 2048 })),
+    specHash: Type.Optional(Type.String({ description: 'Hash of the normalized spec that the latest revision was registered from.', maxLength: 128 })),
+    revisions: Type.Optional(Type.Array(TaskDefinitionRevision, { description: 'Revisions this object registered that are still ACTIVE, newest first (bounded by revisionHistoryLimit).', maxItems: 128 })),
+  },
+  { description: 'Observed state of the task definition, written by the operator.', 'x-kubernetes-preserve-unknown-fields': true },
+);
+
+export const ServiceDeployment = Struct('A deployment of the ECS service, as ECS reports it.', {
+  id: Type.String({ description: 'Deployment id (ecs-svc/...).', maxLength: 255 }),
+  status: Type.String({ description: 'PRIMARY (the newest), ACTIVE (being replaced) or INACTIVE.', maxLength: 32 }),
+  rolloutState: Type.Optional(Type.String({ description: 'IN_PROGRESS, COMPLETED or FAILED.', maxLength: 32 })),
+  rolloutStateReason: Type.Optional(Type.String({ description: 'Why the rollout is in its state, for example a circuit breaker message.', maxLength: 4096 })),
+  taskDefinitionArn: Type.Optional(Type.String({ description: 'Task definition the deployment runs.', maxLength: 2048 })),
+  desiredCount: Type.Optional(Type.Integer({ description: 'Tasks the deployment should run.', minimum: 0 })),
+  runningCount: Type.Optional(Type.Integer({ description: 'Tasks of the deployment that are RUNNING.', minimum: 0 })),
+  pendingCount: Type.Optional(Type.Integer({ description: 'Tasks of the deployment that are PENDING.', minimum: 0 })),
+  failedTasks: Type.Optional(Type.Integer({ description: 'Tasks of the deployment that failed to start.', minimum: 0 })),
+  createdAt: Type.Optional(Timestamp('When the deployment started')),
+  updatedAt: Type.Optional(Timestamp('When the deployment last changed')),
+});
+
+export const RolloutStatus = Struct('The rollout the operator last started, judged by its own deployment.', {
+  deploymentId: Type.Optional(Type.String({ description: 'Id of the deployment the operator started.', maxLength: 255 })),
+  taskDefinitionArn: Type.Optional(Type.String({ description: 'Task definition being rolled out; stays here when the rollout failed.', maxLength: 2048 })),
+  state: Type.Optional(Type.String({ description: 'IN_PROGRESS, COMPLETED or FAILED (FAILED includes a circuit breaker rollback).', maxLength: 32 })),
+  reason: Type.Optional(Type.String({ description: 'Why it is in its state.', maxLength: 4096 })),
+  startedTime: Type.Optional(Timestamp('When the operator started it')),
+});
+
+export const ResolvedLoadBalancer = Struct('A load balancer binding with its target group resolved to an ARN.', {
+  targetGroupArn: Type.String({ description: 'Resolved target group ARN.', maxLength: 2048 }),
+  targetGroupName: Type.Optional(Type.String({ description: 'Target group name from the manifest, when it gave one.', maxLength: 32 })),
+  loadBalancerArns: Type.Optional(Type.Array(Type.String({ description: 'A load balancer ARN.', maxLength: 2048 }), { description: 'Load balancers that forward to the target group.', maxItems: 8 })),
+  containerName: Type.String({ description: 'Container that receives the traffic.', maxLength: 255 }),
+  containerPort: Type.Integer({ description: 'Container port that receives the traffic.', minimum: 1, maximum: 65535 }),
+});
+
+const ScalingAlarmStatus = Struct('A CloudWatch alarm that triggers a scaling policy.', {
+  alarmName: Type.String({ description: 'Alarm name.', maxLength: 255 }),
+  alarmArn: Type.Optional(Type.String({ description: 'Alarm ARN.', maxLength: 2048 })),
+});
+
+export const AutoscalingStatus = Struct('Application Auto Scaling resources the operator manages for the service.', {
+  resourceId: Type.Optional(Type.String({ description: 'Scalable target resource id, service/<cluster>/<service>.', maxLength: 1600 })),
+  scalableTargetArn: Type.Optional(Type.String({ description: 'ARN of the scalable target.', maxLength: 2048 })),
+  minCapacity: Type.Optional(Type.Integer({ description: 'Registered minimum capacity.', minimum: 0 })),
+  maxCapacity: Type.Optional(Type.Integer({ description: 'Registered maximum capacity.', minimum: 0 })),
+  policies: Type.Optional(
+    Type.Array(
+      Struct('A scaling policy the operator manages.', {
+        name: Type.String({ description: 'Policy name.', maxLength: 256 }),
+        policyType: StringEnum(['TargetTrackingScaling', 'StepScaling'], 'Policy type, as Application Auto Scaling names it.'),
+        policyArn: Type.Optional(Type.String({ description: 'Policy ARN.', maxLength: 2048 })),
+        alarms: Type.Optional(Type.Array(ScalingAlarmStatus, { description: 'Alarms that trigger the policy.', maxItems: 16 })),
+      }),
+      { description: 'Scaling policies and their alarms.', maxItems: 32 },
+    ),
+  ),
+  scheduledActions: Type.Optional(
+    Type.Array(
+      Struct('A scheduled action the operator manages.', {
+        name: Type.String({ description: 'Scheduled action name.', maxLength: 256 }),
+        scheduledActionArn: Type.Optional(Type.String({ description: 'Scheduled action ARN.', maxLength: 2048 })),
+        schedule: Type.Optional(Type.String({ description: 'Its schedule expression.', maxLength: 256 })),
+      }),
+      { description: 'Scheduled actions.', maxItems: 64 },
+    ),
+  ),
+  unmanaged: Type.Optional(
+    Type.Array(
+      Struct('A scaling resource on the service that the operator did not create.', {
+        kind: StringEnum(['ScalingPolicy', 'ScheduledAction', 'Alarm'], 'What it is.'),
+        name: Type.String({ description: 'Its name.', maxLength: 256 }),
+      }),
+      { description: 'Scaling resources created outside the operator: reported, and removed only with autoscaling.exclusive and driftPolicy Correct.', maxItems: 64 },
+    ),
+  ),
+});
+
+export const EcsServiceStatus = Type.Object(
+  {
+    ...ObservedStatus,
+    clusterArn: Type.Optional(Type.String({ description: 'ARN of the cluster.', maxLength: 2048 })),
+    serviceArn: Type.Optional(Type.String({ description: 'ARN of the ECS service (created or adopted).', maxLength: 2048 })),
+    serviceName: Type.Optional(Type.String({ description: 'Name of the ECS service.', maxLength: 255 })),
+    taskDefinitionArn: Type.Optional(Type.String({ description: 'Task definition the operator resolved from spec and asked the service to run.', maxLength: 2048 })),
+    taskDefinition: Type.Optional(Type.String({ description: 'Short form family:revision of taskDefinitionArn.', maxLength: 300 })),
+    desiredCount: Type.Optional(Type.Integer({ description: 'desiredCount of the ECS service.', minimum: 0 })),
+    runningCount: Type.Optional(Type.Integer({ description: 'Tasks RUNNING.', minimum: 0 })),
+    pendingCount: Type.Optional(Type.Integer({ description: 'Tasks PENDING.', minimum: 0 })),
+    desiredCountOwner: Type.Optional(StringEnum(['Manifest', 'Autoscaling'], 'Who owns desiredCount: the manifest, or Application Auto Scaling (spec.autoscaling is set).')),
+    deployments: Type.Optional(Type.Array(ServiceDeployment, { description: 'Deployments of the service, as ECS reports them.', maxItems: 16 })),
+    rollout: Type.Optional(RolloutStatus),
+    loadBalancers: Type.Optional(Type.Array(ResolvedLoadBalancer, { description: 'Load balancer bindings with resolved target group ARNs.', maxItems: 5 })),
+    autoscaling: Type.Optional(AutoscalingStatus),
+  },
+  { description: 'Observed state of the service, written by the operator.', 'x-kubernetes-preserve-unknown-fields': true },
+);
+
+export type Condition = Static<typeof Condition>;
+export type DriftDifference = Static<typeof DriftDifference>;
+export type DriftStatus = Static<typeof DriftStatus>;
+export type ServiceDeployment = Static<typeof ServiceDeployment>;
+export type RolloutStatus = Static<typeof RolloutStatus>;
+export type ResolvedLoadBalancer = Static<typeof ResolvedLoadBalancer>;
+export type AutoscalingStatus = Static<typeof AutoscalingStatus>;
+export type TaskDefinitionRevision = Static<typeof TaskDefinitionRevision>;
+export type EcsTaskDefinitionStatus = Static<typeof EcsTaskDefinitionStatus>;
+export type EcsServiceStatus = Static<typeof EcsServiceStatus>;

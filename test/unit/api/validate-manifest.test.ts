@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { validateManifest, type FieldError } from '../../../src/api/index.js';
+import { invalidCases, service, taskDefinition } from './invalid-manifests.js';
+
+function errorsOf(manifest: unknown): FieldError[] {
+  const result = validateManifest(manifest);
+  return result.ok ? [] : result.errors;
+}
+
+describe('validateManifest (the file source) rejects what the API server rejects', () => {
+  it.each(invalidCases)('$name', ({ manifest, path, message }) => {
+    const errors = errorsOf(manifest);
+    expect(errors, JSON.stringify(errors)).toContainEqual({ path, message: expect.stringContaining(message) });
+  });
+});
+
+describe('validateManifest', () => {
+  it('accepts the base manifests the invalid cases start from', () => {
+    expect(errorsOf(taskDefinition())).toEqual([]);
+    expect(errorsOf(service())).toEqual([]);
+  });
+
+  it('returns the manifest typed, with the policy defaults filled in, without touching its input', () => {
+    const input = service();
+    const result = validateManifest(input);
+    expect(result.ok).toBe(true);
+    if (!result.ok || result.value.kind !== 'EcsService') throw new Error('expected an EcsService');
+    expect(result.value.spec.driftPolicy).toBe('Correct');
+    expect(result.value.spec.deletionPolicy).toBe('Delete');
+    expect(result.value.spec.cluster).toBe('demo');
+    expect((input.spec as Record<string, unknown>).driftPolicy).toBeUndefined();
+  });
+
+  it('keeps a policy the manifest sets', () => {
+    const result = validateManifest(service({ driftPolicy: 'Report', deletionPolicy: 'Retain' }));
+    expect(result.ok && result.value.kind === 'EcsService' && [result.value.spec.driftPolicy, result.value.spec.deletionPolicy]).toEqual(['Report', 'Retain']);
+  });
+
+  it('takes task cpu and memory as numbers or numeric strings', () => {
+    expect(errorsOf(taskDefinition({ cpu: 1024, memory: 2048 }))).toEqual([]);
+    expect(errorsOf(taskDefinition({ cpu: '1024', memory: '2048' }))).toEqual([]);
+    expect(errorsOf(taskDefinition({ cpu: 1024, memory: 2.5 }))).toContainEqual({ path: 'spec.memory', message: 'must be of type integer,string' });
+  });
+
+  it.each([
+    [256, 512],
+    [256, 2048],
+    [512, 4096],
+    [1024, 8192],
+    [2048, 5120],
+    [4096, 30720],
+    [8192, 20480],
+    [16384, 122880],
+  ])('accepts the Fargate size cpu %i / memory %i', (cpu, memory) => {
+    expect(errorsOf(taskDefinition({ cpu, memory }))).toEqual([]);
+  });
+
+  it.each([
+    [256, 3072],
+    [512, 512],
+    [1024, 9216],
+    [4096, 31744],
+    [8192, 17408],
+    [16384, 36864],
+    [128, 512],
+  ])('rejects the Fargate size cpu %i / memory %i', (cpu, memory) => {
+    expect(errorsOf(taskDefinition({ cpu, memory })).map((e) => e.path)).toEqual(['spec.memory']);
+  });
+
+  it('allows any cpu and memory for EC2 task definitions', () => {
+    expect(errorsOf(taskDefinition({ requiresCompatibilities: ['EC2'], networkMode: 'bridge', cpu: 300, memory: 700 }))).toEqual([]);
+  });
+
+  it('needs memory somewhere for an EC2 task definition', () => {
+    const errors = errorsOf(taskDefinition({ requiresCompatibilities: ['EC2'], networkMode: 'bridge', cpu: undefined, memory: undefined }));
+    expect(errors).toEqual([{ path: 'spec.memory', message: 'set task-level memory, or memory or memoryReservation on every container' }]);
+  });
+
+  it('accepts a container that depends on another one that exists', () => {
+    const containers = [
+      { name: 'app', image: 'app:1', dependsOn: [{ containerName: 'init', condition: 'SUCCESS' }] },
+      { name: 'init', image: 'init:1', essential: false },
+    ];
+    expect(errorsOf(taskDefinition({ containerDefinitions: containers }))).toEqual([]);
+  });
+
+  it('rejects a container that depends on itself', () => {
+    const errors = errorsOf(taskDefinition({ containerDefinitions: [{ name: 'app', image: 'app:1', dependsOn: [{ containerName: 'app', condition: 'START' }] }] }));
+    expect(errors).toEqual([{ path: 'spec.containerDefinitions[0].dependsOn', message: 'a container cannot depend on itself' }]);
+  });
+
+  it('accepts ALBRequestCountPerTarget with an explicit resourceLabel and no load balancer', () => {
+    const autoscaling = {
+      minCapacity: 1,
+      maxCapacity: 4,
+      targetTracking: [{ name: 'rps', predefinedMetric: 'ALBRequestCountPerTarget', resourceLabel: 'app/web/50dc6c495c0c9188/targetgroup/web/943f017f100becff', targetValue: 100 }],
+    };
+    expect(errorsOf(service({ autoscaling }))).toEqual([]);
+  });
+
+  it('accepts autoscaling without desiredCount (the service starts at minCapacity)', () => {
+    expect(errorsOf(service({ desiredCount: undefined, autoscaling: { minCapacity: 2, maxCapacity: 4 } }))).toEqual([]);
+  });
+
+  it('accepts a name with a dot when serviceName is given', () => {
+    expect(errorsOf(service({ serviceName: 'web-v2' }, 'web.v2'))).toEqual([]);
+  });
+
+  it('reports every broken rule at once, with the field each belongs to', () => {
+    const errors = errorsOf(service({ capacityProviderStrategy: [{ capacityProvider: 'FARGATE' }], autoscaling: { minCapacity: 3, maxCapacity: 1 } }));
+    expect(errors.map((e) => e.path).sort()).toEqual(['spec.autoscaling.minCapacity', 'spec.capacityProviderStrategy']);
+  });
+
+  it('checks structure before rules, as the API server does', () => {
+    const errors = errorsOf(service({ launchType: 'fargate', autoscaling: { minCapacity: 3, maxCapacity: 1 } }));
+    expect(errors.map((e) => e.path)).toEqual(['spec.launchType']);
+  });
+
+  it('names a missing required field by its path', () => {
+    expect(errorsOf(service({ cluster: undefined }))).toEqual([{ path: 'spec.cluster', message: 'Required value' }]);
+  });
+
+  it('rejects other kinds and versions', () => {
+    expect(errorsOf({ ...service(), kind: 'Deployment' })).toEqual([{ path: 'kind', message: 'Unsupported value: "Deployment": supported values: "EcsTaskDefinition", "EcsService"' }]);
+    expect(errorsOf({ ...service(), apiVersion: 'ecs.operator.dev/v1' })).toEqual([
+      { path: 'apiVersion', message: 'Unsupported value: "ecs.operator.dev/v1": supported values: "ecs.operator.dev/v1alpha1"' },
+    ]);
+    expect(errorsOf('kind: EcsService')).toEqual([{ path: '', message: 'a manifest must be an object' }]);
+  });
+
+  it('accepts a status written by the operator, including fields the schema does not list yet', () => {
+    const withStatus = {
+      ...service(),
+      status: {
+        observedGeneration: 2,
+        conditions: [{ type: 'Ready', status: 'True', reason: 'RolloutComplete', message: '', lastTransitionTime: '2025-01-01T00:00:00Z', observedGeneration: 2 }],
+        drift: { detected: true, differences: [{ path: 'spec.desiredCount', desired: 2, actual: 5 }] },
+        somethingNew: { a: 1 },
+      },
+    };
+    expect(errorsOf(withStatus)).toEqual([]);
+  });
+});
