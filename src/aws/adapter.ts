@@ -1,0 +1,73 @@
+// The AWS adapter the reconcilers use: per region, batched and cached reads, thin writes, and one
+// call counter for the whole process. Everything region-bound is created once per region.
+import { AlarmsApi } from './alarms.js';
+import { AutoScalingApi } from './autoscaling.js';
+import type { AwsCallCounter } from './call-counter.js';
+import { createAwsClients, type AwsClientsConfig, type RegionClients } from './clients.js';
+import { EcsApi } from './ecs-api.js';
+import { ServiceObserver } from './service-observer.js';
+import { TargetGroupResolver } from './target-group-resolver.js';
+import { TaskDefinitionCache } from './task-definition-cache.js';
+
+export interface AwsAdapterConfig extends AwsClientsConfig {
+  /** How long a batched read waits for others to join it. Default 5 ms. */
+  batchWindowMs?: number;
+  /** How long a resolved target group is trusted. Default 60 s. */
+  targetGroupTtlMs?: number;
+  /** Task definition revisions kept in memory per region. Default 4096. */
+  taskDefinitionCacheSize?: number;
+}
+
+export interface RegionAdapter {
+  region: string;
+  /** The raw clients, for a call no helper covers (add it to AWS_OPERATIONS too). */
+  clients: RegionClients;
+  services: ServiceObserver;
+  taskDefinitions: TaskDefinitionCache;
+  targetGroups: TargetGroupResolver;
+  ecs: EcsApi;
+  autoscaling: AutoScalingApi;
+  alarms: AlarmsApi;
+}
+
+export interface AwsAdapter {
+  defaultRegion: string;
+  calls: AwsCallCounter;
+  /** Everything for `region` (the default region when absent). */
+  region(name?: string): RegionAdapter;
+  destroy(): void;
+}
+
+export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
+  const clients = createAwsClients(config);
+  const regions = new Map<string, RegionAdapter>();
+
+  function create(region: string): RegionAdapter {
+    const c = clients.forRegion(region);
+    const taskDefinitions = new TaskDefinitionCache(c.ecs, { maxEntries: config.taskDefinitionCacheSize });
+    return {
+      region,
+      clients: c,
+      services: new ServiceObserver(c.ecs, { windowMs: config.batchWindowMs }),
+      taskDefinitions,
+      targetGroups: new TargetGroupResolver(c.elbv2, { windowMs: config.batchWindowMs, ttlMs: config.targetGroupTtlMs }),
+      ecs: new EcsApi(c.ecs, taskDefinitions),
+      autoscaling: new AutoScalingApi(c.autoscaling),
+      alarms: new AlarmsApi(c.cloudwatch),
+    };
+  }
+
+  return {
+    defaultRegion: clients.defaultRegion,
+    calls: clients.calls,
+    region(name = clients.defaultRegion) {
+      let adapter = regions.get(name);
+      if (!adapter) regions.set(name, (adapter = create(name)));
+      return adapter;
+    },
+    destroy() {
+      clients.destroy();
+      regions.clear();
+    },
+  };
+}

@@ -1,0 +1,113 @@
+// One set of AWS SDK clients per region, created on first use: a manifest may name its own region,
+// and each client keeps its own connection pool and retry quota, so they are never created per call.
+//
+// Retries: the SDK's retry strategy already retries throttling errors, 5xx, timeouts and dropped
+// connections (ECONNRESET, EPIPE, ETIMEDOUT, ...) with exponential backoff and full jitter, inside
+// one call. The adapter does not wrap those calls in p-retry too: that would multiply attempts
+// (maxAttempts x p-retry's retries) against the very rate limit that throttled them. p-retry is
+// used only for the one retryable error the SDK does not retry, Application Auto Scaling's
+// ConcurrentUpdateException (see autoscaling.ts). Whatever still fails after that reaches the
+// caller as a classified AwsError, and the work queue requeues with its own backoff. (The SDK also
+// treats the name LimitExceededException as throttling, so a quota error of ECS or Application
+// Auto Scaling surfaces, as `limitExceeded`, only after every attempt: slow, but harmless.)
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, MiddlewareStack } from '@smithy/types';
+import { AwsCallCounter } from './call-counter.js';
+import { classifyErrorsPlugin } from './errors.js';
+import type { AwsService } from './operations.js';
+
+export interface AwsClientsConfig {
+  /** The region used when a manifest names none. */
+  region: string;
+  /** Overrides every service's endpoint (the emulator in tests). */
+  endpoint?: string;
+  /** Static credentials or a provider; the SDK's default chain (env, IRSA, instance role) otherwise. */
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** Attempts per call, first one included. Default 5: a burst of throttling should not surface. */
+  maxAttempts?: number;
+  /**
+   * `standard` (default) backs off per call. `adaptive` also rate-limits the client after
+   * throttling, but its limiter can fall to 0.5 requests per second and recovers slowly, which
+   * stalls a whole region's reconciles after a burst; choose it only for a shared, tight account.
+   */
+  retryMode?: 'standard' | 'adaptive';
+  /** A request that hangs longer than this fails with a (retried) TimeoutError. Default 30 s. */
+  requestTimeoutMs?: number;
+  /** Where calls are counted; a new counter when absent. */
+  calls?: AwsCallCounter;
+}
+
+export interface RegionClients {
+  region: string;
+  ecs: ECSClient;
+  autoscaling: ApplicationAutoScalingClient;
+  elbv2: ElasticLoadBalancingV2Client;
+  cloudwatch: CloudWatchClient;
+}
+
+export interface AwsClients {
+  defaultRegion: string;
+  calls: AwsCallCounter;
+  /** The clients for `region` (the default region when absent), created once per region. */
+  forRegion(region?: string): RegionClients;
+  /** Closes every client's connections. */
+  destroy(): void;
+}
+
+/** Makes a client's calls end in classified AwsErrors and counts every request it sends. */
+export function instrumentClient<I extends object, O extends object>(stack: MiddlewareStack<I, O>, service: AwsService, calls: AwsCallCounter): void {
+  stack.use(classifyErrorsPlugin<I, O>(service));
+  stack.use(calls.plugin<I, O>(service));
+}
+
+export function createAwsClients(config: AwsClientsConfig): AwsClients {
+  const calls = config.calls ?? new AwsCallCounter();
+  const byRegion = new Map<string, RegionClients>();
+
+  function create(region: string): RegionClients {
+    const requestTimeout = config.requestTimeoutMs ?? 30_000;
+    // No `logger` is passed: the SDK's default is silent, so requests are never logged.
+    const common = {
+      region,
+      maxAttempts: config.maxAttempts ?? 5,
+      retryMode: config.retryMode ?? 'standard',
+      requestHandler: { requestTimeout, connectionTimeout: Math.min(requestTimeout, 5_000), throwOnRequestTimeout: true },
+      ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
+      ...(config.credentials === undefined ? {} : { credentials: config.credentials }),
+    };
+    const clients: RegionClients = {
+      region,
+      ecs: new ECSClient(common),
+      autoscaling: new ApplicationAutoScalingClient(common),
+      elbv2: new ElasticLoadBalancingV2Client(common),
+      cloudwatch: new CloudWatchClient(common),
+    };
+    instrumentClient(clients.ecs.middlewareStack, 'ecs', calls);
+    instrumentClient(clients.autoscaling.middlewareStack, 'application-autoscaling', calls);
+    instrumentClient(clients.elbv2.middlewareStack, 'elasticloadbalancing', calls);
+    instrumentClient(clients.cloudwatch.middlewareStack, 'cloudwatch', calls);
+    return clients;
+  }
+
+  return {
+    defaultRegion: config.region,
+    calls,
+    forRegion(region = config.region) {
+      let clients = byRegion.get(region);
+      if (!clients) byRegion.set(region, (clients = create(region)));
+      return clients;
+    },
+    destroy() {
+      for (const c of byRegion.values()) {
+        c.ecs.destroy();
+        c.autoscaling.destroy();
+        c.elbv2.destroy();
+        c.cloudwatch.destroy();
+      }
+      byRegion.clear();
+    },
+  };
+}

@@ -1,0 +1,92 @@
+// The ECS writes the reconcilers make, plus listing a family's revisions. Reads of services and
+// task definitions go through ServiceObserver and TaskDefinitionCache instead, which batch and cache.
+import {
+  CreateServiceCommand,
+  DeleteServiceCommand,
+  DeregisterTaskDefinitionCommand,
+  RegisterTaskDefinitionCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+  UpdateServiceCommand,
+  paginateListTaskDefinitions,
+  type CreateServiceCommandInput,
+  type ECSClient,
+  type RegisterTaskDefinitionCommandInput,
+  type Service,
+  type Tag,
+  type TaskDefinition,
+  type UpdateServiceCommandInput,
+} from '@aws-sdk/client-ecs';
+import type { TaskDefinitionCache, TaskDefinitionRecord } from './task-definition-cache.js';
+
+/**
+ * CreateService is idempotent per `clientToken` (up to 36 ASCII characters): repeating a create
+ * with the same token returns the service instead of failing or creating a second one, so a crash
+ * between the create and the status write is harmless. The token is therefore required here.
+ */
+export type CreateServiceInput = CreateServiceCommandInput & { clientToken: string };
+
+export class EcsApi {
+  constructor(
+    private readonly ecs: ECSClient,
+    private readonly taskDefinitions: TaskDefinitionCache,
+  ) {}
+
+  /** Registers a revision. The response is the full revision with its tags, so it is cached as is. */
+  async registerTaskDefinition(input: RegisterTaskDefinitionCommandInput): Promise<TaskDefinitionRecord> {
+    const out = await this.ecs.send(new RegisterTaskDefinitionCommand(input));
+    const record = { taskDefinition: required(out.taskDefinition, 'RegisterTaskDefinition'), tags: out.tags ?? [] };
+    this.taskDefinitions.remember(record);
+    return record;
+  }
+
+  /** Marks a revision INACTIVE (services already using it keep running). */
+  async deregisterTaskDefinition(taskDefinitionArn: string): Promise<TaskDefinition> {
+    const out = await this.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: taskDefinitionArn }));
+    const taskDefinition = required(out.taskDefinition, 'DeregisterTaskDefinition');
+    // The cached copy still says ACTIVE, and this response carries no tags: read it again if asked.
+    this.taskDefinitions.forget(taskDefinitionArn);
+    return taskDefinition;
+  }
+
+  /** ARNs of a family's revisions with that status, oldest revision first. */
+  async listTaskDefinitionArns(family: string, status: 'ACTIVE' | 'INACTIVE' = 'ACTIVE'): Promise<string[]> {
+    const arns: string[] = [];
+    for await (const page of paginateListTaskDefinitions({ client: this.ecs }, { familyPrefix: family, status, sort: 'ASC' })) {
+      arns.push(...(page.taskDefinitionArns ?? []));
+    }
+    return arns;
+  }
+
+  async createService(input: CreateServiceInput): Promise<Service> {
+    const out = await this.ecs.send(new CreateServiceCommand(input));
+    return required(out.service, 'CreateService');
+  }
+
+  /** Sends only the fields given: ECS leaves every field that is absent from the request unchanged. */
+  async updateService(input: UpdateServiceCommandInput): Promise<Service> {
+    const out = await this.ecs.send(new UpdateServiceCommand(input));
+    return required(out.service, 'UpdateService');
+  }
+
+  /** Without `force`, ECS refuses to delete a service whose desiredCount is above zero. */
+  async deleteService(input: { cluster: string; service: string; force?: boolean }): Promise<Service> {
+    const out = await this.ecs.send(new DeleteServiceCommand(input));
+    return required(out.service, 'DeleteService');
+  }
+
+  async tagResource(resourceArn: string, tags: Tag[]): Promise<void> {
+    await this.ecs.send(new TagResourceCommand({ resourceArn, tags }));
+    this.taskDefinitions.forget(resourceArn);
+  }
+
+  async untagResource(resourceArn: string, tagKeys: string[]): Promise<void> {
+    await this.ecs.send(new UntagResourceCommand({ resourceArn, tagKeys }));
+    this.taskDefinitions.forget(resourceArn);
+  }
+}
+
+function required<T>(value: T | undefined, operation: string): T {
+  if (value === undefined) throw new Error(`${operation} returned no result`);
+  return value;
+}

@@ -1,0 +1,57 @@
+// Every AWS operation the operator can call, as `service:Operation` with the service's IAM action
+// prefix, so the list reads as IAM actions. A unit test derives the same set from the commands and
+// paginators used anywhere under src/, so this list cannot drift from the code; the IAM policy in
+// deploy/ is checked against it.
+import type { HandlerExecutionContext } from '@smithy/types';
+
+/** IAM action prefixes of the services the operator talks to. */
+export type AwsService = 'ecs' | 'application-autoscaling' | 'elasticloadbalancing' | 'cloudwatch';
+
+export type AwsOperation = `${AwsService}:${string}`;
+
+export const AWS_OPERATIONS = [
+  'ecs:CreateService',
+  'ecs:DeleteService',
+  'ecs:DeregisterTaskDefinition',
+  'ecs:DescribeServices',
+  'ecs:DescribeTaskDefinition',
+  'ecs:ListTaskDefinitions',
+  'ecs:RegisterTaskDefinition',
+  'ecs:TagResource',
+  'ecs:UntagResource',
+  'ecs:UpdateService',
+  'application-autoscaling:DeleteScalingPolicy',
+  'application-autoscaling:DeleteScheduledAction',
+  'application-autoscaling:DeregisterScalableTarget',
+  'application-autoscaling:DescribeScalableTargets',
+  'application-autoscaling:DescribeScalingPolicies',
+  'application-autoscaling:DescribeScheduledActions',
+  'application-autoscaling:PutScalingPolicy',
+  'application-autoscaling:PutScheduledAction',
+  'application-autoscaling:RegisterScalableTarget',
+  'elasticloadbalancing:DescribeTargetGroups',
+  'cloudwatch:DeleteAlarms',
+  'cloudwatch:DescribeAlarms',
+  'cloudwatch:PutMetricAlarm',
+] as const satisfies readonly AwsOperation[];
+
+/** The operation a middleware is running for, e.g. `DescribeServices`. */
+export function operationName(context: HandlerExecutionContext): string {
+  return context.__smithy_context?.operation ?? context.commandName?.replace(/Command$/, '') ?? 'Unknown';
+}
+
+const READ_PREFIXES = ['Describe', 'List', 'Get'];
+
+/** True for operations that only read (they draw on the read rate budget, not the write one). */
+export function isReadOperation(operation: string): boolean {
+  return READ_PREFIXES.some((prefix) => operation.startsWith(prefix));
+}
+
+/**
+ * Permissions AWS checks on the operator's behalf, beyond the operations above: the IAM policy
+ * needs them too, although no code calls them.
+ */
+export const AWS_IMPLIED_PERMISSIONS = {
+  'iam:PassRole': 'RegisterTaskDefinition passes the task and execution roles; CreateService passes a service role when one is given',
+  'iam:CreateServiceLinkedRole': "RegisterScalableTarget creates Application Auto Scaling's ECS service-linked role the first time in an account",
+} as const;

@@ -1,0 +1,70 @@
+// Reads ECS services in batches. DescribeServices takes up to 10 services of one cluster per call,
+// and service reads share one small rate budget per account and region, so concurrent reads of
+// services in the same cluster are coalesced: 1,000 services cost 100 calls per resync, not 1,000.
+import { DescribeServicesCommand, type DescribeServicesCommandOutput, type ECSClient, type Service } from '@aws-sdk/client-ecs';
+import DataLoader from 'dataloader';
+import { AwsError } from './errors.js';
+
+/** DescribeServices accepts at most 10 services per call. */
+export const DESCRIBE_SERVICES_MAX = 10;
+
+/**
+ * `found` includes services in DRAINING and INACTIVE status: DescribeServices keeps returning a
+ * deleted service as INACTIVE for a while, and what that means is the caller's decision.
+ */
+export type ServiceObservation = { kind: 'found'; service: Service } | { kind: 'notFound' };
+
+export interface ServiceObserverOptions {
+  /** How long the first request of a batch waits for others to join it. Default 5 ms. */
+  windowMs?: number;
+}
+
+export class ServiceObserver {
+  private readonly loaders = new Map<string, DataLoader<string, ServiceObservation>>();
+  private readonly windowMs: number;
+
+  constructor(
+    private readonly ecs: ECSClient,
+    options: ServiceObserverOptions = {},
+  ) {
+    this.windowMs = options.windowMs ?? 5;
+  }
+
+  /**
+   * Describes one service (by name or ARN) of `cluster`, with its tags. Requests for the same
+   * cluster made within the window share DescribeServices calls. A service that does not exist
+   * resolves to `notFound` for its caller only; an error of the call itself (a missing cluster,
+   * throttling after retries) rejects every request of that batch with the same AwsError.
+   */
+  describe(cluster: string, service: string): Promise<ServiceObservation> {
+    let loader = this.loaders.get(cluster);
+    if (!loader) {
+      loader = new DataLoader<string, ServiceObservation>((names) => this.describeBatch(cluster, names), {
+        maxBatchSize: DESCRIBE_SERVICES_MAX,
+        batchScheduleFn: (run) => setTimeout(run, this.windowMs),
+        // Observations must be fresh on every reconcile, so DataLoader only batches, never caches.
+        cache: false,
+      });
+      this.loaders.set(cluster, loader);
+    }
+    return loader.load(service);
+  }
+
+  private async describeBatch(cluster: string, names: readonly string[]): Promise<Array<ServiceObservation | AwsError>> {
+    // Without a cache DataLoader passes a name twice when two callers asked for it.
+    const unique = [...new Set(names)];
+    const out = await this.ecs.send(new DescribeServicesCommand({ cluster, services: unique, include: ['TAGS'] }));
+    return names.map((name) => observationFor(name, out));
+  }
+}
+
+function observationFor(name: string, out: DescribeServicesCommandOutput): ServiceObservation | AwsError {
+  const service = out.services?.find((s) => s.serviceName === name || s.serviceArn === name);
+  if (service) return { kind: 'found', service };
+  // A failure names the service by ARN; for a request by name, the name is its last segment.
+  const failure = out.failures?.find((f) => f.arn === name || f.arn?.endsWith(`/${name}`));
+  if (failure?.reason === 'MISSING') return { kind: 'notFound' };
+  const code = failure?.reason ?? 'NoResult';
+  const message = failure ? (failure.detail ?? failure.reason ?? 'failed') : `DescribeServices returned neither the service nor a failure for ${name}`;
+  return new AwsError({ kind: 'unknown', retryable: true, code, message }, 'ecs', 'DescribeServices');
+}

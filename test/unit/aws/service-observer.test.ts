@@ -1,0 +1,131 @@
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { describe, expect, test } from 'vitest';
+import { AwsCallCounter } from '../../../src/aws/call-counter.js';
+import { instrumentClient } from '../../../src/aws/clients.js';
+import { AwsError } from '../../../src/aws/errors.js';
+import { ServiceObserver } from '../../../src/aws/service-observer.js';
+import { FakeTransport, fakeClientConfig, json, jsonError, type FakeRequest } from './fake-transport.js';
+
+interface DescribeInput {
+  cluster: string;
+  services: string[];
+  include?: string[];
+}
+
+const inputOf = (r: FakeRequest) => r.input as unknown as DescribeInput;
+
+/** An ECS that knows the services named in `existing` per cluster; other clusters do not exist. */
+function fakeEcs(existing: Record<string, string[]>) {
+  const transport = new FakeTransport((request) => {
+    const { cluster, services } = inputOf(request);
+    const known = existing[cluster];
+    if (!known) return jsonError('ClusterNotFoundException', 'Cluster not found.');
+    // Like ECS, accepts names or ARNs and answers each with the service or a MISSING failure.
+    const nameOf = (id: string) => id.slice(id.lastIndexOf('/') + 1);
+    const arnOf = (id: string) => `arn:aws:ecs:us-east-1:123456789012:service/${cluster}/${nameOf(id)}`;
+    return json({
+      services: services.filter((s) => known.includes(nameOf(s))).map((s) => ({ serviceName: nameOf(s), serviceArn: arnOf(s), status: 'ACTIVE' })),
+      failures: services.filter((s) => !known.includes(nameOf(s))).map((s) => ({ arn: arnOf(s), reason: 'MISSING' })),
+    });
+  });
+  const client = new ECSClient(fakeClientConfig(transport));
+  instrumentClient(client.middlewareStack, 'ecs', new AwsCallCounter());
+  return { transport, client };
+}
+
+const names = (n: number, prefix = 'svc') => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
+
+describe('ServiceObserver', () => {
+  test('25 concurrent reads in one cluster cost 3 DescribeServices calls of at most 10 names, with tags', async () => {
+    const { transport, client } = fakeEcs({ demo: names(25) });
+    const observer = new ServiceObserver(client);
+
+    const results = await Promise.all(names(25).map((n) => observer.describe('demo', n)));
+
+    expect(transport.requests.map((r) => inputOf(r).services.length).sort((a, b) => b - a)).toEqual([10, 10, 5]);
+    expect(transport.requests.every((r) => inputOf(r).include?.includes('TAGS'))).toBe(true);
+    results.forEach((result, i) => expect(result).toMatchObject({ kind: 'found', service: { serviceName: `svc-${i}` } }));
+  });
+
+  test('reads of services in different clusters are never mixed in one call', async () => {
+    const { transport, client } = fakeEcs({ a: ['web'], b: ['web', 'api'] });
+    const observer = new ServiceObserver(client);
+
+    const [aWeb, bWeb, bApi] = await Promise.all([observer.describe('a', 'web'), observer.describe('b', 'web'), observer.describe('b', 'api')]);
+
+    expect(transport.requests.map((r) => inputOf(r))).toEqual(
+      expect.arrayContaining([expect.objectContaining({ cluster: 'a', services: ['web'] }), expect.objectContaining({ cluster: 'b', services: ['web', 'api'] })]),
+    );
+    expect(transport.requests).toHaveLength(2);
+    expect(aWeb).toMatchObject({ kind: 'found', service: { serviceArn: expect.stringContaining('service/a/web') } });
+    expect(bWeb).toMatchObject({ kind: 'found', service: { serviceArn: expect.stringContaining('service/b/web') } });
+    expect(bApi.kind).toBe('found');
+  });
+
+  test('a missing service is notFound for its caller only', async () => {
+    const { transport, client } = fakeEcs({ demo: ['web', 'api'] });
+    const observer = new ServiceObserver(client);
+
+    const [web, gone, api] = await Promise.all([observer.describe('demo', 'web'), observer.describe('demo', 'gone'), observer.describe('demo', 'api')]);
+
+    expect(transport.requests).toHaveLength(1);
+    expect(web.kind).toBe('found');
+    expect(gone).toEqual({ kind: 'notFound' });
+    expect(api.kind).toBe('found');
+  });
+
+  test('a failed call rejects every caller of that batch with the classified error, and no other batch', async () => {
+    const { client } = fakeEcs({ demo: ['web'] });
+    const observer = new ServiceObserver(client);
+
+    const settled = await Promise.allSettled([observer.describe('nope', 'web'), observer.describe('nope', 'api'), observer.describe('demo', 'web')]);
+
+    for (const s of settled.slice(0, 2)) {
+      expect(s.status).toBe('rejected');
+      const reason = (s as PromiseRejectedResult).reason as AwsError;
+      expect(reason).toBeInstanceOf(AwsError);
+      expect(reason).toMatchObject({ kind: 'notFound', code: 'ClusterNotFoundException', operation: 'DescribeServices' });
+    }
+    expect(settled[2]).toMatchObject({ status: 'fulfilled', value: { kind: 'found' } });
+  });
+
+  test('a service asked for twice in one batch is sent once and answered to both callers', async () => {
+    const { transport, client } = fakeEcs({ demo: ['web'] });
+    const observer = new ServiceObserver(client);
+
+    const [first, second] = await Promise.all([observer.describe('demo', 'web'), observer.describe('demo', 'web')]);
+
+    expect(transport.requests.map((r) => inputOf(r).services)).toEqual([['web']]);
+    expect(first).toEqual(second);
+  });
+
+  test('a service can be asked for by ARN', async () => {
+    const { client } = fakeEcs({ demo: ['web'] });
+    const observer = new ServiceObserver(client);
+
+    const arn = 'arn:aws:ecs:us-east-1:123456789012:service/demo/web';
+    await expect(observer.describe('demo', arn)).resolves.toMatchObject({ kind: 'found', service: { serviceArn: arn } });
+  });
+
+  test('observations are not cached: a later read asks ECS again', async () => {
+    const { transport, client } = fakeEcs({ demo: ['web'] });
+    const observer = new ServiceObserver(client);
+
+    await observer.describe('demo', 'web');
+    await observer.describe('demo', 'web');
+
+    expect(transport.requests).toHaveLength(2);
+  });
+
+  test('reads spread over the batching window still share a call', async () => {
+    const { transport, client } = fakeEcs({ demo: ['web', 'api'] });
+    const observer = new ServiceObserver(client, { windowMs: 30 });
+
+    const first = observer.describe('demo', 'web');
+    await new Promise((r) => setTimeout(r, 10));
+    const second = observer.describe('demo', 'api');
+    await Promise.all([first, second]);
+
+    expect(transport.requests).toHaveLength(1);
+  });
+});
