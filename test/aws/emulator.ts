@@ -1,0 +1,165 @@
+// Starts the AWS test emulator (moto with this project's patches, see README.md beside this file)
+// as a child process and exposes its endpoint and its control API.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
+
+const here = import.meta.dirname;
+
+export type ClockMode = 'manual' | 'realtime';
+
+export interface EmulatorOptions {
+  /** `manual`: time passes only through control.advance(); `realtime` (default): also on a timer. */
+  clock?: ClockMode;
+  /** Period of the realtime clock in milliseconds (default 750: a rolling update takes about 3 s). */
+  tickMs?: number;
+}
+
+export interface ClockState {
+  mode: ClockMode;
+  tickMs: number;
+  ticks: number;
+}
+
+export interface Fault {
+  operation: string;
+  remaining: number;
+  status: number;
+  code: string;
+  message: string;
+  service: string | null;
+  accessKeyId: string | null;
+  afterProcessing: boolean;
+}
+
+export interface EmulatorState {
+  clock: ClockState;
+  /** family:revision -> the stoppedReason its failing tasks report */
+  taskFailures: Record<string, string>;
+  faults: Fault[];
+}
+
+/** Narrows a fault to some calls: one service's signing name ("ecs", "monitoring", ...) and/or the
+ * calls signed with one access key id (tests sharing an emulator use their own key). */
+export interface FaultScope {
+  service?: string;
+  accessKeyId?: string;
+}
+
+export interface EmulatorControl {
+  /** Runs `steps` scheduling steps (default 1) for every ECS service. */
+  advance(steps?: number): Promise<ClockState>;
+  /** Makes every task of this task definition (ARN or family:revision) fail to start. */
+  failTasks(taskDefinition: string, stoppedReason?: string): Promise<void>;
+  /** Lets the tasks of this task definition (or of all, when omitted) start again. */
+  clearTaskFailures(taskDefinition?: string): Promise<void>;
+  /** The next `count` calls of `operation` get ThrottlingException (HTTP 400), or `code`. */
+  throttle(operation: string, count: number, scope?: FaultScope & { code?: string }): Promise<void>;
+  /** The next `count` calls of `operation` fail with a 5xx (default 500 InternalFailure). With
+   * afterProcessing the call takes effect and only its answer is lost. */
+  failCalls(operation: string, count: number, opts?: FaultScope & { status?: number; code?: string; message?: string; afterProcessing?: boolean }): Promise<void>;
+  clearFaults(): Promise<void>;
+  /** Clears all AWS state and every control. Never from tests that share an emulator. */
+  reset(): Promise<void>;
+  state(): Promise<EmulatorState>;
+}
+
+export interface Emulator {
+  endpoint: string;
+  control: EmulatorControl;
+  stop(): Promise<void>;
+}
+
+export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
+  const { stdout } = await promisify(execFile)('bash', [join(here, 'ensure-venv.sh')], { maxBuffer: 1 << 20 });
+  const python = join(stdout.trim(), 'bin', 'python');
+  const args = [join(here, 'emulator.py'), '--clock', opts.clock ?? 'realtime'];
+  if (opts.tickMs !== undefined) args.push('--tick-ms', String(opts.tickMs));
+  // stdin stays an open pipe: the emulator exits when it closes, so a parent that dies (even by
+  // SIGKILL) never leaves it running.
+  const child = spawn(python, args, { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+  const killOnExit = (): void => void child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  try {
+    const endpoint = await readEndpoint(child);
+    return {
+      endpoint,
+      control: controlClient(endpoint),
+      stop: async () => {
+        process.removeListener('exit', killOnExit);
+        await stopChild(child);
+      },
+    };
+  } catch (err) {
+    process.removeListener('exit', killOnExit);
+    child.kill('SIGKILL');
+    throw err;
+  }
+}
+
+function readEndpoint(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    if (!child.stdout) throw new Error('the AWS emulator has no stdout');
+    const lines = createInterface({ input: child.stdout });
+    const settle = (settleWith: () => void): void => {
+      lines.close();
+      child.off('exit', onExit);
+      child.off('error', onError);
+      settleWith();
+    };
+    const onExit = (code: number | null): void => settle(() => reject(new Error(`AWS emulator exited with code ${String(code)} before it was ready`)));
+    const onError = (err: Error): void => settle(() => reject(new Error(`AWS emulator could not start: ${err.message}`)));
+    lines.once('line', (line: string) =>
+      settle(() => {
+        const endpoint = parseEndpoint(line);
+        if (endpoint) resolve(endpoint);
+        else reject(new Error(`unexpected first line from the AWS emulator: ${line}`));
+      }),
+    );
+    child.once('exit', onExit);
+    child.once('error', onError);
+  });
+}
+
+function parseEndpoint(line: string): string | undefined {
+  try {
+    const parsed = JSON.parse(line) as { endpoint?: unknown };
+    return typeof parsed.endpoint === 'string' ? parsed.endpoint : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+function controlClient(endpoint: string): EmulatorControl {
+  const call = async <T>(path: string, body?: object): Promise<T> => {
+    const res = await fetch(`${endpoint}/moto-api/ecs-operator${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const payload: unknown = await res.json();
+    if (!res.ok) throw new Error(`emulator control ${path} failed (${res.status}): ${JSON.stringify(payload)}`);
+    return payload as T;
+  };
+  return {
+    advance: (steps = 1) => call<ClockState>('/clock/advance', { steps }),
+    failTasks: async (taskDefinition, stoppedReason) => void (await call('/task-failures', { taskDefinition, stoppedReason })),
+    clearTaskFailures: async (taskDefinition) => void (await call('/task-failures/clear', { taskDefinition })),
+    throttle: async (operation, count, scope = {}) => void (await call('/faults', { kind: 'throttle', operation, count, ...scope })),
+    failCalls: async (operation, count, opts = {}) => void (await call('/faults', { kind: 'error', operation, count, ...opts })),
+    clearFaults: async () => void (await call('/faults/clear', {})),
+    reset: async () => void (await call('/reset', {})),
+    state: () => call<EmulatorState>('/state'),
+  };
+}

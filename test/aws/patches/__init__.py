@@ -1,0 +1,29 @@
+"""Patches that make moto behave like AWS where this project depends on it.
+
+Each module implements one behaviour as the AWS API reference documents it (its docstring says
+which, and what moto 5.2.5 does instead); apply_all() installs them into the running moto.
+"""
+
+from __future__ import annotations
+
+from . import (
+    delete_service,
+    list_tasks,
+    network_interface_dns,
+    scaling_policy_alarms,
+    service_api,
+)
+
+_applied = False
+
+
+def apply_all() -> None:
+    global _applied
+    if _applied:
+        return
+    service_api.apply()
+    delete_service.apply()
+    list_tasks.apply()
+    scaling_policy_alarms.apply()
+    network_interface_dns.apply()
+    _applied = True

@@ -1,0 +1,123 @@
+"""The emulator's control endpoint for tests, under /moto-api/ecs-operator/ (see README.md).
+
+It is the only way to make things fail or time pass: nothing in a request to an AWS API does.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from moto.moto_api._internal.models import moto_api_backend
+from werkzeug.wrappers import Request, Response
+
+from . import circuit_breaker, faults
+from .clock import Clock
+from .ecs_model import LOCK
+
+PREFIX = "/moto-api/ecs-operator"
+
+FAULT_DEFAULTS = {
+    "throttle": {"status": 400, "code": "ThrottlingException", "message": "Rate exceeded"},
+    "error": {
+        "status": 500,
+        "code": "InternalFailure",
+        "message": "We encountered an internal error. Please try again.",
+    },
+}
+
+
+class BadRequest(Exception):
+    pass
+
+
+class ControlApi:
+    """WSGI middleware: answers the control endpoint and passes everything else on, one request
+    at a time (see ecs_model.LOCK)."""
+
+    def __init__(self, app: faults.WsgiApp, clock: Clock) -> None:
+        self.app = app
+        self.clock = clock
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        with LOCK:
+            path = environ.get("PATH_INFO", "")
+            if path.startswith(PREFIX + "/"):
+                return self.control(Request(environ))(environ, start_response)
+            if path == "/moto-api/reset":
+                self.reset_emulator()
+            # moto's response iterables are consumed here so the lock covers the whole call.
+            return list(self.app(environ, start_response))
+
+    def control(self, request: Request) -> Response:
+        route = (request.method, request.path[len(PREFIX) :])
+        try:
+            body = json.loads(request.get_data() or b"{}")
+            if not isinstance(body, dict):
+                raise BadRequest("the body must be a JSON object")
+            result = self.dispatch(route, body)
+        except (BadRequest, ValueError, KeyError, TypeError) as exc:
+            return _json({"error": f"{type(exc).__name__}: {exc}"}, 400)
+        if result is None:
+            return _json({"error": f"no control route {route[0]} {route[1]}"}, 404)
+        return _json(result, 200)
+
+    def dispatch(self, route: tuple[str, str], body: dict[str, Any]) -> dict[str, Any] | None:
+        match route:
+            case ("GET", "/state"):
+                return self.state()
+            case ("POST", "/clock/advance"):
+                steps = int(body.get("steps", 1))
+                if not 1 <= steps <= 1000:
+                    raise BadRequest("steps must be between 1 and 1000")
+                self.clock.advance(steps)
+                return self.clock.state()
+            case ("POST", "/task-failures"):
+                circuit_breaker.fail_tasks_of(
+                    body["taskDefinition"], body.get("stoppedReason") or circuit_breaker.DEFAULT_STOPPED_REASON
+                )
+                return self.state()
+            case ("POST", "/task-failures/clear"):
+                circuit_breaker.clear(body.get("taskDefinition"))
+                return self.state()
+            case ("POST", "/faults"):
+                faults.add(_fault(body))
+                return self.state()
+            case ("POST", "/faults/clear"):
+                faults.clear()
+                return self.state()
+            case ("POST", "/reset"):
+                moto_api_backend.reset()
+                self.reset_emulator()
+                return self.state()
+        return None
+
+    def state(self) -> dict[str, Any]:
+        return {"clock": self.clock.state(), "taskFailures": circuit_breaker.failing(), "faults": faults.pending()}
+
+    def reset_emulator(self) -> None:
+        circuit_breaker.clear()
+        faults.clear()
+        self.clock.reset()
+
+
+def _fault(body: dict[str, Any]) -> faults.Fault:
+    kind = body.get("kind", "throttle")
+    if kind not in FAULT_DEFAULTS:
+        raise BadRequest("kind must be 'throttle' or 'error'")
+    settings = {**FAULT_DEFAULTS[kind], **{k: body[k] for k in ("status", "code", "message") if k in body}}
+    return faults.Fault(
+        operation=str(body["operation"]),
+        remaining=int(body.get("count", 1)),
+        status=int(settings["status"]),
+        code=str(settings["code"]),
+        message=str(settings["message"]),
+        service=body.get("service"),
+        access_key_id=body.get("accessKeyId"),
+        after_processing=bool(body.get("afterProcessing", False)),
+    )
+
+
+def _json(payload: dict[str, Any], status: int) -> Response:
+    return Response(json.dumps(payload), status=status, content_type="application/json")

@@ -1,0 +1,150 @@
+"""Helpers for the emulator's tests: launching servers, AWS clients and common fixtures' parts."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+AWS_DIR = Path(__file__).resolve().parent.parent
+REGION = "us-east-1"
+
+
+class Server:
+    """A launched emulator (or plain moto) process and the clients that talk to it."""
+
+    def __init__(self, script: Path, *args: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, str(script), *args], cwd=AWS_DIR, stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        self.endpoint: str = json.loads(line)["endpoint"]
+
+    def client(self, service: str, access_key_id: str = "testing", retry: bool = True) -> Any:
+        config = Config(retries={"total_max_attempts": 3 if retry else 1, "mode": "standard"})
+        return boto3.client(
+            service,
+            endpoint_url=self.endpoint,
+            region_name=REGION,
+            aws_access_key_id=access_key_id,
+            aws_secret_access_key="testing",
+            config=config,
+        )
+
+    def control(
+        self, path: str, body: dict[str, Any] | None = None, method: str = "POST"
+    ) -> tuple[int, dict[str, Any]]:
+        data = json.dumps(body or {}).encode() if method == "POST" else None
+        request = urllib.request.Request(f"{self.endpoint}/moto-api/ecs-operator{path}", data=data, method=method)
+        try:
+            with urllib.request.urlopen(request) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
+
+    def ok(self, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+        status, payload = self.control(path, body)
+        assert status == 200, payload
+        return payload
+
+    def advance(self, steps: int = 1) -> None:
+        self.ok("/clock/advance", {"steps": steps})
+
+    def close(self) -> int:
+        assert self.process.stdin is not None
+        self.process.stdin.close()  # the launcher exits when its stdin closes
+        return self.process.wait(timeout=10)
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+class Aws:
+    """Common AWS set-up steps on one server."""
+
+    def __init__(self, server: Server) -> None:
+        self.server = server
+        self.ecs = server.client("ecs")
+        self.ec2 = server.client("ec2")
+
+    def subnet(self) -> tuple[str, str]:
+        """A new VPC's subnet, and the VPC's id."""
+        vpc = self.ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+        subnet = self.ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+        return subnet, vpc
+
+    def cluster(self, providers: tuple[str, ...] = ("FARGATE", "FARGATE_SPOT")) -> str:
+        name = unique("cluster")
+        self.ecs.create_cluster(clusterName=name, capacityProviders=list(providers))
+        return name
+
+    def task_definition(self, family: str, image: str = "nginx:1", fargate: bool = True) -> str:
+        extra: dict[str, Any] = (
+            {"networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512"}
+            if fargate
+            else {}
+        )
+        response = self.ecs.register_task_definition(
+            family=family, containerDefinitions=[{"name": "app", "image": image, "memory": 128}], **extra
+        )
+        return str(response["taskDefinition"]["taskDefinitionArn"])
+
+    def fargate_service(
+        self, cluster: str, name: str, task_definition: str, desired: int = 2, **extra: Any
+    ) -> dict[str, Any]:
+        subnet, _ = self.subnet()
+        params: dict[str, Any] = {
+            "cluster": cluster,
+            "serviceName": name,
+            "taskDefinition": task_definition,
+            "desiredCount": desired,
+            "launchType": "FARGATE",
+            "networkConfiguration": {"awsvpcConfiguration": {"subnets": [subnet]}},
+            **extra,
+        }
+        return dict(self.ecs.create_service(**params)["service"])
+
+    def container_instances(self, cluster: str, count: int) -> list[str]:
+        """Registers `count` new EC2 instances with the cluster; returns the container instance ARNs."""
+        image = self.ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+        reservation = self.ec2.run_instances(ImageId=image, MinCount=count, MaxCount=count)
+        return [
+            self.ecs.register_container_instance(
+                cluster=cluster, instanceIdentityDocument=json.dumps({"instanceId": i["InstanceId"]})
+            )["containerInstance"]["containerInstanceArn"]
+            for i in reservation["Instances"]
+        ]
+
+    def describe(self, cluster: str, name: str) -> dict[str, Any]:
+        return dict(self.ecs.describe_services(cluster=cluster, services=[name])["services"][0])
+
+    def advance_until(
+        self, cluster: str, name: str, done: Callable[[dict[str, Any]], bool], max_steps: int = 20
+    ) -> dict[str, Any]:
+        for _ in range(max_steps):
+            service = self.describe(cluster, name)
+            if done(service):
+                return service
+            self.server.advance()
+        raise AssertionError(f"not reached in {max_steps} steps: {self.describe(cluster, name)}")
+
+
+def messages(service: dict[str, Any]) -> list[str]:
+    """The service's event messages, oldest first."""
+    return [e["message"] for e in reversed(service["events"])]
+
+
+def completed(service: dict[str, Any]) -> bool:
+    deployments = service["deployments"]
+    return len(deployments) == 1 and deployments[0]["rolloutState"] == "COMPLETED"

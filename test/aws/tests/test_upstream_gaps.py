@@ -1,0 +1,186 @@
+"""What moto 5.2.5 itself still gets wrong, checked against unpatched moto.
+
+Each test asserts the gap as it is today. When a moto upgrade makes one fail, moto fixed that
+behaviour upstream: drop (or shrink) the named patch and this test.
+"""
+
+from __future__ import annotations
+
+import pytest
+from botocore.exceptions import ClientError
+from support import Aws
+
+
+def still_a_gap(gap_present: bool, patch: str) -> None:
+    assert gap_present, f"moto fixed this upstream: drop the patch {patch}"
+
+
+def service(moto: Aws, **extra: object) -> tuple[str, dict]:
+    cluster = moto.cluster()
+    moto.task_definition("web")
+    subnet, vpc = moto.subnet()
+    group = moto.ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["SecurityGroups"][0][
+        "GroupId"
+    ]
+    params = {
+        "cluster": cluster,
+        "serviceName": "web",
+        "taskDefinition": "web",
+        "desiredCount": 2,
+        "networkConfiguration": {"awsvpcConfiguration": {"subnets": [subnet], "securityGroups": [group]}},
+        **extra,
+    }
+    return cluster, moto.ecs.create_service(**params)["service"]
+
+
+def test_create_service_drops_fields_and_reports_ec2(plain_moto: Aws) -> None:
+    _, created = service(
+        plain_moto,
+        capacityProviderStrategy=[{"capacityProvider": "FARGATE", "weight": 1}],
+        deploymentConfiguration={"deploymentCircuitBreaker": {"enable": True, "rollback": True}},
+        healthCheckGracePeriodSeconds=30,
+        enableExecuteCommand=True,
+    )
+    still_a_gap("capacityProviderStrategy" not in created and created.get("launchType") == "EC2", "service_fields.py")
+    still_a_gap(
+        "deploymentConfiguration" not in created and "healthCheckGracePeriodSeconds" not in created, "service_fields.py"
+    )
+
+
+def test_create_service_with_an_active_name_replaces_the_service(plain_moto: Aws) -> None:
+    cluster, _ = service(plain_moto)
+    try:
+        plain_moto.ecs.create_service(cluster=cluster, serviceName="web", taskDefinition="web", desiredCount=5)
+        replaced = True
+    except ClientError:
+        replaced = False
+    still_a_gap(replaced, "service_idempotency.py")
+
+
+def test_update_service_stores_task_definition_as_passed_and_starts_no_deployment(plain_moto: Aws) -> None:
+    cluster, _ = service(plain_moto)
+    plain_moto.task_definition("web", "nginx:2")
+    updated = plain_moto.ecs.update_service(cluster=cluster, service="web", taskDefinition="web:2")["service"]
+    still_a_gap(updated["taskDefinition"] == "web:2", "service_fields.py")
+    still_a_gap(len(updated["deployments"]) == 1, "service_deployments.py")
+
+
+def test_deployments_never_progress(plain_moto: Aws) -> None:
+    cluster, _ = service(plain_moto)
+    described = plain_moto.describe(cluster, "web")
+    still_a_gap(
+        described["runningCount"] == 0 and described["deployments"][0]["rolloutState"] == "IN_PROGRESS",
+        "service_scheduler.py",
+    )
+    still_a_gap(described["events"] == [], "service_scheduler.py")
+
+
+def test_awsvpc_without_security_groups_is_a_server_error(plain_moto: Aws) -> None:
+    cluster = plain_moto.cluster()
+    plain_moto.task_definition("web")
+    subnet, _ = plain_moto.subnet()
+    ecs = plain_moto.server.client("ecs", retry=False)
+    with pytest.raises(ClientError) as error:
+        ecs.create_service(
+            cluster=cluster,
+            serviceName="web",
+            taskDefinition="web",
+            networkConfiguration={"awsvpcConfiguration": {"subnets": [subnet]}},
+        )
+    still_a_gap(error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500, "default_security_group.py")
+
+
+def test_step_policy_does_not_list_its_alarms_and_changes_arn_on_update(plain_moto: Aws) -> None:
+    scaling = plain_moto.server.client("application-autoscaling")
+    cluster, _ = service(plain_moto)
+    resource = f"service/{cluster}/web"
+    scaling.register_scalable_target(
+        ServiceNamespace="ecs",
+        ResourceId=resource,
+        ScalableDimension="ecs:service:DesiredCount",
+        MinCapacity=1,
+        MaxCapacity=2,
+    )
+
+    def put_policy() -> str:
+        return str(
+            scaling.put_scaling_policy(
+                PolicyName="out",
+                ServiceNamespace="ecs",
+                ResourceId=resource,
+                ScalableDimension="ecs:service:DesiredCount",
+                PolicyType="StepScaling",
+                StepScalingPolicyConfiguration={
+                    "AdjustmentType": "ChangeInCapacity",
+                    "StepAdjustments": [{"MetricIntervalLowerBound": 0, "ScalingAdjustment": 1}],
+                },
+            )["PolicyARN"]
+        )
+
+    arn = put_policy()
+    plain_moto.server.client("cloudwatch").put_metric_alarm(
+        AlarmName="cpu-high",
+        MetricName="CPUUtilization",
+        Namespace="AWS/ECS",
+        Statistic="Average",
+        Period=60,
+        EvaluationPeriods=1,
+        Threshold=70,
+        ComparisonOperator="GreaterThanThreshold",
+        AlarmActions=[arn],
+    )
+    [policy] = scaling.describe_scaling_policies(ServiceNamespace="ecs", ResourceId=resource)["ScalingPolicies"]
+    still_a_gap(policy.get("Alarms", []) == [], "scaling_policy_alarms.py")
+    still_a_gap(put_policy() != arn, "scaling_policy_alarms.py")
+
+
+def test_daemon_service_is_accepted_on_fargate(plain_moto: Aws) -> None:
+    cluster = plain_moto.cluster()
+    plain_moto.task_definition("agent", fargate=False)
+    created = plain_moto.ecs.create_service(
+        cluster=cluster, serviceName="agent", taskDefinition="agent", launchType="FARGATE", schedulingStrategy="DAEMON"
+    )
+    still_a_gap(created["service"]["schedulingStrategy"] == "DAEMON", "daemon_services.py")
+
+
+def test_delete_service_is_inactive_at_once_and_still_listed(plain_moto: Aws) -> None:
+    cluster, _ = service(plain_moto, desiredCount=0)
+    deleted = plain_moto.ecs.delete_service(cluster=cluster, service="web")["service"]
+    still_a_gap(deleted["status"] == "INACTIVE", "delete_service.py")
+    still_a_gap(len(plain_moto.ecs.list_services(cluster=cluster)["serviceArns"]) == 1, "delete_service.py")
+
+
+def test_list_tasks_lists_stopped_tasks_by_default(plain_moto: Aws) -> None:
+    cluster = plain_moto.cluster(providers=())
+    plain_moto.task_definition("job", fargate=False)
+    plain_moto.container_instances(cluster, 1)
+    [task] = plain_moto.ecs.run_task(cluster=cluster, taskDefinition="job", launchType="EC2")["tasks"]
+    plain_moto.ecs.stop_task(cluster=cluster, task=task["taskArn"])
+    still_a_gap(task["taskArn"] in plain_moto.ecs.list_tasks(cluster=cluster)["taskArns"], "list_tasks.py")
+
+
+def test_run_task_with_awsvpc_fails_in_a_vpc_without_dns_hostnames(plain_moto: Aws) -> None:
+    cluster = plain_moto.cluster()
+    plain_moto.task_definition("job")
+    subnet, _ = plain_moto.subnet()
+    ecs = plain_moto.server.client("ecs", retry=False)
+    with pytest.raises(ClientError) as error:
+        ecs.run_task(
+            cluster=cluster,
+            taskDefinition="job",
+            launchType="FARGATE",
+            networkConfiguration={"awsvpcConfiguration": {"subnets": [subnet], "securityGroups": []}},
+        )
+    still_a_gap(error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500, "network_interface_dns.py")
+
+
+def test_capacity_provider_not_associated_with_the_cluster_is_accepted(plain_moto: Aws) -> None:
+    cluster = plain_moto.cluster(providers=())
+    plain_moto.task_definition("job", fargate=False)
+    created = plain_moto.ecs.create_service(
+        cluster=cluster,
+        serviceName="job",
+        taskDefinition="job",
+        capacityProviderStrategy=[{"capacityProvider": "FARGATE", "weight": 1}],
+    )
+    still_a_gap(created["service"]["status"] == "ACTIVE", "service_fields.py")
