@@ -1,0 +1,273 @@
+// The operator's configuration, from flags first, then environment variables, then defaults;
+// validated as a whole (every problem reported at once) and printable without secrets.
+//
+// The CLI either calls parseOperatorConfig(args, env), or adds the options to its own command with
+// addOperatorOptions(cmd) and, once commander has parsed, calls resolveOperatorConfig(cmd, env).
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Command } from 'commander';
+import { LOG_LEVELS, type LogLevel } from '../observability/logger.js';
+import { formatDuration, parseDuration } from './duration.js';
+
+export interface OperatorConfig {
+  /** Path of a kubeconfig; undefined = $KUBECONFIG, ~/.kube/config, or in-cluster. */
+  kubeconfig: string | undefined;
+  /** Namespaces to watch; empty = all namespaces. */
+  namespaces: string[];
+  /** Reconciles running at once, per controller. */
+  concurrency: number;
+  /** Every object is reconciled (and so checked for drift) at least this often. */
+  resyncPeriodMs: number;
+  /** Overall limit on reconcile starts, per controller. */
+  rateLimit: { qps: number; burst: number };
+  leaderElection: {
+    enabled: boolean;
+    namespace: string;
+    name: string;
+    identity: string;
+    leaseDurationMs: number;
+    renewDeadlineMs: number;
+    retryPeriodMs: number;
+  };
+  aws: {
+    /** Default region for objects that do not name one. */
+    region: string | undefined;
+    /** Endpoint override for every AWS client (an emulator, a VPC endpoint). */
+    endpoint: string | undefined;
+  };
+  /** Where /metrics, /healthz and /readyz are served. */
+  httpAddress: { host: string; port: number };
+  logLevel: LogLevel;
+  /** How long running reconciles get to finish after SIGTERM. */
+  shutdownTimeoutMs: number;
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+interface Setting {
+  /** commander's attribute name for the option. */
+  key: string;
+  flags: string;
+  description: string;
+  /** Environment variables read when the flag is absent, first set one wins. */
+  env: string[];
+}
+
+const SETTINGS: readonly Setting[] = [
+  { key: 'kubeconfig', flags: '--kubeconfig <path>', description: 'kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or in-cluster)', env: [] },
+  { key: 'namespaces', flags: '--namespaces <list>', description: 'comma-separated namespaces to watch (default: all)', env: ['ECS_OPERATOR_NAMESPACES', 'WATCH_NAMESPACE'] },
+  { key: 'concurrency', flags: '--concurrency <n>', description: 'reconciles running at once per kind (default: 4)', env: ['ECS_OPERATOR_CONCURRENCY'] },
+  { key: 'resyncPeriod', flags: '--resync-period <duration>', description: 'reconcile (and check for drift) every object this often (default: 5m)', env: ['ECS_OPERATOR_RESYNC_PERIOD'] },
+  { key: 'reconcileQps', flags: '--reconcile-qps <n>', description: 'reconcile starts per second per kind, sustained (default: 50)', env: ['ECS_OPERATOR_RECONCILE_QPS'] },
+  { key: 'reconcileBurst', flags: '--reconcile-burst <n>', description: 'reconcile starts per kind allowed at once (default: 200)', env: ['ECS_OPERATOR_RECONCILE_BURST'] },
+  { key: 'leaderElect', flags: '--no-leader-elect', description: 'run without leader election (only for a single replica)', env: ['ECS_OPERATOR_LEADER_ELECT'] },
+  { key: 'leaseName', flags: '--lease-name <name>', description: 'leader-election Lease name (default: ecs-operator)', env: ['ECS_OPERATOR_LEASE_NAME'] },
+  { key: 'leaseNamespace', flags: '--lease-namespace <ns>', description: 'leader-election Lease namespace (default: $POD_NAMESPACE, else default)', env: ['ECS_OPERATOR_LEASE_NAMESPACE', 'POD_NAMESPACE'] },
+  { key: 'leaseDuration', flags: '--lease-duration <duration>', description: 'how long a standby waits for an unrenewed lease (default: 15s)', env: ['ECS_OPERATOR_LEASE_DURATION'] },
+  { key: 'renewDeadline', flags: '--renew-deadline <duration>', description: 'the leader gives up leading if it cannot renew for this long (default: 10s)', env: ['ECS_OPERATOR_RENEW_DEADLINE'] },
+  { key: 'retryPeriod', flags: '--retry-period <duration>', description: 'interval between lease attempts and renewals (default: 2s)', env: ['ECS_OPERATOR_RETRY_PERIOD'] },
+  { key: 'identity', flags: '--identity <id>', description: 'this replica in the Lease (default: $POD_NAME, else host and a random suffix)', env: ['ECS_OPERATOR_IDENTITY', 'POD_NAME'] },
+  { key: 'awsRegion', flags: '--aws-region <region>', description: 'default AWS region (default: $AWS_REGION)', env: ['AWS_REGION', 'AWS_DEFAULT_REGION'] },
+  { key: 'awsEndpoint', flags: '--aws-endpoint <url>', description: 'AWS endpoint override, e.g. an emulator', env: ['ECS_OPERATOR_AWS_ENDPOINT', 'AWS_ENDPOINT_URL'] },
+  { key: 'httpAddress', flags: '--http-address <host:port>', description: 'serve /metrics, /healthz and /readyz here (default: 0.0.0.0:8080)', env: ['ECS_OPERATOR_HTTP_ADDRESS'] },
+  { key: 'logLevel', flags: '--log-level <level>', description: `log level: ${LOG_LEVELS.join(', ')} (default: info)`, env: ['ECS_OPERATOR_LOG_LEVEL', 'LOG_LEVEL'] },
+  { key: 'shutdownTimeout', flags: '--shutdown-timeout <duration>', description: 'time running reconciles get to finish on SIGTERM (default: 30s)', env: ['ECS_OPERATOR_SHUTDOWN_TIMEOUT'] },
+];
+
+/** Adds the operator's options to a commander command (the CLI's `run`). */
+export function addOperatorOptions(cmd: Command): Command {
+  for (const s of SETTINGS) {
+    const envNote = s.env.length > 0 ? ` [env: ${s.env.join(', ')}]` : '';
+    cmd.option(s.flags, `${s.description}${envNote}`);
+  }
+  return cmd;
+}
+
+/** Builds the config from a command that addOperatorOptions() prepared and commander parsed. */
+export function resolveOperatorConfig(cmd: Command, env: Env): OperatorConfig {
+  const opts = cmd.opts<Record<string, unknown>>();
+  const raw: Record<string, string | undefined> = {};
+  for (const s of SETTINGS) {
+    const fromCli = cmd.getOptionValueSource(s.key) === 'cli';
+    const value = opts[s.key];
+    if (fromCli) raw[s.key] = typeof value === 'boolean' ? String(value) : (value as string);
+    else raw[s.key] = s.env.map((name) => env[name]).find((v) => v !== undefined && v !== '');
+  }
+  return buildConfig(raw);
+}
+
+/** Parses operator arguments (without `node script`) and the environment into a config. */
+export function parseOperatorConfig(args: readonly string[], env: Env): OperatorConfig {
+  const cmd = addOperatorOptions(new Command('ecs-operator'))
+    .exitOverride()
+    .configureOutput({ writeErr: () => undefined, writeOut: () => undefined })
+    .allowExcessArguments(false);
+  try {
+    cmd.parse(args, { from: 'user' });
+  } catch (err) {
+    throw new ConfigError([err instanceof Error ? err.message : String(err)]);
+  }
+  return resolveOperatorConfig(cmd, env);
+}
+
+function buildConfig(raw: Record<string, string | undefined>): OperatorConfig {
+  const problems: string[] = [];
+
+  const int = (key: string, label: string, fallback: number, min: number, max: number): number => {
+    const text = raw[key];
+    if (text === undefined) return fallback;
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${label} must be a whole number from ${min} to ${max} (got "${text}")`);
+      return fallback;
+    }
+    return n;
+  };
+  const num = (key: string, label: string, fallback: number, min: number): number => {
+    const text = raw[key];
+    if (text === undefined) return fallback;
+    const n = Number(text);
+    if (!Number.isFinite(n) || n < min) {
+      problems.push(`${label} must be a number of at least ${min} (got "${text}")`);
+      return fallback;
+    }
+    return n;
+  };
+  const duration = (key: string, label: string, fallback: number, minMs: number): number => {
+    const text = raw[key];
+    if (text === undefined) return fallback;
+    const ms = parseDuration(text);
+    if (ms === undefined || ms < minMs) {
+      problems.push(`${label} must be a duration of at least ${formatDuration(minMs)}, like 30s or 5m (got "${text}")`);
+      return fallback;
+    }
+    return ms;
+  };
+
+  const namespaces = (raw.namespaces ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
+  for (const ns of namespaces) if (!isDnsLabel(ns)) problems.push(`namespace "${ns}" is not a valid namespace name`);
+
+  const leaderElect = raw.leaderElect === undefined ? true : parseBool(raw.leaderElect);
+  if (leaderElect === undefined) problems.push(`leader election must be true or false (got "${raw.leaderElect}")`);
+
+  const leaseDurationMs = duration('leaseDuration', 'lease duration', 15_000, 1000);
+  const renewDeadlineMs = duration('renewDeadline', 'renew deadline', 10_000, 500);
+  const retryPeriodMs = duration('retryPeriod', 'retry period', 2_000, 100);
+  if (leaderElect !== false) {
+    if (renewDeadlineMs >= leaseDurationMs) problems.push('renew deadline must be shorter than the lease duration');
+    if (retryPeriodMs >= renewDeadlineMs) problems.push('retry period must be shorter than the renew deadline');
+  }
+  const leaseName = raw.leaseName ?? 'ecs-operator';
+  const leaseNamespace = raw.leaseNamespace ?? 'default';
+  if (!isDnsSubdomain(leaseName)) problems.push(`lease name "${leaseName}" is not a valid object name`);
+  if (!isDnsLabel(leaseNamespace)) problems.push(`lease namespace "${leaseNamespace}" is not a valid namespace name`);
+
+  const endpoint = raw.awsEndpoint;
+  if (endpoint !== undefined && !isHttpUrl(endpoint)) problems.push(`AWS endpoint must be an http(s) URL (got "${redactUrl(endpoint)}")`);
+  const region = raw.awsRegion;
+  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) problems.push(`AWS region "${region}" does not look like a region (e.g. us-east-1)`);
+
+  const httpAddress = parseHostPort(raw.httpAddress ?? '0.0.0.0:8080');
+  if (!httpAddress) problems.push(`HTTP address must be host:port or :port (got "${raw.httpAddress}")`);
+
+  const logLevel = (raw.logLevel ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`log level must be one of ${LOG_LEVELS.join(', ')} (got "${raw.logLevel}")`);
+
+  const config: OperatorConfig = {
+    kubeconfig: raw.kubeconfig,
+    namespaces: [...new Set(namespaces)],
+    concurrency: int('concurrency', 'concurrency', 4, 1, 256),
+    resyncPeriodMs: duration('resyncPeriod', 'resync period', 5 * 60_000, 10_000),
+    rateLimit: { qps: num('reconcileQps', 'reconcile QPS', 50, 0.01), burst: int('reconcileBurst', 'reconcile burst', 200, 1, 100_000) },
+    leaderElection: {
+      enabled: leaderElect !== false,
+      namespace: leaseNamespace,
+      name: leaseName,
+      identity: raw.identity ?? `${hostname()}_${randomUUID().slice(0, 8)}`,
+      leaseDurationMs,
+      renewDeadlineMs,
+      retryPeriodMs,
+    },
+    aws: { region, endpoint },
+    httpAddress: httpAddress ?? { host: '0.0.0.0', port: 8080 },
+    logLevel,
+    shutdownTimeoutMs: duration('shutdownTimeout', 'shutdown timeout', 30_000, 0),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/** The config as it is logged at start: durations readable, no credentials (URL user info). */
+export function describeConfig(config: OperatorConfig): Record<string, unknown> {
+  const le = config.leaderElection;
+  return {
+    kubeconfig: config.kubeconfig ?? '(default)',
+    namespaces: config.namespaces.length > 0 ? config.namespaces : '(all)',
+    concurrency: config.concurrency,
+    resyncPeriod: formatDuration(config.resyncPeriodMs),
+    rateLimit: config.rateLimit,
+    leaderElection: le.enabled
+      ? {
+          lease: `${le.namespace}/${le.name}`,
+          identity: le.identity,
+          leaseDuration: formatDuration(le.leaseDurationMs),
+          renewDeadline: formatDuration(le.renewDeadlineMs),
+          retryPeriod: formatDuration(le.retryPeriodMs),
+        }
+      : 'disabled',
+    aws: { region: config.aws.region ?? '(per object or SDK default)', endpoint: config.aws.endpoint ? redactUrl(config.aws.endpoint) : '(AWS)' },
+    httpAddress: `${config.httpAddress.host}:${config.httpAddress.port}`,
+    logLevel: config.logLevel,
+    shutdownTimeout: formatDuration(config.shutdownTimeoutMs),
+  };
+}
+
+function parseBool(text: string): boolean | undefined {
+  const t = text.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(t)) return true;
+  if (['false', '0', 'no', 'off'].includes(t)) return false;
+  return undefined;
+}
+
+function parseHostPort(text: string): { host: string; port: number } | undefined {
+  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(text.trim());
+  if (!m) return undefined;
+  const port = Number(m[3]);
+  if (port > 65535) return undefined;
+  return { host: m[1] ?? (m[2] || '0.0.0.0'), port };
+}
+
+const isDnsLabel = (s: string): boolean => /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(s);
+const isDnsSubdomain = (s: string): boolean => s.length <= 253 && s.split('.').every(isDnsLabel);
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const u = new URL(text);
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+function redactUrl(text: string): string {
+  try {
+    const u = new URL(text);
+    if (u.username || u.password) {
+      u.username = 'REDACTED';
+      u.password = '';
+    }
+    return u.toString();
+  } catch {
+    return '(unparseable)';
+  }
+}

@@ -1,0 +1,242 @@
+// A Controller wires informers to a work queue and the queue to a reconciler, like kube-rs's
+// Controller and controller-runtime's builder: the primary kind's changes enqueue its own key,
+// `watches` relations enqueue the keys a related object maps to, and a periodic resync enqueues
+// every key (the drift check). It holds no knowledge of what is being reconciled.
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { describeKubeError, kubeStatusCode } from '../kube/errors.js';
+import type { EventRecorder } from '../kube/events.js';
+import type { Informer } from '../kube/informer.js';
+import { objectKey, parseObjectKey, type ObjectKey } from '../kube/object-key.js';
+import type { Logger } from '../observability/logger.js';
+import { recordReconcile, registerQueue, type ReconcileOutcome } from '../observability/metrics.js';
+import { classifyError } from './errors.js';
+import { specOrMetadataChanged, type UpdatePredicate } from './predicates.js';
+import type { ReconcileContext, Reconciler } from './reconciler.js';
+import { TokenBucket } from './token-bucket.js';
+import { DEFAULT_BACKOFF, WorkQueue } from './work-queue.js';
+
+export interface ControllerOptions<T extends KubernetesObject> {
+  /** Names the controller in logs and metrics: `ecsservice`. */
+  name: string;
+  informer: Informer<T>;
+  reconciler: Reconciler<T>;
+  log: Logger;
+  /** Reconciles running at once (different keys; one key never runs twice at once). */
+  concurrency?: number;
+  /** Every key is reconciled at least this often (the drift check); 0 turns it off. */
+  resyncPeriodMs?: number;
+  /** Per-key backoff after failures. */
+  backoff?: { baseMs: number; maxMs: number };
+  /** Overall limit on reconcile starts. */
+  rateLimit?: { qps: number; burst: number };
+  /** Which updates of the primary kind enqueue it; by default spec and metadata changes, not status. */
+  predicate?: UpdatePredicate<T>;
+  /**
+   * When given, every failed reconcile is also a Warning Event on the object (reason
+   * `ReconcileFailed`, or the terminal error's reason); the recorder aggregates repeats.
+   */
+  events?: EventRecorder;
+}
+
+/** Maps a related object to the keys of the primary objects it affects. */
+export type RelationMapper<S> = (obj: S) => readonly ObjectKey[];
+
+/** What the Manager needs from an informer: start, stop and readiness, whatever its kind. */
+export interface SyncSource {
+  readonly resource: string;
+  start(): void;
+  stop(): Promise<void>;
+  hasSynced(): boolean;
+  waitForSync(signal?: AbortSignal): Promise<void>;
+}
+
+export const DEFAULT_CONCURRENCY = 4;
+export const DEFAULT_RESYNC_PERIOD_MS = 5 * 60_000;
+export const DEFAULT_RATE_LIMIT = { qps: 50, burst: 200 };
+
+export class Controller<T extends KubernetesObject> {
+  readonly name: string;
+  private readonly informer: Informer<T>;
+  private readonly reconciler: Reconciler<T>;
+  private readonly log: Logger;
+  private readonly queue: WorkQueue;
+  private readonly sources: SyncSource[];
+  private readonly predicate: UpdatePredicate<T>;
+  private readonly resyncPeriodMs: number;
+  private readonly events: EventRecorder | undefined;
+  /** Keys parked on a terminal error, with the generation that failed. */
+  private readonly terminal = new Map<ObjectKey, number | undefined>();
+  private readonly hardStop = new AbortController();
+  private resyncTimer: ReturnType<typeof setInterval> | undefined;
+  private unregisterQueue: (() => void) | undefined;
+  private started = false;
+
+  constructor(opts: ControllerOptions<T>) {
+    this.name = opts.name;
+    this.informer = opts.informer;
+    this.reconciler = opts.reconciler;
+    this.log = opts.log.child({ controller: opts.name });
+    this.predicate = opts.predicate ?? specOrMetadataChanged;
+    this.resyncPeriodMs = opts.resyncPeriodMs ?? DEFAULT_RESYNC_PERIOD_MS;
+    this.events = opts.events;
+    const rate = opts.rateLimit ?? DEFAULT_RATE_LIMIT;
+    this.queue = new WorkQueue({
+      concurrency: opts.concurrency ?? DEFAULT_CONCURRENCY,
+      handler: (key) => this.process(key),
+      rateLimiter: new TokenBucket(rate.qps, rate.burst),
+      backoff: opts.backoff ?? DEFAULT_BACKOFF,
+      onHandlerError: (key, err) => this.log.error({ key, err }, 'reconcile handler failed unexpectedly'),
+    });
+    this.sources = [opts.informer];
+    opts.informer.onChange((change) => {
+      const key = objectKey(change.object);
+      if (change.type === 'deleted') this.terminal.delete(key);
+      if (change.type === 'updated' && !this.predicate(change.old, change.object)) return;
+      this.queue.add(key);
+    });
+  }
+
+  /**
+   * Reconciles primary objects when a related object changes: `mapper` names the keys it affects
+   * (for an update, both the old and the new version are mapped, so a dropped reference also
+   * counts). A related change also lifts a terminal error: the fix may have been made there.
+   */
+  watches<S extends KubernetesObject>(informer: Informer<S>, mapper: RelationMapper<S>): this {
+    if (!this.sources.includes(informer)) this.sources.push(informer);
+    informer.onChange((change) => {
+      const keys = new Set(mapper(change.object));
+      if (change.type === 'updated') for (const k of mapper(change.old)) keys.add(k);
+      for (const key of keys) {
+        this.terminal.delete(key);
+        this.queue.add(key);
+      }
+    });
+    return this;
+  }
+
+  /** The informers this controller reads: the Manager starts them and waits for them to sync. */
+  informers(): readonly SyncSource[] {
+    return this.sources;
+  }
+
+  hasSynced(): boolean {
+    return this.sources.every((s) => s.hasSynced());
+  }
+
+  /** Asks for a reconcile of `key` now (deduplicated with anything already waiting). */
+  enqueue(key: ObjectKey): void {
+    this.queue.add(key);
+  }
+
+  /** When the longest-running reconcile started, if one is running. */
+  oldestReconcileStart(): number | undefined {
+    return this.queue.oldestStart();
+  }
+
+  /** Starts reconciling: every cached key once, then changes, relations and resyncs. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.unregisterQueue = registerQueue(this.name, () => ({
+      depth: this.queue.depth,
+      inFlight: this.queue.inFlight,
+      delayed: this.queue.delayedCount,
+    }));
+    for (const key of this.informer.store.keys()) this.queue.add(key);
+    this.queue.start();
+    if (this.resyncPeriodMs > 0) {
+      this.resyncTimer = setInterval(() => this.resync(), this.resyncPeriodMs);
+      this.resyncTimer.unref?.();
+    }
+    this.log.info('controller started');
+  }
+
+  /**
+   * Stops taking work and waits for running reconciles. Past `timeoutMs` their signal is aborted
+   * and they get `abortGraceMs` more to return before stop() gives up on them.
+   */
+  async stop(opts: { timeoutMs?: number; abortGraceMs?: number } = {}): Promise<void> {
+    if (this.resyncTimer) clearInterval(this.resyncTimer);
+    const drained = this.queue.shutdown();
+    const timeoutMs = opts.timeoutMs ?? 30_000;
+    if (!(await settlesWithin(drained, timeoutMs))) {
+      this.log.warn({ timeoutMs, inFlight: this.queue.inFlight }, 'reconciles still running at the shutdown deadline; aborting them');
+      this.hardStop.abort(new Error('controller stopped'));
+      await settlesWithin(drained, opts.abortGraceMs ?? 5_000);
+    }
+    this.unregisterQueue?.();
+    this.log.info('controller stopped');
+  }
+
+  /** Aborts running reconciles at once (leadership lost: another replica may already be writing). */
+  abort(): void {
+    this.hardStop.abort(new Error('controller aborted'));
+  }
+
+  private resync(): void {
+    const keys = this.informer.store.keys();
+    this.log.debug({ keys: keys.length }, 'periodic resync');
+    for (const key of keys) this.queue.add(key);
+  }
+
+  private async process(key: ObjectKey): Promise<void> {
+    const object = this.informer.store.get(key);
+    const generation = object?.metadata?.generation;
+    if (this.terminal.has(key)) {
+      const parked = object !== undefined && this.terminal.get(key) === generation && !object.metadata?.deletionTimestamp;
+      if (parked) return recordReconcile(this.name, 'skipped', 0);
+      this.terminal.delete(key);
+    }
+    const { namespace, name } = parseObjectKey(key);
+    const log = this.log.child({ key });
+    const ctx: ReconcileContext<T> = { key, namespace, name, object, log, signal: this.hardStop.signal };
+    const started = performance.now();
+    const finish = (outcome: ReconcileOutcome) => recordReconcile(this.name, outcome, (performance.now() - started) / 1000);
+
+    try {
+      const result = await this.reconciler.reconcile(key, ctx);
+      this.queue.forget(key);
+      if (result.kind === 'requeue') {
+        this.queue.addAfter(key, result.afterMs);
+        log.debug({ requeueAfterMs: result.afterMs }, 'reconciled; will look again');
+      } else {
+        log.debug('reconciled');
+      }
+      finish(result.kind);
+    } catch (err) {
+      const classified = classifyError(err);
+      // Kubernetes API errors embed the whole HTTP response in their message; keep the Status line.
+      const message = kubeStatusCode(err) !== undefined ? describeKubeError(err) : err instanceof Error ? err.message : String(err);
+      if (object) {
+        const reason = classified.kind === 'terminal' ? classified.error.reason : 'ReconcileFailed';
+        this.events?.record(object, { type: 'Warning', reason, action: 'Reconcile', note: message });
+      }
+      if (classified.kind === 'terminal') {
+        try {
+          await this.reconciler.onTerminalError?.(key, classified.error, ctx);
+          this.terminal.set(key, generation);
+          this.queue.forget(key);
+          log.warn({ reason: classified.error.reason, err: classified.error.message }, 'terminal error; not retrying until the spec changes');
+          return finish('terminal_error');
+        } catch (hookErr) {
+          log.error({ err: hookErr }, 'recording a terminal error failed; will retry');
+        }
+      }
+      const delay = this.queue.addWithBackoff(key, classified.kind === 'retryable' ? classified.retryAfterMs : undefined);
+      log.warn({ err: kubeStatusCode(err) !== undefined ? message : err, retryInMs: delay, failures: this.queue.failuresOf(key) }, 'reconcile failed; retrying');
+      finish('retryable_error');
+    }
+  }
+}
+
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

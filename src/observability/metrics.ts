@@ -1,0 +1,157 @@
+// Prometheus metrics for the whole process. One registry, created at import, so that any module
+// (the AWS adapters in particular) can count what it does without being handed a handle; label
+// values, not separate registries, tell controllers apart.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export const metricsRegistry = new Registry();
+
+/** How one reconcile ended. `skipped` = not run because the object is parked on a terminal error. */
+export type ReconcileOutcome = 'done' | 'requeue' | 'retryable_error' | 'terminal_error' | 'skipped';
+
+/**
+ * How one AWS API call ended: `success`, `throttled` (the shared rate budget ran out), or the AWS
+ * error code of a failure (`ServiceNotFoundException`): a bounded set, so fine as a label.
+ */
+export type AwsCallOutcome = string;
+
+const reconcileTotal = new Counter({
+  name: 'ecs_operator_reconcile_total',
+  help: 'Reconciles run, by controller and outcome.',
+  labelNames: ['controller', 'outcome'] as const,
+  registers: [metricsRegistry],
+});
+
+const reconcileDuration = new Histogram({
+  name: 'ecs_operator_reconcile_duration_seconds',
+  help: 'Wall time of one reconcile, by controller and outcome.',
+  labelNames: ['controller', 'outcome'] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+  registers: [metricsRegistry],
+});
+
+const awsCalls = new Counter({
+  name: 'ecs_operator_aws_api_calls_total',
+  help: 'AWS API calls, by service, operation and outcome.',
+  labelNames: ['service', 'operation', 'outcome'] as const,
+  registers: [metricsRegistry],
+});
+
+const awsCallDuration = new Histogram({
+  name: 'ecs_operator_aws_api_call_duration_seconds',
+  help: 'Latency of AWS API calls, by service and operation.',
+  labelNames: ['service', 'operation'] as const,
+  buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers: [metricsRegistry],
+});
+
+const watchRestarts = new Counter({
+  name: 'ecs_operator_watch_restarts_total',
+  help: 'Watch streams restarted, by resource and reason (closed, error, idle, gone).',
+  labelNames: ['resource', 'reason'] as const,
+  registers: [metricsRegistry],
+});
+
+const watchRelists = new Counter({
+  name: 'ecs_operator_watch_relists_total',
+  help: 'Full lists of a resource (the first one and every relist after 410 Gone).',
+  labelNames: ['resource'] as const,
+  registers: [metricsRegistry],
+});
+
+const statusConflicts = new Counter({
+  name: 'ecs_operator_status_update_conflicts_total',
+  help: 'Status writes that hit a resourceVersion conflict and were re-read and retried.',
+  labelNames: ['resource'] as const,
+  registers: [metricsRegistry],
+});
+
+const kubeEvents = new Counter({
+  name: 'ecs_operator_kube_events_total',
+  help: 'Kubernetes Events the operator recorded: created, aggregated into a series, dropped by the spam limit, or failed.',
+  labelNames: ['outcome'] as const,
+  registers: [metricsRegistry],
+});
+
+const isLeader = new Gauge({
+  name: 'ecs_operator_leader',
+  help: '1 while this process holds the leader-election lease.',
+  registers: [metricsRegistry],
+});
+
+/** Live views of the work queues, read when Prometheus scrapes rather than updated on every add. */
+export interface QueueStats {
+  depth: number;
+  inFlight: number;
+  delayed: number;
+}
+const queueSources = new Map<string, () => QueueStats>();
+
+function queueGauge(name: string, help: string, pick: (s: QueueStats) => number): void {
+  new Gauge({
+    name,
+    help,
+    labelNames: ['controller'] as const,
+    registers: [metricsRegistry],
+    collect() {
+      this.reset();
+      for (const [controller, read] of queueSources) this.set({ controller }, pick(read()));
+    },
+  });
+}
+queueGauge('ecs_operator_workqueue_depth', 'Keys waiting to be reconciled now.', (s) => s.depth);
+queueGauge('ecs_operator_workqueue_in_flight', 'Reconciles running now.', (s) => s.inFlight);
+queueGauge('ecs_operator_workqueue_delayed', 'Keys scheduled for later (requeue-after, backoff).', (s) => s.delayed);
+
+export function recordReconcile(controller: string, outcome: ReconcileOutcome, seconds: number): void {
+  reconcileTotal.inc({ controller, outcome });
+  reconcileDuration.observe({ controller, outcome }, seconds);
+}
+
+/** Counts one AWS API call (and its latency, when known). Called for every request sent to AWS. */
+export function recordAwsCall(service: string, operation: string, outcome: AwsCallOutcome, durationMs?: number): void {
+  awsCalls.inc({ service, operation, outcome });
+  if (durationMs !== undefined) awsCallDuration.observe({ service, operation }, durationMs / 1000);
+}
+
+/** A sink for src/aws's AwsCallCounter (`counter.addSink(awsCallMetrics)`): every call becomes metrics. */
+export const awsCallMetrics = {
+  onCall(service: string, operation: string, outcome: AwsCallOutcome, durationMs: number): void {
+    recordAwsCall(service, operation, outcome, durationMs);
+  },
+};
+
+export function recordWatchRestart(resource: string, reason: 'closed' | 'error' | 'idle' | 'gone'): void {
+  watchRestarts.inc({ resource, reason });
+}
+
+export function recordRelist(resource: string): void {
+  watchRelists.inc({ resource });
+}
+
+export function recordStatusConflict(resource: string): void {
+  statusConflicts.inc({ resource });
+}
+
+export function recordKubeEvent(outcome: 'created' | 'aggregated' | 'dropped' | 'failed'): void {
+  kubeEvents.inc({ outcome });
+}
+
+export function setLeader(leader: boolean): void {
+  isLeader.set(leader ? 1 : 0);
+}
+
+/** Registers a queue for the depth gauges; returns the function that unregisters it. */
+export function registerQueue(controller: string, read: () => QueueStats): () => void {
+  queueSources.set(controller, read);
+  return () => {
+    if (queueSources.get(controller) === read) queueSources.delete(controller);
+  };
+}
+
+let processMetricsOn = false;
+/** Adds Node's process metrics (memory, CPU, event-loop lag). Idempotent. */
+export function enableProcessMetrics(): void {
+  if (processMetricsOn) return;
+  processMetricsOn = true;
+  collectDefaultMetrics({ register: metricsRegistry, prefix: 'ecs_operator_' });
+}
