@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .test-results
-results=.test-results
+results=$PWD/.test-results
 
 step() { printf '\n== %s\n' "$*"; }
 seconds() { echo $(( $(date +%s) - $1 )); }
