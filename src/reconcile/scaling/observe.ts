@@ -1,0 +1,27 @@
+// Reads one service's scaling resources. The target comes first, from a batched read; without a
+// target there can be no policies or scheduled actions (Application Auto Scaling deletes them with
+// it), so those reads are skipped. Alarms are read only when the manifest has step policies, whose
+// alarm settings must be compared; deleting an alarm needs no read, its name is known.
+import type { RegionAdapter } from '../../aws/adapter.js';
+import type { ScalingNames } from './naming.js';
+import { scalableTargetsOf } from './target-observer.js';
+import type { ObservedScaling } from './types.js';
+
+export interface ObserveOptions {
+  resourceId: string;
+  names: ScalingNames;
+  readAlarms: boolean;
+}
+
+export async function observeScaling(region: RegionAdapter, opts: ObserveOptions): Promise<ObservedScaling> {
+  const [target, alarms] = await Promise.all([
+    scalableTargetsOf(region).describe(opts.resourceId),
+    opts.readAlarms ? region.alarms.describeAlarms({ prefix: opts.names.prefix }) : [],
+  ]);
+  if (!target) return { policies: [], scheduledActions: [], alarms };
+  const [policies, scheduledActions] = await Promise.all([
+    region.autoscaling.describeScalingPolicies(opts.resourceId),
+    region.autoscaling.describeScheduledActions(opts.resourceId),
+  ]);
+  return { target, policies, scheduledActions, alarms };
+}
