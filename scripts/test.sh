@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 mkdir -p .test-results
 results=$PWD/.test-results
 
+export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true  # the image runs Node 24; CI runs the machine's Node 20
 step() { printf '\n== %s\n' "$*"; }
 seconds() { echo $(( $(date +%s) - $1 )); }
 

@@ -54,4 +54,6 @@ export function isReadOperation(operation: string): boolean {
 export const AWS_IMPLIED_PERMISSIONS = {
   'iam:PassRole': 'RegisterTaskDefinition passes the task and execution roles; CreateService passes a service role when one is given',
   'iam:CreateServiceLinkedRole': "RegisterScalableTarget creates Application Auto Scaling's ECS service-linked role the first time in an account",
+  'application-autoscaling:TagResource': 'RegisterScalableTarget with Tags (the owner tags) is authorized as TagResource too',
+  'cloudwatch:TagResource': 'PutMetricAlarm with Tags (the owner tags) is authorized as TagResource too',
 } as const;
