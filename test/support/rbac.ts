@@ -1,0 +1,146 @@
+// The operator's RBAC from deploy/rbac/, applied to the shared test apiserver as a user would
+// apply it, but isolated: every fixture gets its own namespace (for the ServiceAccount, the Role
+// and the leader-election Lease) and a name suffix on the cluster-scoped ClusterRole and
+// ClusterRoleBinding, so test files running in parallel never share or race on them.
+//
+// The fixture also hands out a kubeconfig that authenticates as the ServiceAccount with a token
+// from the TokenRequest API, exactly what the operator gets in a pod: run `kubectl` or the
+// operator process itself with it, and the apiserver authorizes every call with deploy/'s RBAC.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { loadAll } from 'js-yaml';
+import { createNamespace, kubeConfig, kubectl } from './env.js';
+
+const repoRoot = resolve(import.meta.dirname, '..', '..');
+export const DEPLOY_RBAC_DIR = join(repoRoot, 'deploy', 'rbac');
+const FIXTURE_LABEL = 'ecs-operator.test/fixture';
+
+/**
+ * What the operator's code calls on the apiserver (src/kube), as RBAC sees it. deploy/rbac must
+ * grant exactly this: the unit test compares the manifests with it, and the integration test
+ * proves each entry is allowed (and more is not) for the real ServiceAccount.
+ */
+export const OPERATOR_API_ACCESS = {
+  /** Granted in every namespace (ClusterRole + ClusterRoleBinding). */
+  cluster: [
+    { group: 'ecs.operator.dev', resource: 'ecstaskdefinitions', verbs: ['get', 'list', 'watch', 'patch'] },
+    { group: 'ecs.operator.dev', resource: 'ecsservices', verbs: ['get', 'list', 'watch', 'patch'] },
+    { group: 'ecs.operator.dev', resource: 'ecstaskdefinitions/status', verbs: ['update'] },
+    { group: 'ecs.operator.dev', resource: 'ecsservices/status', verbs: ['update'] },
+    { group: 'events.k8s.io', resource: 'events', verbs: ['create', 'patch'] },
+  ],
+  /** Granted in the operator's own namespace only (Role + RoleBinding), for leader election. */
+  leaderElection: {
+    group: 'coordination.k8s.io',
+    resource: 'leases',
+    /** The Lease name the Role allows, which the Deployment passes as --lease-name. */
+    leaseName: 'ecs-operator',
+    createVerbs: ['create'],
+    namedVerbs: ['get', 'update'],
+  },
+} as const;
+
+export interface OperatorIdentity {
+  /** The fixture's own namespace: ServiceAccount, Role, RoleBinding and the Lease live here. */
+  namespace: string;
+  serviceAccount: string;
+  /** The ServiceAccount as a username, for `kubectl --as` and impersonation. */
+  user: string;
+  clusterRole: string;
+  clusterRoleBinding: string;
+  /** The Lease the leader-election Role allows. */
+  leaseName: string;
+  /** A kubeconfig file that authenticates as the ServiceAccount (a TokenRequest token). */
+  kubeconfig: string;
+  /** Deletes everything the fixture created. */
+  cleanup(): Promise<void>;
+}
+
+interface RenderedObject {
+  kind: string;
+  metadata: { name: string; namespace?: string };
+}
+
+/** Applies deploy/rbac into a fresh namespace and returns the identity it grants. */
+export async function applyOperatorRbac(opts: { tokenSeconds?: number } = {}): Promise<OperatorIdentity> {
+  const namespace = await createNamespace('ecs-op-rbac');
+  const work = mkdtempSync(join(tmpdir(), 'ecs-op-rbac-'));
+  const suffix = namespace.slice(namespace.lastIndexOf('-'));
+  // An overlay of deploy/rbac, as a user's overlay would be: namespace moves the ServiceAccount and
+  // the bindings' subjects, nameSuffix keeps the cluster-scoped names apart from other fixtures,
+  // and the label lets cleanup find the cluster-scoped objects.
+  writeFileSync(
+    join(work, 'kustomization.yaml'),
+    [
+      'apiVersion: kustomize.config.k8s.io/v1beta1',
+      'kind: Kustomization',
+      `namespace: ${namespace}`,
+      `nameSuffix: ${suffix}`,
+      'labels:',
+      '  - pairs:',
+      `      ${FIXTURE_LABEL}: ${namespace}`,
+      'resources:',
+      // kustomize takes a base outside the overlay's folder only as a relative path.
+      `  - ${relative(work, DEPLOY_RBAC_DIR)}`,
+      '',
+    ].join('\n'),
+  );
+  const cleanup = async () => {
+    rmSync(work, { recursive: true, force: true });
+    await kubectl(['delete', 'clusterrolebinding,clusterrole', '-l', `${FIXTURE_LABEL}=${namespace}`, '--ignore-not-found', '--wait=false']);
+    await kubectl(['delete', 'namespace', namespace, '--ignore-not-found', '--wait=false']);
+  };
+  try {
+    const rendered = await kubectl(['kustomize', work]);
+    if (rendered.code !== 0) throw new Error(`kubectl kustomize of deploy/rbac failed: ${rendered.stderr}`);
+    const objects = loadAll(rendered.stdout) as RenderedObject[];
+    const nameOf = (kind: string) => {
+      const found = objects.find((o) => o.kind === kind);
+      if (!found) throw new Error(`deploy/rbac renders no ${kind}`);
+      return found.metadata.name;
+    };
+    const applied = await kubectl(['apply', '-f', '-'], { input: rendered.stdout });
+    if (applied.code !== 0) throw new Error(`applying deploy/rbac failed: ${applied.stderr}`);
+
+    const serviceAccount = nameOf('ServiceAccount');
+    const token = await kubectl(['create', 'token', serviceAccount, `--duration=${opts.tokenSeconds ?? 3600}s`], { namespace });
+    if (token.code !== 0) throw new Error(`requesting a token for ${serviceAccount} failed: ${token.stderr}`);
+    const kubeconfig = join(work, 'kubeconfig');
+    writeFileSync(kubeconfig, serviceAccountKubeconfig(namespace, serviceAccount, token.stdout.trim()), { mode: 0o600 });
+
+    return {
+      namespace,
+      serviceAccount,
+      user: `system:serviceaccount:${namespace}:${serviceAccount}`,
+      clusterRole: nameOf('ClusterRole'),
+      clusterRoleBinding: nameOf('ClusterRoleBinding'),
+      leaseName: OPERATOR_API_ACCESS.leaderElection.leaseName,
+      kubeconfig,
+      cleanup,
+    };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}
+
+/** The admin kubeconfig's cluster, with the ServiceAccount's token as the only user. */
+function serviceAccountKubeconfig(namespace: string, serviceAccount: string, token: string): string {
+  const admin = kubeConfig();
+  const cluster = admin.getCurrentCluster();
+  if (!cluster) throw new Error('the admin kubeconfig has no current cluster');
+  const clusterEntry: Record<string, unknown> = { server: cluster.server };
+  if (cluster.caData) clusterEntry['certificate-authority-data'] = cluster.caData;
+  if (cluster.caFile) clusterEntry['certificate-authority'] = cluster.caFile;
+  if (cluster.skipTLSVerify) clusterEntry['insecure-skip-tls-verify'] = true;
+  const user = `${namespace}:${serviceAccount}`;
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'test', cluster: clusterEntry }],
+    users: [{ name: user, user: { token } }],
+    contexts: [{ name: user, context: { cluster: 'test', user, namespace } }],
+    'current-context': user,
+  });
+}

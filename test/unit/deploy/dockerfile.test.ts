@@ -1,0 +1,89 @@
+// The image cannot be built here (no container engine), and hadolint is not packaged in Debian, so
+// this test is the Dockerfile's lint: it checks the properties the deployment relies on.
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const repoRoot = resolve(import.meta.dirname, '..', '..', '..');
+
+interface Instruction {
+  keyword: string;
+  args: string;
+}
+
+/** Dockerfile instructions with continuation lines joined and comments dropped. */
+function parseDockerfile(text: string): Instruction[] {
+  const logical: string[] = [];
+  let current = '';
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (current === '' && (line === '' || line.startsWith('#'))) continue;
+    if (line.startsWith('#')) continue;
+    if (line.endsWith('\\')) {
+      current += `${line.slice(0, -1)} `;
+      continue;
+    }
+    logical.push(current + line);
+    current = '';
+  }
+  return logical.map((l) => {
+    const [keyword = '', ...rest] = l.split(/\s+/);
+    return { keyword: keyword.toUpperCase(), args: rest.join(' ') };
+  });
+}
+
+const instructions = parseDockerfile(readFileSync(join(repoRoot, 'Dockerfile'), 'utf8'));
+const stages = instructions.reduce<Instruction[][]>((acc, ins) => {
+  if (ins.keyword === 'FROM') acc.push([]);
+  acc.at(-1)?.push(ins);
+  return acc;
+}, []);
+const runtime = stages.at(-1) ?? [];
+const all = (keyword: string, within = instructions) => within.filter((i) => i.keyword === keyword).map((i) => i.args);
+
+describe('Dockerfile', () => {
+  it('builds in stages, so compilers and dev dependencies stay out of the image', () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    expect(all('COPY', runtime).filter((a) => !a.includes('--from='))).toEqual(['package.json ./']);
+  });
+
+  it('uses a pinned Node.js LTS image (an exact 22.x or 24.x version), never latest', () => {
+    for (const from of all('FROM')) {
+      const image = from.split(/\s+/)[0] ?? '';
+      expect(image, from).toMatch(/^node:(22|24)\.\d+\.\d+-[a-z]+(-slim)?(@sha256:[0-9a-f]{64})?$/);
+    }
+    expect(new Set(all('FROM').map((f) => f.split(/\s+/)[0])).size).toBe(1);
+  });
+
+  it('installs production dependencies only for the image, from the lock file', () => {
+    // npm ci installs exactly the lock file; npm install may resolve other versions.
+    expect(all('RUN').filter((r) => /\bnpm (install|i|add)\b/.test(r))).toEqual([]);
+    const runtimeDeps = all('COPY', runtime).find((a) => a.includes('node_modules')) ?? '';
+    const depsStage = stages.find((s) => s[0]?.args.endsWith(` AS ${/--from=(\S+)/.exec(runtimeDeps)?.[1]}`)) ?? [];
+    expect(all('RUN', depsStage).join('\n')).toMatch(/npm ci --omit=dev/);
+  });
+
+  it('runs as a non-root numeric user', () => {
+    const users = all('USER', runtime);
+    expect(users).toHaveLength(1);
+    expect(users[0]).toMatch(/^[1-9]\d*(:[1-9]\d*)?$/);
+  });
+
+  it('starts node under tini, which forwards SIGTERM and reaps zombies', () => {
+    const entrypoint = JSON.parse(all('ENTRYPOINT', runtime)[0] ?? '[]') as string[];
+    expect(entrypoint.slice(0, 3)).toEqual(['/usr/bin/tini', '--', 'node']);
+    expect(all('RUN', runtime).join('\n')).toMatch(/apt-get install .*\btini\b/);
+    expect(JSON.parse(all('CMD', runtime)[0] ?? '[]')).toEqual(['run']);
+  });
+
+  it('bakes in no credentials', () => {
+    const settings = [...all('ENV'), ...all('ARG')].join('\n');
+    expect(settings).not.toMatch(/AWS_|SECRET|TOKEN|PASSWORD|KEY/i);
+    expect(all('COPY').join('\n')).not.toMatch(/\.aws|kubeconfig|\.env\b|\.npmrc/);
+  });
+
+  it('writes nothing at run time outside /tmp (the root filesystem is read-only)', () => {
+    expect(all('VOLUME', runtime)).toEqual([]);
+    expect(all('WORKDIR', runtime)).toEqual(['/app']);
+  });
+});
