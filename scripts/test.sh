@@ -26,10 +26,16 @@ t=$(date +%s)
 venv=$(bash test/aws/ensure-venv.sh)
 echo "emulator setup took $(seconds "$t")s ($venv)"
 
+step "Lua runner for the Argo CD health checks (gopher-lua, as Argo CD runs them)"
+t=$(date +%s)
+lua_runner=$(bash test/lua/ensure.sh)
+echo "Lua runner setup took $(seconds "$t")s ($lua_runner)"
+
 step "typecheck, lint, generated CRDs"
 npx tsc -p tsconfig.json --noEmit
 npx eslint .
 npx tsx scripts/gen-crds.ts --check
+npx tsx scripts/sync-deploy-crds.ts --check
 
 status=0
 step "vitest: unit, integration and end-to-end suites"
