@@ -1,0 +1,62 @@
+// The finalizer's work for an EcsService: with deletionPolicy Delete, scale the service this
+// object owns to 0, delete it and wait until ECS has drained it, reporting each step; with Retain,
+// or for a service this object does not own, touch nothing.
+import { deletionPolicyOf, serviceNameOf, type EcsService } from '../../api/index.js';
+import type { AwsAdapter } from '../../aws/adapter.js';
+import { isAwsError } from '../../aws/errors.js';
+import { failureOf, MISSING_DEPENDENCY_REQUEUE_MS } from '../aws-failure.js';
+import { conditionsFor, IN_SYNC, type CleanupOutcome, type OperatorEvent, type OwnerIdentity } from '../outcome.js';
+import { ownershipOf } from '../ownership.js';
+import { describeLiveService } from './observe.js';
+
+export interface ServiceCleanupDeps {
+  aws: AwsAdapter;
+  owner: OwnerIdentity;
+}
+
+/** How often a draining service is looked at: ECS stops its tasks within seconds to minutes. */
+const DRAIN_POLL_MS = 5_000;
+
+export async function cleanupService(svc: EcsService, deps: ServiceCleanupDeps): Promise<CleanupOutcome> {
+  // The service the operator last worked on, which status names, even if the manifest now names another.
+  const name = svc.status?.serviceName ?? serviceNameOf(svc);
+  const cluster = svc.status?.clusterArn ?? svc.spec.cluster;
+  const where = `ECS service ${name}`;
+  if (deletionPolicyOf(svc) === 'Retain') {
+    return { done: true, conditions: [], events: [{ type: 'Normal', reason: 'Retained', message: `Left ${where} in place (deletionPolicy Retain)` }] };
+  }
+  const region = deps.aws.region(svc.status?.region ?? svc.spec.region);
+  try {
+    const service = await describeLiveService(region, cluster, name);
+    if (!service) return { done: true, conditions: [], events: [] };
+    if (ownershipOf(service.tags, deps.owner).kind !== 'owned') {
+      return { done: true, conditions: [], events: [{ type: 'Normal', reason: 'NotOwned', message: `Left ${where} in place: this object did not create or adopt it` }] };
+    }
+    const events: OperatorEvent[] = [];
+    if (service.status === 'ACTIVE') {
+      // Scaling to 0 first lets ECS stop the tasks the way a scale-in does (draining load balancer
+      // targets); force then covers DAEMON services, which cannot be scaled, and an autoscaler that
+      // scales back up in between.
+      if (service.schedulingStrategy !== 'DAEMON' && (service.desiredCount ?? 0) > 0) {
+        await region.ecs.updateService({ cluster, service: name, desiredCount: 0 });
+        events.push({ type: 'Normal', reason: 'ScaledDown', message: `Scaled ${where} to 0 tasks before deleting it` });
+      }
+      await region.ecs.deleteService({ cluster, service: name, force: true });
+      events.push({ type: 'Normal', reason: 'Deleting', message: `Deleted ${where}; waiting for its tasks to stop` });
+    }
+    const tasks = (service.runningCount ?? 0) + (service.pendingCount ?? 0);
+    const message = `${where} is draining: ${tasks} task(s) still running`;
+    return { done: false, requeueAfterMs: DRAIN_POLL_MS, conditions: conditionsFor({ kind: 'progressing', reason: 'Deleting', message }, IN_SYNC), events };
+  } catch (err) {
+    // A missing cluster or service: nothing is left to delete.
+    if (isAwsError(err, 'notFound')) return { done: true, conditions: [], events: [] };
+    const failure = failureOf(err, `deleting ${where}`);
+    if (!failure) throw err;
+    return {
+      done: false,
+      requeueAfterMs: failure.requeueAfterMs ?? MISSING_DEPENDENCY_REQUEUE_MS,
+      conditions: conditionsFor(failure.health, { inSync: false, reason: failure.health.reason, message: failure.health.message }),
+      events: [failure.event],
+    };
+  }
+}

@@ -1,0 +1,47 @@
+// Resolves what an EcsService refers to: its task definition (an EcsTaskDefinition by name, or a
+// family, family:revision or ARN) and its target groups (by ARN or by name).
+import type { RegionAdapter } from '../../aws/adapter.js';
+import type { EcsServiceSpec, ResolvedLoadBalancer } from '../../api/index.js';
+import { familyRevisionOf, parseFamilyRevision } from '../task-definition-names.js';
+import type { ResolvedTaskDefinition } from './desired.js';
+
+/** What the source (the controller's cache, the CLI's manifests) knows of an EcsTaskDefinition. */
+export type TaskDefinitionRefResolution = { arn: string } | { waiting: string };
+
+export type TaskDefinitionResolution = { kind: 'resolved'; taskDefinition: ResolvedTaskDefinition } | { kind: 'waiting'; message: string };
+
+export async function resolveTaskDefinition(
+  spec: Pick<EcsServiceSpec, 'taskDefinitionRef' | 'taskDefinition'>,
+  resolveRef: (name: string) => TaskDefinitionRefResolution,
+  region: RegionAdapter,
+): Promise<TaskDefinitionResolution> {
+  if (spec.taskDefinitionRef) {
+    const found = resolveRef(spec.taskDefinitionRef.name);
+    if ('waiting' in found) return { kind: 'waiting', message: found.waiting };
+    return { kind: 'resolved', taskDefinition: { ref: found.arn, familyRevision: familyRevisionOf(found.arn) } };
+  }
+  const literal = spec.taskDefinition ?? '';
+  // family:revision and ARNs name one immutable revision: compared as they are, no call needed.
+  if (parseFamilyRevision(literal).revision !== undefined) return { kind: 'resolved', taskDefinition: { ref: literal, familyRevision: familyRevisionOf(literal) } };
+  // A bare family means its latest ACTIVE revision, which changes as revisions are registered.
+  const { taskDefinition } = await region.taskDefinitions.describe(literal);
+  const arn = taskDefinition.taskDefinitionArn ?? literal;
+  return { kind: 'resolved', taskDefinition: { ref: arn, familyRevision: familyRevisionOf(arn) } };
+}
+
+/** Every binding with its target group ARN; names are looked up (batched and cached by the adapter). */
+export async function resolveLoadBalancers(spec: Pick<EcsServiceSpec, 'loadBalancers'>, region: RegionAdapter): Promise<ResolvedLoadBalancer[]> {
+  return Promise.all(
+    (spec.loadBalancers ?? []).map(async (lb): Promise<ResolvedLoadBalancer> => {
+      const binding = { containerName: lb.containerName, containerPort: lb.containerPort };
+      if (lb.targetGroupArn) return { targetGroupArn: lb.targetGroupArn, ...binding };
+      const group = await region.targetGroups.resolve({ name: lb.targetGroupName ?? '' });
+      return {
+        targetGroupArn: group.TargetGroupArn ?? '',
+        targetGroupName: lb.targetGroupName,
+        ...(group.LoadBalancerArns?.length ? { loadBalancerArns: group.LoadBalancerArns } : {}),
+        ...binding,
+      };
+    }),
+  );
+}

@@ -1,0 +1,113 @@
+// Judging a rollout by its own deployment. A deployment the circuit breaker rolled back leaves a
+// healthy-looking service running the previous task definition, so the deployment the operator
+// started is remembered (status.rollout) and read by id: its FAILED state is what the user must see.
+import type { Deployment, Service } from '@aws-sdk/client-ecs';
+import type { RolloutStatus, ServiceDeployment } from '../../api/index.js';
+import { rfc3339, type Health } from '../outcome.js';
+import { familyRevisionOf } from '../task-definition-names.js';
+
+/** How often a rollout under way is looked at: ECS reports task starts within seconds. */
+export const ROLLOUT_POLL_MS = 5_000;
+
+export interface RolloutJudgement {
+  rollout: RolloutStatus | undefined;
+  health: Health;
+  requeueAfterMs?: number;
+}
+
+function primaryDeployment(service: Service | undefined): Deployment | undefined {
+  return service?.deployments?.find((d) => d.status === 'PRIMARY');
+}
+
+/** The rollout a write started: a PRIMARY deployment that was not there before it. */
+export function startedRollout(before: Service | undefined, after: Service, now: Date): RolloutStatus | undefined {
+  const primary = primaryDeployment(after);
+  if (!primary?.id || primary.id === primaryDeployment(before)?.id) return undefined;
+  return {
+    deploymentId: primary.id,
+    ...(primary.taskDefinition ? { taskDefinitionArn: primary.taskDefinition } : {}),
+    state: primary.rolloutState ?? 'IN_PROGRESS',
+    ...(primary.rolloutStateReason ? { reason: primary.rolloutStateReason } : {}),
+    startedTime: rfc3339(now),
+  };
+}
+
+/** A failed rollout of this task definition is not retried until the manifest asks for another. */
+export function holdsFailedRollout(rollout: RolloutStatus | undefined, familyRevision: string): boolean {
+  return rollout?.state === 'FAILED' && rollout.taskDefinitionArn !== undefined && familyRevisionOf(rollout.taskDefinitionArn) === familyRevision;
+}
+
+/**
+ * The tracked rollout brought up to date with the deployments ECS reports. A failed rollout of a
+ * task definition the manifest no longer asks for (it was reverted) is forgotten.
+ */
+export function trackRollout(service: Service, rollout: RolloutStatus | undefined, desiredFamilyRevision: string): RolloutStatus | undefined {
+  if (rollout?.state === 'FAILED' && !holdsFailedRollout(rollout, desiredFamilyRevision)) return undefined;
+  if (!rollout?.deploymentId || rollout.state === 'COMPLETED' || rollout.state === 'FAILED') return rollout;
+  const ours = service.deployments?.find((d) => d.id === rollout.deploymentId);
+  if (ours) return withState(rollout, ours.rolloutState, ours.rolloutStateReason);
+  // Our deployment is gone. If the service still runs our task definition a later deployment of it
+  // took over; otherwise it was replaced, and ECS removes a FAILED deployment once the rollback completes.
+  const primary = primaryDeployment(service);
+  if (primary && primary.taskDefinition === rollout.taskDefinitionArn) return withState(rollout, primary.rolloutState, primary.rolloutStateReason);
+  const running = service.taskDefinition ? familyRevisionOf(service.taskDefinition) : 'another task definition';
+  return withState(rollout, 'FAILED', `deployment ${rollout.deploymentId} is gone and the service runs ${running}`);
+}
+
+function withState(rollout: RolloutStatus, state: string | undefined, reason: string | undefined): RolloutStatus {
+  return { ...rollout, state: state ?? rollout.state ?? 'IN_PROGRESS', ...(reason ? { reason } : {}) };
+}
+
+/**
+ * Ready only when the PRIMARY deployment completed and every desired task runs; Stalled when the
+ * operator's rollout failed (circuit breaker); Reconciling (look again soon) while a rollout runs.
+ */
+export function judgeRollout(service: Service, previous: RolloutStatus | undefined, desiredFamilyRevision: string): RolloutJudgement {
+  const rollout = trackRollout(service, previous, desiredFamilyRevision);
+  const name = service.serviceName ?? 'the service';
+  const running = service.runningCount ?? 0;
+  const desired = service.desiredCount ?? 0;
+  if (rollout?.state === 'FAILED') {
+    const failed = rollout.taskDefinitionArn ? familyRevisionOf(rollout.taskDefinitionArn) : 'the new task definition';
+    const now = service.taskDefinition ? familyRevisionOf(service.taskDefinition) : 'its previous task definition';
+    return {
+      rollout,
+      health: {
+        kind: 'stalled',
+        reason: 'RolloutFailed',
+        message: `rollout of ${failed} failed: ${rollout.reason ?? 'no reason given'}; ${name} runs ${now}. Change the manifest to roll out again.`,
+      },
+    };
+  }
+  const primary = primaryDeployment(service);
+  const tasks = `${running} of ${desired} tasks running`;
+  if (primary?.rolloutState === 'FAILED') {
+    return { rollout, health: { kind: 'stalled', reason: 'RolloutFailed', message: `deployment ${primary.id} of ${name} failed: ${primary.rolloutStateReason ?? 'no reason given'}` } };
+  }
+  // Older deployments (and services from before rollout states) have none: one deployment left is done.
+  const inProgress = primary?.rolloutState === 'IN_PROGRESS' || (primary?.rolloutState === undefined && (service.deployments?.length ?? 0) > 1);
+  if (inProgress) {
+    return { rollout, health: { kind: 'progressing', reason: 'RolloutInProgress', message: `deployment ${primary?.id} of ${name} in progress: ${tasks}` }, requeueAfterMs: ROLLOUT_POLL_MS };
+  }
+  if (running !== desired) {
+    return { rollout, health: { kind: 'progressing', reason: 'WaitingForTasks', message: `${name}: ${tasks}` }, requeueAfterMs: ROLLOUT_POLL_MS };
+  }
+  const td = service.taskDefinition ? familyRevisionOf(service.taskDefinition) : 'its task definition';
+  return { rollout, health: { kind: 'ready', reason: 'RolloutCompleted', message: `${name} runs ${td}: ${tasks}` } };
+}
+
+export function deploymentsOf(service: Service): ServiceDeployment[] {
+  return (service.deployments ?? []).map((d) => ({
+    id: d.id ?? '',
+    status: d.status ?? '',
+    ...(d.rolloutState ? { rolloutState: d.rolloutState } : {}),
+    ...(d.rolloutStateReason ? { rolloutStateReason: d.rolloutStateReason } : {}),
+    ...(d.taskDefinition ? { taskDefinitionArn: d.taskDefinition } : {}),
+    ...(d.desiredCount === undefined ? {} : { desiredCount: d.desiredCount }),
+    ...(d.runningCount === undefined ? {} : { runningCount: d.runningCount }),
+    ...(d.pendingCount === undefined ? {} : { pendingCount: d.pendingCount }),
+    ...(d.failedTasks === undefined ? {} : { failedTasks: d.failedTasks }),
+    ...(d.createdAt ? { createdAt: rfc3339(d.createdAt) } : {}),
+    ...(d.updatedAt ? { updatedAt: rfc3339(d.updatedAt) } : {}),
+  }));
+}

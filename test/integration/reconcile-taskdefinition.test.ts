@@ -1,0 +1,209 @@
+// The task definition reconciler against the AWS emulator, without Kubernetes: one revision per
+// spec, nothing registered (or even read) for an unchanged spec, restart- and crash-safe, old
+// revisions cleaned up within revisionHistoryLimit, deletion that waits for services.
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { cleanupTaskDefinition, reconcileTaskDefinition, SPEC_HASH_TAG } from '../../src/reconcile/index.js';
+import { desiredTaskDefinition, registerRequest } from '../../src/reconcile/taskdefinition/desired.js';
+import type { TaskDefinitionDeps } from '../../src/reconcile/taskdefinition/reconcile.js';
+import { testEnv } from '../support/env.js';
+import { callsSince, condition, createWorld, injectFault, edit, fargateTaskDefinition, owner, shortId, writeBack, type World } from './reconcile-support.js';
+
+let world: World;
+const worlds: World[] = [];
+
+beforeEach(async () => {
+  world = await createWorld(testEnv().awsEndpoint);
+  worlds.push(world);
+});
+
+afterEach(() => {
+  worlds.splice(0).forEach((w) => w.destroy());
+});
+
+function deps(w: World, name: string): TaskDefinitionDeps {
+  return { aws: w.aws, owner: owner(w, 'EcsTaskDefinition', name), now: () => new Date() };
+}
+
+const run = { dryRun: false };
+
+async function activeRevisions(w: World, family: string): Promise<number[]> {
+  const arns = await w.aws.region().ecs.listTaskDefinitionArns(family, 'ACTIVE');
+  return arns.filter((a) => a.includes(`/${family}:`)).map((a) => Number(a.slice(a.lastIndexOf(':') + 1)));
+}
+
+describe('reconcileTaskDefinition on the emulator', () => {
+  test('registers once, then an unchanged manifest costs no AWS call at all', async () => {
+    const td = fargateTaskDefinition(`web-${shortId()}`);
+    const first = await reconcileTaskDefinition(td, deps(world, td.metadata.name), run);
+    writeBack(td, first);
+    expect(first.plan.map((c) => c.action)).toEqual(['Register']);
+    expect(first.events).toEqual([expect.objectContaining({ type: 'Normal', reason: 'Registered' })]);
+    expect(td.status).toMatchObject({ family: td.metadata.name, revision: 1, region: 'us-east-1', taskDefinitionArn: expect.stringMatching(/task-definition\/web-[0-9a-f]+:1$/) });
+    expect(condition(first, 'Ready')).toMatchObject({ status: 'True', reason: 'Registered' });
+
+    const before = world.aws.calls.snapshot();
+    const second = await reconcileTaskDefinition(td, deps(world, td.metadata.name), run);
+    expect(second.plan).toEqual([]);
+    expect(second.applied).toBe(false);
+    expect(second.events).toEqual([]);
+    expect(callsSince(world.aws, before).total).toBe(0);
+    expect(second.status).toEqual(first.status);
+  });
+
+  test('after an operator restart with status in hand: zero calls; without status (the CLI): one list and one read, no registration', async () => {
+    const td = fargateTaskDefinition(`web-${shortId()}`);
+    writeBack(td, await reconcileTaskDefinition(td, deps(world, td.metadata.name), run));
+    edit(td, { containerDefinitions: td.spec.containerDefinitions.map((c) => ({ ...c, image: 'nginx:1.28' })) });
+    writeBack(td, await reconcileTaskDefinition(td, deps(world, td.metadata.name), run));
+
+    const restarted = await createWorld(testEnv().awsEndpoint);
+    worlds.push(restarted);
+    const fresh = { ...restarted, clusterId: world.clusterId };
+    const before = restarted.aws.calls.snapshot();
+    const withStatus = await reconcileTaskDefinition(td, deps(fresh, td.metadata.name), run);
+    expect(withStatus.plan).toEqual([]);
+    expect(callsSince(restarted.aws, before).total).toBe(0);
+
+    const statusless = { ...td, status: undefined };
+    const again = await reconcileTaskDefinition(statusless, deps(fresh, td.metadata.name), run);
+    const calls = callsSince(restarted.aws, before);
+    expect(again.plan).toEqual([]);
+    expect(calls.writes).toBe(0);
+    expect(calls.op('ecs:ListTaskDefinitions')).toBe(1);
+    expect(calls.op('ecs:DescribeTaskDefinition')).toBe(1);
+    expect(again.status).toMatchObject({ revision: 2, taskDefinitionArn: td.status?.taskDefinitionArn, specHash: td.status?.specHash });
+    expect(await activeRevisions(world, td.metadata.name)).toEqual([1, 2]);
+  });
+
+  test('a crash between RegisterTaskDefinition and the status write: the next reconcile records that revision', async () => {
+    const td = fargateTaskDefinition(`web-${shortId()}`);
+    writeBack(td, await reconcileTaskDefinition(td, deps(world, td.metadata.name), run));
+    edit(td, { containerDefinitions: [{ name: 'web', image: 'nginx:1.28' }] });
+    const beforeCrash = structuredClone(td);
+    await reconcileTaskDefinition(td, deps(world, td.metadata.name), run); // status never written
+
+    const before = world.aws.calls.snapshot();
+    const recovered = await reconcileTaskDefinition(beforeCrash, deps(world, td.metadata.name), run);
+    expect(recovered.plan).toEqual([]);
+    expect(callsSince(world.aws, before).writes).toBe(0);
+    expect(recovered.status).toMatchObject({ revision: 2 });
+    expect(recovered.status.revisions?.map((r) => r.revision)).toEqual([2, 1]);
+    expect(await activeRevisions(world, td.metadata.name)).toEqual([1, 2]);
+  });
+
+  test('changing the image registers exactly one new revision', async () => {
+    const td = fargateTaskDefinition(`web-${shortId()}`);
+    writeBack(td, await reconcileTaskDefinition(td, deps(world, td.metadata.name), run));
+    const containers = td.spec.containerDefinitions.map((c) => ({ ...c, image: 'nginx:1.28' }));
+    edit(td, { containerDefinitions: containers });
+
+    const before = world.aws.calls.snapshot();
+    const out = await reconcileTaskDefinition(td, deps(world, td.metadata.name), run);
+    writeBack(td, out);
+    expect(callsSince(world.aws, before).op('ecs:RegisterTaskDefinition')).toBe(1);
+    expect(out.plan).toEqual([expect.objectContaining({ action: 'Register', diffs: [{ path: 'spec.containerDefinitions[web].image', desired: 'nginx:1.28', actual: 'nginx:1.27' }] })]);
+    expect(td.status).toMatchObject({ revision: 2 });
+
+    const steady = world.aws.calls.snapshot();
+    expect((await reconcileTaskDefinition(td, deps(world, td.metadata.name), run)).plan).toEqual([]);
+    expect(callsSince(world.aws, steady).total).toBe(0);
+  });
+
+  test('revisions beyond revisionHistoryLimit are deregistered; one registered by hand in the family is never touched', async () => {
+    const name = `web-${shortId()}`;
+    const td = fargateTaskDefinition(name, { revisionHistoryLimit: 1 });
+    writeBack(td, await reconcileTaskDefinition(td, deps(world, name), run));
+    // Someone registers revision 2 of the family by hand.
+    await world.aws.region().ecs.registerTaskDefinition({ family: name, containerDefinitions: [{ name: 'x', image: 'busybox', memory: 64 }] });
+    for (const image of ['nginx:1.28', 'nginx:1.29']) {
+      edit(td, { containerDefinitions: td.spec.containerDefinitions.map((c) => ({ ...c, image })) });
+      const out = await reconcileTaskDefinition(td, deps(world, name), run);
+      writeBack(td, out);
+    }
+    // Ours: 1, 3, 4. The limit keeps the current (4) and one before it (3); 1 goes, 2 is not ours.
+    expect(await activeRevisions(world, name)).toEqual([2, 3, 4]);
+    expect(td.status?.revisions?.map((r) => r.revision)).toEqual([4, 3]);
+  });
+
+  test('a dry run reports the registration and makes none', async () => {
+    const td = fargateTaskDefinition(`web-${shortId()}`);
+    const before = world.aws.calls.snapshot();
+    const out = await reconcileTaskDefinition(td, deps(world, td.metadata.name), { dryRun: true });
+    expect(out.plan.map((c) => c.action)).toEqual(['Register']);
+    expect(out.applied).toBe(false);
+    expect(callsSince(world.aws, before).writes).toBe(0);
+    expect(condition(out, 'Synced')).toMatchObject({ status: 'False', reason: 'ChangesWithheld' });
+  });
+
+  test('a request ECS rejects (ClientException) is Stalled with the AWS message, and not retried', async () => {
+    const key = `AKIDTD${shortId()}`;
+    const own = await createWorld(testEnv().awsEndpoint, { accessKeyId: key });
+    worlds.push(own);
+    const message = 'Invalid setting for container web: memory must be at least 6 MiB.';
+    await injectFault({ operation: 'RegisterTaskDefinition', count: 1, kind: 'error', service: 'ecs', accessKeyId: key, status: 400, code: 'ClientException', message });
+    const td = fargateTaskDefinition(`web-${shortId()}`);
+    const out = await reconcileTaskDefinition(td, deps(own, td.metadata.name), run);
+    expect(condition(out, 'Stalled')).toMatchObject({ status: 'True', reason: 'InvalidRequest' });
+    expect(condition(out, 'Ready')).toMatchObject({ status: 'False', reason: 'InvalidRequest' });
+    expect(out.conditions.find((c) => c.type === 'Stalled')?.message).toContain(message);
+    expect(out.events).toEqual([expect.objectContaining({ type: 'Warning', reason: 'InvalidRequest' })]);
+    expect(out.requeueAfterMs).toBeUndefined();
+  });
+});
+
+describe('cleanupTaskDefinition on the emulator', () => {
+  async function registered(name: string) {
+    const td = fargateTaskDefinition(name);
+    writeBack(td, await reconcileTaskDefinition(td, deps(world, name), run));
+    edit(td, { containerDefinitions: td.spec.containerDefinitions.map((c) => ({ ...c, image: 'nginx:1.28' })) });
+    writeBack(td, await reconcileTaskDefinition(td, deps(world, name), run));
+    return td;
+  }
+
+  test('waits, naming the service, while an EcsService still runs a revision', async () => {
+    const td = await registered(`web-${shortId()}`);
+    const before = world.aws.calls.snapshot();
+    const out = await cleanupTaskDefinition(td, deps(world, td.metadata.name), { servicesUsing: ['checkout'] });
+    expect(out.done).toBe(false);
+    expect(out.requeueAfterMs).toBeGreaterThan(0);
+    expect(condition(out, 'Reconciling')).toMatchObject({ status: 'True', reason: 'InUse' });
+    expect(out.conditions.find((c) => c.type === 'Reconciling')?.message).toContain('EcsService checkout');
+    expect(callsSince(world.aws, before).total).toBe(0);
+    expect(await activeRevisions(world, td.metadata.name)).toEqual([1, 2]);
+  });
+
+  test('deregisters every revision it registered once nothing uses them, and only those', async () => {
+    const td = await registered(`web-${shortId()}`);
+    await world.aws.region().ecs.registerTaskDefinition({ family: td.metadata.name, containerDefinitions: [{ name: 'x', image: 'busybox', memory: 64 }] });
+    const out = await cleanupTaskDefinition(td, deps(world, td.metadata.name), { servicesUsing: [] });
+    expect(out.done).toBe(true);
+    expect(out.events.map((e) => e.reason)).toEqual(['Deregistered', 'Deregistered']);
+    expect(await activeRevisions(world, td.metadata.name)).toEqual([3]);
+  });
+
+  test('deletionPolicy Retain leaves every revision registered', async () => {
+    const td = await registered(`web-${shortId()}`);
+    edit(td, { deletionPolicy: 'Retain' });
+    const before = world.aws.calls.snapshot();
+    const out = await cleanupTaskDefinition(td, deps(world, td.metadata.name), { servicesUsing: [] });
+    expect(out.done).toBe(true);
+    expect(callsSince(world.aws, before).total).toBe(0);
+    expect(await activeRevisions(world, td.metadata.name)).toEqual([1, 2]);
+  });
+});
+
+test('a revision registered from the same spec under another hash (an older operator) is recognized by content', async () => {
+  // Guards the normalization against what the emulator actually answers: its revision, described
+  // back, must compare equal to the manifest it came from.
+  const name = `web-${shortId()}`;
+  const td = fargateTaskDefinition(name);
+  const tdDeps = deps(world, name);
+  const request = registerRequest(desiredTaskDefinition(td, 'us-east-1'), tdDeps.owner);
+  await world.aws.region().ecs.registerTaskDefinition({ ...request, tags: request.tags?.map((t) => (t.key === SPEC_HASH_TAG ? { ...t, value: 'hash-of-another-version' } : t)) });
+
+  const before = world.aws.calls.snapshot();
+  const out = await reconcileTaskDefinition(td, tdDeps, run);
+  expect(out.plan).toEqual([]);
+  expect(callsSince(world.aws, before).writes).toBe(0);
+  expect(out.status).toMatchObject({ revision: 1 });
+});

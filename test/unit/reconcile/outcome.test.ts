@@ -1,0 +1,50 @@
+import { describe, expect, test } from 'vitest';
+import { conditionsFor, IN_SYNC, withheldBecause } from '../../../src/reconcile/outcome.js';
+import { diffJson } from '../../../src/reconcile/canonical.js';
+
+describe('withheldBecause', () => {
+  const obj = (driftPolicy: 'Correct' | 'Report', generation: number, observedGeneration?: number) => ({ metadata: { generation }, spec: { driftPolicy }, status: { observedGeneration } });
+
+  test('a dry run withholds everything', () => {
+    expect(withheldBecause(obj('Correct', 2, 2), { dryRun: true })).toBe('dry run');
+  });
+
+  test('driftPolicy Report withholds differences found for a generation already reconciled (drift)', () => {
+    expect(withheldBecause(obj('Report', 2, 2), { dryRun: false })).toContain('driftPolicy is Report');
+  });
+
+  test('driftPolicy Report still applies a manifest edit (a new generation), and Correct always applies', () => {
+    expect(withheldBecause(obj('Report', 3, 2), { dryRun: false })).toBeUndefined();
+    expect(withheldBecause(obj('Report', 1), { dryRun: false })).toBeUndefined();
+    expect(withheldBecause(obj('Correct', 2, 2), { dryRun: false })).toBeUndefined();
+  });
+});
+
+describe('conditionsFor', () => {
+  test('always all of Ready, Reconciling, Stalled and Synced, exactly one of the first three True', () => {
+    const stalled = conditionsFor({ kind: 'stalled', reason: 'RolloutFailed', message: 'm' }, IN_SYNC);
+    expect(stalled.map((c) => [c.type, c.status])).toEqual([
+      ['Ready', 'False'],
+      ['Reconciling', 'False'],
+      ['Stalled', 'True'],
+      ['Synced', 'True'],
+    ]);
+    const pending = conditionsFor({ kind: 'pending', reason: 'ChangesWithheld', message: 'm' }, IN_SYNC);
+    expect(pending.filter((c) => c.status === 'True').map((c) => c.type)).toEqual(['Synced']);
+  });
+});
+
+describe('diffJson', () => {
+  test('named list items are diffed by name, nested fields by path', () => {
+    const desired = { containerDefinitions: [{ name: 'web', image: 'a' }, { name: 'log', image: 'l' }] };
+    const actual = { containerDefinitions: [{ name: 'log', image: 'l' }, { name: 'web', image: 'b' }, { name: 'old', image: 'o' }] };
+    expect(diffJson('spec', desired, actual)).toEqual([
+      { path: 'spec.containerDefinitions[web].image', desired: 'a', actual: 'b' },
+      { path: 'spec.containerDefinitions[old]', actual: { name: 'old', image: 'o' } },
+    ]);
+  });
+
+  test('lists of plain values differ as a whole', () => {
+    expect(diffJson('spec.subnets', ['a', 'b'], ['a'])).toEqual([{ path: 'spec.subnets', desired: ['a', 'b'], actual: ['a'] }]);
+  });
+});
