@@ -23,8 +23,8 @@ export const ObjectMeta = Type.Object(
     uid: Type.Optional(Type.String({ description: 'Unique id assigned by the API server.' })),
     generation: Type.Optional(Type.Integer({ description: 'Incremented by the API server on every spec change.' })),
     resourceVersion: Type.Optional(Type.String({ description: 'Opaque version for optimistic concurrency.' })),
-    creationTimestamp: Type.Optional(Type.String({ description: 'When the object was created.' })),
-    deletionTimestamp: Type.Optional(Type.String({ description: 'When deletion was requested; set while finalizers run.' })),
+    // creationTimestamp and deletionTimestamp are left to additionalProperties: @kubernetes/client-node
+    // types them as Date while the wire carries strings, and only the runtime (src/kube) reads them.
     finalizers: Type.Optional(Type.Array(Type.String({ description: 'A finalizer.' }), { description: 'Finalizers that must finish before the object goes away.' })),
   },
   { description: 'Standard object metadata.', additionalProperties: true },

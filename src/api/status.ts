@@ -148,6 +148,12 @@ export const EcsServiceStatus = Type.Object(
     rollout: Type.Optional(RolloutStatus),
     loadBalancers: Type.Optional(Type.Array(ResolvedLoadBalancer, { description: 'Load balancer bindings with resolved target group ARNs.', maxItems: 5 })),
     autoscaling: Type.Optional(AutoscalingStatus),
+    managedTagKeys: Type.Optional(
+      Type.Array(Type.String({ description: 'A tag key.', maxLength: 128 }), {
+        description: 'Tag keys the manifest set on the ECS service: the only tags the operator ever removes (tags others add are left alone).',
+        maxItems: 64,
+      }),
+    ),
   },
   { description: 'Observed state of the service, written by the operator.', 'x-kubernetes-preserve-unknown-fields': true },
 );

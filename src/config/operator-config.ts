@@ -29,6 +29,11 @@ export interface OperatorConfig {
     renewDeadlineMs: number;
     retryPeriodMs: number;
   };
+  /**
+   * Names this operator installation in the ownership tags it writes on AWS resources, so two
+   * clusters sharing an AWS account never take each other's services.
+   */
+  clusterId: string;
   aws: {
     /** Default region for objects that do not name one. */
     region: string | undefined;
@@ -74,6 +79,7 @@ const SETTINGS: readonly Setting[] = [
   { key: 'renewDeadline', flags: '--renew-deadline <duration>', description: 'the leader gives up leading if it cannot renew for this long (default: 10s)', env: ['ECS_OPERATOR_RENEW_DEADLINE'] },
   { key: 'retryPeriod', flags: '--retry-period <duration>', description: 'interval between lease attempts and renewals (default: 2s)', env: ['ECS_OPERATOR_RETRY_PERIOD'] },
   { key: 'identity', flags: '--identity <id>', description: 'this replica in the Lease (default: $POD_NAME, else host and a random suffix)', env: ['ECS_OPERATOR_IDENTITY', 'POD_NAME'] },
+  { key: 'clusterId', flags: '--cluster-id <id>', description: 'names this installation in the ownership tags on AWS resources; give each cluster sharing an AWS account its own (default: default)', env: ['ECS_OPERATOR_CLUSTER_ID'] },
   { key: 'awsRegion', flags: '--aws-region <region>', description: 'default AWS region (default: $AWS_REGION)', env: ['AWS_REGION', 'AWS_DEFAULT_REGION'] },
   { key: 'awsEndpoint', flags: '--aws-endpoint <url>', description: 'AWS endpoint override, e.g. an emulator', env: ['ECS_OPERATOR_AWS_ENDPOINT', 'AWS_ENDPOINT_URL'] },
   { key: 'httpAddress', flags: '--http-address <host:port>', description: 'serve /metrics, /healthz and /readyz here (default: 0.0.0.0:8080)', env: ['ECS_OPERATOR_HTTP_ADDRESS'] },
@@ -172,6 +178,9 @@ function buildConfig(raw: Record<string, string | undefined>): OperatorConfig {
   if (!isDnsSubdomain(leaseName)) problems.push(`lease name "${leaseName}" is not a valid object name`);
   if (!isDnsLabel(leaseNamespace)) problems.push(`lease namespace "${leaseNamespace}" is not a valid namespace name`);
 
+  const clusterId = raw.clusterId ?? 'default';
+  if (!/^[A-Za-z0-9_.:/=+@-]{1,128}$/.test(clusterId)) problems.push(`cluster id "${clusterId}" must be 1-128 letters, digits or _ . : / = + @ - (it becomes an AWS tag value)`);
+
   const endpoint = raw.awsEndpoint;
   if (endpoint !== undefined && !isHttpUrl(endpoint)) problems.push(`AWS endpoint must be an http(s) URL (got "${redactUrl(endpoint)}")`);
   const region = raw.awsRegion;
@@ -198,6 +207,7 @@ function buildConfig(raw: Record<string, string | undefined>): OperatorConfig {
       renewDeadlineMs,
       retryPeriodMs,
     },
+    clusterId,
     aws: { region, endpoint },
     httpAddress: httpAddress ?? { host: '0.0.0.0', port: 8080 },
     logLevel,
@@ -225,6 +235,7 @@ export function describeConfig(config: OperatorConfig): Record<string, unknown> 
           retryPeriod: formatDuration(le.retryPeriodMs),
         }
       : 'disabled',
+    clusterId: config.clusterId,
     aws: { region: config.aws.region ?? '(per object or SDK default)', endpoint: config.aws.endpoint ? redactUrl(config.aws.endpoint) : '(AWS)' },
     httpAddress: `${config.httpAddress.host}:${config.httpAddress.port}`,
     logLevel: config.logLevel,

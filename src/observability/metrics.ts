@@ -155,3 +155,35 @@ export function enableProcessMetrics(): void {
   processMetricsOn = true;
   collectDefaultMetrics({ register: metricsRegistry, prefix: 'ecs_operator_' });
 }
+
+// Drift, by kind and namespace: which objects differ from AWS now (a gauge computed from the set
+// of drifted objects), and how often drift was put back.
+const drifted = new Map<string, Set<string>>();
+new Gauge({
+  name: 'ecs_operator_drifted_objects',
+  help: 'Objects whose AWS resources currently differ from the manifest, by kind and namespace.',
+  labelNames: ['kind', 'namespace'] as const,
+  registers: [metricsRegistry],
+  collect() {
+    this.reset();
+    for (const [key, names] of drifted) {
+      const [kind = '', namespace = ''] = key.split('\u0000');
+      this.set({ kind, namespace }, names.size);
+    }
+  },
+});
+const driftCorrections = new Counter({
+  name: 'ecs_operator_drift_corrections_total',
+  help: 'Times drift found in AWS was corrected, by kind and namespace.',
+  labelNames: ['kind', 'namespace'] as const,
+  registers: [metricsRegistry],
+});
+
+export function recordDrift(kind: string, namespace: string, name: string, detected: boolean, corrected: boolean): void {
+  const key = `${kind}\u0000${namespace}`;
+  const names = drifted.get(key) ?? new Set<string>();
+  if (detected) names.add(name);
+  else names.delete(name);
+  drifted.set(key, names);
+  if (corrected) driftCorrections.inc({ kind, namespace });
+}

@@ -24,3 +24,6 @@ export { planService, type ServiceChange, type ServiceObservation, type ServiceP
 export { desiredCountOwnerOf, type DesiredCountOwner } from './service/desired.js';
 export type { TaskDefinitionRefResolution } from './service/resolve.js';
 export type { ServiceStatus } from './service/status.js';
+
+export { cleanupEcsService, reconcileEcsService } from './ecs-service.js';
+export { isDrift, withDrift } from './drift.js';

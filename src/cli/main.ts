@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+// ecs-operator: `run` is the controller; `apply` and `drift` run the same reconcilers straight from
+// manifest files, for CI and for use without a cluster.
+import { Command } from 'commander';
+import { applyCommand } from './apply.js';
+import { driftCommand } from './drift.js';
+import { runCommand } from './run.js';
+
+const program = new Command()
+  .name('ecs-operator')
+  .description('Reconciles EcsTaskDefinition and EcsService manifests into Amazon ECS')
+  .showHelpAfterError();
+
+program.addCommand(runCommand());
+program.addCommand(applyCommand());
+program.addCommand(driftCommand());
+
+await program.parseAsync(process.argv);

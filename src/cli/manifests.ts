@@ -1,0 +1,43 @@
+// Reads the desired objects for `apply` and `drift`: from files (the file source), or from the
+// custom resources of the current kube context (`drift --cluster-source`).
+import { API_VERSION, KINDS, type EcsService, type EcsTaskDefinition } from '../api/index.js';
+import { loadKubeConfig } from '../kube/client.js';
+import { ResourceClient } from '../kube/resource.js';
+import { SERVICES, TASK_DEFINITIONS } from '../operator/resources.js';
+import { formatSourceIssue, loadManifests, type EcsObject } from '../sources/index.js';
+
+export interface FileSourceOptions {
+  filename: string[];
+  recursive?: boolean;
+  namespace?: string;
+}
+
+/** The objects, or undefined after printing every problem (the caller exits 1). */
+export async function readManifestFiles(opts: FileSourceOptions): Promise<EcsObject[] | undefined> {
+  const loaded = await loadManifests(opts.filename, { recursive: opts.recursive === true, ...(opts.namespace ? { namespace: opts.namespace } : {}) });
+  for (const note of loaded.notes) console.error(`note: ${formatSourceIssue(note)}`);
+  for (const error of loaded.errors) console.error(`error: ${formatSourceIssue(error)}`);
+  return loaded.errors.length > 0 ? undefined : loaded.objects;
+}
+
+/** Every EcsTaskDefinition and EcsService the kube context can list (optionally one namespace). */
+export async function readClusterObjects(opts: { kubeconfig?: string; namespace?: string }): Promise<EcsObject[]> {
+  const kc = loadKubeConfig(opts.kubeconfig);
+  const list = async <T>(client: ResourceClient<T & { metadata: { name: string } }>): Promise<T[]> => {
+    const items: T[] = [];
+    let continueToken: string | undefined;
+    do {
+      const page = await client.listPage({ limit: 500, ...(opts.namespace ? { namespace: opts.namespace } : {}), ...(continueToken ? { continueToken } : {}) });
+      items.push(...page.items);
+      continueToken = page.continueToken;
+    } while (continueToken);
+    return items;
+  };
+  const tds = await list<EcsTaskDefinition>(new ResourceClient(kc, TASK_DEFINITIONS));
+  const svcs = await list<EcsService>(new ResourceClient(kc, SERVICES));
+  const where = (kind: string, m: { metadata: { namespace?: string; name: string } }) => ({ file: `${API_VERSION} ${kind} ${m.metadata.namespace}/${m.metadata.name}` });
+  return [
+    ...tds.map((m) => ({ kind: KINDS.EcsTaskDefinition, manifest: m, source: where(KINDS.EcsTaskDefinition, m) }) as const),
+    ...svcs.map((m) => ({ kind: KINDS.EcsService, manifest: m, source: where(KINDS.EcsService, m) }) as const),
+  ];
+}

@@ -1,0 +1,97 @@
+// The operator process in controller mode: informers for both kinds, a controller each, the
+// relation that rolls services out when their task definition publishes a revision, leader
+// election, and the Manager that runs it all until SIGTERM.
+import type { EcsService, EcsServiceStatus, EcsTaskDefinition, EcsTaskDefinitionStatus } from '../api/index.js';
+import { createAwsAdapter, type AwsAdapter } from '../aws/adapter.js';
+import type { OperatorConfig } from '../config/operator-config.js';
+import { Controller } from '../controller/controller.js';
+import { Manager } from '../controller/manager.js';
+import { loadKubeConfig } from '../kube/client.js';
+import { EventRecorder, KubeEventSink } from '../kube/events.js';
+import { Informer } from '../kube/informer.js';
+import { KubeLeaseClient, LeaderElector } from '../kube/leader-election.js';
+import { keyOf, objectKey } from '../kube/object-key.js';
+import { ResourceClient } from '../kube/resource.js';
+import { StatusWriter } from '../kube/status.js';
+import type { Logger } from '../observability/logger.js';
+import { awsCallMetrics } from '../observability/metrics.js';
+import { SERVICES, TASK_DEFINITIONS } from './resources.js';
+import { ServiceReconciler } from './service-reconciler.js';
+import { TaskDefinitionReconciler } from './task-definition-reconciler.js';
+
+export interface Operator {
+  manager: Manager;
+  aws: AwsAdapter;
+}
+
+export function buildOperator(config: OperatorConfig, log: Logger): Operator {
+  const kc = loadKubeConfig(config.kubeconfig);
+  const aws = createAwsAdapter({ region: config.aws.region ?? 'us-east-1', endpoint: config.aws.endpoint });
+  aws.calls.addSink(awsCallMetrics);
+  const now = () => new Date();
+
+  const tdClient = new ResourceClient<EcsTaskDefinition>(kc, TASK_DEFINITIONS);
+  const svcClient = new ResourceClient<EcsService>(kc, SERVICES);
+  const tdInformer = new Informer<EcsTaskDefinition>({ source: tdClient, namespaces: config.namespaces, log });
+  const svcInformer = new Informer<EcsService>({ source: svcClient, namespaces: config.namespaces, log });
+  const events = new EventRecorder({
+    sink: new KubeEventSink(kc),
+    reportingController: 'ecs.operator.dev/ecs-operator',
+    reportingInstance: config.leaderElection.identity,
+    log,
+  });
+
+  const common = { concurrency: config.concurrency, resyncPeriodMs: config.resyncPeriodMs, rateLimit: config.rateLimit, log };
+  const tdController = new Controller<EcsTaskDefinition>({
+    ...common,
+    name: 'ecstaskdefinition',
+    informer: tdInformer,
+    reconciler: new TaskDefinitionReconciler({
+      client: tdClient,
+      status: new StatusWriter<EcsTaskDefinitionStatus, EcsTaskDefinition>(tdClient, log),
+      services: svcInformer.store,
+      events,
+      aws,
+      clusterId: config.clusterId,
+      now,
+    }),
+  });
+  const svcController = new Controller<EcsService>({
+    ...common,
+    name: 'ecsservice',
+    informer: svcInformer,
+    reconciler: new ServiceReconciler({
+      client: svcClient,
+      status: new StatusWriter<EcsServiceStatus, EcsService>(svcClient, log),
+      taskDefinitions: tdInformer.store,
+      events,
+      aws,
+      clusterId: config.clusterId,
+      now,
+    }),
+  });
+  // A new revision (status of the task definition) reaches every service that references it at
+  // once; a service that goes away lets a waiting task definition finish its deletion.
+  svcController.watches(tdInformer, (td) =>
+    svcInformer.store
+      .list()
+      .filter((s) => s.metadata.namespace === td.metadata.namespace && s.spec.taskDefinitionRef?.name === td.metadata.name)
+      .map((s) => objectKey(s)),
+  );
+  tdController.watches(svcInformer, (svc) =>
+    svc.spec.taskDefinitionRef ? [keyOf(svc.metadata.namespace, svc.spec.taskDefinitionRef.name)] : [],
+  );
+
+  const le = config.leaderElection;
+  const manager = new Manager({
+    log,
+    leaderElector: le.enabled ? new LeaderElector(new KubeLeaseClient(kc, le.renewDeadlineMs), le, log) : undefined,
+    httpAddress: config.httpAddress,
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
+  })
+    .add(tdController)
+    .add(svcController)
+    .onShutdown(() => events.flush());
+  manager.onShutdown(async () => aws.destroy());
+  return { manager, aws };
+}

@@ -1,0 +1,73 @@
+// Runs the task definition reconciler for objects from the Kubernetes API: the finalizer around
+// it, status and Events after it. Services that run one of its revisions are read from the
+// service informer's cache, so deletion waits for them without a single API call.
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { EcsService, EcsTaskDefinition, EcsTaskDefinitionStatus } from '../api/index.js';
+import type { AwsAdapter } from '../aws/adapter.js';
+import { done, requeueAfter, type ReconcileContext, type ReconcileResult, type Reconciler } from '../controller/reconciler.js';
+import type { EventRecorder } from '../kube/events.js';
+import { withFinalizer } from '../kube/finalizer.js';
+import type { ResourceClient } from '../kube/resource.js';
+import type { StatusWriter } from '../kube/status.js';
+import type { Store } from '../kube/store.js';
+import { cleanupTaskDefinition, reconcileTaskDefinition } from '../reconcile/taskdefinition/reconcile.js';
+import { FINALIZER } from './resources.js';
+import { recordEvents, writeStatus } from './status-binding.js';
+
+export interface TaskDefinitionReconcilerDeps {
+  client: ResourceClient<EcsTaskDefinition>;
+  status: StatusWriter<EcsTaskDefinitionStatus, EcsTaskDefinition>;
+  services: Store<EcsService>;
+  events: EventRecorder;
+  aws: AwsAdapter;
+  clusterId: string;
+  now(): Date;
+}
+
+export class TaskDefinitionReconciler implements Reconciler<EcsTaskDefinition> {
+  constructor(private readonly deps: TaskDefinitionReconcilerDeps) {}
+
+  async reconcile(_key: string, ctx: ReconcileContext<EcsTaskDefinition>): Promise<ReconcileResult> {
+    const cached = ctx.object;
+    if (!cached) return done();
+    const { deps } = this;
+    const owner = { clusterId: deps.clusterId, kind: 'EcsTaskDefinition' as const, namespace: ctx.namespace ?? '', name: ctx.name, uid: cached.metadata.uid };
+    const services = servicesOf(deps.services, cached);
+    const core = { aws: deps.aws, owner, now: deps.now, revisionsInUse: new Set(services.map((s) => s.arn)) };
+
+    return withFinalizer(deps.client, FINALIZER, cached as EcsTaskDefinition, async (event) => {
+      if (event.kind === 'cleanup') {
+        const out = await cleanupTaskDefinition(event.object, core, { servicesUsing: services.map((s) => s.name) });
+        recordEvents(deps.events, event.object, out.events);
+        await writeStatus(deps.status, event.object, undefined, out.conditions, deps.now());
+        return out.done ? done() : requeueAfter(out.requeueAfterMs ?? 5_000);
+      }
+      const out = await reconcileTaskDefinition(event.object, core, { dryRun: false });
+      recordEvents(deps.events, event.object, out.events);
+      // A new revision in status reaches the services that reference this object through the
+      // service controller's watch on task definitions: no polling delay.
+      await writeStatus(deps.status, event.object, out.status, out.conditions, deps.now());
+      return out.requeueAfterMs !== undefined ? requeueAfter(out.requeueAfterMs) : done();
+    });
+  }
+}
+
+const isDeleting = (obj: KubernetesObject) => obj.metadata?.deletionTimestamp !== undefined;
+
+/** EcsServices in the same namespace that reference `td` or run one of its revisions. */
+function servicesOf(services: Store<EcsService>, td: EcsTaskDefinition): { name: string; arn: string }[] {
+  const ours = new Set((td.status?.revisions ?? []).map((r) => r.taskDefinitionArn));
+  if (td.status?.taskDefinitionArn) ours.add(td.status.taskDefinitionArn);
+  const found: { name: string; arn: string }[] = [];
+  for (const svc of services.list()) {
+    if (svc.metadata.namespace !== td.metadata.namespace) continue;
+    const running = [svc.status?.taskDefinitionArn, ...(svc.status?.deployments ?? []).map((d) => d.taskDefinitionArn)];
+    for (const arn of running) {
+      if (arn && ours.has(arn)) found.push({ name: svc.metadata.name, arn });
+    }
+    if (svc.spec.taskDefinitionRef?.name === td.metadata.name && !isDeleting(svc) && !found.some((f) => f.name === svc.metadata.name)) {
+      found.push({ name: svc.metadata.name, arn: svc.status?.taskDefinitionArn ?? '' });
+    }
+  }
+  return found;
+}

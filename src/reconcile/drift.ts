@@ -1,0 +1,57 @@
+// Drift as the controller records it. A plan found for a generation the operator had already
+// reconciled cannot come from a manifest edit: AWS was changed outside the operator. The plan is
+// the drift; this module only stamps it into status.drift and the Drifted condition, so the report
+// never comes from a second comparison.
+import type { DriftStatus } from '../api/index.js';
+import { driftPolicyOf } from '../api/index.js';
+import type { ConditionUpdate, OperatorEvent, ReconcileOutcome } from './outcome.js';
+import { rfc3339 } from './outcome.js';
+import type { PlannedChange } from './plan-types.js';
+
+type Tracked = {
+  metadata: { generation?: number };
+  spec: { driftPolicy?: 'Correct' | 'Report' };
+  status?: { observedGeneration?: number; drift?: DriftStatus };
+};
+
+/** status.drift keeps at most this many differences (the CRD's bound). */
+const MAX_DIFFERENCES = 256;
+
+export function isDrift(obj: Tracked, plan: readonly PlannedChange[]): boolean {
+  const generation = obj.metadata.generation;
+  return plan.length > 0 && generation !== undefined && generation === obj.status?.observedGeneration;
+}
+
+export function driftDifferences(plan: readonly PlannedChange[]): NonNullable<DriftStatus['differences']> {
+  return plan
+    .flatMap((c) => (c.diffs.length > 0 ? c.diffs : [{ path: `${c.resource} ${c.id}: ${c.action}` }]))
+    .slice(0, MAX_DIFFERENCES)
+    .map((d) => ({ path: d.path, ...('desired' in d && d.desired !== undefined ? { desired: d.desired } : {}), ...('actual' in d && d.actual !== undefined ? { actual: d.actual } : {}) }));
+}
+
+/**
+ * Adds status.drift, the Drifted condition and, when drift was corrected, an Event that says what
+ * was put back. Under Report the reconciler has already withheld the changes.
+ */
+export function withDrift<S extends object>(obj: Tracked, outcome: ReconcileOutcome<S>, now: Date): ReconcileOutcome<S & { drift: DriftStatus }> {
+  const checked = rfc3339(now);
+  const drifted = isDrift(obj, outcome.plan);
+  const previous = obj.status?.drift;
+  let drift: DriftStatus;
+  let condition: ConditionUpdate;
+  const events: OperatorEvent[] = [...outcome.events];
+  if (drifted && !outcome.applied) {
+    const differences = driftDifferences(outcome.plan);
+    drift = { detected: true, firstSeenTime: previous?.detected ? (previous.firstSeenTime ?? checked) : checked, lastCheckedTime: checked, differences };
+    const paths = differences.map((d) => d.path).join(', ');
+    condition = { type: 'Drifted', status: 'True', reason: 'DriftDetected', message: `AWS differs from the manifest (driftPolicy ${driftPolicyOf(obj)}): ${paths}` };
+  } else {
+    drift = { detected: false, lastCheckedTime: checked };
+    condition = { type: 'Drifted', status: 'False', reason: drifted ? 'DriftCorrected' : 'NoDrift', message: drifted ? 'Drift found in AWS was corrected' : 'AWS matches the manifest' };
+    if (drifted) {
+      const what = driftDifferences(outcome.plan).map((d) => d.path).join(', ');
+      events.push({ type: 'Normal', reason: 'DriftCorrected', message: `Put back what was changed outside the operator: ${what}` });
+    }
+  }
+  return { ...outcome, status: { ...outcome.status, drift }, conditions: [...outcome.conditions, condition], events };
+}

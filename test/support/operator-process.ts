@@ -1,0 +1,98 @@
+// The operator as a user runs it: a separate process (`ecs-operator run`) against the shared
+// apiserver and the AWS emulator. Tests read what it did from its /metrics, as an SRE would.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePort } from './controlplane.js';
+import { testEnv } from './env.js';
+
+const repoRoot = resolve(import.meta.dirname, '..', '..');
+
+export interface OperatorProcess {
+  readonly metricsUrl: string;
+  readonly logFile: string;
+  /** AWS calls by `service:Operation` (summed over outcomes), from the operator's /metrics. */
+  awsCalls(): Promise<Map<string, number>>;
+  /** Graceful stop (SIGTERM); resolves with the exit code. */
+  stop(): Promise<number | null>;
+  /** SIGKILL, as a crash. */
+  kill(): Promise<void>;
+  logs(): string;
+}
+
+export interface OperatorOptions {
+  namespaces: string[];
+  resyncPeriod?: string;
+  extraArgs?: string[];
+  awsEndpoint?: string;
+  kubeconfig?: string;
+}
+
+export async function startOperator(opts: OperatorOptions): Promise<OperatorProcess> {
+  const env = testEnv();
+  const port = await freePort();
+  const logFile = join(mkdtempSync(join(tmpdir(), 'ecs-operator-e2e-')), 'operator.log');
+  const log = createWriteStream(logFile);
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      '--import', 'tsx',
+      join(repoRoot, 'src', 'cli', 'main.ts'),
+      'run',
+      `--kubeconfig=${opts.kubeconfig ?? env.kubeconfig}`,
+      `--namespaces=${opts.namespaces.join(',')}`,
+      `--aws-endpoint=${opts.awsEndpoint ?? env.awsEndpoint}`,
+      '--aws-region=us-east-1',
+      '--no-leader-elect',
+      `--http-address=127.0.0.1:${port}`,
+      `--resync-period=${opts.resyncPeriod ?? '10s'}`,
+      '--log-level=debug',
+      ...(opts.extraArgs ?? []),
+    ],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    },
+  );
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+  const metricsUrl = `http://127.0.0.1:${port}/metrics`;
+
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`operator exited with ${child.exitCode}:\n${readFileSync(logFile, 'utf8')}`);
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+    if (ready) break;
+    if (Date.now() > deadline) throw new Error(`operator not ready in 60s:\n${readFileSync(logFile, 'utf8')}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+
+  return {
+    metricsUrl,
+    logFile,
+    async awsCalls() {
+      const text = await (await fetch(metricsUrl)).text();
+      const calls = new Map<string, number>();
+      for (const line of text.split('\n')) {
+        const m = line.match(/^ecs_operator_aws_api_calls_total\{([^}]*)\} (\S+)$/);
+        if (!m) continue;
+        const labels = Object.fromEntries([...(m[1] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
+        const key = `${labels.service}:${labels.operation}`;
+        calls.set(key, (calls.get(key) ?? 0) + Number(m[2]));
+      }
+      return calls;
+    },
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+    async kill() {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+    logs: () => readFileSync(logFile, 'utf8'),
+  };
+}
