@@ -21,6 +21,8 @@ export interface ServiceObserverOptions {
 
 export class ServiceObserver {
   private readonly loaders = new Map<string, DataLoader<string, ServiceObservation>>();
+  /** Observations read ahead by prefetch(), each handed to the first describe() of that service. */
+  private readonly prefetched = new Map<string, Promise<ServiceObservation>>();
   private readonly windowMs: number;
 
   constructor(
@@ -37,6 +39,34 @@ export class ServiceObserver {
    * throttling after retries) rejects every request of that batch with the same AwsError.
    */
   describe(cluster: string, service: string): Promise<ServiceObservation> {
+    const key = `${cluster}\u0000${service}`;
+    const ahead = this.prefetched.get(key);
+    if (ahead) {
+      this.prefetched.delete(key);
+      return ahead.catch(() => this.loaderFor(cluster).load(service));
+    }
+    return this.loaderFor(cluster).load(service);
+  }
+
+  /**
+   * Reads `services` of `cluster` now, in calls of 10, for the reconciles about to run (a resync
+   * starts them all at once, but they reach describe() spread out as workers free up, which would
+   * split batches). Each observation serves one describe() within `ttlMs`; later ones read afresh.
+   */
+  prefetch(cluster: string, services: readonly string[], ttlMs = 15_000): void {
+    const loader = this.loaderFor(cluster);
+    for (const service of new Set(services)) {
+      const key = `${cluster}\u0000${service}`;
+      const observation = loader.load(service);
+      observation.catch(() => undefined);
+      this.prefetched.set(key, observation);
+      setTimeout(() => {
+        if (this.prefetched.get(key) === observation) this.prefetched.delete(key);
+      }, ttlMs).unref();
+    }
+  }
+
+  private loaderFor(cluster: string): DataLoader<string, ServiceObservation> {
     let loader = this.loaders.get(cluster);
     if (!loader) {
       loader = new DataLoader<string, ServiceObservation>((names) => this.describeBatch(cluster, names), {
@@ -47,7 +77,7 @@ export class ServiceObserver {
       });
       this.loaders.set(cluster, loader);
     }
-    return loader.load(service);
+    return loader;
   }
 
   private async describeBatch(cluster: string, names: readonly string[]): Promise<Array<ServiceObservation | AwsError>> {

@@ -32,6 +32,11 @@ export interface ControllerOptions<T extends KubernetesObject> {
   /** Which updates of the primary kind enqueue it; by default spec and metadata changes, not status. */
   predicate?: UpdatePredicate<T>;
   /**
+   * Told the objects about to be reconciled all at once (at start and at every resync), before
+   * they are queued: a reconciler can read their external state ahead, in bulk.
+   */
+  onBulkReconcile?: (objects: readonly T[]) => void;
+  /**
    * When given, every failed reconcile is also a Warning Event on the object (reason
    * `ReconcileFailed`, or the terminal error's reason); the recorder aggregates repeats.
    */
@@ -63,6 +68,7 @@ export class Controller<T extends KubernetesObject> {
   private readonly sources: SyncSource[];
   private readonly predicate: UpdatePredicate<T>;
   private readonly resyncPeriodMs: number;
+  private readonly onBulkReconcile: ((objects: readonly T[]) => void) | undefined;
   private readonly events: EventRecorder | undefined;
   /** Keys parked on a terminal error, with the generation that failed. */
   private readonly terminal = new Map<ObjectKey, number | undefined>();
@@ -78,6 +84,7 @@ export class Controller<T extends KubernetesObject> {
     this.log = opts.log.child({ controller: opts.name });
     this.predicate = opts.predicate ?? specOrMetadataChanged;
     this.resyncPeriodMs = opts.resyncPeriodMs ?? DEFAULT_RESYNC_PERIOD_MS;
+    this.onBulkReconcile = opts.onBulkReconcile;
     this.events = opts.events;
     const rate = opts.rateLimit ?? DEFAULT_RATE_LIMIT;
     this.queue = new WorkQueue({
@@ -142,7 +149,7 @@ export class Controller<T extends KubernetesObject> {
       inFlight: this.queue.inFlight,
       delayed: this.queue.delayedCount,
     }));
-    for (const key of this.informer.store.keys()) this.queue.add(key);
+    this.bulk();
     this.queue.start();
     if (this.resyncPeriodMs > 0) {
       this.resyncTimer = setInterval(() => this.resync(), this.resyncPeriodMs);
@@ -174,9 +181,18 @@ export class Controller<T extends KubernetesObject> {
   }
 
   private resync(): void {
-    const keys = this.informer.store.keys();
-    this.log.debug({ keys: keys.length }, 'periodic resync');
-    for (const key of keys) this.queue.add(key);
+    this.log.debug({ keys: this.informer.store.keys().length }, 'periodic resync');
+    this.bulk();
+  }
+
+  /** Queues every cached object, after telling onBulkReconcile which. */
+  private bulk(): void {
+    try {
+      this.onBulkReconcile?.(this.informer.store.list());
+    } catch (err) {
+      this.log.warn({ err }, 'onBulkReconcile failed; reconciling without it');
+    }
+    for (const key of this.informer.store.keys()) this.queue.add(key);
   }
 
   private async process(key: ObjectKey): Promise<void> {

@@ -1,7 +1,8 @@
 // The operator process in controller mode: informers for both kinds, a controller each, the
 // relation that rolls services out when their task definition publishes a revision, leader
 // election, and the Manager that runs it all until SIGTERM.
-import type { EcsService, EcsServiceStatus, EcsTaskDefinition, EcsTaskDefinitionStatus } from '../api/index.js';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { serviceNameOf, type EcsService, type EcsServiceStatus, type EcsTaskDefinition, type EcsTaskDefinitionStatus } from '../api/index.js';
 import { createAwsAdapter, type AwsAdapter } from '../aws/adapter.js';
 import type { OperatorConfig } from '../config/operator-config.js';
 import { Controller } from '../controller/controller.js';
@@ -24,9 +25,30 @@ export interface Operator {
   aws: AwsAdapter;
 }
 
+/**
+ * Reads every service of a resync ahead, per region and cluster, in DescribeServices calls of 10:
+ * the reconciles that follow take their observation from it, so a resync costs 0.1 reads per
+ * service however the workers happen to interleave.
+ */
+function prefetchServices(aws: AwsAdapter, services: readonly EcsService[]): void {
+  const groups = new Map<string, { region: string | undefined; cluster: string; names: string[] }>();
+  for (const svc of services) {
+    if ((svc as KubernetesObject).metadata?.deletionTimestamp !== undefined) continue;
+    const name = svc.status?.serviceName ?? serviceNameOf(svc);
+    const key = `${svc.spec.region ?? ''}\u0000${svc.spec.cluster}`;
+    const group = groups.get(key) ?? { region: svc.spec.region, cluster: svc.spec.cluster, names: [] };
+    group.names.push(name);
+    groups.set(key, group);
+  }
+  for (const g of groups.values()) aws.region(g.region).services.prefetch(g.cluster, g.names);
+}
+
 export function buildOperator(config: OperatorConfig, log: Logger): Operator {
   const kc = loadKubeConfig(config.kubeconfig);
-  const aws = createAwsAdapter({ region: config.aws.region ?? 'us-east-1', endpoint: config.aws.endpoint });
+  // A resync starts every service's reconcile at once; reads that reach DescribeServices within
+  // 25 ms of each other share a call of up to 10 services, which is what keeps a resync near 0.1
+  // reads per service. 25 ms is nothing next to a reconcile's own round trips.
+  const aws = createAwsAdapter({ region: config.aws.region ?? 'us-east-1', endpoint: config.aws.endpoint, batchWindowMs: 25 });
   aws.calls.addSink(awsCallMetrics);
   const now = () => new Date();
 
@@ -41,7 +63,7 @@ export function buildOperator(config: OperatorConfig, log: Logger): Operator {
     log,
   });
 
-  const common = { concurrency: config.concurrency, resyncPeriodMs: config.resyncPeriodMs, rateLimit: config.rateLimit, log };
+  const common = { concurrency: config.concurrency, resyncPeriodMs: config.resyncPeriodMs, rateLimit: config.rateLimit, log, events };
   const tdController = new Controller<EcsTaskDefinition>({
     ...common,
     name: 'ecstaskdefinition',
@@ -60,6 +82,7 @@ export function buildOperator(config: OperatorConfig, log: Logger): Operator {
     ...common,
     name: 'ecsservice',
     informer: svcInformer,
+    onBulkReconcile: (services) => prefetchServices(aws, services),
     reconciler: new ServiceReconciler({
       client: svcClient,
       status: new StatusWriter<EcsServiceStatus, EcsService>(svcClient, log),

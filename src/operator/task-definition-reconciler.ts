@@ -25,11 +25,26 @@ export interface TaskDefinitionReconcilerDeps {
 }
 
 export class TaskDefinitionReconciler implements Reconciler<EcsTaskDefinition> {
+  /**
+   * The status this reconciler last wrote, by uid. The operator is the only writer of status, so
+   * its last write is the truth while the informer cache may still lag behind it: a reconcile
+   * triggered right after a registration (by a service changing) would otherwise see no status
+   * and search the family again.
+   */
+  private readonly written = new Map<string, { uid: string | undefined; status: EcsTaskDefinitionStatus }>();
+
   constructor(private readonly deps: TaskDefinitionReconcilerDeps) {}
 
-  async reconcile(_key: string, ctx: ReconcileContext<EcsTaskDefinition>): Promise<ReconcileResult> {
-    const cached = ctx.object;
-    if (!cached) return done();
+  async reconcile(key: string, ctx: ReconcileContext<EcsTaskDefinition>): Promise<ReconcileResult> {
+    const fromCache = ctx.object;
+    if (!fromCache) {
+      this.written.delete(key);
+      return done();
+    }
+    const uid = fromCache.metadata.uid;
+    const last = this.written.get(key);
+    const remembered = last?.uid === uid ? last?.status : undefined;
+    const cached = remembered && remembered.specHash !== fromCache.status?.specHash ? { ...fromCache, status: { ...fromCache.status, ...remembered } } : fromCache;
     const { deps } = this;
     const owner = { clusterId: deps.clusterId, kind: 'EcsTaskDefinition' as const, namespace: ctx.namespace ?? '', name: ctx.name, uid: cached.metadata.uid };
     const services = servicesOf(deps.services, cached);
@@ -38,6 +53,7 @@ export class TaskDefinitionReconciler implements Reconciler<EcsTaskDefinition> {
     return withFinalizer(deps.client, FINALIZER, cached as EcsTaskDefinition, async (event) => {
       if (event.kind === 'cleanup') {
         const out = await cleanupTaskDefinition(event.object, core, { servicesUsing: services.map((s) => s.name) });
+        if (out.done) this.written.delete(key);
         recordEvents(deps.events, event.object, out.events);
         await writeStatus(deps.status, event.object, undefined, out.conditions, deps.now());
         return out.done ? done() : requeueAfter(out.requeueAfterMs ?? 5_000);
@@ -47,6 +63,7 @@ export class TaskDefinitionReconciler implements Reconciler<EcsTaskDefinition> {
       // A new revision in status reaches the services that reference this object through the
       // service controller's watch on task definitions: no polling delay.
       await writeStatus(deps.status, event.object, out.status, out.conditions, deps.now());
+      this.written.set(key, { uid, status: out.status });
       return out.requeueAfterMs !== undefined ? requeueAfter(out.requeueAfterMs) : done();
     });
   }

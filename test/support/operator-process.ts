@@ -12,6 +12,7 @@ const repoRoot = resolve(import.meta.dirname, '..', '..');
 export interface OperatorProcess {
   readonly metricsUrl: string;
   readonly logFile: string;
+  readonly pid: number;
   /** AWS calls by `service:Operation` (summed over outcomes), from the operator's /metrics. */
   awsCalls(): Promise<Map<string, number>>;
   /** Graceful stop (SIGTERM); resolves with the exit code. */
@@ -27,27 +28,29 @@ export interface OperatorOptions {
   extraArgs?: string[];
   awsEndpoint?: string;
   kubeconfig?: string;
+  logLevel?: string;
+  entry?: 'src' | 'dist';
 }
 
 export async function startOperator(opts: OperatorOptions): Promise<OperatorProcess> {
-  const env = testEnv();
   const port = await freePort();
   const logFile = join(mkdtempSync(join(tmpdir(), 'ecs-operator-e2e-')), 'operator.log');
   const log = createWriteStream(logFile);
   const child: ChildProcess = spawn(
     process.execPath,
     [
-      '--import', 'tsx',
-      join(repoRoot, 'src', 'cli', 'main.ts'),
+      // Tests run the TypeScript sources; the benchmark runs the build, as the image does, so that
+      // its memory figures carry no transpiler.
+      ...(opts.entry === 'dist' ? [join(repoRoot, 'dist', 'cli', 'main.js')] : ['--import', 'tsx', join(repoRoot, 'src', 'cli', 'main.ts')]),
       'run',
-      `--kubeconfig=${opts.kubeconfig ?? env.kubeconfig}`,
+      `--kubeconfig=${opts.kubeconfig ?? testEnv().kubeconfig}`,
       `--namespaces=${opts.namespaces.join(',')}`,
-      `--aws-endpoint=${opts.awsEndpoint ?? env.awsEndpoint}`,
+      `--aws-endpoint=${opts.awsEndpoint ?? testEnv().awsEndpoint}`,
       '--aws-region=us-east-1',
       '--no-leader-elect',
       `--http-address=127.0.0.1:${port}`,
       `--resync-period=${opts.resyncPeriod ?? '10s'}`,
-      '--log-level=debug',
+      `--log-level=${opts.logLevel ?? 'debug'}`,
       ...(opts.extraArgs ?? []),
     ],
     {
@@ -73,6 +76,7 @@ export async function startOperator(opts: OperatorOptions): Promise<OperatorProc
   return {
     metricsUrl,
     logFile,
+    pid: child.pid ?? 0,
     async awsCalls() {
       const text = await (await fetch(metricsUrl)).text();
       const calls = new Map<string, number>();

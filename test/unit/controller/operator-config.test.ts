@@ -9,7 +9,7 @@ describe('operator configuration', () => {
     const c = parseOperatorConfig([], { POD_NAME: 'op-0' });
     expect(c.namespaces).toEqual([]);
     expect(c.resyncPeriodMs).toBe(300_000);
-    expect(c.concurrency).toBe(4);
+    expect(c.concurrency).toBe(20);
     expect(c.leaderElection).toMatchObject({ enabled: true, name: 'ecs-operator', namespace: 'default', identity: 'op-0', leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 });
     expect(c.httpAddress).toEqual({ host: '0.0.0.0', port: 8080 });
     expect(c.logLevel).toBe('info');
