@@ -30,6 +30,8 @@ export interface OperatorOptions {
   kubeconfig?: string;
   logLevel?: string;
   entry?: 'src' | 'dist';
+  /** Run with leader election (give --lease-namespace in extraArgs); off by default. */
+  leaderElection?: boolean;
 }
 
 export async function startOperator(opts: OperatorOptions): Promise<OperatorProcess> {
@@ -47,7 +49,7 @@ export async function startOperator(opts: OperatorOptions): Promise<OperatorProc
       `--namespaces=${opts.namespaces.join(',')}`,
       `--aws-endpoint=${opts.awsEndpoint ?? testEnv().awsEndpoint}`,
       '--aws-region=us-east-1',
-      '--no-leader-elect',
+      ...(opts.leaderElection ? [] : ['--no-leader-elect']),
       `--http-address=127.0.0.1:${port}`,
       `--resync-period=${opts.resyncPeriod ?? '10s'}`,
       `--log-level=${opts.logLevel ?? 'debug'}`,
