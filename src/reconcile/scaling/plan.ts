@@ -40,6 +40,8 @@ export interface PlanContext {
 }
 
 const TARGET_PATH = 'spec.autoscaling';
+/** The path of the diff that says registering the target moves the service's count into range. */
+export const DESIRED_COUNT_PATH = 'spec.desiredCount';
 
 interface Buckets {
   targetPut: TargetChange[];
@@ -117,13 +119,14 @@ function planTarget(desired: DesiredScaling, observed: ObservedScaling, ctx: Pla
   const ids = { ServiceNamespace: ECS_NAMESPACE, ResourceId: ctx.resourceId, ScalableDimension: DESIRED_COUNT_DIMENSION } as const;
   const current = observed.target;
   if (!current) {
-    // Registering also moves the service's count into [min, max].
+    // Registering also moves the service's count into [min, max]; the diff says so, as an update's does.
+    const moved = countOutside(ctx.serviceDesiredCount, desired.target.MinCapacity, desired.target.MaxCapacity);
     b.targetPut.push({
       resource: 'ScalableTarget',
       id: ctx.resourceId,
       action: 'create',
       field: TARGET_PATH,
-      diffs: [{ path: TARGET_PATH, desired: comparableTarget(desired.target) }],
+      diffs: [{ path: TARGET_PATH, desired: comparableTarget(desired.target) }, ...(moved ? [moved] : [])],
       payload: { ...desired.target, Tags: desired.targetTags },
     });
     return;
@@ -141,12 +144,12 @@ function planTarget(desired: DesiredScaling, observed: ObservedScaling, ctx: Pla
   const diffs = diffJson(TARGET_PATH, comparableTarget(wanted), comparableTarget(current));
   const min = wanted.MinCapacity;
   const max = wanted.MaxCapacity;
-  const count = ctx.serviceDesiredCount;
   // A count outside the range (set by hand, or left from before autoscaling) is moved into range by
   // registering the target again: Application Auto Scaling does that on every RegisterScalableTarget,
   // and the operator never resets a count that autoscaling owns through UpdateService.
-  const outOfRange = count !== undefined && (count < min || count > max);
-  if (outOfRange) diffs.push({ path: 'spec.desiredCount', desired: { minCapacity: min, maxCapacity: max }, actual: count });
+  const moved = countOutside(ctx.serviceDesiredCount, min, max);
+  const outOfRange = moved !== undefined;
+  if (moved) diffs.push(moved);
   if (diffs.length === 0) return;
   // Only what differs is sent: RegisterScalableTarget keeps what a request leaves out, which keeps a
   // bound that a scheduled action set while another field is corrected.
@@ -164,6 +167,12 @@ function planTarget(desired: DesiredScaling, observed: ObservedScaling, ctx: Pla
       ...(changed('suspended') && { SuspendedState: desired.target.SuspendedState }),
     },
   });
+}
+
+/** The `spec.desiredCount` diff of a service count that registering [min, max] moves into range. */
+function countOutside(count: number | undefined, min: number, max: number): FieldDiff | undefined {
+  if (count === undefined || (count >= min && count <= max)) return undefined;
+  return { path: DESIRED_COUNT_PATH, desired: { minCapacity: min, maxCapacity: max }, actual: count };
 }
 
 function comparablePolicy(type: string | undefined, p: Pick<ScalingPolicy, 'TargetTrackingScalingPolicyConfiguration' | 'StepScalingPolicyConfiguration'>) {

@@ -9,11 +9,12 @@ import { isAwsError } from '../../aws/errors.js';
 import { failureOf, type Failure } from '../aws-failure.js';
 import type { ConditionUpdate, OperatorEvent, OwnerIdentity } from '../outcome.js';
 import type { DesiredCountOwner } from '../service/desired.js';
+import { ROLLOUT_POLL_MS } from '../service/rollout.js';
 import { applyScalingPlan, ScalingApplyError } from './apply.js';
 import { ALB_REQUEST_COUNT, desiredScaling, needsDerivedResourceLabel } from './desired.js';
 import { DESIRED_COUNT_DIMENSION, ECS_NAMESPACE, ScalingNames, resourceIdOf } from './naming.js';
 import { observeScaling } from './observe.js';
-import { planScaling } from './plan.js';
+import { DESIRED_COUNT_PATH, planScaling } from './plan.js';
 import { albResourceLabel } from './resource-label.js';
 import { scalingStatus } from './status.js';
 import { scalableTargetsOf } from './target-observer.js';
@@ -97,7 +98,16 @@ export async function reconcileScaling(svc: EcsService, deps: ScalingDeps, opts:
     if (!failure) throw err.cause;
     return { ...failed(failure, statusOf(err.state), ownerOf(err.state)), plan };
   }
-  return outcome(plan, true, statusOf(state), ownerOf(state), eventsFor(plan, desired !== undefined, state));
+  const result = outcome(plan, true, statusOf(state), ownerOf(state), eventsFor(plan, desired !== undefined, state));
+  // The service was observed before the count moved: look again soon, as during a rollout, so that
+  // status shows the new count and readiness follows the tasks starting or stopping, instead of
+  // the old count until the next resync.
+  return intoRangeDiff(plan) ? { ...result, requeueAfterMs: ROLLOUT_POLL_MS } : result;
+}
+
+/** The diff saying that registering the target moves the service's count into [min, max]. */
+function intoRangeDiff(plan: readonly ScalingChange[]) {
+  return plan.flatMap((c) => (c.resource === 'ScalableTarget' ? c.diffs : [])).find((d) => d.path === DESIRED_COUNT_PATH);
 }
 
 /**
@@ -171,7 +181,7 @@ function outcome(plan: ScalingChange[], applied: boolean, status: AutoscalingSta
 /** Events for what a person would not guess from the manifest and the plan alone. */
 function eventsFor(plan: readonly ScalingChange[], declared: boolean, state: ObservedScaling): OperatorEvent[] {
   const events: OperatorEvent[] = [];
-  const intoRange = plan.flatMap((c) => (c.resource === 'ScalableTarget' ? c.diffs : [])).find((d) => d.path === 'spec.desiredCount');
+  const intoRange = intoRangeDiff(plan);
   if (intoRange) {
     events.push({ type: 'Normal', reason: 'DesiredCountIntoRange', message: `desiredCount ${String(intoRange.actual)} was outside the autoscaling range; Application Auto Scaling moves it into ${JSON.stringify(intoRange.desired)}` });
   }
