@@ -4,7 +4,8 @@
 
 Prints one JSON line, {"endpoint": "http://127.0.0.1:PORT"}, once it accepts requests. Exits on
 SIGTERM or SIGINT, and when its standard input closes, so that a parent that dies never leaves it
-behind (pass --ignore-stdin to run it detached).
+behind (pass --ignore-stdin to run it detached). It exits with status 0 and writes nothing on the
+way out.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ import argparse
 import json
 import logging
 import os
+import select
 import signal
 import sys
 import threading
-from typing import Any
 
 from moto.moto_server.werkzeug_app import (
     DomainDispatcherApplication,
@@ -45,12 +46,32 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def wait_for_eof(done: threading.Event) -> None:
-    # os.read, not sys.stdin: a thread blocked in the buffered reader holds its lock, and the
-    # interpreter aborts at exit when it finds that lock taken.
-    while os.read(0, 65536):
-        pass
-    done.set()
+def catch_stop_signals() -> int:
+    """From now on SIGTERM and SIGINT only make the returned file descriptor readable.
+
+    The main thread then waits for it in select() (wait_for_stop), so the Python-level handlers do
+    nothing: setting a threading.Event from a handler can deadlock on the lock that the interrupted
+    Event.wait() holds.
+    """
+    wake_read, wake_write = os.pipe()
+    os.set_blocking(wake_write, False)
+    signal.set_wakeup_fd(wake_write)
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: None)
+    return wake_read
+
+
+def wait_for_stop(wake_read: int, watch_stdin: bool) -> None:
+    """Returns once a stop signal came (see catch_stop_signals) or, when watch_stdin, stdin ended.
+
+    stdin is read here, by the main thread, with os.read: a thread left blocked in sys.stdin's
+    buffered reader makes the interpreter abort at exit ("Fatal Python error: _enter_buffered_busy").
+    """
+    watched = [wake_read, 0] if watch_stdin else [wake_read]
+    while True:
+        ready, _, _ = select.select(watched, [], [])
+        if wake_read in ready or (0 in ready and not os.read(0, 65536)):
+            return
 
 
 def main(argv: list[str]) -> None:
@@ -59,28 +80,26 @@ def main(argv: list[str]) -> None:
         raise SystemExit("--tick-ms must be positive")
     logging.getLogger("werkzeug").setLevel(logging.INFO if args.verbose else logging.ERROR)
     apply_all()
+    wake_read = catch_stop_signals()
 
     clock = Clock(args.clock, args.tick_ms)
     app = control_api.ControlApi(faults.FaultInjector(DomainDispatcherApplication(create_backend_app)), clock)
     server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
-    serving = threading.Thread(target=server.serve_forever, name="emulator-http", daemon=True)
+    # A short poll interval: shutdown() waits up to one interval for the serving loop to notice.
+    serving = threading.Thread(target=server.serve_forever, args=(0.05,), name="emulator-http", daemon=True)
     serving.start()
     clock.start()
 
-    done = threading.Event()
-
-    def stop(*_: Any) -> None:
-        done.set()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    if not args.ignore_stdin:
-        threading.Thread(target=wait_for_eof, args=(done,), name="stdin-watch", daemon=True).start()
-
     print(json.dumps({"endpoint": f"http://{args.host}:{server.server_port}"}), flush=True)
-    done.wait()
+    wait_for_stop(wake_read, watch_stdin=not args.ignore_stdin)
     clock.stop()
     server.shutdown()
+    server.server_close()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Request threads may still be finishing; os._exit ends them with the process instead of
+    # letting interpreter shutdown run beside them.
+    os._exit(0)
 
 
 if __name__ == "__main__":

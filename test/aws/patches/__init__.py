@@ -7,9 +7,13 @@ which, and what moto 5.2.5 does instead); apply_all() installs them into the run
 from __future__ import annotations
 
 from . import (
+    aas_object_not_found,
+    aas_pagination,
     delete_service,
     list_tasks,
     network_interface_dns,
+    scalable_target_capacity,
+    scalable_target_deregistration,
     scaling_policy_alarms,
     service_api,
 )
@@ -26,4 +30,10 @@ def apply_all() -> None:
     list_tasks.apply()
     scaling_policy_alarms.apply()
     network_interface_dns.apply()
+    scalable_target_capacity.apply()
+    scalable_target_deregistration.apply()
+    # Last among the Application Auto Scaling patches: it wraps the calls they install, so that a
+    # missing object is reported before any of them acts.
+    aas_object_not_found.apply()
+    aas_pagination.apply()
     _applied = True

@@ -17,14 +17,19 @@ from botocore.config import Config
 
 AWS_DIR = Path(__file__).resolve().parent.parent
 REGION = "us-east-1"
+ECS_DESIRED_COUNT = "ecs:service:DesiredCount"
 
 
 class Server:
     """A launched emulator (or plain moto) process and the clients that talk to it."""
 
-    def __init__(self, script: Path, *args: str) -> None:
+    def __init__(self, script: Path, *args: str, capture_stderr: bool = False) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, str(script), *args], cwd=AWS_DIR, stdin=subprocess.PIPE, stdout=subprocess.PIPE
+            [sys.executable, str(script), *args],
+            cwd=AWS_DIR,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE if capture_stderr else None,
         )
         assert self.process.stdout is not None
         line = self.process.stdout.readline()
@@ -77,6 +82,8 @@ class Aws:
         self.server = server
         self.ecs = server.client("ecs")
         self.ec2 = server.client("ec2")
+        self.scaling = server.client("application-autoscaling")
+        self.cloudwatch = server.client("cloudwatch")
 
     def subnet(self) -> tuple[str, str]:
         """A new VPC's subnet, and the VPC's id."""
@@ -114,6 +121,83 @@ class Aws:
             **extra,
         }
         return dict(self.ecs.create_service(**params)["service"])
+
+    def scalable_service(
+        self, desired: int = 1, min_capacity: int = 1, max_capacity: int = 4, name: str = "web"
+    ) -> tuple[str, str]:
+        """A Fargate service registered as a scalable target; returns its cluster and resource id."""
+        cluster = self.cluster()
+        self.task_definition(name)
+        self.fargate_service(cluster, name, name, desired=desired)
+        resource = f"service/{cluster}/{name}"
+        self.scaling.register_scalable_target(
+            ServiceNamespace="ecs",
+            ResourceId=resource,
+            ScalableDimension=ECS_DESIRED_COUNT,
+            MinCapacity=min_capacity,
+            MaxCapacity=max_capacity,
+        )
+        return cluster, resource
+
+    def step_policy(self, resource: str, name: str = "scale-out", cooldown: int = 60) -> str:
+        """Creates or updates a step scaling policy; returns its ARN."""
+        response = self.scaling.put_scaling_policy(
+            PolicyName=name,
+            ServiceNamespace="ecs",
+            ResourceId=resource,
+            ScalableDimension=ECS_DESIRED_COUNT,
+            PolicyType="StepScaling",
+            StepScalingPolicyConfiguration={
+                "AdjustmentType": "ChangeInCapacity",
+                "Cooldown": cooldown,
+                "StepAdjustments": [{"MetricIntervalLowerBound": 0, "ScalingAdjustment": 1}],
+            },
+        )
+        return str(response["PolicyARN"])
+
+    def target_tracking_policy(self, resource: str, name: str = "cpu", target: float = 50.0) -> dict[str, Any]:
+        """Creates or updates a CPU target tracking policy; returns PolicyARN and the Alarms it made."""
+        response = self.scaling.put_scaling_policy(
+            PolicyName=name,
+            ServiceNamespace="ecs",
+            ResourceId=resource,
+            ScalableDimension=ECS_DESIRED_COUNT,
+            PolicyType="TargetTrackingScaling",
+            TargetTrackingScalingPolicyConfiguration={
+                "TargetValue": target,
+                "PredefinedMetricSpecification": {"PredefinedMetricType": "ECSServiceAverageCPUUtilization"},
+            },
+        )
+        return {"PolicyARN": response["PolicyARN"], "Alarms": response["Alarms"]}
+
+    def scheduled_action(self, resource: str, name: str, min_capacity: int = 1, max_capacity: int = 4) -> None:
+        self.scaling.put_scheduled_action(
+            ServiceNamespace="ecs",
+            ScheduledActionName=name,
+            ResourceId=resource,
+            ScalableDimension=ECS_DESIRED_COUNT,
+            Schedule="cron(0 8 * * ? *)",
+            ScalableTargetAction={"MinCapacity": min_capacity, "MaxCapacity": max_capacity},
+        )
+
+    def metric_alarm(self, name: str, actions: list[str]) -> str:
+        """Creates a CPU alarm with these alarm actions; returns its ARN."""
+        self.cloudwatch.put_metric_alarm(
+            AlarmName=name,
+            MetricName="CPUUtilization",
+            Namespace="AWS/ECS",
+            Statistic="Average",
+            Period=60,
+            EvaluationPeriods=1,
+            Threshold=70,
+            ComparisonOperator="GreaterThanThreshold",
+            AlarmActions=actions,
+        )
+        return str(self.cloudwatch.describe_alarms(AlarmNames=[name])["MetricAlarms"][0]["AlarmArn"])
+
+    def alarms(self) -> dict[str, dict[str, Any]]:
+        """Every metric alarm, by name."""
+        return {a["AlarmName"]: a for a in self.cloudwatch.describe_alarms()["MetricAlarms"]}
 
     def container_instances(self, cluster: str, count: int) -> list[str]:
         """Registers `count` new EC2 instances with the cluster; returns the container instance ARNs."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from support import AWS_DIR, Aws, Server
 
@@ -36,8 +38,8 @@ def test_bad_control_requests_are_rejected_with_a_reason(aws: Aws) -> None:
     assert aws.server.control("/nope")[0] == 404
 
 
-def test_realtime_clock_ticks_by_itself_and_launcher_exits_when_stdin_closes() -> None:
-    server = Server(AWS_DIR / "emulator.py", "--clock", "realtime", "--tick-ms", "20")
+def test_realtime_clock_ticks_by_itself_and_launcher_exits_cleanly_when_stdin_closes() -> None:
+    server = Server(AWS_DIR / "emulator.py", "--clock", "realtime", "--tick-ms", "20", capture_stderr=True)
     try:
         aws = Aws(server)
         cluster = aws.cluster()
@@ -51,3 +53,23 @@ def test_realtime_clock_ticks_by_itself_and_launcher_exits_when_stdin_closes() -
             raise AssertionError("the realtime clock did not complete the rollout")
     finally:
         assert server.close() == 0
+        assert server.process.stderr is not None
+        assert server.process.stderr.read() == b""  # no "Fatal Python error" or traceback on the way out
+
+
+def test_launcher_exits_cleanly_on_sigterm_and_sigint() -> None:
+    signals = (signal.SIGTERM, signal.SIGINT)
+    with ThreadPoolExecutor() as pool:  # both start at once: a launch takes a second or two
+        launched = pool.map(
+            lambda _: Server(AWS_DIR / "emulator.py", "--clock", "realtime", "--tick-ms", "5", capture_stderr=True),
+            signals,
+        )
+        servers = dict(zip(signals, launched, strict=True))
+    for signum, server in servers.items():
+        Aws(server).cluster()  # a served request and a ticking clock, then the signal
+        server.process.send_signal(signum)
+    for signum, server in servers.items():
+        assert server.process.wait(timeout=10) == 0, signum
+        assert server.process.stderr is not None
+        assert server.process.stderr.read() == b"", signum
+        server.close()

@@ -6,9 +6,12 @@ behaviour upstream: drop (or shrink) the named patch and this test.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 from botocore.exceptions import ClientError
-from support import Aws
+from support import ECS_DESIRED_COUNT, Aws
 
 
 def still_a_gap(gap_present: bool, patch: str) -> None:
@@ -184,3 +187,108 @@ def test_capacity_provider_not_associated_with_the_cluster_is_accepted(plain_mot
         capacityProviderStrategy=[{"capacityProvider": "FARGATE", "weight": 1}],
     )
     still_a_gap(created["service"]["status"] == "ACTIVE", "service_fields.py")
+
+
+def scalable(moto: Aws, desired: int = 1, min_capacity: int = 1, max_capacity: int = 4) -> tuple[str, str]:
+    cluster, _ = service(moto, desiredCount=desired)
+    resource = f"service/{cluster}/web"
+    moto.scaling.register_scalable_target(
+        ServiceNamespace="ecs",
+        ResourceId=resource,
+        ScalableDimension=ECS_DESIRED_COUNT,
+        MinCapacity=min_capacity,
+        MaxCapacity=max_capacity,
+    )
+    return cluster, resource
+
+
+def aas_error(call: Callable[..., Any], **params: Any) -> str | None:
+    try:
+        call(ServiceNamespace="ecs", ScalableDimension=ECS_DESIRED_COUNT, **params)
+    except ClientError as error:
+        return str(error.response["Error"]["Code"])
+    return None
+
+
+def test_deregister_scalable_target_leaves_its_policies_and_scheduled_actions(plain_moto: Aws) -> None:
+    _, resource = scalable(plain_moto)
+    plain_moto.target_tracking_policy(resource)
+    plain_moto.scheduled_action(resource, "morning")
+    plain_moto.scaling.deregister_scalable_target(
+        ServiceNamespace="ecs", ResourceId=resource, ScalableDimension=ECS_DESIRED_COUNT
+    )
+    policies = plain_moto.scaling.describe_scaling_policies(ServiceNamespace="ecs", ResourceId=resource)
+    actions = plain_moto.scaling.describe_scheduled_actions(ServiceNamespace="ecs", ResourceId=resource)
+    still_a_gap(len(policies["ScalingPolicies"]) == 1, "scalable_target_deregistration.py")
+    still_a_gap(len(actions["ScheduledActions"]) == 1, "scalable_target_deregistration.py")
+
+
+def test_missing_scaling_objects_are_not_object_not_found(plain_moto: Aws) -> None:
+    scaling = plain_moto.scaling
+    _, resource = scalable(plain_moto)
+    still_a_gap(
+        aas_error(scaling.delete_scaling_policy, ResourceId=resource, PolicyName="nope") == "ValidationException",
+        "aas_object_not_found.py",
+    )
+    still_a_gap(
+        aas_error(scaling.delete_scheduled_action, ResourceId=resource, ScheduledActionName="nope") is None,
+        "aas_object_not_found.py",
+    )
+    scaling.deregister_scalable_target(ServiceNamespace="ecs", ResourceId=resource, ScalableDimension=ECS_DESIRED_COUNT)
+    still_a_gap(
+        aas_error(scaling.deregister_scalable_target, ResourceId=resource) == "ValidationException",
+        "aas_object_not_found.py",
+    )
+    plain_moto.step_policy(resource)  # no scalable target any more, and yet accepted
+    still_a_gap(
+        len(scaling.describe_scaling_policies(ServiceNamespace="ecs", ResourceId=resource)["ScalingPolicies"]) == 1,
+        "aas_object_not_found.py",
+    )
+
+
+def test_register_scalable_target_leaves_the_service_count_outside_the_range(plain_moto: Aws) -> None:
+    cluster, resource = scalable(plain_moto, desired=1, min_capacity=3, max_capacity=5)
+    still_a_gap(plain_moto.describe(cluster, "web")["desiredCount"] == 1, "scalable_target_capacity.py")
+    still_a_gap(
+        aas_error(plain_moto.scaling.register_scalable_target, ResourceId=resource, MinCapacity=9, MaxCapacity=2)
+        is None,
+        "scalable_target_capacity.py",
+    )
+
+
+def test_scaling_describe_calls_page_and_filter_wrongly(plain_moto: Aws) -> None:
+    scaling = plain_moto.scaling
+    resources = [scalable(plain_moto)[1] for _ in range(5)]
+    first = scaling.describe_scalable_targets(ServiceNamespace="ecs", MaxResults=2)
+    second = scaling.describe_scalable_targets(ServiceNamespace="ecs", MaxResults=2, NextToken=first["NextToken"])
+    third = scaling.describe_scalable_targets(ServiceNamespace="ecs", MaxResults=2, NextToken=second["NextToken"])
+    still_a_gap(third["ScalableTargets"] == second["ScalableTargets"], "aas_pagination.py")
+
+    for n in range(3):
+        plain_moto.scheduled_action(resources[0], f"a{n}")
+    actions = scaling.describe_scheduled_actions(ServiceNamespace="ecs", ResourceId=resources[0], MaxResults=2)
+    still_a_gap(len(actions["ScheduledActions"]) == 3, "aas_pagination.py")
+
+    plain_moto.step_policy(resources[0], name="out")
+    plain_moto.step_policy(resources[0], name="in")
+    policies = scaling.describe_scaling_policies(ServiceNamespace="ecs", ResourceId=resources[0], PolicyNames=["out"])
+    still_a_gap(len(policies["ScalingPolicies"]) == 2, "aas_pagination.py")
+
+
+def test_updating_a_target_tracking_policy_leaves_its_old_alarms(plain_moto: Aws) -> None:
+    _, resource = scalable(plain_moto)
+    before = set(plain_moto.alarms())
+    plain_moto.target_tracking_policy(resource, target=50)
+    plain_moto.target_tracking_policy(resource, target=60)
+    still_a_gap(len(set(plain_moto.alarms()) - before) == 4, "scaling_policy_alarms.py")
+
+
+def test_deleting_a_step_policy_leaves_its_action_on_the_alarm(plain_moto: Aws) -> None:
+    _, resource = scalable(plain_moto)
+    policy = plain_moto.step_policy(resource)
+    name = f"cpu-high-{resource.split('/')[1]}"
+    plain_moto.metric_alarm(name, [policy])
+    plain_moto.scaling.delete_scaling_policy(
+        PolicyName="scale-out", ServiceNamespace="ecs", ResourceId=resource, ScalableDimension=ECS_DESIRED_COUNT
+    )
+    still_a_gap(plain_moto.alarms()[name]["AlarmActions"] == [policy], "scaling_policy_alarms.py")
