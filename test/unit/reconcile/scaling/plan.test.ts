@@ -52,6 +52,13 @@ describe('planScaling: creating from nothing', () => {
     ]);
   });
 
+  test('a first registration that will move a running count into range says so', () => {
+    const [outside] = planScaling(desiredOf(), empty, ctx({ serviceDesiredCount: 25 }));
+    expect(outside!.diffs).toContainEqual({ path: 'spec.desiredCount', desired: { minCapacity: 2, maxCapacity: 10 }, actual: 25 });
+    const [inside] = planScaling(desiredOf(), empty, ctx({ serviceDesiredCount: 5 }));
+    expect(inside!.diffs.map((d) => d.path)).not.toContain('spec.desiredCount');
+  });
+
   test('the target is registered with the manifest range, resumed state and owner tags', () => {
     const [target] = planScaling(desiredOf(), empty, ctx());
     expect(target!.payload).toEqual({
