@@ -283,13 +283,11 @@ describe('service auto scaling on the emulator', () => {
     expect(callsSince(fixtures[0]!.a, before)['application-autoscaling:DescribeScalableTargets']).toBe(1);
   });
 
-  test('cleanup before the service is deleted deregisters the target and deletes the operator\'s alarms', async () => {
+  test('cleanup before the service is deleted deregisters the target (and with it its policies and actions) and deletes the operator\'s alarms', async () => {
     const [f] = await fixture();
     await reconcile(f!);
     await cleanupScaling(f!.svc, f!.deps);
-    const after = await describeAll(f!);
-    expect(after.targets).toEqual([]);
-    expect(after.ownAlarms).toEqual([]);
+    expect(await describeAll(f!)).toEqual({ targets: [], policies: [], actions: [], ownAlarms: [], trackingAlarms: [] });
     // Repeating it (a retried finalizer) finds nothing left to do and does not fail.
     await expect(cleanupScaling(f!.svc, f!.deps)).resolves.toBeUndefined();
   });
