@@ -3,12 +3,11 @@
 // completed (or failed), printing progress: a live line on a terminal, plain lines otherwise.
 import { Command } from 'commander';
 import { buildDriftReport, renderDriftReport } from '../drift/index.js';
-import type { EcsObject } from '../sources/index.js';
 import { DesiredState } from '../sources/index.js';
 import { parseDuration } from '../config/duration.js';
 import { addAwsOptions, awsAdapterFrom, type AwsOptions } from './aws-options.js';
 import { readManifestFiles } from './manifests.js';
-import { reconcileFiles } from './reconcile-files.js';
+import { FileReconciler, objectKey, type FileRunResult } from './reconcile-files.js';
 
 interface ApplyOptions extends AwsOptions {
   filename: string[];
@@ -44,37 +43,50 @@ async function apply(opts: ApplyOptions): Promise<number> {
     return 1;
   }
   const aws = awsAdapterFrom(opts);
-  const state = new DesiredState(objects);
+  const reconciler = new FileReconciler(objects, new DesiredState(objects), { aws, clusterId: opts.clusterId, dryRun: opts.dryRun === true });
   try {
-    const first = await reconcileFiles(objects, state, { aws, clusterId: opts.clusterId, dryRun: opts.dryRun === true });
+    const first = await reconciler.pass();
     if (opts.dryRun) {
       process.stdout.write(renderDriftReport(buildDriftReport(first.results, new Date()), 'table'));
       return first.results.some((r) => 'error' in r) ? 1 : 0;
     }
-    for (const [key, outcome] of first.outcomes) {
-      for (const e of outcome.events) console.log(`${key}: ${e.message}`);
-    }
+    printEvents(first);
     const failed = first.results.filter((r) => 'error' in r);
     for (const r of failed) if ('error' in r) console.error(`error: ${r.identity.kind}/${r.identity.namespace}/${r.identity.name}: ${r.error.message}`);
     if (!opts.wait || failed.length > 0) return failed.length > 0 ? 1 : 0;
-    const notReady = await waitForReady(objects, state, opts, aws, timeoutMs);
+    const notReady = await waitForReady(reconciler, timeoutMs);
     return notReady.length > 0 ? 1 : 0;
   } finally {
     aws.destroy();
   }
 }
 
+/** What each pass did in AWS, one line per change (the Events the controller would record). */
+function printEvents(run: FileRunResult, clearLine = false): void {
+  for (const [key, outcome] of run.outcomes) {
+    for (const e of outcome.events) console.log(`${clearLine ? '\r\x1b[2K' : ''}${key}: ${e.message}`);
+  }
+}
+
 /** Reconciles again until every object is Ready or Stalled; returns the ones that are not Ready. */
-async function waitForReady(objects: EcsObject[], state: DesiredState, opts: ApplyOptions, aws: ReturnType<typeof awsAdapterFrom>, timeoutMs: number) {
+async function waitForReady(reconciler: FileReconciler, timeoutMs: number) {
   const tty = process.stdout.isTTY === true;
   const deadline = Date.now() + timeoutMs;
   let lastLine = '';
   for (;;) {
-    const run = await reconcileFiles(objects, state, { aws, clusterId: opts.clusterId, dryRun: false });
-    const rows = [...run.outcomes].map(([key, o]) => {
-      const ready = o.conditions.find((c) => c.type === 'Ready');
-      const stalled = o.conditions.find((c) => c.type === 'Stalled' && c.status === 'True');
-      return { key, ready: ready?.status === 'True', stalled, message: stalled?.message ?? ready?.message ?? '' };
+    const run = await reconciler.pass();
+    // Changes made while waiting (scaling registered once its service exists, a rollout corrected).
+    printEvents(run, tty);
+    const rows = run.results.map((result) => {
+      const { kind, namespace, name } = result.identity;
+      const key = objectKey(kind, namespace, name);
+      const conditions = run.outcomes.get(key)?.conditions ?? [];
+      const ready = conditions.find((c) => c.type === 'Ready');
+      const stalled = conditions.find((c) => c.type === 'Stalled' && c.status === 'True');
+      // A pass that failed for this object without a verdict (a crash, an unchecked dependency) is
+      // not a settled state: the next pass may succeed.
+      const message = stalled?.message ?? ('error' in result ? result.error.message : (ready?.message ?? ''));
+      return { key, ready: ready?.status === 'True', stalled, message };
     });
     const pending = rows.filter((r) => !r.ready && !r.stalled);
     const line = `${rows.length - pending.length}/${rows.length} settled${pending.length > 0 ? `; waiting for ${pending.map((r) => `${r.key} (${r.message})`).join(', ')}` : ''}`;

@@ -5,7 +5,7 @@ import { buildDriftReport, colorEnabled, driftExitCode, renderDriftReport, type 
 import { DesiredState } from '../sources/index.js';
 import { addAwsOptions, awsAdapterFrom, type AwsOptions } from './aws-options.js';
 import { readClusterObjects, readManifestFiles } from './manifests.js';
-import { reconcileFiles } from './reconcile-files.js';
+import { FileReconciler } from './reconcile-files.js';
 
 interface DriftOptions extends AwsOptions {
   filename?: string[];
@@ -43,7 +43,7 @@ async function drift(opts: DriftOptions): Promise<number> {
   if (!objects) return 1;
   const aws = awsAdapterFrom(opts);
   try {
-    const { results } = await reconcileFiles(objects, new DesiredState(objects), { aws, clusterId: opts.clusterId, dryRun: true });
+    const { results } = await new FileReconciler(objects, new DesiredState(objects), { aws, clusterId: opts.clusterId, dryRun: true }).pass();
     const report = buildDriftReport(results, new Date());
     process.stdout.write(renderDriftReport(report, opts.output, { color: opts.output === 'table' && colorEnabled(process.stdout, process.env) }));
     return driftExitCode(report);

@@ -2,11 +2,17 @@
 // Kubernetes API, minus the API: task definitions first (services reference their revisions),
 // then services, each group concurrently so reads batch. With dryRun nothing is written and the
 // plans are the drift report.
+//
+// A run may take several passes (`apply --wait` reconciles until rollouts settle). Like the
+// controller, which reads back the status it wrote, each pass hands every object the status the
+// previous pass produced: a rollout the circuit breaker rolled back is then not started again, and
+// a revision already registered is not looked up again.
 import type { EcsService, EcsTaskDefinition } from '../api/index.js';
 import type { AwsAdapter } from '../aws/adapter.js';
-import type { ObjectResult } from '../drift/index.js';
+import type { ObjectIdentity, ObjectResult } from '../drift/index.js';
 import type { OwnerIdentity, ReconcileOutcome } from '../reconcile/outcome.js';
 import { reconcileEcsService } from '../reconcile/ecs-service.js';
+import type { TaskDefinitionRefResolution } from '../reconcile/service/resolve.js';
 import { reconcileTaskDefinition } from '../reconcile/taskdefinition/reconcile.js';
 import { formatLocation, type DesiredState, type EcsObject } from '../sources/index.js';
 
@@ -20,88 +26,121 @@ export interface FileRunOptions {
 export interface FileRunResult {
   /** Per object: its plan or its error, in the drift report's terms. */
   results: ObjectResult[];
+  /** Per object, by `Kind/namespace/name`. */
   outcomes: Map<string, ReconcileOutcome<unknown>>;
 }
 
-const keyOf = (kind: string, namespace: string, name: string) => `${kind}/${namespace}/${name}`;
+type TaskDefinitionStatus = NonNullable<EcsTaskDefinition['status']>;
 
-export async function reconcileFiles(objects: readonly EcsObject[], state: DesiredState, opts: FileRunOptions): Promise<FileRunResult> {
-  const now = opts.now ?? (() => new Date());
-  const results: ObjectResult[] = [];
-  const outcomes = new Map<string, ReconcileOutcome<unknown>>();
-  const owner = (kind: OwnerIdentity['kind'], m: { metadata: { namespace?: string; name: string } }): OwnerIdentity => ({
-    clusterId: opts.clusterId,
-    kind,
-    namespace: m.metadata.namespace ?? 'default',
-    name: m.metadata.name,
-  });
-  const identity = (obj: EcsObject) => ({
-    kind: obj.kind,
-    namespace: obj.manifest.metadata.namespace ?? 'default',
-    name: obj.manifest.metadata.name,
-    region: opts.aws.region(obj.manifest.spec.region).region,
-    ...(obj.kind === 'EcsService' ? { cluster: (obj.manifest as EcsService).spec.cluster } : {}),
-    source: formatLocation(obj.source),
-  });
+export const objectKey = (kind: string, namespace: string, name: string): string => `${kind}/${namespace}/${name}`;
 
-  const run = async <T>(obj: EcsObject, reconcile: () => Promise<ReconcileOutcome<T>>) => {
+export class FileReconciler {
+  private readonly statuses = new Map<string, object>();
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly objects: readonly EcsObject[],
+    private readonly state: DesiredState,
+    private readonly opts: FileRunOptions,
+  ) {
+    this.now = opts.now ?? (() => new Date());
+  }
+
+  /** One pass over every object. */
+  async pass(): Promise<FileRunResult> {
+    const results: ObjectResult[] = [];
+    const outcomes = new Map<string, ReconcileOutcome<unknown>>();
+    const record = (obj: EcsObject, result: ObjectResult, outcome?: ReconcileOutcome<object>) => {
+      results.push(result);
+      if (!outcome) return;
+      const key = this.keyOf(obj);
+      outcomes.set(key, outcome);
+      this.statuses.set(key, outcome.status);
+    };
+
+    // Task definitions first: their outcomes say which revision each service runs.
+    const tdOutcomes = new Map<string, ObjectResult & { outcome?: ReconcileOutcome<TaskDefinitionStatus> }>();
+    await Promise.all(
+      this.objects.map(async (obj) => {
+        if (obj.kind !== 'EcsTaskDefinition') return;
+        const td = this.withStatus(obj.manifest);
+        const { result, outcome } = await this.run(obj, () => reconcileTaskDefinition(td, { aws: this.opts.aws, owner: this.owner(obj), now: this.now }, { dryRun: this.opts.dryRun }));
+        tdOutcomes.set(`${this.identity(obj).namespace}/${obj.manifest.metadata.name}`, { ...result, ...(outcome ? { outcome } : {}) });
+        record(obj, result, outcome);
+      }),
+    );
+
+    await Promise.all(
+      this.objects.map(async (obj) => {
+        if (obj.kind !== 'EcsService') return;
+        const svc = this.withStatus(obj.manifest);
+        const namespace = this.identity(obj).namespace;
+        const refName = svc.spec.taskDefinitionRef?.name;
+        const ref = refName === undefined ? undefined : tdOutcomes.get(`${namespace}/${refName}`);
+        // A service whose task definition could not be checked cannot be checked either: what it
+        // should run is not known.
+        if (ref && 'error' in ref) {
+          record(obj, { identity: this.identity(obj), error: { message: `not checked: its EcsTaskDefinition ${refName} could not be checked (${ref.error.message})`, ...(ref.error.reason ? { reason: ref.error.reason } : {}) } });
+          return;
+        }
+        const { result, outcome } = await this.run(obj, () =>
+          reconcileEcsService(svc, { aws: this.opts.aws, owner: this.owner(obj), now: this.now, resolveTaskDefinitionRef: (name) => this.resolveRef(namespace, name, ref?.outcome) }, { dryRun: this.opts.dryRun }),
+        );
+        record(obj, result, outcome);
+      }),
+    );
+    return { results, outcomes };
+  }
+
+  private resolveRef(namespace: string, name: string, outcome: ReconcileOutcome<TaskDefinitionStatus> | undefined): TaskDefinitionRefResolution {
+    const arn = outcome?.status.taskDefinitionArn;
+    if (arn) return { arn };
+    const td = this.state.taskDefinition(namespace, name);
+    if (!td) return { waiting: `EcsTaskDefinition ${name} is not among the manifests` };
+    // A dry run does not register the revision the manifest needs. The service is compared with
+    // the family instead (ECS reads a bare family as its latest revision): the service differs
+    // wherever it would change once apply registered the revision and rolled it out.
+    if (this.opts.dryRun) return { arn: td.spec.family ?? td.metadata.name };
+    return { waiting: `EcsTaskDefinition ${name} has no registered revision yet` };
+  }
+
+  private async run<S extends object>(obj: EcsObject, reconcile: () => Promise<ReconcileOutcome<S>>): Promise<{ result: ObjectResult; outcome?: ReconcileOutcome<S> }> {
+    const identity = this.identity(obj);
     try {
       const outcome = await reconcile();
-      outcomes.set(keyOf(obj.kind, identity(obj).namespace, identity(obj).name), outcome);
       const stalled = outcome.conditions.find((c) => c.type === 'Stalled' && c.status === 'True');
+      if (stalled) return { result: { identity, error: { message: stalled.message, reason: stalled.reason } }, outcome };
       // A service the plan would create is missing from ECS; the report says so rather than
       // listing every field of it as a difference.
-      const missing = obj.kind === 'EcsService' && outcome.plan.some((c) => c.action === 'Create');
-      results.push(
-        stalled
-          ? { identity: identity(obj), error: { message: stalled.message, reason: stalled.reason } }
-          : { identity: identity(obj), plan: outcome.plan, ...(missing ? { missing } : {}) },
-      );
+      const missing = obj.kind === 'EcsService' && outcome.plan.some((c) => c.resource === 'Service' && c.action === 'Create');
+      return { result: { identity, plan: outcome.plan, ...(missing ? { missing } : {}) }, outcome };
     } catch (err) {
-      results.push({ identity: identity(obj), error: { message: err instanceof Error ? err.message : String(err) } });
+      return { result: { identity, error: { message: err instanceof Error ? err.message : String(err) } } };
     }
-  };
+  }
 
-  // Task definitions, with the status each reconcile produced kept for the services' references.
-  const tdStatus = new Map<string, ReconcileOutcome<EcsTaskDefinition['status']>>();
-  await Promise.all(
-    objects
-      .filter((o) => o.kind === 'EcsTaskDefinition')
-      .map((o) => {
-        const td = o.manifest as EcsTaskDefinition;
-        return run(o, async () => {
-          const out = await reconcileTaskDefinition(td, { aws: opts.aws, owner: owner('EcsTaskDefinition', td), now }, { dryRun: opts.dryRun });
-          tdStatus.set(`${td.metadata.namespace ?? 'default'}/${td.metadata.name}`, out);
-          return out;
-        });
-      }),
-  );
+  /** The manifest with the status the previous pass left, as the controller would read it back. */
+  private withStatus<T extends EcsTaskDefinition | EcsService>(manifest: T): T {
+    const status = this.statuses.get(objectKey(manifest.kind, manifest.metadata.namespace ?? 'default', manifest.metadata.name));
+    return status ? ({ ...manifest, status } as T) : manifest;
+  }
 
-  await Promise.all(
-    objects
-      .filter((o) => o.kind === 'EcsService')
-      .map((o) => {
-        const svc = o.manifest as EcsService;
-        const namespace = svc.metadata.namespace ?? 'default';
-        return run(o, () =>
-          reconcileEcsService(
-            svc,
-            {
-              aws: opts.aws,
-              owner: owner('EcsService', svc),
-              now,
-              resolveTaskDefinitionRef: (name) => {
-                const arn = tdStatus.get(`${namespace}/${name}`)?.status?.taskDefinitionArn;
-                if (arn) return { arn };
-                return state.taskDefinition(namespace, name)
-                  ? { waiting: `EcsTaskDefinition ${name} has no registered revision yet${opts.dryRun ? ' (it would be registered by apply)' : ''}` }
-                  : { waiting: `EcsTaskDefinition ${name} is not among the manifests` };
-              },
-            },
-            { dryRun: opts.dryRun },
-          ),
-        );
-      }),
-  );
-  return { results, outcomes };
+  private keyOf(obj: EcsObject): string {
+    return objectKey(obj.kind, obj.manifest.metadata.namespace ?? 'default', obj.manifest.metadata.name);
+  }
+
+  private owner(obj: EcsObject): OwnerIdentity {
+    return { clusterId: this.opts.clusterId, kind: obj.kind, namespace: obj.manifest.metadata.namespace ?? 'default', name: obj.manifest.metadata.name };
+  }
+
+  private identity(obj: EcsObject): ObjectIdentity {
+    return {
+      kind: obj.kind,
+      namespace: obj.manifest.metadata.namespace ?? 'default',
+      name: obj.manifest.metadata.name,
+      region: this.opts.aws.region(obj.manifest.spec.region).region,
+      ...(obj.kind === 'EcsService' ? { cluster: obj.manifest.spec.cluster } : {}),
+      source: formatLocation(obj.source),
+    };
+  }
 }

@@ -1,5 +1,5 @@
 // Drift as the controller records it. A plan found for a generation the operator had already
-// reconciled cannot come from a manifest edit: AWS was changed outside the operator. The plan is
+// carried out cannot come from a manifest edit: AWS was changed outside the operator. The plan is
 // the drift; this module only stamps it into status.drift and the Drifted condition, so the report
 // never comes from a second comparison.
 import type { DriftStatus } from '../api/index.js';
@@ -11,15 +11,26 @@ import type { PlannedChange } from './plan-types.js';
 type Tracked = {
   metadata: { generation?: number };
   spec: { driftPolicy?: 'Correct' | 'Report' };
-  status?: { observedGeneration?: number; drift?: DriftStatus };
+  status?: { observedGeneration?: number; drift?: DriftStatus; conditions?: readonly { type: string; status: string }[] };
 };
 
 /** status.drift keeps at most this many differences (the CRD's bound). */
 const MAX_DIFFERENCES = 256;
 
-export function isDrift(obj: Tracked, plan: readonly PlannedChange[]): boolean {
+/**
+ * The object's generation was carried out once: its changes were applied (Synced True) or drift
+ * was found at it (Drifted True). observedGeneration alone does not say so: a generation whose
+ * first reconciles only waited (for a task definition revision, for a service to drain) or failed
+ * is observed but was never applied, and what its plan finds is the manifest not yet carried out.
+ */
+export function generationReconciled(obj: Tracked): boolean {
   const generation = obj.metadata.generation;
-  return plan.length > 0 && generation !== undefined && generation === obj.status?.observedGeneration;
+  if (generation === undefined || generation !== obj.status?.observedGeneration) return false;
+  return (obj.status.conditions ?? []).some((c) => (c.type === 'Synced' || c.type === 'Drifted') && c.status === 'True');
+}
+
+export function isDrift(obj: Tracked, plan: readonly PlannedChange[]): boolean {
+  return plan.length > 0 && generationReconciled(obj);
 }
 
 export function driftDifferences(plan: readonly PlannedChange[]): NonNullable<DriftStatus['differences']> {
