@@ -37,6 +37,12 @@ export const DriftStatus = Struct('Differences between AWS and the manifest foun
 
 const ObservedStatus = {
   observedGeneration: Type.Optional(Type.Integer({ description: 'metadata.generation the operator last reconciled.', minimum: 0 })),
+  reconciledGeneration: Type.Optional(
+    Type.Integer({
+      description: 'The latest metadata.generation whose changes were all carried out in AWS (Synced). A difference found later at this generation was made outside the operator: drift.',
+      minimum: 0,
+    }),
+  ),
   conditions: Type.Optional(Conditions),
   region: Type.Optional(Type.String({ description: 'AWS region the resources live in.', maxLength: 32 })),
   drift: Type.Optional(DriftStatus),

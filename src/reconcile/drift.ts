@@ -5,30 +5,24 @@
 import type { DriftStatus } from '../api/index.js';
 import { driftPolicyOf } from '../api/index.js';
 import type { ConditionUpdate, OperatorEvent, ReconcileOutcome } from './outcome.js';
-import { rfc3339 } from './outcome.js';
+import { generationReconciled, rfc3339 } from './outcome.js';
 import type { PlannedChange } from './plan-types.js';
 
 type Tracked = {
   metadata: { generation?: number };
   spec: { driftPolicy?: 'Correct' | 'Report' };
-  status?: { observedGeneration?: number; drift?: DriftStatus; conditions?: readonly { type: string; status: string }[] };
+  status?: { reconciledGeneration?: number; drift?: DriftStatus };
 };
 
 /** status.drift keeps at most this many differences (the CRD's bound). */
 const MAX_DIFFERENCES = 256;
 
 /**
- * The object's generation was carried out once: its changes were applied (Synced True) or drift
- * was found at it (Drifted True). observedGeneration alone does not say so: a generation whose
- * first reconciles only waited (for a task definition revision, for a service to drain) or failed
- * is observed but was never applied, and what its plan finds is the manifest not yet carried out.
+ * Drift: a plan found at a generation already carried out (status.reconciledGeneration).
+ * observedGeneration alone would not do: a generation whose first reconciles only waited (for a
+ * task definition revision, for a service to drain) or failed is observed but was never applied,
+ * and what its plan finds is the manifest not yet carried out.
  */
-export function generationReconciled(obj: Tracked): boolean {
-  const generation = obj.metadata.generation;
-  if (generation === undefined || generation !== obj.status?.observedGeneration) return false;
-  return (obj.status.conditions ?? []).some((c) => (c.type === 'Synced' || c.type === 'Drifted') && c.status === 'True');
-}
-
 export function isDrift(obj: Tracked, plan: readonly PlannedChange[]): boolean {
   return plan.length > 0 && generationReconciled(obj);
 }

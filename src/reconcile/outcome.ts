@@ -85,17 +85,26 @@ export interface ReconcileOptions {
 }
 
 /**
- * Why changes found are not applied, or undefined when they are. Under driftPolicy Report a plan
- * found for a generation that was already reconciled is drift (AWS changed, the manifest did not),
- * and is reported, not corrected; a new generation is a manifest edit and is applied.
+ * True when the object's current generation was once carried out in full (status.reconciledGeneration,
+ * written when Synced went True). A plan found after that cannot come from a manifest edit: AWS was
+ * changed outside the operator. Drift reporting and driftPolicy Report both use this one rule.
+ */
+export function generationReconciled(obj: { metadata: { generation?: number }; status?: { reconciledGeneration?: number } }): boolean {
+  const generation = obj.metadata.generation;
+  return generation !== undefined && generation === obj.status?.reconciledGeneration;
+}
+
+/**
+ * Why changes found are not applied, or undefined when they are: a dry run, or drift under
+ * driftPolicy Report (which is reported, not corrected). A new generation is a manifest edit and
+ * is applied whatever the policy.
  */
 export function withheldBecause(
-  obj: { metadata: { generation?: number }; spec: { driftPolicy?: 'Correct' | 'Report' }; status?: { observedGeneration?: number } },
+  obj: { metadata: { generation?: number }; spec: { driftPolicy?: 'Correct' | 'Report' }; status?: { reconciledGeneration?: number } },
   opts: ReconcileOptions,
 ): string | undefined {
   if (opts.dryRun) return 'dry run';
-  const generation = obj.metadata.generation;
-  if (driftPolicyOf(obj) === 'Report' && generation !== undefined && generation === obj.status?.observedGeneration) {
+  if (driftPolicyOf(obj) === 'Report' && generationReconciled(obj)) {
     return 'driftPolicy is Report, so differences made outside the operator are only reported';
   }
   return undefined;

@@ -124,9 +124,14 @@ export function fargateService(world: World, name: string, spec: Partial<EcsServ
   };
 }
 
-/** What the status binding does after a reconcile: status replaced, generation observed. */
-export function writeBack<T extends { metadata: { generation?: number }; status?: object }, S extends object>(obj: T, out: ReconcileOutcome<S>): void {
-  obj.status = { ...out.status, observedGeneration: obj.metadata.generation };
+/**
+ * What the status binding does after a reconcile: status replaced, generation observed, and
+ * reconciledGeneration moved to it once Synced.
+ */
+export function writeBack<T extends { metadata: { generation?: number }; status?: { reconciledGeneration?: number } }, S extends object>(obj: T, out: ReconcileOutcome<S>): void {
+  const synced = out.conditions.some((c) => c.type === 'Synced' && c.status === 'True');
+  const reconciledGeneration = synced ? obj.metadata.generation : obj.status?.reconciledGeneration;
+  obj.status = { ...out.status, observedGeneration: obj.metadata.generation, ...(reconciledGeneration === undefined ? {} : { reconciledGeneration }) };
 }
 
 /** A manifest edit: spec changed, generation bumped. */

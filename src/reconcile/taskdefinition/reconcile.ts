@@ -130,7 +130,7 @@ function readyHealth(desired: DesiredTaskDefinition, current: RevisionRef): Heal
 
 /** Status without the fields the caller owns (conditions, observedGeneration). */
 function carriedStatus(status: EcsTaskDefinitionStatus | undefined): EcsTaskDefinitionStatus {
-  const { conditions: _conditions, observedGeneration: _generation, ...rest } = status ?? {};
+  const { conditions: _conditions, observedGeneration: _generation, reconciledGeneration: _reconciled, ...rest } = status ?? {};
   return rest;
 }
 

@@ -9,15 +9,13 @@ const NOW = new Date('2026-11-24T12:00:00.250Z');
 const countChanged: PlannedChange = { resource: 'Service', id: 'web', action: 'Update', diffs: [{ path: 'spec.desiredCount', desired: 2, actual: 5 }], payload: {} };
 const create: PlannedChange = { resource: 'Service', id: 'web', action: 'Create', diffs: [{ path: 'spec.serviceName', desired: 'web' }], payload: {} };
 
-type Conditions = { type: string; status: string }[];
-
-function service(opts: { generation: number; observed?: number; conditions?: Conditions; driftPolicy?: 'Report' | 'Correct'; firstSeen?: string }) {
+/** `reconciled`: status.reconciledGeneration, the last generation carried out in full (Synced). */
+function service(opts: { generation: number; reconciled?: number; driftPolicy?: 'Report' | 'Correct'; firstSeen?: string }) {
   return {
     metadata: { generation: opts.generation },
     spec: { ...(opts.driftPolicy ? { driftPolicy: opts.driftPolicy } : {}) },
     status: {
-      ...(opts.observed !== undefined ? { observedGeneration: opts.observed } : {}),
-      ...(opts.conditions ? { conditions: opts.conditions } : {}),
+      ...(opts.reconciled !== undefined ? { reconciledGeneration: opts.reconciled } : {}),
       ...(opts.firstSeen ? { drift: { detected: true, firstSeenTime: opts.firstSeen } } : {}),
     },
   };
@@ -27,36 +25,35 @@ function outcome(plan: PlannedChange[], applied: boolean): ReconcileOutcome<{ se
   return { plan, applied, status: { serviceArn: 'arn' }, conditions: [{ type: 'Ready', status: 'True', reason: 'Ready', message: '' }], events: [] };
 }
 
-const synced: Conditions = [{ type: 'Synced', status: 'True' }];
 const drifted = (o: { conditions: ConditionUpdate[] }) => o.conditions.find((c) => c.type === 'Drifted');
 
 describe('isDrift', () => {
   it('is a plan found for a generation that was carried out (Synced) before', () => {
-    expect(isDrift(service({ generation: 3, observed: 3, conditions: synced }), [countChanged])).toBe(true);
+    expect(isDrift(service({ generation: 3, reconciled: 3 }), [countChanged])).toBe(true);
   });
 
-  it('stays drift while a Report object keeps it (Drifted True, Synced False)', () => {
-    const reported = service({ generation: 3, observed: 3, conditions: [{ type: 'Synced', status: 'False' }, { type: 'Drifted', status: 'True' }] });
+  it('stays drift while a Report object keeps it (reconciledGeneration stays while Synced is False)', () => {
+    const reported = service({ generation: 3, reconciled: 3 });
     expect(isDrift(reported, [countChanged])).toBe(true);
   });
 
   it('is not a plan for a new generation (a manifest edit)', () => {
-    expect(isDrift(service({ generation: 4, observed: 3, conditions: synced }), [countChanged])).toBe(false);
+    expect(isDrift(service({ generation: 4, reconciled: 3 }), [countChanged])).toBe(false);
   });
 
   it('is not the first create of a service whose earlier reconciles only waited for its task definition', () => {
-    const waited = service({ generation: 1, observed: 1, conditions: [{ type: 'Synced', status: 'False' }, { type: 'Reconciling', status: 'True' }, { type: 'Drifted', status: 'False' }] });
+    const waited = service({ generation: 1 });
     expect(isDrift(waited, [create])).toBe(false);
   });
 
   it('is not an empty plan', () => {
-    expect(isDrift(service({ generation: 3, observed: 3, conditions: synced }), [])).toBe(false);
+    expect(isDrift(service({ generation: 3, reconciled: 3 }), [])).toBe(false);
   });
 });
 
 describe('withDrift', () => {
   it('records withheld drift in status.drift and a Drifted condition, keeping the first-seen time', () => {
-    const obj = service({ generation: 2, observed: 2, conditions: synced, driftPolicy: 'Report', firstSeen: '2026-11-24T11:00:00Z' });
+    const obj = service({ generation: 2, reconciled: 2, driftPolicy: 'Report', firstSeen: '2026-11-24T11:00:00Z' });
     const out = withDrift(obj, outcome([countChanged], false), NOW);
     expect(out.status.drift).toEqual({
       detected: true,
@@ -69,14 +66,14 @@ describe('withDrift', () => {
   });
 
   it('records corrected drift as an Event, and no drift in status', () => {
-    const out = withDrift(service({ generation: 2, observed: 2, conditions: synced }), outcome([countChanged], true), NOW);
+    const out = withDrift(service({ generation: 2, reconciled: 2 }), outcome([countChanged], true), NOW);
     expect(out.status.drift).toEqual({ detected: false, lastCheckedTime: '2026-11-24T12:00:00Z' });
     expect(drifted(out)).toMatchObject({ status: 'False', reason: 'DriftCorrected' });
     expect(out.events).toEqual([{ type: 'Normal', reason: 'DriftCorrected', message: 'Put back what was changed outside the operator: spec.desiredCount' }]);
   });
 
   it('records neither for a service created once its task definition is registered', () => {
-    const waited = service({ generation: 1, observed: 1, conditions: [{ type: 'Synced', status: 'False' }, { type: 'Drifted', status: 'False' }] });
+    const waited = service({ generation: 1 });
     const out = withDrift(waited, outcome([create], true), NOW);
     expect(out.status.drift.detected).toBe(false);
     expect(drifted(out)).toMatchObject({ status: 'False', reason: 'NoDrift' });

@@ -3,17 +3,17 @@ import { conditionsFor, IN_SYNC, withheldBecause } from '../../../src/reconcile/
 import { diffJson } from '../../../src/reconcile/canonical.js';
 
 describe('withheldBecause', () => {
-  const obj = (driftPolicy: 'Correct' | 'Report', generation: number, observedGeneration?: number) => ({ metadata: { generation }, spec: { driftPolicy }, status: { observedGeneration } });
+  const obj = (driftPolicy: 'Correct' | 'Report', generation: number, reconciledGeneration?: number) => ({ metadata: { generation }, spec: { driftPolicy }, status: { reconciledGeneration } });
 
   test('a dry run withholds everything', () => {
     expect(withheldBecause(obj('Correct', 2, 2), { dryRun: true })).toBe('dry run');
   });
 
-  test('driftPolicy Report withholds differences found for a generation already reconciled (drift)', () => {
+  test('driftPolicy Report withholds differences found for a generation already carried out (drift)', () => {
     expect(withheldBecause(obj('Report', 2, 2), { dryRun: false })).toContain('driftPolicy is Report');
   });
 
-  test('driftPolicy Report still applies a manifest edit (a new generation), and Correct always applies', () => {
+  test('driftPolicy Report still applies a manifest edit (a new generation, or one never carried out), and Correct always applies', () => {
     expect(withheldBecause(obj('Report', 3, 2), { dryRun: false })).toBeUndefined();
     expect(withheldBecause(obj('Report', 1), { dryRun: false })).toBeUndefined();
     expect(withheldBecause(obj('Correct', 2, 2), { dryRun: false })).toBeUndefined();
