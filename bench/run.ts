@@ -35,6 +35,8 @@ interface Figures {
   reconcileP50Ms: number;
   reconcileP99Ms: number;
   operatorPeakRssMb: number;
+  /** V8 heap in use after converging and a resync: what the objects really cost. */
+  operatorHeapUsedMb: number;
   apiserverRequestsByOperator: number;
 }
 
@@ -158,6 +160,7 @@ async function bench(services: number): Promise<Figures> {
       reconcileP50Ms: quantile(metrics, 'ecs_operator_reconcile_duration_seconds', 0.5),
       reconcileP99Ms: quantile(metrics, 'ecs_operator_reconcile_duration_seconds', 0.99),
       operatorPeakRssMb: peakRssMb(operator.pid),
+      operatorHeapUsedMb: Math.round(Number(metrics.match(/^ecs_operator_nodejs_heap_size_used_bytes (\S+)$/m)?.[1] ?? NaN) / 2 ** 20),
       // The bench's own polling (one list per poll, plus the two /metrics reads) is not the operator's.
       apiserverRequestsByOperator: apiAfter - apiBefore - polls - 2,
     };
@@ -186,6 +189,7 @@ console.table(
     'reconcile p50 ms': r.reconcileP50Ms,
     'reconcile p99 ms': r.reconcileP99Ms,
     'peak RSS MB': r.operatorPeakRssMb,
+    'heap used MB': r.operatorHeapUsedMb,
     'apiserver requests': r.apiserverRequestsByOperator,
   })),
 );

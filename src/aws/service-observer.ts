@@ -53,7 +53,7 @@ export class ServiceObserver {
    * starts them all at once, but they reach describe() spread out as workers free up, which would
    * split batches). Each observation serves one describe() within `ttlMs`; later ones read afresh.
    */
-  prefetch(cluster: string, services: readonly string[], ttlMs = 15_000): void {
+  prefetch(cluster: string, services: readonly string[], ttlMs = 60_000): void {
     const loader = this.loaderFor(cluster);
     for (const service of new Set(services)) {
       const key = `${cluster}\u0000${service}`;
