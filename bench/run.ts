@@ -120,6 +120,8 @@ async function bench(services: number): Promise<Figures> {
       resyncPeriod: opts.resync,
       logLevel: 'warn',
       entry: 'dist',
+      // As deploy/deployment.yaml runs it.
+      env: { NODE_OPTIONS: '--max-old-space-size=192' },
       extraArgs: [`--cluster-id=${world.clusterId}`, `--concurrency=${opts.concurrency}`, '--reconcile-qps=500', '--reconcile-burst=1000'],
     });
     let polls = 0;

@@ -30,6 +30,8 @@ export interface OperatorOptions {
   kubeconfig?: string;
   logLevel?: string;
   entry?: 'src' | 'dist';
+  /** Extra environment for the operator process. */
+  env?: Record<string, string>;
   /** Run with leader election (give --lease-namespace in extraArgs); off by default. */
   leaderElection?: boolean;
 }
@@ -58,7 +60,7 @@ export async function startOperator(opts: OperatorOptions): Promise<OperatorProc
     {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      env: { ...process.env, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...opts.env },
     },
   );
   child.stdout?.pipe(log);
