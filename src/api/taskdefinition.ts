@@ -358,6 +358,18 @@ const FARGATE_SIZES_RULE = [
 const IS_FARGATE = "has(self.requiresCompatibilities) && 'FARGATE' in self.requiresCompatibilities";
 
 const taskDefinitionRules: CelRule[] = [
+  // IAM passes no role across partitions: a role ARN from another partition is refused at apply
+  // time rather than by RegisterTaskDefinition after the fact.
+  {
+    rule: "!has(self.region) || [has(self.taskRoleArn) ? self.taskRoleArn : '', has(self.executionRoleArn) ? self.executionRoleArn : ''].all(arn, !arn.startsWith('arn:') || arn.startsWith('arn:' + (self.region.startsWith('cn-') ? 'aws-cn' : self.region.startsWith('us-gov-') ? 'aws-us-gov' : self.region.startsWith('us-isob-') ? 'aws-iso-b' : self.region.startsWith('us-iso-') ? 'aws-iso' : self.region.startsWith('eu-isoe-') ? 'aws-iso-e' : self.region.startsWith('us-isof-') ? 'aws-iso-f' : self.region.startsWith('eusc-') ? 'aws-eusc' : 'aws') + ':'))",
+    message: 'role ARNs must be in the partition of spec.region (arn:aws-cn: for cn-* regions, arn:aws-us-gov: for us-gov-*, arn:aws: for commercial regions)',
+    fieldPath: '.executionRoleArn',
+  },
+  {
+    rule: "!has(self.taskRoleArn) || !has(self.executionRoleArn) || !self.taskRoleArn.startsWith('arn:') || !self.executionRoleArn.startsWith('arn:') || self.taskRoleArn.split(':')[1] == self.executionRoleArn.split(':')[1]",
+    message: 'taskRoleArn and executionRoleArn must be in the same partition',
+    fieldPath: '.taskRoleArn',
+  },
   {
     rule: `!(${IS_FARGATE}) || (has(self.networkMode) && self.networkMode == 'awsvpc')`,
     message: 'a FARGATE task definition needs networkMode: awsvpc',

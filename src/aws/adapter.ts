@@ -51,7 +51,7 @@ export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
       services: new ServiceObserver(c.ecs, { windowMs: config.batchWindowMs }),
       taskDefinitions,
       targetGroups: new TargetGroupResolver(c.elbv2, { windowMs: config.batchWindowMs, ttlMs: config.targetGroupTtlMs }),
-      ecs: new EcsApi(c.ecs, taskDefinitions),
+      ecs: new EcsApi(c.ecs, taskDefinitions, c.ecsRegistrar),
       autoscaling: new AutoScalingApi(c.autoscaling),
       alarms: new AlarmsApi(c.cloudwatch),
     };

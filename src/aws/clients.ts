@@ -18,6 +18,22 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, MiddlewareSt
 import { AwsCallCounter } from './call-counter.js';
 import { classifyErrorsPlugin } from './errors.js';
 import type { AwsService } from './operations.js';
+import { EcsRequestPacer } from './request-rate.js';
+import { StandardRetryStrategy } from '@smithy/core/retry';
+import type { RetryErrorInfo, StandardRetryToken } from '@smithy/types';
+
+/**
+ * RegisterTaskDefinition has no idempotency token: a retried attempt whose first answer was lost
+ * (a 5xx after the fact, a dropped connection) registers a second revision. Only throttling, which
+ * AWS answers before doing anything, is retried here; any other failure goes back to the reconcile,
+ * whose search by spec hash finds a revision that did get registered.
+ */
+class ThrottlingOnlyRetry extends StandardRetryStrategy {
+  override async refreshRetryTokenForRetry(token: StandardRetryToken, errorInfo: RetryErrorInfo): Promise<StandardRetryToken> {
+    if (errorInfo.errorType !== 'THROTTLING') throw new Error('not retried: the request may have taken effect');
+    return super.refreshRetryTokenForRetry(token, errorInfo);
+  }
+}
 
 export interface AwsClientsConfig {
   /** The region used when a manifest names none. */
@@ -28,6 +44,11 @@ export interface AwsClientsConfig {
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   /** Attempts per call, first one included. Default 5: a burst of throttling should not surface. */
   maxAttempts?: number;
+  /**
+   * Pace ECS requests to ECS's documented throttling limits (default on). Off only to measure the
+   * operator's own speed against an emulator that has no limits.
+   */
+  paceEcsRequests?: boolean;
   /**
    * `standard` (default) backs off per call. `adaptive` also rate-limits the client after
    * throttling, but its limiter can fall to 0.5 requests per second and recovers slowly, which
@@ -43,6 +64,8 @@ export interface AwsClientsConfig {
 export interface RegionClients {
   region: string;
   ecs: ECSClient;
+  /** For RegisterTaskDefinition only: retries throttling and nothing else. */
+  ecsRegistrar: ECSClient;
   autoscaling: ApplicationAutoScalingClient;
   elbv2: ElasticLoadBalancingV2Client;
   cloudwatch: CloudWatchClient;
@@ -81,11 +104,18 @@ export function createAwsClients(config: AwsClientsConfig): AwsClients {
     const clients: RegionClients = {
       region,
       ecs: new ECSClient(common),
+      ecsRegistrar: new ECSClient({ ...common, retryStrategy: new ThrottlingOnlyRetry(common.maxAttempts) }),
       autoscaling: new ApplicationAutoScalingClient(common),
       elbv2: new ElasticLoadBalancingV2Client(common),
       cloudwatch: new CloudWatchClient(common),
     };
+    if (config.paceEcsRequests !== false) {
+      const pacer = new EcsRequestPacer();
+      clients.ecs.middlewareStack.use(pacer.plugin());
+      clients.ecsRegistrar.middlewareStack.use(pacer.plugin());
+    }
     instrumentClient(clients.ecs.middlewareStack, 'ecs', calls);
+    instrumentClient(clients.ecsRegistrar.middlewareStack, 'ecs', calls);
     instrumentClient(clients.autoscaling.middlewareStack, 'application-autoscaling', calls);
     instrumentClient(clients.elbv2.middlewareStack, 'elasticloadbalancing', calls);
     instrumentClient(clients.cloudwatch.middlewareStack, 'cloudwatch', calls);
@@ -103,6 +133,7 @@ export function createAwsClients(config: AwsClientsConfig): AwsClients {
     destroy() {
       for (const c of byRegion.values()) {
         c.ecs.destroy();
+        c.ecsRegistrar.destroy();
         c.autoscaling.destroy();
         c.elbv2.destroy();
         c.cloudwatch.destroy();

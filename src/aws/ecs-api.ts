@@ -30,11 +30,12 @@ export class EcsApi {
   constructor(
     private readonly ecs: ECSClient,
     private readonly taskDefinitions: TaskDefinitionCache,
+    private readonly registrar: ECSClient = ecs,
   ) {}
 
   /** Registers a revision. The response is the full revision with its tags, so it is cached as is. */
   async registerTaskDefinition(input: RegisterTaskDefinitionCommandInput): Promise<TaskDefinitionRecord> {
-    const out = await this.ecs.send(new RegisterTaskDefinitionCommand(input));
+    const out = await this.registrar.send(new RegisterTaskDefinitionCommand(input));
     // ECS answers with the revision's tags; an endpoint that leaves them out (moto) still tagged it
     // with the request's, and caching no tags would make the revision look unowned.
     const record = { taskDefinition: required(out.taskDefinition, 'RegisterTaskDefinition'), tags: out.tags ?? input.tags ?? [] };

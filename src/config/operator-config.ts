@@ -39,6 +39,8 @@ export interface OperatorConfig {
     region: string | undefined;
     /** Endpoint override for every AWS client (an emulator, a VPC endpoint). */
     endpoint: string | undefined;
+    /** Pace ECS requests to ECS's documented throttling limits (off only for benchmarks on an emulator). */
+    paceRequests: boolean;
   };
   /** Where /metrics, /healthz and /readyz are served. */
   httpAddress: { host: string; port: number };
@@ -89,6 +91,7 @@ const SETTINGS: readonly Setting[] = [
   { key: 'clusterId', flags: '--cluster-id <id>', description: 'names this installation in the ownership tags on AWS resources; give each cluster sharing an AWS account its own (default: default)', env: ['ECS_OPERATOR_CLUSTER_ID'] },
   { key: 'awsRegion', flags: '--aws-region <region>', description: 'default AWS region (default: $AWS_REGION)', env: ['AWS_REGION', 'AWS_DEFAULT_REGION'] },
   { key: 'awsEndpoint', flags: '--aws-endpoint <url>', description: 'AWS endpoint override, e.g. an emulator', env: ['ECS_OPERATOR_AWS_ENDPOINT', 'AWS_ENDPOINT_URL'] },
+  { key: 'awsPaceRequests', flags: '--no-aws-pace-requests', description: "do not pace ECS requests to ECS's documented throttling limits (only for benchmarks against an emulator)", env: ['ECS_OPERATOR_AWS_PACE_REQUESTS'] },
   { key: 'httpAddress', flags: '--http-address <host:port>', description: 'serve /metrics, /healthz and /readyz here (default: 0.0.0.0:8080)', env: ['ECS_OPERATOR_HTTP_ADDRESS'] },
   { key: 'logLevel', flags: '--log-level <level>', description: `log level: ${LOG_LEVELS.join(', ')} (default: info)`, env: ['ECS_OPERATOR_LOG_LEVEL', 'LOG_LEVEL'] },
   { key: 'shutdownTimeout', flags: '--shutdown-timeout <duration>', description: 'time running reconciles get to finish on SIGTERM (default: 30s)', env: ['ECS_OPERATOR_SHUTDOWN_TIMEOUT'] },
@@ -215,7 +218,7 @@ function buildConfig(raw: Record<string, string | undefined>): OperatorConfig {
       retryPeriodMs,
     },
     clusterId,
-    aws: { region, endpoint },
+    aws: { region, endpoint, paceRequests: raw.awsPaceRequests === undefined ? true : parseBool(raw.awsPaceRequests) !== false },
     httpAddress: httpAddress ?? { host: '0.0.0.0', port: 8080 },
     logLevel,
     shutdownTimeoutMs: duration('shutdownTimeout', 'shutdown timeout', 30_000, 0),

@@ -48,7 +48,7 @@ export function buildOperator(config: OperatorConfig, log: Logger): Operator {
   // A resync starts every service's reconcile at once; reads that reach DescribeServices within
   // 25 ms of each other share a call of up to 10 services, which is what keeps a resync near 0.1
   // reads per service. 25 ms is nothing next to a reconcile's own round trips.
-  const aws = createAwsAdapter({ region: config.aws.region ?? 'us-east-1', endpoint: config.aws.endpoint, batchWindowMs: 25 });
+  const aws = createAwsAdapter({ region: config.aws.region ?? 'us-east-1', endpoint: config.aws.endpoint, batchWindowMs: 25, paceEcsRequests: config.aws.paceRequests });
   aws.calls.addSink(awsCallMetrics);
   const now = () => new Date();
 

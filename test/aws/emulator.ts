@@ -23,15 +23,60 @@ export interface ClockState {
   ticks: number;
 }
 
-export interface Fault {
+/** What a fault rule does to a call it hits: `throttle` = 400 ThrottlingException "Rate exceeded";
+ * `error` = 500 InternalFailure (503: ServiceUnavailable; status and code can be given); `reset` =
+ * the connection is closed without an answer (ECONNRESET); `slow` = the answer comes `delayMs` late. */
+export type FaultKind = 'throttle' | 'error' | 'reset' | 'slow';
+
+/** Narrows a fault to some calls: one service's signing name ("ecs", "monitoring", ...) and/or the
+ * calls signed with one access key id (tests sharing an emulator use their own key). */
+export interface FaultScope {
+  service?: string;
+  accessKeyId?: string;
+}
+
+/** How many calls a rule hits: the next `count` (default 1), or each with chance `probability`
+ * (at most `count` times if given, else until cleared), drawn from a generator seeded by `seed`
+ * (the emulator picks and reports one when absent). */
+export interface FaultShare {
+  count?: number;
+  probability?: number;
+  seed?: number;
+}
+
+export interface FaultRule extends FaultScope, FaultShare {
+  /** An API operation ("UpdateService"), or "*" for every operation (narrow it with `service`). */
   operation: string;
-  remaining: number;
-  status: number;
-  code: string;
-  message: string;
+  kind: FaultKind;
+  status?: number;
+  code?: string;
+  message?: string;
+  /** `slow` only: how late the answer comes (1 to 120000 ms). */
+  delayMs?: number;
+  /** The call takes effect; only its answer is lost (error, reset) or late (slow). */
+  afterProcessing?: boolean;
+}
+
+/** A rule as the emulator holds it, with what it has done so far. */
+export interface Fault {
+  id: number;
+  operation: string;
+  kind: FaultKind;
+  /** Faults still to cause; null: until cleared. */
+  remaining: number | null;
+  probability: number;
+  seed: number;
+  status: number | null;
+  code: string | null;
+  message: string | null;
+  delayMs: number;
   service: string | null;
   accessKeyId: string | null;
   afterProcessing: boolean;
+  /** Calls the rule saw (every SDK attempt is one). */
+  matched: number;
+  /** Faults it caused. */
+  injected: number;
 }
 
 export interface EmulatorState {
@@ -39,13 +84,6 @@ export interface EmulatorState {
   /** family:revision -> the stoppedReason its failing tasks report */
   taskFailures: Record<string, string>;
   faults: Fault[];
-}
-
-/** Narrows a fault to some calls: one service's signing name ("ecs", "monitoring", ...) and/or the
- * calls signed with one access key id (tests sharing an emulator use their own key). */
-export interface FaultScope {
-  service?: string;
-  accessKeyId?: string;
 }
 
 export interface EmulatorControl {
@@ -60,7 +98,15 @@ export interface EmulatorControl {
   /** The next `count` calls of `operation` fail with a 5xx (default 500 InternalFailure). With
    * afterProcessing the call takes effect and only its answer is lost. */
   failCalls(operation: string, count: number, opts?: FaultScope & { status?: number; code?: string; message?: string; afterProcessing?: boolean }): Promise<void>;
-  clearFaults(): Promise<void>;
+  /** The next `count` calls of `operation` get no answer: the connection is closed (ECONNRESET). */
+  dropConnections(operation: string, count: number, opts?: FaultScope & { afterProcessing?: boolean }): Promise<void>;
+  /** The next `count` calls of `operation` are answered `delayMs` late; other calls are not held up. */
+  slowCalls(operation: string, count: number, delayMs: number, opts?: FaultScope & { afterProcessing?: boolean }): Promise<void>;
+  /** Arms any rule, e.g. a share of calls: `{ operation: '*', service: 'ecs', kind: 'throttle', probability: 0.3, seed }`.
+   * Returns the rule as held, with its id (for clearFaults) and seed. */
+  addFault(rule: FaultRule): Promise<Fault>;
+  /** Drops one rule, or (without an id) every rule: never without an id on a shared emulator. */
+  clearFaults(id?: number): Promise<void>;
   /** Clears all AWS state and every control. Never from tests that share an emulator. */
   reset(): Promise<void>;
   state(): Promise<EmulatorState>;
@@ -158,7 +204,10 @@ function controlClient(endpoint: string): EmulatorControl {
     clearTaskFailures: async (taskDefinition) => void (await call('/task-failures/clear', { taskDefinition })),
     throttle: async (operation, count, scope = {}) => void (await call('/faults', { kind: 'throttle', operation, count, ...scope })),
     failCalls: async (operation, count, opts = {}) => void (await call('/faults', { kind: 'error', operation, count, ...opts })),
-    clearFaults: async () => void (await call('/faults/clear', {})),
+    dropConnections: async (operation, count, opts = {}) => void (await call('/faults', { kind: 'reset', operation, count, ...opts })),
+    slowCalls: async (operation, count, delayMs, opts = {}) => void (await call('/faults', { kind: 'slow', operation, count, delayMs, ...opts })),
+    addFault: async (rule) => (await call<EmulatorState & { added: Fault }>('/faults', rule)).added,
+    clearFaults: async (id) => void (await call('/faults/clear', id === undefined ? {} : { id })),
     reset: async () => void (await call('/reset', {})),
     state: () => call<EmulatorState>('/state'),
   };

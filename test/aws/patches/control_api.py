@@ -18,16 +18,6 @@ from .ecs_model import LOCK
 
 PREFIX = "/moto-api/ecs-operator"
 
-FAULT_DEFAULTS = {
-    "throttle": {"status": 400, "code": "ThrottlingException", "message": "Rate exceeded"},
-    "error": {
-        "status": 500,
-        "code": "InternalFailure",
-        "message": "We encountered an internal error. Please try again.",
-    },
-}
-
-
 class BadRequest(Exception):
     pass
 
@@ -82,10 +72,10 @@ class ControlApi:
                 circuit_breaker.clear(body.get("taskDefinition"))
                 return self.state()
             case ("POST", "/faults"):
-                faults.add(_fault(body))
-                return self.state()
+                added = faults.add(faults.from_request(body))
+                return {**self.state(), "added": added}
             case ("POST", "/faults/clear"):
-                faults.clear()
+                faults.clear(None if body.get("id") is None else int(body["id"]))
                 return self.state()
             case ("POST", "/reset"):
                 moto_api_backend.reset()
@@ -100,23 +90,6 @@ class ControlApi:
         circuit_breaker.clear()
         faults.clear()
         self.clock.reset()
-
-
-def _fault(body: dict[str, Any]) -> faults.Fault:
-    kind = body.get("kind", "throttle")
-    if kind not in FAULT_DEFAULTS:
-        raise BadRequest("kind must be 'throttle' or 'error'")
-    settings = {**FAULT_DEFAULTS[kind], **{k: body[k] for k in ("status", "code", "message") if k in body}}
-    return faults.Fault(
-        operation=str(body["operation"]),
-        remaining=int(body.get("count", 1)),
-        status=int(settings["status"]),
-        code=str(settings["code"]),
-        message=str(settings["message"]),
-        service=body.get("service"),
-        access_key_id=body.get("accessKeyId"),
-        after_processing=bool(body.get("afterProcessing", False)),
-    )
 
 
 def _json(payload: dict[str, Any], status: int) -> Response:

@@ -1,0 +1,79 @@
+// Paces ECS requests to ECS's documented request-throttling token buckets (per account and
+// region), at 80% of them: the budget is shared with every other tool in the account, and an
+// operator that spends all of it starves deployments. Every attempt takes a token, retries
+// included, because AWS counts attempts.
+import type { Pluggable } from '@smithy/types';
+import { operationName } from './operations.js';
+
+/** "Request throttling for the Amazon ECS API": burst and sustained requests per second. */
+const ECS_BUCKETS: readonly { ops: readonly string[]; burst: number; sustained: number }[] = [
+  { ops: ['DescribeClusters', 'ListClusters'], burst: 50, sustained: 20 },
+  { ops: ['RegisterTaskDefinition', 'DeregisterTaskDefinition'], burst: 20, sustained: 1 },
+  { ops: ['DescribeTaskDefinition', 'ListTaskDefinitions', 'ListTaskDefinitionFamilies'], burst: 50, sustained: 20 },
+  { ops: ['TagResource', 'UntagResource'], burst: 20, sustained: 10 },
+  { ops: ['ListTagsForResource'], burst: 50, sustained: 20 },
+  { ops: ['DescribeTasks', 'ListTasks'], burst: 100, sustained: 20 },
+  { ops: ['CreateService', 'DeleteService', 'UpdateService'], burst: 50, sustained: 5 },
+  { ops: ['DescribeServices', 'ListServices'], burst: 100, sustained: 20 },
+];
+const SHARE = 0.8;
+
+class TokenBucket {
+  private tokens: number;
+  private last = performance.now();
+  private turn: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly burst: number,
+    private readonly perSecond: number,
+  ) {
+    this.tokens = burst;
+  }
+
+  /** Resolves when a token is taken; callers are served in order. */
+  take(): Promise<void> {
+    const mine = this.turn.then(async () => {
+      for (;;) {
+        const now = performance.now();
+        this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.perSecond);
+        this.last = now;
+        if (this.tokens >= 1) {
+          this.tokens -= 1;
+          return;
+        }
+        await new Promise((r) => setTimeout(r, ((1 - this.tokens) / this.perSecond) * 1000));
+      }
+    });
+    this.turn = mine;
+    return mine;
+  }
+}
+
+/** The buckets of one account and region, shared by every client of that region. */
+export class EcsRequestPacer {
+  private readonly buckets = new Map<string, TokenBucket>();
+
+  private bucketFor(operation: string): TokenBucket | undefined {
+    const category = ECS_BUCKETS.find((c) => c.ops.includes(operation));
+    if (!category) return undefined;
+    const key = category.ops[0] ?? operation;
+    let bucket = this.buckets.get(key);
+    if (!bucket) this.buckets.set(key, (bucket = new TokenBucket(Math.floor(category.burst * SHARE), category.sustained * SHARE)));
+    return bucket;
+  }
+
+  plugin<I extends object, O extends object>(): Pluggable<I, O> {
+    return {
+      applyToStack: (stack) => {
+        // finalizeRequest runs once per attempt, inside the SDK's retry loop.
+        stack.add(
+          (next, context) => async (args) => {
+            await this.bucketFor(operationName(context))?.take();
+            return next(args);
+          },
+          { step: 'finalizeRequest', priority: 'low', name: 'ecsOperatorRequestPacer' },
+        );
+      },
+    };
+  }
+}
