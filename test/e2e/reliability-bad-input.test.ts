@@ -136,7 +136,7 @@ describe('ecs-operator apply -f <hostile file>', () => {
     });
     expect(failures, failures.join('\n')).toEqual([]);
     expect(await awsState()).toBe(before);
-  });
+  }, 400_000); // 45 CLI runs of ~2 s each on a 2-core machine
 
   it('refuses a task definition in a well-formed but unknown region (xx-fake-1) before changing anything', async () => {
     const file = join(scratch, 'unknown-region.yaml');
