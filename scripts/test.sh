@@ -31,6 +31,12 @@ t=$(date +%s)
 lua_runner=$(bash test/lua/ensure.sh)
 echo "Lua runner setup took $(seconds "$t")s ($lua_runner)"
 
+step "Argo CD for the GitOps suite (built from Go modules; GOTOOLCHAIN from test/argocd/versions.env) and redis-server"
+t=$(date +%s)
+argocd_dir=$(bash test/argocd/ensure.sh)
+redis_server=$(bash test/argocd/ensure-redis.sh)
+echo "Argo CD setup took $(seconds "$t")s ($argocd_dir; $redis_server)"
+
 step "typecheck, lint, generated CRDs"
 npx tsc -p tsconfig.json --noEmit
 npx eslint .

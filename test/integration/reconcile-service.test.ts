@@ -1,7 +1,7 @@
 // The service reconciler against the AWS emulator, without Kubernetes: create once (idempotently),
 // then only the UpdateService members that changed, no write in a steady state, tags, load
 // balancers and capacity providers converging, ownership and adoption, deletion.
-import { CreateServiceCommand, ListServicesCommand } from '@aws-sdk/client-ecs';
+import { CreateClusterCommand, CreateServiceCommand, ListServicesCommand } from '@aws-sdk/client-ecs';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { EcsService, EcsTaskDefinition } from '../../src/api/index.js';
 import { cleanupService, reconcileService, reconcileTaskDefinition, type ServiceDeps } from '../../src/reconcile/index.js';
@@ -163,11 +163,12 @@ describe('reconcileService on the emulator', () => {
     expect((await reconcile(svc, deps)).plan).toEqual([]);
   });
 
-  test('a target group that does not exist is reported and looked for again later', async () => {
+  test('a target group that does not exist is Stalled, naming the field, and looked for again later', async () => {
     const { svc, deps } = await app(world, { loadBalancers: [{ targetGroupName: `missing-${shortId()}`, containerName: 'web', containerPort: 80 }] });
     const out = await reconcile(svc, deps);
     expect(condition(out, 'Ready')).toMatchObject({ status: 'False', reason: 'TargetGroupNotFound' });
-    expect(condition(out, 'Stalled')?.status).toBe('False');
+    expect(condition(out, 'Stalled')).toMatchObject({ status: 'True', reason: 'TargetGroupNotFound' });
+    expect(condition(out, 'Stalled')?.message).toMatch(/create it or correct spec\.loadBalancers \(looking again in 30s\)$/);
     expect(out.requeueAfterMs).toBeGreaterThan(0);
     expect(await serviceCount(world)).toBe(0);
   });
@@ -218,12 +219,23 @@ describe('reconcileService on the emulator', () => {
     expect(callsSince(world.aws, before).total).toBe(0);
   });
 
-  test('a missing cluster is reported and retried; a request ECS rejects is Stalled with its message', async () => {
-    const { svc, deps } = await app(world, { cluster: `nowhere-${shortId()}` });
+  test('a missing cluster is Stalled and retried; a request ECS rejects is Stalled with its message', async () => {
+    const cluster = `nowhere-${shortId()}`;
+    const { svc, deps } = await app(world, { cluster });
     const missing = await reconcileService(svc, deps, run);
     expect(condition(missing, 'Ready')).toMatchObject({ status: 'False', reason: 'ClusterNotFound' });
-    expect(condition(missing, 'Stalled')?.status).toBe('False');
+    expect(condition(missing, 'Stalled')).toMatchObject({
+      status: 'True',
+      reason: 'ClusterNotFound',
+      message: `ECS cluster "${cluster}" was not found in us-east-1: create it or correct spec.cluster (looking again in 30s)`,
+    });
+    expect(missing.events[0]).toMatchObject({ type: 'Warning', reason: 'ClusterNotFound' });
+    // Stalled, yet looked at again: a cluster another tool creates a moment later is found.
     expect(missing.requeueAfterMs).toBeGreaterThan(0);
+    await world.aws.region().clients.ecs.send(new CreateClusterCommand({ clusterName: cluster, capacityProviders: ['FARGATE', 'FARGATE_SPOT'] }));
+    const found = await reconcileService(svc, deps, run);
+    expect(condition(found, 'Stalled')?.status).toBe('False');
+    expect(found.events.map((e) => e.reason)).toEqual(['Created']);
 
     // A capacity provider the cluster does not have: InvalidParameterException.
     const bad = await app(world, { capacityProviderStrategy: [{ capacityProvider: 'NOT_THERE', weight: 1 }] });

@@ -154,7 +154,7 @@ export async function injectFault(fault: { operation: string; count: number; kin
   expect(res.status).toBe(200);
 }
 
-export function condition(out: { conditions: { type: string; status: string; reason: string }[] }, type: string): { status: string; reason: string } | undefined {
+export function condition(out: { conditions: { type: string; status: string; reason: string; message: string }[] }, type: string): { status: string; reason: string; message: string } | undefined {
   return out.conditions.find((c) => c.type === type);
 }
 

@@ -89,7 +89,7 @@ export async function reconcileService(svc: EcsService, deps: ServiceDeps, opts:
       ...(judgement.requeueAfterMs === undefined ? {} : { requeueAfterMs: judgement.requeueAfterMs }),
     };
   } catch (err) {
-    const failure = failureOf(err, `reconciling ECS service ${svc.spec.serviceName ?? svc.metadata.name}`);
+    const failure = failureOf(err, `reconciling ECS service ${svc.spec.serviceName ?? svc.metadata.name}`, { cluster: svc.spec.cluster, region: region.region });
     if (!failure) throw err;
     return { ...notApplied(previous, plan?.changes ?? [], failure.health, failure.requeueAfterMs), applied: events.length > 0, events: [...events, failure.event] };
   }
