@@ -12,7 +12,9 @@ import { DescribeServicesCommand, UpdateServiceCommand, type Service } from '@aw
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorld, shortId, type World } from '../integration/reconcile-support.js';
 import { createNamespace, kubectl, testEnv } from '../support/env.js';
+import { serviceManifest, taskDefinitionManifest } from '../support/manifests.js';
 import { startOperator, type OperatorProcess } from '../support/operator-process.js';
+import { waiter } from '../support/wait.js';
 
 /** Every write the operator can make to Application Auto Scaling and CloudWatch. */
 const SCALING_WRITES = [
@@ -61,36 +63,8 @@ interface ServiceObject {
   status?: ServiceStatus;
 }
 
-function taskDefinition(name: string) {
-  return {
-    apiVersion: 'ecs.operator.dev/v1alpha1',
-    kind: 'EcsTaskDefinition',
-    metadata: { name },
-    spec: {
-      networkMode: 'awsvpc',
-      requiresCompatibilities: ['FARGATE'],
-      cpu: '256',
-      memory: '512',
-      containerDefinitions: [{ name: 'web', image: 'nginx:1.27', portMappings: [{ containerPort: 80 }] }],
-    },
-  };
-}
-
-function service(name: string, spec: Record<string, unknown> = {}) {
-  return {
-    apiVersion: 'ecs.operator.dev/v1alpha1',
-    kind: 'EcsService',
-    metadata: { name },
-    spec: {
-      cluster: world.cluster,
-      taskDefinitionRef: { name },
-      desiredCount: 2,
-      launchType: 'FARGATE',
-      networkConfiguration: { awsvpcConfiguration: { subnets: world.subnets, securityGroups: [world.securityGroup] } },
-      ...spec,
-    },
-  };
-}
+/** Two tasks on Fargate, unless `spec` says otherwise. */
+const service = (name: string, spec: Record<string, unknown> = {}) => serviceManifest(world, name, { desiredCount: 2, launchType: 'FARGATE', ...spec });
 
 const OFFICE_HOURS_START = '2030-01-01T00:00:00Z';
 
@@ -136,13 +110,7 @@ async function applyOk(...objects: object[]): Promise<void> {
   expect(res.code, res.stderr).toBe(0);
 }
 
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n--- operator log tail ---\n${operator.logs().split('\n').slice(-40).join('\n')}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
+const waitFor = waiter({ timeoutMs: 90_000, logs: () => operator.logs() });
 
 async function get(name: string): Promise<ServiceObject | undefined> {
   const res = await kubectl(['get', 'ecsservice', name, '-o', 'json'], { namespace: ns });
@@ -219,7 +187,7 @@ describe('an EcsService with target tracking, a step policy with its alarm and a
   let statusAlarm = '';
 
   it('creates the scalable target, both policies, the alarm and the scheduled action with the manifest values, and reports them in status', async () => {
-    await applyOk(taskDefinition(name), service(name, { autoscaling: autoscaling(60) }));
+    await applyOk(taskDefinitionManifest(name), service(name, { autoscaling: autoscaling(60) }));
     await waitFor('the service to be Ready with its scaling in status', async () => (await isReady(name)) && ((await get(name))?.status?.autoscaling?.policies?.length ?? 0) === 2);
 
     const [target, ...moreTargets] = await scalableTargets(name);
@@ -382,13 +350,7 @@ describe('changing the autoscaling range, with resyncs far apart', () => {
     return { generation: obj.metadata.generation, status: obj.status };
   }
 
-  async function waitHere(what: string, check: () => Promise<boolean>): Promise<void> {
-    const deadline = Date.now() + 60_000;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n--- operator log tail ---\n${slow.logs().split('\n').slice(-30).join('\n')}`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
+  const waitHere = waiter({ timeoutMs: 60_000, logs: () => slow.logs(), logLines: 30 });
 
   /** Ready at `count` tasks: nothing in flight that would make the operator look again soon. */
   const steadyAt = (count: number) => async () => {
@@ -399,7 +361,7 @@ describe('changing the autoscaling range, with resyncs far apart', () => {
   const slowCalls = async (op: string) => (await slow.awsCalls()).get(op) ?? 0;
 
   it('adding autoscaling with a minimum above the running count raises it to the minimum through Application Auto Scaling, and status shows it', async () => {
-    await applyHere(taskDefinition(name), service(name));
+    await applyHere(taskDefinitionManifest(name), service(name));
     await waitHere('the service steady at 2 tasks', steadyAt(2));
     const updates = await slowCalls('ecs:UpdateService');
 
@@ -435,7 +397,7 @@ describe('changing the autoscaling range, with resyncs far apart', () => {
 describe('deleting an autoscaled EcsService', () => {
   it('deregisters its scalable target and deletes its policies, alarm and scheduled action with the ECS service', async () => {
     const name = `asdel-${shortId()}`;
-    await applyOk(taskDefinition(name), service(name, { autoscaling: autoscaling(60) }));
+    await applyOk(taskDefinitionManifest(name), service(name, { autoscaling: autoscaling(60) }));
     await waitFor('Ready with both policies', async () => (await isReady(name)) && ((await get(name))?.status?.autoscaling?.policies?.length ?? 0) === 2);
     const alarmName = (await get(name))?.status?.autoscaling?.policies?.find((p) => p.name === 'backlog')?.alarms?.[0]?.alarmName ?? '';
     expect(await alarms([alarmName])).toHaveLength(1);
@@ -487,7 +449,7 @@ describe('invalid autoscaling', () => {
     const name = `alb-${shortId()}`;
     const tg = await world.targetGroup(`tg-${shortId()}`);
     await applyOk(
-      taskDefinition(name),
+      taskDefinitionManifest(name),
       service(name, {
         loadBalancers: [{ targetGroupArn: tg, containerName: 'web', containerPort: 80 }],
         autoscaling: { minCapacity: 1, maxCapacity: 4, targetTracking: [{ name: 'requests', predefinedMetric: 'ALBRequestCountPerTarget', targetValue: 100 }] },

@@ -13,7 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DriftReport } from '../../src/drift/index.js';
 import { createWorld, type World } from '../integration/reconcile-support.js';
 import { awsClientConfig, kubectl, testEnv } from '../support/env.js';
+import { serviceManifest, taskDefinitionManifest } from '../support/manifests.js';
 import { startOperator, type OperatorProcess } from '../support/operator-process.js';
+import { waiter } from '../support/wait.js';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 // Fixed names (unique within a test run: each run has its own apiserver and emulator, and no other
@@ -44,34 +46,15 @@ afterAll(async () => {
 
 /** A task definition, `web` (2 tasks behind the target group) and `api` (CPU target tracking), under one drift policy. */
 function manifests(ns: 'drift-report' | 'drift-correct', driftPolicy: 'Report' | 'Correct') {
-  const td = {
-    apiVersion: 'ecs.operator.dev/v1alpha1',
-    kind: 'EcsTaskDefinition',
-    metadata: { name: 'app' },
-    spec: {
-      family: ns,
-      networkMode: 'awsvpc',
-      requiresCompatibilities: ['FARGATE'],
-      cpu: '256',
-      memory: '512',
-      executionRoleArn: 'arn:aws:iam::123456789012:role/ecsTaskExecutionRole',
-      containerDefinitions: [{ name: 'web', image: 'nginx:1.27', portMappings: [{ containerPort: 80 }] }],
-    },
-  };
-  const common = {
-    cluster: ns,
-    taskDefinitionRef: { name: 'app' },
-    launchType: 'FARGATE',
-    networkConfiguration: { awsvpcConfiguration: { subnets: world.subnets, securityGroups: [world.securityGroup] } },
-    driftPolicy,
-  };
-  const web = { apiVersion: 'ecs.operator.dev/v1alpha1', kind: 'EcsService', metadata: { name: 'web' }, spec: { ...common, desiredCount: 2, loadBalancers: [{ targetGroupArn, containerName: 'web', containerPort: 80 }] } };
-  const api = {
-    apiVersion: 'ecs.operator.dev/v1alpha1',
-    kind: 'EcsService',
-    metadata: { name: 'api' },
-    spec: { ...common, desiredCount: 1, autoscaling: { minCapacity: 1, maxCapacity: 4, targetTracking: [{ name: 'cpu', predefinedMetric: 'ECSServiceAverageCPUUtilization', targetValue: 60 }] } },
-  };
+  const td = taskDefinitionManifest('app', { executionRoleArn: 'arn:aws:iam::123456789012:role/ecsTaskExecutionRole', spec: { family: ns } });
+  const placement = { cluster: ns, subnets: world.subnets, securityGroup: world.securityGroup };
+  const common = { taskDefinitionRef: { name: 'app' }, launchType: 'FARGATE', driftPolicy };
+  const web = serviceManifest(placement, 'web', { ...common, desiredCount: 2, loadBalancers: [{ targetGroupArn, containerName: 'web', containerPort: 80 }] });
+  const api = serviceManifest(placement, 'api', {
+    ...common,
+    desiredCount: 1,
+    autoscaling: { minCapacity: 1, maxCapacity: 4, targetTracking: [{ name: 'cpu', predefinedMetric: 'ECSServiceAverageCPUUtilization', targetValue: 60 }] },
+  });
   return { td, services: [web, api] };
 }
 
@@ -92,14 +75,7 @@ async function get(ns: string, kind: string, name: string): Promise<Obj> {
 
 const condition = (o: Obj, type: string) => o.status?.conditions?.find((c) => c.type === type);
 
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 90_000): Promise<number> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}\n--- operator log tail ---\n${operator.logs().split('\n').slice(-30).join('\n')}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  return Date.now() - started;
-}
+const waitFor = waiter({ timeoutMs: 90_000, logs: () => operator.logs(), logLines: 30 });
 
 async function inSync(ns: string, kind: string, name: string): Promise<boolean> {
   const o = await get(ns, kind, name);

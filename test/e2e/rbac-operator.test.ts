@@ -6,6 +6,7 @@ import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorld, shortId, type World } from '../integration/reconcile-support.js';
 import { createNamespace, kubectl, testEnv } from '../support/env.js';
+import { serviceManifest, taskDefinitionManifest } from '../support/manifests.js';
 import { startOperator, type OperatorProcess } from '../support/operator-process.js';
 import { applyOperatorRbac, type OperatorIdentity } from '../support/rbac.js';
 
@@ -39,14 +40,8 @@ describe('the operator under its deploy/ ServiceAccount', () => {
       apiVersion: 'v1',
       kind: 'List',
       items: [
-        {
-          apiVersion: 'ecs.operator.dev/v1alpha1', kind: 'EcsTaskDefinition', metadata: { name },
-          spec: { networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], cpu: '256', memory: '512', containerDefinitions: [{ name: 'web', image: 'nginx:1.27' }] },
-        },
-        {
-          apiVersion: 'ecs.operator.dev/v1alpha1', kind: 'EcsService', metadata: { name },
-          spec: { cluster: world.cluster, taskDefinitionRef: { name }, desiredCount: 1, launchType: 'FARGATE', networkConfiguration: { awsvpcConfiguration: { subnets: world.subnets } } },
-        },
+        taskDefinitionManifest(name, { ports: [] }),
+        serviceManifest(world, name, { desiredCount: 1, launchType: 'FARGATE', networkConfiguration: { awsvpcConfiguration: { subnets: world.subnets } } }),
       ],
     };
     expect((await kubectl(['apply', '-f', '-'], { namespace: ns, input: JSON.stringify(manifests) })).code).toBe(0);

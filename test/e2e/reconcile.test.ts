@@ -2,10 +2,11 @@
 // operator running as its own process against the real apiserver, and the AWS emulator.
 import { DescribeServicesCommand, ListTaskDefinitionsCommand, CreateServiceCommand, ListTagsForResourceCommand, type Service } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNamespace, kubectl } from '../support/env.js';
+import { createNamespace, kubectl, testEnv } from '../support/env.js';
+import { serviceManifest, taskDefinitionManifest } from '../support/manifests.js';
 import { startOperator, type OperatorProcess } from '../support/operator-process.js';
+import { waiter } from '../support/wait.js';
 import { createWorld, shortId, type World } from '../integration/reconcile-support.js';
-import { testEnv } from '../support/env.js';
 
 const WRITES = ['ecs:RegisterTaskDefinition', 'ecs:DeregisterTaskDefinition', 'ecs:CreateService', 'ecs:UpdateService', 'ecs:DeleteService', 'ecs:TagResource', 'ecs:UntagResource'];
 
@@ -24,51 +25,23 @@ afterAll(async () => {
   world?.destroy();
 });
 
-function taskDefinition(name: string, image: string) {
-  return {
-    apiVersion: 'ecs.operator.dev/v1alpha1',
-    kind: 'EcsTaskDefinition',
-    metadata: { name },
-    spec: {
-      networkMode: 'awsvpc',
-      requiresCompatibilities: ['FARGATE'],
-      cpu: '256',
-      memory: '512',
-      executionRoleArn: 'arn:aws:iam::123456789012:role/ecsTaskExecutionRole',
-      containerDefinitions: [{ name: 'web', image, portMappings: [{ containerPort: 80 }] }],
-    },
-  };
-}
+const taskDefinition = (name: string, image: string) => taskDefinitionManifest(name, { image, executionRoleArn: 'arn:aws:iam::123456789012:role/ecsTaskExecutionRole' });
 
-function service(name: string, spec: Record<string, unknown> = {}) {
-  return {
-    apiVersion: 'ecs.operator.dev/v1alpha1',
-    kind: 'EcsService',
-    metadata: { name },
-    spec: {
-      cluster: world.cluster,
-      taskDefinitionRef: { name },
-      desiredCount: 2,
-      capacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1, base: 1 }, { capacityProvider: 'FARGATE_SPOT', weight: 3 }],
-      networkConfiguration: { awsvpcConfiguration: { subnets: world.subnets, securityGroups: [world.securityGroup] } },
-      deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
-      ...spec,
-    },
-  };
-}
+/** Two tasks over Fargate and Fargate Spot with the circuit breaker on, unless `spec` says otherwise. */
+const service = (name: string, spec: Record<string, unknown> = {}) =>
+  serviceManifest(world, name, {
+    desiredCount: 2,
+    capacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1, base: 1 }, { capacityProvider: 'FARGATE_SPOT', weight: 3 }],
+    deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
+    ...spec,
+  });
 
 async function apply(...objects: object[]): Promise<void> {
   const res = await kubectl(['apply', '-f', '-'], { namespace: ns, input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }) });
   expect(res.code, res.stderr).toBe(0);
 }
 
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n--- operator log tail ---\n${operator.logs().split('\n').slice(-40).join('\n')}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
+const waitFor = waiter({ timeoutMs: 60_000, logs: () => operator.logs() });
 
 async function get(kind: string, name: string): Promise<{ metadata: { generation: number }; status?: Record<string, unknown> & { conditions?: { type: string; status: string; reason: string; message: string }[]; observedGeneration?: number } } | undefined> {
   const res = await kubectl(['get', kind, name, '-o', 'json'], { namespace: ns });

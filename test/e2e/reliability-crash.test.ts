@@ -19,6 +19,7 @@ import { startEmulator, type Emulator } from '../aws/emulator.js';
 import { createWorld, shortId, type World } from '../integration/reconcile-support.js';
 import { createNamespace, kubeConfig, kubectl } from '../support/env.js';
 import { seedFrom, seededRandom, shuffle } from '../support/faults.js';
+import { serviceManifest, taskDefinitionManifest } from '../support/manifests.js';
 import { startOperator, type OperatorProcess } from '../support/operator-process.js';
 
 const SEED = seedFrom('ECS_OPERATOR_CRASH_SEED');
@@ -90,35 +91,7 @@ afterAll(async () => {
   if (crashLog.length > 0) console.log(`[reliability-crash] seed ${SEED}, crash points:\n${crashLog.join('\n')}`);
 });
 
-function taskDefinition(name: string, image: string) {
-  return {
-    apiVersion: 'ecs.operator.dev/v1alpha1',
-    kind: 'EcsTaskDefinition',
-    metadata: { name },
-    spec: {
-      networkMode: 'awsvpc',
-      requiresCompatibilities: ['FARGATE'],
-      cpu: '256',
-      memory: '512',
-      containerDefinitions: [{ name: 'web', image, portMappings: [{ containerPort: 80 }] }],
-    },
-  };
-}
-
-function service(name: string, desiredCount: number) {
-  return {
-    apiVersion: 'ecs.operator.dev/v1alpha1',
-    kind: 'EcsService',
-    metadata: { name },
-    spec: {
-      cluster: world.cluster,
-      taskDefinitionRef: { name },
-      desiredCount,
-      capacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1 }],
-      networkConfiguration: { awsvpcConfiguration: { subnets: world.subnets, securityGroups: [world.securityGroup] } },
-    },
-  };
-}
+const service = (name: string, desiredCount: number) => serviceManifest(world, name, { desiredCount, capacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1 }] });
 
 async function kube(args: string[], input?: object): Promise<void> {
   const res = await kubectl(args, { namespace: ns, ...(input ? { input: JSON.stringify(input) } : {}) });
@@ -269,7 +242,7 @@ describe(`the operator killed at ${OBJECTS * 4} seeded random points of five obj
   it('creates exactly one service and one revision per object, whatever the crashes', async () => {
     for (const name of shuffle(names, random)) {
       expectedRevisions.set(name, (expectedRevisions.get(name) ?? 0) + 1);
-      await crashAfter(`create ${name.slice(prefix.length + 1)}`, () => apply(taskDefinition(name, 'nginx:1.27'), service(name, 1)));
+      await crashAfter(`create ${name.slice(prefix.length + 1)}`, () => apply(taskDefinitionManifest(name, { image: 'nginx:1.27' }), service(name, 1)));
     }
     await converge('every object Ready after the creations', () => steadyState(1, 'nginx:1.27'));
   });
@@ -277,7 +250,7 @@ describe(`the operator killed at ${OBJECTS * 4} seeded random points of five obj
   it('registers exactly one new revision per image change and rolls every service to it', async () => {
     for (const name of shuffle(names, random)) {
       expectedRevisions.set(name, (expectedRevisions.get(name) ?? 0) + 1);
-      await crashAfter(`new image ${name.slice(prefix.length + 1)}`, () => apply(taskDefinition(name, 'nginx:1.28')));
+      await crashAfter(`new image ${name.slice(prefix.length + 1)}`, () => apply(taskDefinitionManifest(name, { image: 'nginx:1.28' })));
     }
     await converge('every service on its new revision', () => steadyState(1, 'nginx:1.28'));
   });

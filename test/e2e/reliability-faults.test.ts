@@ -11,6 +11,7 @@ import { startEmulator, type Emulator, type Fault } from '../aws/emulator.js';
 import { createWorld, shortId, type World } from '../integration/reconcile-support.js';
 import { createNamespace, kubectl } from '../support/env.js';
 import { seedFrom } from '../support/faults.js';
+import { serviceManifest, taskDefinitionManifest } from '../support/manifests.js';
 import { startOperator, type OperatorProcess } from '../support/operator-process.js';
 
 const SEED = seedFrom('ECS_OPERATOR_FAULTS_SEED');
@@ -37,23 +38,8 @@ afterAll(async () => {
   await emulator?.stop();
 });
 
-function taskDefinition(name: string) {
-  return {
-    apiVersion: 'ecs.operator.dev/v1alpha1',
-    kind: 'EcsTaskDefinition',
-    metadata: { name },
-    spec: { networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], cpu: '256', memory: '512', containerDefinitions: [{ name: 'app', image: 'nginx:1.27', portMappings: [{ containerPort: 80 }] }] },
-  };
-}
-
-function service(name: string) {
-  return {
-    apiVersion: 'ecs.operator.dev/v1alpha1',
-    kind: 'EcsService',
-    metadata: { name },
-    spec: { cluster: world.cluster, taskDefinitionRef: { name }, desiredCount: 1, launchType: 'FARGATE', networkConfiguration: { awsvpcConfiguration: { subnets: world.subnets, securityGroups: [world.securityGroup] } } },
-  };
-}
+const taskDefinition = (name: string) => taskDefinitionManifest(name, { containerName: 'app' });
+const service = (name: string) => serviceManifest(world, name, { desiredCount: 1, launchType: 'FARGATE' });
 
 async function apply(...objects: object[]): Promise<void> {
   const res = await kubectl(['apply', '-f', '-'], { namespace: ns, input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }) });

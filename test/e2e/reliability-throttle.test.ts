@@ -9,6 +9,7 @@ import { startEmulator, type Emulator, type Fault } from '../aws/emulator.js';
 import { createWorld, shortId, type World } from '../integration/reconcile-support.js';
 import { createNamespace, kubectl } from '../support/env.js';
 import { CallRateRecorder, formatRates, seedFrom, type CategoryRate } from '../support/faults.js';
+import { serviceManifest, taskDefinitionManifest } from '../support/manifests.js';
 import { startOperator, type OperatorProcess } from '../support/operator-process.js';
 
 const SERVICES = 100;
@@ -44,20 +45,7 @@ beforeAll(async () => {
   const items: object[] = [];
   for (let i = 0; i < SERVICES; i++) {
     const name = `storm-${shortId()}-${i}`;
-    items.push(
-      {
-        apiVersion: 'ecs.operator.dev/v1alpha1',
-        kind: 'EcsTaskDefinition',
-        metadata: { name },
-        spec: { networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], cpu: '256', memory: '512', containerDefinitions: [{ name: 'app', image: 'nginx:1.27', portMappings: [{ containerPort: 80 }] }] },
-      },
-      {
-        apiVersion: 'ecs.operator.dev/v1alpha1',
-        kind: 'EcsService',
-        metadata: { name },
-        spec: { cluster: world.cluster, taskDefinitionRef: { name }, desiredCount: 1, launchType: 'FARGATE', networkConfiguration: { awsvpcConfiguration: { subnets: world.subnets, securityGroups: [world.securityGroup] } } },
-      },
-    );
+    items.push(taskDefinitionManifest(name, { containerName: 'app' }), serviceManifest(world, name, { desiredCount: 1, launchType: 'FARGATE' }));
   }
   const res = await kubectl(['apply', '--server-side', '-f', '-'], { namespace: ns, input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items }) });
   expect(res.code, res.stderr).toBe(0);
