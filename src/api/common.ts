@@ -90,10 +90,30 @@ export function EcsName(description: string, maxLength = 255) {
   return Type.String({ description, minLength: 1, maxLength, pattern: ECS_NAME_PATTERN });
 }
 
+/**
+ * The region prefixes of every AWS partition, as the AWS SDK's partition data lists them (aws,
+ * aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f, aws-eusc). A region outside them
+ * has no endpoint: the SDK would send its calls to a host that does not resolve, and the object
+ * would wait on a network error instead of saying what is wrong. New regions of these partitions
+ * match without a change here.
+ */
+const AWS_REGION_PATTERN = '^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov|us-iso|us-isob|us-isof|eu-isoe|eusc-de)-[a-z]+-[0-9]+$';
+
+/** True for a region of some AWS partition (see AWS_REGION_PATTERN); for flags and environment variables. */
+export function isAwsRegion(region: string): boolean {
+  return new RegExp(AWS_REGION_PATTERN).test(region);
+}
+
 export const Region = Type.String({
   description: 'AWS region of the ECS resources, for example us-east-1. Defaults to the region the operator is configured with.',
-  pattern: '^[a-z]{2}(-[a-z]+)+-[0-9]+$',
+  pattern: '^[a-z]{2,4}(-[a-z]+)+-[0-9]+$',
   maxLength: 32,
+  [CEL_RULES_KEY]: [
+    {
+      rule: `self.matches('${AWS_REGION_PATTERN}')`,
+      message: 'must be an AWS region such as us-east-1, eu-west-1 or cn-north-1: this one is in no AWS partition',
+    } satisfies CelRule,
+  ],
 });
 
 export const IamRoleArn = (description: string) =>

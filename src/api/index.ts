@@ -24,7 +24,7 @@ export {
   ServiceDeployment,
   TaskDefinitionRevision,
 } from './status.js';
-export { Tag, type CelRule } from './common.js';
+export { isAwsRegion, Tag, type CelRule } from './common.js';
 export { validateManifest, type FieldError, type ValidationResult } from './validate.js';
 export { DEFAULT_REVISION_HISTORY_LIMIT, deletionPolicyOf, driftPolicyOf, familyOf, revisionHistoryLimitOf, serviceNameOf } from './defaults.js';
 export { buildCrd, renderCrdFiles, type CrdFile } from './crd.js';

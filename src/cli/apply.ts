@@ -43,6 +43,7 @@ async function apply(opts: ApplyOptions): Promise<number> {
     return 1;
   }
   const aws = awsAdapterFrom(opts);
+  if (!aws) return 1;
   const reconciler = new FileReconciler(objects, new DesiredState(objects), { aws, clusterId: opts.clusterId, dryRun: opts.dryRun === true });
   try {
     const first = await reconciler.pass();

@@ -42,6 +42,7 @@ async function drift(opts: DriftOptions): Promise<number> {
     : await readManifestFiles({ filename: opts.filename ?? [], recursive: opts.recursive === true, ...(opts.namespace ? { namespace: opts.namespace } : {}) });
   if (!objects) return 1;
   const aws = awsAdapterFrom(opts);
+  if (!aws) return 1;
   try {
     const { results } = await new FileReconciler(objects, new DesiredState(objects), { aws, clusterId: opts.clusterId, dryRun: true }).pass();
     const report = buildDriftReport(results, new Date());

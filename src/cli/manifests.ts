@@ -1,8 +1,7 @@
 // Reads the desired objects for `apply` and `drift`: from files (the file source), or from the
 // custom resources of the current kube context (`drift --cluster-source`).
 import { API_VERSION, KINDS, type EcsService, type EcsTaskDefinition } from '../api/index.js';
-import { loadKubeConfig } from '../kube/client.js';
-import { ResourceClient } from '../kube/resource.js';
+import type { ResourceClient } from '../kube/resource.js';
 import { SERVICES, TASK_DEFINITIONS } from '../operator/resources.js';
 import { formatSourceIssue, loadManifests, type EcsObject } from '../sources/index.js';
 
@@ -22,6 +21,9 @@ export async function readManifestFiles(opts: FileSourceOptions): Promise<EcsObj
 
 /** Every EcsTaskDefinition and EcsService the kube context can list (optionally one namespace). */
 export async function readClusterObjects(opts: { kubeconfig?: string; namespace?: string }): Promise<EcsObject[]> {
+  // Imported here rather than at the top: @kubernetes/client-node takes most of a second to load,
+  // and only --cluster-source needs it, not every `apply` and `drift` of files.
+  const [{ loadKubeConfig }, { ResourceClient }] = await Promise.all([import('../kube/client.js'), import('../kube/resource.js')]);
   const kc = loadKubeConfig(opts.kubeconfig);
   const list = async <T>(client: ResourceClient<T & { metadata: { name: string } }>): Promise<T[]> => {
     const items: T[] = [];

@@ -2,7 +2,6 @@
 import { Command } from 'commander';
 import { addOperatorOptions, ConfigError, describeConfig, resolveOperatorConfig } from '../config/operator-config.js';
 import { createLogger } from '../observability/logger.js';
-import { buildOperator } from '../operator/operator.js';
 
 export function runCommand(): Command {
   const cmd = new Command('run').description('run the controller against the current Kubernetes cluster');
@@ -20,6 +19,9 @@ export function runCommand(): Command {
     }
     const log = createLogger({ level: config.logLevel });
     log.info({ config: describeConfig(config) }, 'starting ecs-operator');
+    // Imported here: the controller's modules (@kubernetes/client-node above all) take most of a
+    // second to load, which `apply` and `drift` should not pay for.
+    const { buildOperator } = await import('../operator/operator.js');
     const { manager } = buildOperator(config, log);
     const reason = await manager.run();
     // Losing the lease exits non-zero so Kubernetes restarts the pod as a fresh candidate.

@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import { Command } from 'commander';
 import { LOG_LEVELS, type LogLevel } from '../observability/logger.js';
 import { formatDuration, parseDuration } from './duration.js';
+import { isAwsRegion } from '../api/common.js';
 
 export interface OperatorConfig {
   /** Path of a kubeconfig; undefined = $KUBECONFIG, ~/.kube/config, or in-cluster. */
@@ -194,7 +195,7 @@ function buildConfig(raw: Record<string, string | undefined>): OperatorConfig {
   const endpoint = raw.awsEndpoint;
   if (endpoint !== undefined && !isHttpUrl(endpoint)) problems.push(`AWS endpoint must be an http(s) URL (got "${redactUrl(endpoint)}")`);
   const region = raw.awsRegion;
-  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) problems.push(`AWS region "${region}" does not look like a region (e.g. us-east-1)`);
+  if (region !== undefined && !isAwsRegion(region)) problems.push(`AWS region "${region}" is not a region of any AWS partition (e.g. us-east-1)`);
 
   const httpAddress = parseHostPort(raw.httpAddress ?? '0.0.0.0:8080');
   if (!httpAddress) problems.push(`HTTP address must be host:port or :port (got "${raw.httpAddress}")`);

@@ -6,49 +6,31 @@
 #                             files in the module cache keep no mode bits)
 #   crds/*.yaml               Argo CD's CRDs (manifests/crds)
 #   config/*.yaml             Argo CD's default config maps and secret (manifests/base/config)
-#
 # Cached under $ECS_OPERATOR_CACHE (default ~/.cache/ecs-operator)/argocd/<key>/, where <key>
-# names the pinned version and the module's go.mod/go.sum, so a bump builds a fresh folder. The
-# build goes to a temp folder moved into the cache only when complete, so an interrupted build
-# never leaves a half-filled cache behind.
+# names the pinned version and hashes the module's go.mod/go.sum (see test/support/cached-build.sh).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/versions.env"
+source "$here/../support/cached-build.sh"
 # Argo CD v3.6 needs Go 1.27; the go command fetches this toolchain from the module proxy.
 export GOTOOLCHAIN="$ARGOCD_GOTOOLCHAIN"
 
-cache_root="${ECS_OPERATOR_CACHE:-$HOME/.cache/ecs-operator}/argocd"
-key="argocd-${ARGOCD_VERSION}_$(cat "$here/go.sum" "$here/go.mod" | sha256sum | cut -c1-12)"
-dest="$cache_root/$key"
-if [[ -f "$dest/.complete" ]]; then
-  echo "argocd: cached at $dest" >&2
-  echo "$dest"
-  exit 0
-fi
+build() {
+  local work=$1
+  cd "$here"
+  export CGO_ENABLED=0 GOFLAGS=-mod=mod
+  local pkg=github.com/argoproj/argo-cd/v3/common
+  # The same version stamps Argo CD's Makefile sets; without them the components report v99.99.99.
+  local ldflags="-s -w -X $pkg.version=${ARGOCD_VERSION#v} -X $pkg.gitTag=${ARGOCD_VERSION} -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
+  echo "argocd: go build with $GOTOOLCHAIN (about 10 minutes on 2 cores)"
+  go build -ldflags "$ldflags" -o "$work/argocd" github.com/argoproj/argo-cd/v3/cmd
 
-command -v go >/dev/null || { echo "argocd: Go is required to build Argo CD" >&2; exit 1; }
-mkdir -p "$cache_root"
-work=$(mktemp -d "$cache_root/.build-XXXXXX")
-trap 'rm -rf "$work"' EXIT
-chmod 0755 "$work"
-start=$(date +%s)
-echo "argocd: building $key with $GOTOOLCHAIN (cold build, about 7 minutes on 2 cores)" >&2
-cd "$here"
-export CGO_ENABLED=0 GOFLAGS=-mod=mod
-pkg=github.com/argoproj/argo-cd/v3/common
-# The same version stamps Argo CD's Makefile sets; without them the components report v99.99.99.
-ldflags="-s -w -X $pkg.version=${ARGOCD_VERSION#v} -X $pkg.gitTag=${ARGOCD_VERSION} -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
-go build -ldflags "$ldflags" -o "$work/argocd" github.com/argoproj/argo-cd/v3/cmd
+  local src
+  src=$(go list -m -f '{{.Dir}}' github.com/argoproj/argo-cd/v3)
+  install -m 0755 "$src/hack/git-verify-wrapper.sh" "$work/git-verify-wrapper.sh"
+  mkdir -p "$work/crds" "$work/config"
+  install -m 0644 "$src"/manifests/crds/*-crd.yaml "$work/crds/"
+  install -m 0644 "$src"/manifests/base/config/argocd-*.yaml "$work/config/"
+}
 
-src=$(go list -m -f '{{.Dir}}' github.com/argoproj/argo-cd/v3)
-install -m 0755 "$src/hack/git-verify-wrapper.sh" "$work/git-verify-wrapper.sh"
-mkdir -p "$work/crds" "$work/config"
-install -m 0644 "$src"/manifests/crds/*-crd.yaml "$work/crds/"
-install -m 0644 "$src"/manifests/base/config/argocd-*.yaml "$work/config/"
-
-touch "$work/.complete"
-rm -rf "$dest"
-mv "$work" "$dest"
-trap - EXIT
-echo "argocd: built in $(( $(date +%s) - start ))s into $dest" >&2
-echo "$dest"
+cached_build argocd argocd "argocd-${ARGOCD_VERSION}_$(cat "$here/go.sum" "$here/go.mod" | sha256sum | cut -c1-12)" build

@@ -7,11 +7,11 @@
 #      (kube-controller-manager is optional there: envtest does not ship it);
 #   2. the cache, $ECS_OPERATOR_CACHE (default ~/.cache/ecs-operator)/controlplane/<key>/, where
 #      <key> names every pinned version, so a bump builds a fresh folder;
-#   3. a build from this Go module, into a temp folder moved into the cache only when complete,
-#      so an interrupted build never leaves a half-filled cache behind.
+#   3. a build from this Go module (see test/support/cached-build.sh).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/versions.env"
+source "$here/../support/cached-build.sh"
 
 if [[ -n "${KUBEBUILDER_ASSETS:-}" ]]; then
   for bin in etcd kube-apiserver kubectl; do
@@ -22,31 +22,16 @@ if [[ -n "${KUBEBUILDER_ASSETS:-}" ]]; then
   exit 0
 fi
 
-cache_root="${ECS_OPERATOR_CACHE:-$HOME/.cache/ecs-operator}/controlplane"
-key="k8s-${K8S_VERSION}_etcd-${ETCD_VERSION}_$(cat "$here/go.sum" "$here/go.mod" | sha256sum | cut -c1-12)"
-dest="$cache_root/$key"
-if [[ -f "$dest/.complete" ]]; then
-  echo "control plane: cached at $dest" >&2
-  echo "$dest"
-  exit 0
-fi
+build() {
+  local work=$1
+  cd "$here"
+  export CGO_ENABLED=0 GOFLAGS=-mod=mod
+  local ldflags="-s -w -X k8s.io/component-base/version.gitVersion=${K8S_VERSION} -X k8s.io/component-base/version.gitTreeState=clean"
+  echo "control plane: go build (a few minutes on 2 cores)"
+  go build -ldflags "$ldflags" -o "$work/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver
+  go build -ldflags "$ldflags" -o "$work/kube-controller-manager" k8s.io/kubernetes/cmd/kube-controller-manager
+  go build -ldflags "$ldflags" -o "$work/kubectl" k8s.io/kubernetes/cmd/kubectl
+  go build -ldflags "-s -w" -o "$work/etcd" ./cmd/etcd
+}
 
-command -v go >/dev/null || { echo "control plane: Go is required to build kube-apiserver and etcd" >&2; exit 1; }
-mkdir -p "$cache_root"
-work=$(mktemp -d "$cache_root/.build-XXXXXX")
-trap 'rm -rf "$work"' EXIT
-start=$(date +%s)
-echo "control plane: building $key (cold build, a few minutes on 2 cores)" >&2
-cd "$here"
-export CGO_ENABLED=0 GOFLAGS=-mod=mod
-ldflags="-s -w -X k8s.io/component-base/version.gitVersion=${K8S_VERSION} -X k8s.io/component-base/version.gitTreeState=clean"
-go build -ldflags "$ldflags" -o "$work/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver
-go build -ldflags "$ldflags" -o "$work/kube-controller-manager" k8s.io/kubernetes/cmd/kube-controller-manager
-go build -ldflags "$ldflags" -o "$work/kubectl" k8s.io/kubernetes/cmd/kubectl
-go build -ldflags "-s -w" -o "$work/etcd" ./cmd/etcd
-touch "$work/.complete"
-rm -rf "$dest"
-mv "$work" "$dest"
-trap - EXIT
-echo "control plane: built in $(( $(date +%s) - start ))s into $dest" >&2
-echo "$dest"
+cached_build "control plane" controlplane "k8s-${K8S_VERSION}_etcd-${ETCD_VERSION}_$(cat "$here/go.sum" "$here/go.mod" | sha256sum | cut -c1-12)" build

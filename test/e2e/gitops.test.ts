@@ -123,9 +123,15 @@ async function syncAndHealth(): Promise<string> {
   return res.stdout.trim();
 }
 
-async function record(step: string): Promise<string> {
+/** Adds a step to the transcript printed after the file; with `service`, also its health in the Application. */
+async function record(step: string, service?: string): Promise<string> {
   const state = await syncAndHealth();
   transcript.push(`$ kubectl get application ${appName} -o jsonpath='{.status.sync.status} {.status.health.status}'   # ${step}\n${state}`);
+  if (service !== undefined) {
+    const path = `{.status.resources[?(@.name=="${service}")].health}`;
+    const health = await kubectl(['get', 'application', appName, '-o', `jsonpath=${path}`], { namespace: argoNamespace });
+    transcript.push(`$ kubectl get application ${appName} -o jsonpath='${path}'\n${health.stdout.trim()}`);
+  }
   console.log(`[gitops] ${((Date.now() - started) / 1000).toFixed(0)}s ${step}: ${state}`);
   return state;
 }
@@ -262,7 +268,7 @@ describe('an Application of examples/ (examples/argocd/application.yaml) synced 
     await emulator.control.failTasks(failing, 'Essential container in task exited');
     await waitFor('the rollout of the new revision to start', async () => (await describeService('demo', 'web'))?.taskDefinition === failing);
     await waitFor('Argo CD to see it', is('Synced Progressing'));
-    await record('failing commit synced, rollout under way');
+    await record('failing commit synced, rollout under way', 'web');
 
     // The clock stops once ECS's circuit breaker has failed the deployment and started the rollback,
     // so the operator reads the FAILED deployment itself (it looks every 5 s during a rollout).
@@ -270,7 +276,7 @@ describe('an Application of examples/ (examples/argocd/application.yaml) synced 
       (await describeService('demo', 'web'))?.deployments?.some((d) => d.taskDefinition === failing && d.rolloutState === 'FAILED') === true,
     );
     await waitFor('the Application to be Degraded', is('Synced Degraded'));
-    await record('circuit breaker failed the deployment and rolls back');
+    await record('circuit breaker failed the deployment and rolls back', 'web');
     const stalled = condition(await get('ecsservice', 'web'), 'Stalled');
     expect(stalled?.status).toBe('True');
     expect(stalled?.message).toMatch(/^rollout of web:\d+ failed: ECS deployment circuit breaker/);
@@ -283,13 +289,13 @@ describe('an Application of examples/ (examples/argocd/application.yaml) synced 
       return svc?.deployments?.length === 1 && svc.deployments[0]?.taskDefinition === revisionBefore && svc.deployments[0]?.rolloutState === 'COMPLETED';
     });
     expect(condition(await get('ecsservice', 'web'), 'Stalled')?.status).toBe('True');
-    expect(await record('rollback completed, the failed rollout still reported')).toBe('Synced Degraded');
+    expect(await record('rollback completed, the failed rollout still reported', 'web')).toBe('Synced Degraded');
 
     await commit('web: nginx 1.29', edit('fargate-web-alb.yaml', 'image: public.ecr.aws/nginx/nginx:1.28', 'image: public.ecr.aws/nginx/nginx:1.29'));
     await waitFor('the fixing revision to roll out', async () => (await syncAndHealth()) === 'Synced Progressing' || (await syncAndHealth()) === 'Synced Healthy');
     await record('fixing commit synced');
     await advanceUntil('the Application to be Healthy again', is('Synced Healthy'));
-    await record('fixed rollout completed');
+    await record('fixed rollout completed', 'web');
     expect((await describeService('demo', 'web'))?.deployments?.[0]).toMatchObject({ status: 'PRIMARY', rolloutState: 'COMPLETED' });
   });
 
@@ -366,14 +372,14 @@ describe('an Application of examples/ (examples/argocd/application.yaml) synced 
     // A service cannot move between clusters in place (it is replaced); the clock runs in case the
     // operator drains anything before its calls meet the missing cluster.
     await advanceUntil('node-agent to be Degraded', async () => resourceHealth(await application(), 'EcsService', 'node-agent')?.health?.status === 'Degraded', 90_000);
-    expect(await record('service pointed at a missing cluster')).toBe('Synced Degraded');
+    expect(await record('service pointed at a missing cluster', 'node-agent')).toBe('Synced Degraded');
     const stalled = condition(await get('ecsservice', 'node-agent'), 'Stalled');
     expect(stalled?.message).toContain('no-such-cluster');
     expect(resourceHealth(await application(), 'EcsService', 'node-agent')?.health).toEqual({ status: 'Degraded', message: stalled?.message });
 
     await commit('node-agent: back on demo-ec2', edit('daemon-service.yaml', 'cluster: no-such-cluster', 'cluster: demo-ec2'));
     await advanceUntil('the Application to be Healthy again', is('Synced Healthy'));
-    await record('service back on its cluster');
+    await record('service back on its cluster', 'node-agent');
     expect((await describeService('demo-ec2', 'node-agent'))?.status).toBe('ACTIVE');
   });
 });

@@ -28,11 +28,12 @@ interface CliRun {
   stderr: string;
 }
 
-function runApply(files: string[]): Promise<CliRun> {
+/** `ecs-operator apply -f` each file; `args` come last, so a repeated flag there wins. */
+function runApply(files: string[], args: string[] = []): Promise<CliRun> {
   return new Promise((done, fail) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', join(repoRoot, 'src', 'cli', 'main.ts'), 'apply', ...files.flatMap((f) => ['-f', f]), '--endpoint', emulator.endpoint, '--region', REGION, '--cluster-id', 'bad-input'],
+      ['--import', 'tsx', join(repoRoot, 'src', 'cli', 'main.ts'), 'apply', ...files.flatMap((f) => ['-f', f]), '--endpoint', emulator.endpoint, '--region', REGION, '--cluster-id', 'bad-input', ...args],
       {
         cwd: repoRoot,
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -143,13 +144,21 @@ describe('ecs-operator apply -f <hostile file>', () => {
     await writeFile(file, taskDefinitionYaml('web', '  region: xx-fake-1\n'));
     const run = await runApply([file]);
     expect(run.code, run.stderr).toBe(1);
-    expect(run.stderr).toContain('EcsTaskDefinition/default/web');
+    // Refused by the schema, like any other bad field: file, line, object and field, no AWS call.
+    expect(run.stderr).toContain('unknown-region.yaml:6:3: EcsTaskDefinition web: spec.region: must be an AWS region such as us-east-1');
     expect(await awsState()).toBe(before);
   });
 
-  // Known gap (reported with issue 9): nothing checks that an ARN's partition matches the region
-  // it is used in, so this revision is registered. ECS would refuse the role at run time. Remove
-  // `.fails` once src/api has the partition rule (or the AWS edge checks it).
+  it('refuses a default region (--region) in no AWS partition, changing nothing', async () => {
+    const file = join(scratch, 'default-region.yaml');
+    await writeFile(file, taskDefinitionYaml('web', ''));
+    const run = await runApply([file], ['--region', 'xx-fake-1']);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toContain('error: AWS region "xx-fake-1" is not a region of any AWS partition');
+    expect(await awsState()).toBe(before);
+  });
+
+  // IAM passes no role across partitions: the schema's partition rule refuses it before any call.
   it('refuses a role ARN from another partition (arn:aws-cn) in a us-east-1 task definition, changing nothing', async () => {
     const file = join(scratch, 'other-partition.yaml');
     await writeFile(file, taskDefinitionYaml('web-cn', '  region: us-east-1\n  executionRoleArn: arn:aws-cn:iam::123456789012:role/ecsTaskExecutionRole\n'));

@@ -251,6 +251,18 @@ export const invalidCases: InvalidCase[] = [
     message: 'mountPoints[].sourceVolume must name a volume in spec.volumes',
   },
   {
+    name: 'a region in no AWS partition',
+    manifest: taskDefinition({ region: 'xx-fake-1' }),
+    path: 'spec.region',
+    message: 'must be an AWS region such as us-east-1, eu-west-1 or cn-north-1: this one is in no AWS partition',
+  },
+  {
+    name: 'a service in a region in no AWS partition',
+    manifest: service({ region: 'zz-north-1' }),
+    path: 'spec.region',
+    message: 'this one is in no AWS partition',
+  },
+  {
     name: 'awslogs without a log group',
     manifest: taskDefinition({ containerDefinitions: [container({ logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-region': 'us-east-1' } } })] }),
     path: 'spec.containerDefinitions[0].logConfiguration.options',

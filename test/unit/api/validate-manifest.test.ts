@@ -67,6 +67,15 @@ describe('validateManifest', () => {
     expect(errorsOf(taskDefinition({ cpu, memory })).map((e) => e.path)).toEqual(['spec.memory']);
   });
 
+  it('accepts a region of every AWS partition, including ones newer than this list would know by name', () => {
+    const regions = ['us-east-1', 'eu-central-2', 'ap-southeast-7', 'mx-central-1', 'il-central-1', 'ca-west-1', 'me-central-1', 'af-south-1', 'sa-east-1', 'cn-northwest-1', 'us-gov-west-1', 'us-iso-east-1', 'us-isob-east-1', 'us-isof-south-1', 'eu-isoe-west-1', 'eusc-de-east-1', 'ap-newzone-9'];
+    for (const region of regions) {
+      expect(errorsOf(service({ region })), region).toEqual([]);
+      // Role ARNs default to none here, so the partition rule for them has nothing to check.
+      expect(errorsOf(taskDefinition({ region })), region).toEqual([]);
+    }
+  });
+
   it('allows any cpu and memory for EC2 task definitions', () => {
     expect(errorsOf(taskDefinition({ requiresCompatibilities: ['EC2'], networkMode: 'bridge', cpu: 300, memory: 700 }))).toEqual([]);
   });

@@ -33,7 +33,7 @@ describe('operator configuration', () => {
 
   it('reports every invalid setting at once', () => {
     try {
-      parseOperatorConfig(['--concurrency', '0', '--resync-period', 'soon', '--log-level', 'loud', '--aws-endpoint', 'not a url', '--renew-deadline', '20s'], {});
+      parseOperatorConfig(['--concurrency', '0', '--resync-period', 'soon', '--log-level', 'loud', '--aws-endpoint', 'not a url', '--renew-deadline', '20s', '--aws-region', 'xx-fake-1'], {});
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
@@ -43,6 +43,7 @@ describe('operator configuration', () => {
       expect(problems).toMatch(/log level/);
       expect(problems).toMatch(/AWS endpoint/);
       expect(problems).toMatch(/renew deadline must be shorter/);
+      expect(problems).toMatch(/AWS region "xx-fake-1" is not a region of any AWS partition/);
     }
   });
 
