@@ -22,7 +22,7 @@ build() {
   local pkg=github.com/argoproj/argo-cd/v3/common
   # The same version stamps Argo CD's Makefile sets; without them the components report v99.99.99.
   local ldflags="-s -w -X $pkg.version=${ARGOCD_VERSION#v} -X $pkg.gitTag=${ARGOCD_VERSION} -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
-  echo "argocd: go build with $GOTOOLCHAIN (about 10 minutes on 2 cores)"
+  echo "argocd: go build with $GOTOOLCHAIN (4-10 minutes on 2 cores)"
   go build -ldflags "$ldflags" -o "$work/argocd" github.com/argoproj/argo-cd/v3/cmd
 
   local src
