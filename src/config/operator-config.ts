@@ -6,9 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Command } from 'commander';
+import { isAwsRegion } from '../api/common.js';
 import { LOG_LEVELS, type LogLevel } from '../observability/logger.js';
 import { formatDuration, parseDuration } from './duration.js';
-import { isAwsRegion } from '../api/common.js';
 
 export interface OperatorConfig {
   /** Path of a kubeconfig; undefined = $KUBECONFIG, ~/.kube/config, or in-cluster. */

@@ -4,7 +4,7 @@
 // - invalid, accessDenied, limitExceeded: only a person can fix it (the manifest, IAM, a quota),
 //   so the object reports Stalled with the AWS message and is not retried until something changes;
 // - notFound of something the manifest names but the operator does not own (a cluster, a target
-//   group, a load balancer, a Cloud Map namespace): Stalled as well, since almost always only a
+//   group, a load balancer): Stalled as well, since almost always only a
 //   person fixes it (a typo, the wrong account or region), and GitOps tools must show it as a
 //   failure (Argo CD: Degraded). kstatus allows a Stalled object to be retried, and it is: every
 //   30 s, so one created by another tool a moment later is found without a manifest change;
@@ -30,7 +30,6 @@ const MISSING_DEPENDENCY_FIELD: Readonly<Record<string, string>> = {
   TargetGroupNotFound: 'spec.loadBalancers',
   LoadBalancerNotFoundException: 'spec.loadBalancers',
   LoadBalancerNotFound: 'spec.loadBalancers',
-  NamespaceNotFoundException: 'spec.serviceConnectConfiguration',
 };
 
 /** What the failing call was about, for a message that names it. */
