@@ -344,6 +344,29 @@ describe('an Application of examples/ (examples/argocd/application.yaml) synced 
     expect((await describeService('demo', 'web'))?.desiredCount).toBe(4);
   });
 
+  it('with driftPolicy Report, a change made in ECS stays: the Application stays Synced and Healthy, and the service\'s health message names the drift', async () => {
+    await commit('api-ec2: report drift, do not correct it', edit('ec2-bridge-alb.yaml', /^( {2}desiredCount: 3)$/m, '$1\n  driftPolicy: Report'));
+    await advanceUntil('driftPolicy Report on api-ec2', async () => (await get('ecsservice', 'api-ec2'))?.status?.observedGeneration === 2 && (await syncAndHealth()) === 'Synced Healthy');
+    const lastSync = (await application()).status?.operationState?.startedAt;
+
+    await ecs.send(new UpdateServiceCommand({ cluster: 'demo-ec2', service: 'api-ec2', desiredCount: 5 }));
+    const reported = 'AWS differs from the manifest (driftPolicy Report): spec.desiredCount';
+    await advanceUntil('Argo CD to show the reported drift in api-ec2\'s health', async () => {
+      const health = resourceHealth(await application(), 'EcsService', 'api-ec2')?.health;
+      return health?.status === 'Healthy' && health.message?.endsWith(`; ${reported}`) === true;
+    });
+    expect(condition(await get('ecsservice', 'api-ec2'), 'Drifted')).toMatchObject({ status: 'True', reason: 'DriftDetected' });
+    expect(await record('drift reported under driftPolicy Report', 'api-ec2')).toBe('Synced Healthy');
+    // Left as ECS has it, and no sync: the manifest did not change.
+    expect((await describeService('demo-ec2', 'api-ec2'))?.desiredCount).toBe(5);
+    expect((await application()).status?.operationState?.startedAt).toBe(lastSync);
+
+    // Back to Correct (by a commit): the manifest's count is put back.
+    await commit('api-ec2: correct drift again', edit('ec2-bridge-alb.yaml', '\n  driftPolicy: Report', ''));
+    await advanceUntil('api-ec2 back to 3 tasks', async () => (await describeService('demo-ec2', 'api-ec2'))?.desiredCount === 3 && (await syncAndHealth()) === 'Synced Healthy');
+    expect(condition(await get('ecsservice', 'api-ec2'), 'Drifted')?.status).toBe('False');
+  });
+
   it('prunes a service removed from Git: scaled to 0 and deleted in ECS, the Application Synced and Healthy', async () => {
     await commit('remove renderer', (all) => void all.delete('fargate-spot.yaml'));
     await advanceUntil('Argo CD to prune renderer', async () => (await get('ecsservice', 'renderer')) === undefined && (await get('ecstaskdefinition', 'renderer')) === undefined, 180_000);

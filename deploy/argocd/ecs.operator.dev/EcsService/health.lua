@@ -6,7 +6,9 @@
 --     rolled the deployment back, a missing
 --     cluster, IAM denied)                       -> Degraded, with the operator's message
 --   Ready=True, autoscaling entirely suspended   -> Suspended
---   Ready=True                                   -> Healthy
+--   Ready=True                                   -> Healthy (with Drifted=True under
+--                                                   driftPolicy Report: Healthy, and the
+--                                                   message names what differs)
 --   anything else                                -> Progressing
 -- The operator judges a rollout by the deployment it started, so a rolled-back deployment that
 -- leaves the previous tasks running is Degraded here, not Healthy.
@@ -27,6 +29,16 @@ local function messageOf(c)
     return c.message
   end
   return c.reason or ""
+end
+
+-- Drift under driftPolicy Report is left in place on purpose, so the object stays Healthy, but the
+-- message says what differs: in Argo CD it is seen where the health is.
+local function withReportedDrift(message)
+  local drifted = condition("Drifted")
+  if drifted ~= nil and drifted.status == "True" then
+    return message .. "; " .. messageOf(drifted)
+  end
+  return message
 end
 
 -- Scale-in, scale-out and scheduled scaling all paused: the service runs, but nothing will
@@ -63,9 +75,9 @@ end
 local ready = condition("Ready")
 if ready ~= nil and ready.status == "True" then
   if autoscalingSuspended() then
-    return { status = "Suspended", message = "Autoscaling is suspended (scale-in, scale-out and scheduled actions): " .. messageOf(ready) }
+    return { status = "Suspended", message = withReportedDrift("Autoscaling is suspended (scale-in, scale-out and scheduled actions): " .. messageOf(ready)) }
   end
-  return { status = "Healthy", message = messageOf(ready) }
+  return { status = "Healthy", message = withReportedDrift(messageOf(ready)) }
 end
 if ready ~= nil then
   return { status = "Progressing", message = messageOf(ready) }

@@ -25,6 +25,16 @@ local function messageOf(c)
   return c.reason or ""
 end
 
+-- Drift under driftPolicy Report is left in place on purpose, so the object stays Healthy, but the
+-- message says what differs: in Argo CD it is seen where the health is.
+local function withReportedDrift(message)
+  local drifted = condition("Drifted")
+  if drifted ~= nil and drifted.status == "True" then
+    return message .. "; " .. messageOf(drifted)
+  end
+  return message
+end
+
 if obj.status == nil then
   return { status = "Progressing", message = "Waiting for the operator to register the task definition" }
 end
@@ -47,7 +57,7 @@ end
 
 local ready = condition("Ready")
 if ready ~= nil and ready.status == "True" then
-  return { status = "Healthy", message = messageOf(ready) }
+  return { status = "Healthy", message = withReportedDrift(messageOf(ready)) }
 end
 if ready ~= nil then
   return { status = "Progressing", message = messageOf(ready) }
