@@ -16,26 +16,27 @@ if ! [ node_modules/.package-lock.json -nt package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
 
+# Runs the ensure scripts of one test dependency (each prints what it provides) and says how long
+# they took: seconds when cached, minutes on a cold machine.
+setup() {
+  local what=$1 t found=()
+  shift
+  t=$(date +%s)
+  for script in "$@"; do found+=("$(bash "$script")"); done
+  echo "$what setup took $(seconds "$t")s (${found[*]})"
+}
+
 step "control plane (etcd, kube-apiserver, kube-controller-manager, kubectl)"
-t=$(date +%s)
-bin_dir=$(bash test/controlplane/ensure.sh)
-echo "control plane setup took $(seconds "$t")s ($bin_dir)"
+setup "control plane" test/controlplane/ensure.sh
 
 step "AWS emulator (moto, pinned, in a cached virtualenv)"
-t=$(date +%s)
-venv=$(bash test/aws/ensure-venv.sh)
-echo "emulator setup took $(seconds "$t")s ($venv)"
+setup "emulator" test/aws/ensure-venv.sh
 
 step "Lua runner for the Argo CD health checks (gopher-lua, as Argo CD runs them)"
-t=$(date +%s)
-lua_runner=$(bash test/lua/ensure.sh)
-echo "Lua runner setup took $(seconds "$t")s ($lua_runner)"
+setup "Lua runner" test/lua/ensure.sh
 
 step "Argo CD for the GitOps suite (built from Go modules; GOTOOLCHAIN from test/argocd/versions.env) and redis-server"
-t=$(date +%s)
-argocd_dir=$(bash test/argocd/ensure.sh)
-redis_server=$(bash test/argocd/ensure-redis.sh)
-echo "Argo CD setup took $(seconds "$t")s ($argocd_dir; $redis_server)"
+setup "Argo CD" test/argocd/ensure.sh test/argocd/ensure-redis.sh
 
 step "typecheck, lint, generated CRDs"
 npx tsc -p tsconfig.json --noEmit
