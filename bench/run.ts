@@ -9,12 +9,23 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Command } from 'commander';
+import { load } from 'js-yaml';
 import { startEmulator } from '../test/aws/emulator.js';
 import { createWorld } from '../test/integration/reconcile-support.js';
 import { startControlPlane } from '../test/support/controlplane.js';
 import { startOperator } from '../test/support/operator-process.js';
 
 const repoRoot = resolve(import.meta.dirname, '..');
+
+/** NODE_OPTIONS of the operator container in deploy/deployment.yaml, so the bench measures what is deployed. */
+function deployedNodeOptions(): string {
+  const deployment = load(readFileSync(join(repoRoot, 'deploy', 'deployment.yaml'), 'utf8')) as {
+    spec: { template: { spec: { containers: { env?: { name: string; value?: string }[] }[] } } };
+  };
+  const value = deployment.spec.template.spec.containers.flatMap((c) => c.env ?? []).find((e) => e.name === 'NODE_OPTIONS')?.value;
+  if (value === undefined) throw new Error('deploy/deployment.yaml sets no NODE_OPTIONS');
+  return value;
+}
 const run = promisify(execFile);
 
 const opts = new Command()
@@ -121,7 +132,7 @@ async function bench(services: number): Promise<Figures> {
       logLevel: 'warn',
       entry: 'dist',
       // As deploy/deployment.yaml runs it.
-      env: { NODE_OPTIONS: '--max-old-space-size=192' },
+      env: { NODE_OPTIONS: deployedNodeOptions() },
       extraArgs: [`--cluster-id=${world.clusterId}`, `--concurrency=${opts.concurrency}`, '--reconcile-qps=500', '--reconcile-burst=1000', '--no-aws-pace-requests'],
     });
     let polls = 0;
