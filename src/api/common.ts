@@ -99,9 +99,11 @@ export function EcsName(description: string, maxLength = 255) {
  */
 const AWS_REGION_PATTERN = '^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov|us-iso|us-isob|us-isof|eu-isoe|eusc-de)-[a-z]+-[0-9]+$';
 
+const AWS_REGION = new RegExp(AWS_REGION_PATTERN);
+
 /** True for a region of some AWS partition (see AWS_REGION_PATTERN); for flags and environment variables. */
 export function isAwsRegion(region: string): boolean {
-  return new RegExp(AWS_REGION_PATTERN).test(region);
+  return AWS_REGION.test(region);
 }
 
 export const Region = Type.String({

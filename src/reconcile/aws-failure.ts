@@ -12,7 +12,7 @@
 //   between two calls): a race the next reconcile resolves, so Reconciling and looked at again;
 // - throttled, transient, conflict, unknown: thrown on, for the work queue's backoff.
 import { isAwsError } from '../aws/errors.js';
-import type { Health, OperatorEvent } from './outcome.js';
+import { unsyncedConditions, type CleanupOutcome, type Health, type OperatorEvent } from './outcome.js';
 
 /** How long to wait before looking again for something that does not exist yet. */
 export const MISSING_DEPENDENCY_REQUEUE_MS = 30_000;
@@ -77,4 +77,9 @@ export function failureOf(err: unknown, doing: string, subject: FailureSubject =
 
 function stalled(reason: string, message: string): Failure {
   return { health: { kind: 'stalled', reason, message }, event: { type: 'Warning', reason, message } };
+}
+
+/** A cleanup stopped by a failure: not done, reported, and looked at again later. */
+export function cleanupFailed(failure: Failure): CleanupOutcome {
+  return { done: false, requeueAfterMs: failure.requeueAfterMs ?? MISSING_DEPENDENCY_REQUEUE_MS, conditions: unsyncedConditions(failure.health), events: [failure.event] };
 }

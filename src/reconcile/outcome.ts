@@ -79,6 +79,11 @@ export function conditionsFor(health: Health, sync: Sync): ConditionUpdate[] {
 
 export const IN_SYNC: Sync = { inSync: true, reason: 'InSync', message: 'AWS matches the manifest' };
 
+/** The conditions of an object whose manifest was not carried out, for the reason its health gives. */
+export function unsyncedConditions(health: Health): ConditionUpdate[] {
+  return conditionsFor(health, { inSync: false, reason: health.reason, message: health.message });
+}
+
 export interface ReconcileOptions {
   /** Plan only: report what would change and write nothing to AWS. */
   dryRun: boolean;

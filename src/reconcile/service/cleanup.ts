@@ -4,7 +4,7 @@
 import { deletionPolicyOf, serviceNameOf, type EcsService } from '../../api/index.js';
 import type { AwsAdapter } from '../../aws/adapter.js';
 import { isAwsError } from '../../aws/errors.js';
-import { failureOf, MISSING_DEPENDENCY_REQUEUE_MS } from '../aws-failure.js';
+import { cleanupFailed, failureOf } from '../aws-failure.js';
 import { conditionsFor, IN_SYNC, type CleanupOutcome, type OperatorEvent, type OwnerIdentity } from '../outcome.js';
 import { ownershipOf } from '../ownership.js';
 import { describeLiveService } from './observe.js';
@@ -52,11 +52,6 @@ export async function cleanupService(svc: EcsService, deps: ServiceCleanupDeps):
     if (isAwsError(err, 'notFound')) return { done: true, conditions: [], events: [] };
     const failure = failureOf(err, `deleting ${where}`);
     if (!failure) throw err;
-    return {
-      done: false,
-      requeueAfterMs: failure.requeueAfterMs ?? MISSING_DEPENDENCY_REQUEUE_MS,
-      conditions: conditionsFor(failure.health, { inSync: false, reason: failure.health.reason, message: failure.health.message }),
-      events: [failure.event],
-    };
+    return cleanupFailed(failure);
   }
 }

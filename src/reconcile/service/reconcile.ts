@@ -8,6 +8,7 @@ import { ownershipOf } from '../ownership.js';
 import {
   conditionsFor,
   IN_SYNC,
+  unsyncedConditions,
   withheldBecause,
   withheldSync,
   type Health,
@@ -151,6 +152,5 @@ async function applyChanges(deps: ServiceDeps, desired: DesiredService, changes:
 
 /** Nothing (more) could be done: whether ECS matches the manifest is not known, so not Synced. */
 function notApplied(status: ServiceStatus, plan: ServiceChange[], health: Health, requeueAfterMs?: number): ReconcileOutcome<ServiceStatus> {
-  const sync = { inSync: false, reason: health.reason, message: health.message };
-  return { plan, applied: false, status, conditions: conditionsFor(health, sync), events: [], ...(requeueAfterMs === undefined ? {} : { requeueAfterMs }) };
+  return { plan, applied: false, status, conditions: unsyncedConditions(health), events: [], ...(requeueAfterMs === undefined ? {} : { requeueAfterMs }) };
 }

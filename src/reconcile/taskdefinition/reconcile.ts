@@ -3,11 +3,12 @@
 import type { AwsAdapter, RegionAdapter } from '../../aws/adapter.js';
 import { isAwsError } from '../../aws/errors.js';
 import { deletionPolicyOf, revisionHistoryLimitOf, type EcsTaskDefinition, type EcsTaskDefinitionStatus } from '../../api/index.js';
-import { failureOf, MISSING_DEPENDENCY_REQUEUE_MS } from '../aws-failure.js';
+import { cleanupFailed, failureOf } from '../aws-failure.js';
 import {
   conditionsFor,
   IN_SYNC,
   rfc3339,
+  unsyncedConditions,
   withheldBecause,
   withheldSync,
   type CleanupOutcome,
@@ -68,7 +69,7 @@ export async function reconcileTaskDefinition(td: EcsTaskDefinition, deps: TaskD
       plan: plan?.changes ?? [],
       applied: events.length > 0,
       status: previous,
-      conditions: conditionsFor(failure.health, { inSync: false, reason: failure.health.reason, message: failure.health.message }),
+      conditions: unsyncedConditions(failure.health),
       events: [...events, failure.event],
       ...(failure.requeueAfterMs === undefined ? {} : { requeueAfterMs: failure.requeueAfterMs }),
     };
@@ -173,11 +174,6 @@ export async function cleanupTaskDefinition(td: EcsTaskDefinition, deps: TaskDef
   } catch (err) {
     const failure = failureOf(err, `deregistering the revisions of ${family}`);
     if (!failure) throw err;
-    return {
-      done: false,
-      requeueAfterMs: failure.requeueAfterMs ?? MISSING_DEPENDENCY_REQUEUE_MS,
-      conditions: conditionsFor(failure.health, { inSync: false, reason: failure.health.reason, message: failure.health.message }),
-      events: [failure.event],
-    };
+    return cleanupFailed(failure);
   }
 }
