@@ -3,44 +3,26 @@
 // then the controller reconciling the same examples from the apiserver. A freshly applied,
 // untouched set of examples must show no drift anywhere, also after the operator restarts; a
 // change made in ECS must (exit code 2); a bad manifest or an unreachable endpoint is exit code 1.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoWorld, documentsOfKind, type DemoWorld } from '../../scripts/demo-world.js';
 import type { DriftReport } from '../../src/drift/index.js';
+import { runCli, type CliRun } from '../support/cli.js';
 import { awsClientConfig, createNamespace, kubectl, testEnv, uniqueName } from '../support/env.js';
 import { startOperator, type OperatorProcess } from '../support/operator-process.js';
 
-const repoRoot = resolve(import.meta.dirname, '..', '..');
 const EXAMPLE_OBJECTS = 16;
 
 let world: DemoWorld;
 let ns: string;
 const clusterId = uniqueName('examples');
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** `ecs-operator <args>` as a separate process, as a user or a CI job runs it. */
-async function cli(args: string[], endpoint = testEnv().awsEndpoint): Promise<CliResult> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src', 'cli', 'main.ts'), ...args, `--endpoint=${endpoint}`, `--cluster-id=${clusterId}`], {
-    cwd: repoRoot,
-    env: { ...process.env, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return { code, stdout, stderr };
+function cli(args: string[], endpoint = testEnv().awsEndpoint): Promise<CliRun> {
+  return runCli([...args, `--endpoint=${endpoint}`, `--cluster-id=${clusterId}`], { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1', NO_COLOR: '1' });
 }
 
 async function driftJson(): Promise<{ code: number | null; report: DriftReport; stderr: string }> {

@@ -4,20 +4,17 @@
 // Under driftPolicy Report each shows in status.drift and in `ecs-operator drift` (table, JSON,
 // Markdown), and the operator writes nothing to AWS; under Correct each is put back within one
 // resync, with a DriftCorrected Event. The drift metrics say the same.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { join, resolve } from 'node:path';
 import { ApplicationAutoScalingClient, DeleteScalingPolicyCommand, DescribeScalingPoliciesCommand, type ScalingPolicy } from '@aws-sdk/client-application-auto-scaling';
 import { CreateClusterCommand, DescribeServicesCommand, UpdateServiceCommand, type Service } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DriftReport } from '../../src/drift/index.js';
 import { createWorld, type World } from '../integration/reconcile-support.js';
+import { runCli, type CliRun } from '../support/cli.js';
 import { awsClientConfig, kubectl, testEnv } from '../support/env.js';
 import { serviceManifest, taskDefinitionManifest } from '../support/manifests.js';
 import { startOperator, type OperatorProcess } from '../support/operator-process.js';
 import { waiter } from '../support/wait.js';
 
-const repoRoot = resolve(import.meta.dirname, '..', '..');
 // Fixed names (unique within a test run: each run has its own apiserver and emulator, and no other
 // file uses them) keep the drift reports free of random ids, so they can be snapshot-tested.
 const CLUSTER_ID = 'drift-e2e';
@@ -126,18 +123,12 @@ async function metric(name: string, ns: string): Promise<number> {
   return line ? Number(line.split(' ').pop()) : 0;
 }
 
-async function driftCli(ns: string, output: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(repoRoot, 'src', 'cli', 'main.ts'), 'drift', '--cluster-source', `--kubeconfig=${testEnv().kubeconfig}`, '-n', ns, '-o', output, `--endpoint=${testEnv().awsEndpoint}`, `--cluster-id=${CLUSTER_ID}`],
-    { cwd: repoRoot, env: { ...process.env, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return { code, stdout, stderr };
+function driftCli(ns: string, output: string): Promise<CliRun> {
+  return runCli(['drift', '--cluster-source', `--kubeconfig=${testEnv().kubeconfig}`, '-n', ns, '-o', output, `--endpoint=${testEnv().awsEndpoint}`, `--cluster-id=${CLUSTER_ID}`], {
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_REGION: 'us-east-1',
+  });
 }
 
 /**

@@ -2,18 +2,17 @@
 // manifest of the corpus (test/fixtures/hostile), against an AWS emulator of its own. Each must end
 // with exit status 1 and a clear error naming the file, and must change nothing in ECS, Application
 // Auto Scaling or CloudWatch, even where the file also holds valid objects.
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateClusterCommand, DescribeServicesCommand, ECSClient, ListClustersCommand, ListServicesCommand, ListTaskDefinitionsCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../aws/emulator.js';
 import { HOSTILE_CASES, prepareHostileCorpus } from '../fixtures/hostile/corpus.js';
+import { runCli, type CliRun } from '../support/cli.js';
 
-const repoRoot = resolve(import.meta.dirname, '..', '..');
 const REGION = 'us-east-1';
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 
@@ -22,30 +21,11 @@ let corpus: Awaited<ReturnType<typeof prepareHostileCorpus>>;
 let scratch: string;
 let before: string;
 
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** `ecs-operator apply -f` each file; `args` come last, so a repeated flag there wins. */
 function runApply(files: string[], args: string[] = []): Promise<CliRun> {
-  return new Promise((done, fail) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(repoRoot, 'src', 'cli', 'main.ts'), 'apply', ...files.flatMap((f) => ['-f', f]), '--endpoint', emulator.endpoint, '--region', REGION, '--cluster-id', 'bad-input', ...args],
-      {
-        cwd: repoRoot,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.once('error', fail);
-    child.once('close', (code) => done({ code, stdout, stderr }));
+  return runCli(['apply', ...files.flatMap((f) => ['-f', f]), '--endpoint', emulator.endpoint, '--region', REGION, '--cluster-id', 'bad-input', ...args], {
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
   });
 }
 
