@@ -21,7 +21,11 @@ export interface SchemaNode {
   [CEL_RULES_KEY]?: CelRule[];
 }
 
-const env = new Environment().registerVariable('self', 'dyn');
+// sum() is Kubernetes' CEL list library (k8s.io/apiserver/pkg/cel/library/lists.go); the
+// evaluator here has no such library, so it gets the one function the rules use.
+const env = new Environment()
+  .registerVariable('self', 'dyn')
+  .registerFunction('list<int>.sum(): int', (list: bigint[]) => list.reduce((a, b) => a + b, 0n));
 const compiled = new Map<string, ReturnType<Environment['parse']>>();
 
 /** Parses and type-checks a rule once; throws if the evaluator cannot run it. */
@@ -55,6 +59,18 @@ function toCel(value: unknown, schema: SchemaNode): unknown {
   return value;
 }
 
+/** The rule's messageExpression evaluated on the object, or its message, as the API server chooses. */
+function messageOf(rule: CelRule, self: unknown): string {
+  if (!rule.messageExpression) return rule.message;
+  try {
+    const message = compileCelRule(rule.messageExpression)({ self });
+    // The API server also falls back on an empty or multi-line result.
+    return typeof message === 'string' && message.trim() !== '' && !message.includes('\n') ? message : rule.message;
+  } catch {
+    return rule.message;
+  }
+}
+
 /** Appends a rule's fieldPath (".a.b" or ".a['b']") to a path in Kubernetes notation. */
 function joinPath(path: string, fieldPath: string | undefined): string {
   if (!fieldPath) return path;
@@ -76,7 +92,7 @@ export function evaluateCelRules(schema: SchemaNode, value: unknown, path = ''):
         errors.push({ path: joinPath(path, r.fieldPath), message: `rule "${r.rule}" could not be evaluated: ${(err as Error).message}` });
         continue;
       }
-      if (result !== true) errors.push({ path: joinPath(path, r.fieldPath), message: r.message });
+      if (result !== true) errors.push({ path: joinPath(path, r.fieldPath), message: messageOf(r, self) });
     }
   }
   if (Array.isArray(value) && schema.items) {

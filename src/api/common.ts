@@ -9,6 +9,11 @@ export interface CelRule {
   rule: string;
   /** What a person reads when the rule fails: say what is wrong and how to fix it. */
   message: string;
+  /**
+   * A CEL expression giving the message from the object's values (a container's name, the value
+   * that does not fit). The API server falls back to `message` when it cannot evaluate it.
+   */
+  messageExpression?: string;
   /** Where the API server reports the error, relative to the node that holds the rule. */
   fieldPath?: string;
   // FieldValueDuplicate is left out on purpose: the API server prints it without the message.

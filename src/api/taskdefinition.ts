@@ -355,6 +355,16 @@ const FARGATE_SIZES_RULE = [
   '(int(string(self.cpu)) == 16384 && int(string(self.memory)) >= 32768 && int(string(self.memory)) <= 122880 && int(string(self.memory)) % 8192 == 0)',
 ].join(' || ');
 
+const FARGATE_CPUS = '256, 512, 1024, 2048, 4096, 8192 or 16384';
+const FARGATE_CPU_RULE = 'int(string(self.cpu)) in [256, 512, 1024, 2048, 4096, 8192, 16384]';
+const FARGATE_MEMORY_BY_CPU =
+  "{256: '512, 1024 or 2048', 512: '1024 to 4096 in steps of 1024', 1024: '2048 to 8192 in steps of 1024', 2048: '4096 to 16384 in steps of 1024', 4096: '8192 to 30720 in steps of 1024', 8192: '16384 to 61440 in steps of 4096', 16384: '32768 to 122880 in steps of 8192'}";
+
+const TASK_MEMORY = 'int(string(self.memory))';
+// sum() comes from Kubernetes' CEL list library (cel.ts registers it for the file source).
+const RESERVED_MEMORY = 'self.containerDefinitions.map(c, has(c.memoryReservation) ? c.memoryReservation : 0).sum()';
+const RESERVED_CPU = 'self.containerDefinitions.map(c, has(c.cpu) ? c.cpu : 0).sum()';
+
 const IS_FARGATE = "has(self.requiresCompatibilities) && 'FARGATE' in self.requiresCompatibilities";
 
 const taskDefinitionRules: CelRule[] = [
@@ -376,16 +386,31 @@ const taskDefinitionRules: CelRule[] = [
     fieldPath: '.networkMode',
     reason: 'FieldValueRequired',
   },
+  // Each Fargate size rule reports at the field that is wrong: a missing or impossible cpu at
+  // spec.cpu, a missing memory or one that does not fit the cpu at spec.memory.
   {
-    rule: `!(${IS_FARGATE}) || (has(self.cpu) && has(self.memory))`,
-    message: 'a FARGATE task definition needs task-level cpu and memory',
+    rule: `!(${IS_FARGATE}) || has(self.cpu)`,
+    message: `a FARGATE task definition needs task-level cpu: ${FARGATE_CPUS} CPU units`,
     fieldPath: '.cpu',
     reason: 'FieldValueRequired',
   },
   {
-    rule: `!(${IS_FARGATE}) || !has(self.cpu) || !has(self.memory) || ${FARGATE_SIZES_RULE}`,
+    rule: `!(${IS_FARGATE}) || has(self.memory)`,
+    message: 'a FARGATE task definition needs task-level memory, in MiB, of a size that fits its cpu',
+    fieldPath: '.memory',
+    reason: 'FieldValueRequired',
+  },
+  {
+    rule: `!(${IS_FARGATE}) || !has(self.cpu) || ${FARGATE_CPU_RULE}`,
+    message: `cpu is not a Fargate size: Fargate takes ${FARGATE_CPUS} CPU units`,
+    messageExpression: `'cpu ' + string(self.cpu) + ' is not a Fargate size: Fargate takes ${FARGATE_CPUS} CPU units'`,
+    fieldPath: '.cpu',
+  },
+  {
+    rule: `!(${IS_FARGATE}) || !has(self.cpu) || !has(self.memory) || !(${FARGATE_CPU_RULE}) || ${FARGATE_SIZES_RULE}`,
     message:
-      'cpu and memory are not a valid Fargate size: cpu 256 takes memory 512, 1024 or 2048; 512 takes 1024-4096; 1024 takes 2048-8192; 2048 takes 4096-16384; 4096 takes 8192-30720 (in steps of 1024); 8192 takes 16384-61440 (steps of 4096); 16384 takes 32768-122880 (steps of 8192)',
+      'memory does not fit cpu on Fargate: cpu 256 takes memory 512, 1024 or 2048; 512 takes 1024-4096; 1024 takes 2048-8192; 2048 takes 4096-16384; 4096 takes 8192-30720 (in steps of 1024); 8192 takes 16384-61440 (steps of 4096); 16384 takes 32768-122880 (steps of 8192)',
+    messageExpression: `'memory ' + string(self.memory) + ' does not fit cpu ' + string(self.cpu) + ' on Fargate: cpu ' + string(self.cpu) + ' takes memory ' + ${FARGATE_MEMORY_BY_CPU}[int(string(self.cpu))]`,
     fieldPath: '.memory',
   },
   {
@@ -404,6 +429,31 @@ const taskDefinitionRules: CelRule[] = [
     message: 'set task-level memory, or memory or memoryReservation on every container',
     fieldPath: '.memory',
     reason: 'FieldValueRequired',
+  },
+  // RegisterTaskDefinition refuses a container hard limit above the task's memory ("The 'memory'
+  // setting for container 'x' is greater than for the task") and reservations that add up to more
+  // ("The sum of all container 'memoryReservation' values cannot be greater than the value of the
+  // task 'memory'"): ECS API reference, ContainerDefinition memory and memoryReservation. Hard
+  // limits are ceilings, not reservations: ECS checks them one by one, not their sum.
+  {
+    rule: `!has(self.memory) || self.containerDefinitions.all(c, !has(c.memory) || c.memory <= ${TASK_MEMORY})`,
+    message: "a container's memory (hard limit) must not exceed the task memory",
+    messageExpression: `"a container's memory (hard limit) must not exceed the task memory of " + string(self.memory) + ' MiB: ' + self.containerDefinitions.filter(c, has(c.memory) && c.memory > ${TASK_MEMORY}).map(c, c.name + ' has ' + string(c.memory)).join(', ')`,
+    fieldPath: '.containerDefinitions',
+  },
+  {
+    rule: `!has(self.memory) || ${RESERVED_MEMORY} <= ${TASK_MEMORY}`,
+    message: "the containers' memoryReservation values must add up to no more than the task memory",
+    messageExpression: `"the containers' memoryReservation values add up to " + string(${RESERVED_MEMORY}) + ' MiB, more than the task memory of ' + string(self.memory) + ' MiB'`,
+    fieldPath: '.containerDefinitions',
+  },
+  // The same for CPU: "the total amount of CPU reserved for all containers within a task" must not
+  // exceed the task-level cpu (ECS API reference, ContainerDefinition cpu).
+  {
+    rule: `!has(self.cpu) || ${RESERVED_CPU} <= int(string(self.cpu))`,
+    message: "the containers' cpu values must add up to no more than the task cpu",
+    messageExpression: `"the containers' cpu values add up to " + string(${RESERVED_CPU}) + ' CPU units, more than the task cpu of ' + string(self.cpu)`,
+    fieldPath: '.containerDefinitions',
   },
   {
     rule: "!has(self.networkMode) || self.networkMode != 'awsvpc' || self.containerDefinitions.all(c, !has(c.portMappings) || c.portMappings.all(p, !has(p.hostPort) || p.hostPort == p.containerPort))",

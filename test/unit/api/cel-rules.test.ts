@@ -18,4 +18,8 @@ describe('CEL rules', () => {
   it.each(rules.map((r) => [r.rule, r] as const))('the file source can parse and type-check %s', (_rule, r) => {
     expect(() => compileCelRule(r.rule)).not.toThrow();
   });
+
+  it.each(rules.filter((r) => r.messageExpression).map((r) => [r.messageExpression, r] as const))('the file source can parse and type-check the message %s', (_expr, r) => {
+    expect(() => compileCelRule(r.messageExpression ?? '')).not.toThrow();
+  });
 });

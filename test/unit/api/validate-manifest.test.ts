@@ -56,15 +56,50 @@ describe('validateManifest', () => {
   });
 
   it.each([
-    [256, 3072],
-    [512, 512],
-    [1024, 9216],
-    [4096, 31744],
-    [8192, 17408],
-    [16384, 36864],
-    [128, 512],
-  ])('rejects the Fargate size cpu %i / memory %i', (cpu, memory) => {
-    expect(errorsOf(taskDefinition({ cpu, memory })).map((e) => e.path)).toEqual(['spec.memory']);
+    [256, 3072, 'spec.memory'],
+    [512, 512, 'spec.memory'],
+    [1024, 9216, 'spec.memory'],
+    [4096, 31744, 'spec.memory'],
+    [8192, 17408, 'spec.memory'],
+    [16384, 36864, 'spec.memory'],
+    [128, 512, 'spec.cpu'],
+    ['2000', 4096, 'spec.cpu'],
+  ])('rejects the Fargate size cpu %s / memory %i at the field that is wrong (%s)', (cpu, memory, path) => {
+    expect(errorsOf(taskDefinition({ cpu, memory })).map((e) => e.path)).toEqual([path]);
+  });
+
+  it('names the memory sizes that fit the cpu when a Fargate memory does not', () => {
+    expect(errorsOf(taskDefinition({ cpu: '8192', memory: 17408 }))).toEqual([
+      { path: 'spec.memory', message: 'memory 17408 does not fit cpu 8192 on Fargate: cpu 8192 takes memory 16384 to 61440 in steps of 4096' },
+    ]);
+  });
+
+  it('accepts containers whose hard limits add up to more than the task memory, each within it (ECS checks them one by one)', () => {
+    const containers = [
+      { name: 'app', image: 'app:1', memory: 512, memoryReservation: 256 },
+      { name: 'sidecar', image: 'sidecar:1', memory: 512, memoryReservation: 128 },
+    ];
+    expect(errorsOf(taskDefinition({ containerDefinitions: containers }))).toEqual([]);
+  });
+
+  it('accepts a container memory equal to the task memory', () => {
+    expect(errorsOf(taskDefinition({ containerDefinitions: [{ name: 'app', image: 'app:1', memory: 512, memoryReservation: 512, cpu: 256 }] }))).toEqual([]);
+  });
+
+  it('names every container over the task memory', () => {
+    const containers = [
+      { name: 'app', image: 'app:1', memory: 1024 },
+      { name: 'sidecar', image: 'sidecar:1', memory: 600 },
+    ];
+    expect(errorsOf(taskDefinition({ containerDefinitions: containers }))).toContainEqual({
+      path: 'spec.containerDefinitions',
+      message: "a container's memory (hard limit) must not exceed the task memory of 512 MiB: app has 1024, sidecar has 600",
+    });
+  });
+
+  it('checks container memory against task memory on EC2 too, where Fargate sizes do not apply', () => {
+    const errors = errorsOf(taskDefinition({ requiresCompatibilities: ['EC2'], networkMode: 'bridge', cpu: undefined, memory: 700, containerDefinitions: [{ name: 'app', image: 'app:1', memoryReservation: 800 }] }));
+    expect(errors).toEqual([{ path: 'spec.containerDefinitions', message: "the containers' memoryReservation values add up to 800 MiB, more than the task memory of 700 MiB" }]);
   });
 
   it('accepts a region of every AWS partition, including ones newer than this list would know by name', () => {
