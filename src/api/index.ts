@@ -26,5 +26,6 @@ export {
 } from './status.js';
 export { isAwsRegion, Tag, type CelRule } from './common.js';
 export { validateManifest, type FieldError, type ValidationResult } from './validate.js';
+export { describeFieldErrors, loadBalancerTargetErrors, TASK_DEFINITION_MAX_BYTES, taskDefinitionRequestBytes, taskDefinitionSizeError } from './preflight.js';
 export { DEFAULT_REVISION_HISTORY_LIMIT, deletionPolicyOf, driftPolicyOf, familyOf, revisionHistoryLimitOf, serviceNameOf } from './defaults.js';
 export { buildCrd, renderCrdFiles, type CrdFile } from './crd.js';

@@ -93,15 +93,16 @@ export class FileReconciler {
   }
 
   private resolveRef(namespace: string, name: string, outcome: ReconcileOutcome<TaskDefinitionStatus> | undefined): TaskDefinitionRefResolution {
-    const arn = outcome?.status.taskDefinitionArn;
-    if (arn) return { arn };
     const td = this.state.taskDefinition(namespace, name);
+    const spec = td ? { spec: td.spec } : {};
+    const arn = outcome?.status.taskDefinitionArn;
+    if (arn) return { arn, ...spec };
     if (!td) return { waiting: `EcsTaskDefinition ${name} is not among the manifests` };
     // A dry run does not register the revision the manifest needs. The service is compared with
     // the family instead (ECS reads a bare family as its latest revision): the service differs
     // wherever it would change once apply registered the revision and rolled it out.
-    if (this.opts.dryRun) return { arn: td.spec.family ?? td.metadata.name };
-    return { waiting: `EcsTaskDefinition ${name} has no registered revision yet` };
+    if (this.opts.dryRun) return { arn: td.spec.family ?? td.metadata.name, ...spec };
+    return { waiting: `EcsTaskDefinition ${name} has no registered revision yet`, ...spec };
   }
 
   private async run<S extends object>(obj: EcsObject, reconcile: () => Promise<ReconcileOutcome<S>>): Promise<{ result: ObjectResult; outcome?: ReconcileOutcome<S> }> {

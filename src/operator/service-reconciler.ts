@@ -59,6 +59,7 @@ export class ServiceReconciler implements Reconciler<EcsService> {
     if (!td) return { waiting: `EcsTaskDefinition ${name} does not exist in namespace ${namespace}` };
     if ((td as KubernetesObject).metadata?.deletionTimestamp !== undefined) return { waiting: `EcsTaskDefinition ${name} is being deleted` };
     const arn = td.status?.taskDefinitionArn;
-    return arn ? { arn } : { waiting: `EcsTaskDefinition ${name} has no registered revision yet` };
+    // The spec lets the service check its load balancers against the containers before any AWS call.
+    return arn ? { arn, spec: td.spec } : { waiting: `EcsTaskDefinition ${name} has no registered revision yet`, spec: td.spec };
   }
 }

@@ -1,6 +1,6 @@
 // One decoded document to what it holds for the operator: EcsTaskDefinitions and EcsServices,
 // validated as the API server would; lists flattened; other API groups skipped with a note.
-import { GROUP, KINDS, validateManifest, type EcsResource } from '../api/index.js';
+import { GROUP, KINDS, taskDefinitionSizeError, validateManifest, type EcsResource } from '../api/index.js';
 import type { DecodedDocument } from './decode.js';
 import { joinPaths, relativePath } from './field-path.js';
 import type { JsonValue } from './plain-json.js';
@@ -108,6 +108,12 @@ function interpret(value: JsonValue, ctx: DocumentContext, prefix: string, item:
       path: 'metadata.namespace',
       message: `the namespace "${obj.metadata.namespace}" is not the requested "${ctx.namespace}" (kubectl refuses this too)`,
     });
+    return;
+  }
+  // Checked here, before any AWS call; the controller reports the same as Stalled.
+  const tooLarge = obj.kind === KINDS.EcsTaskDefinition ? taskDefinitionSizeError(obj) : undefined;
+  if (tooLarge) {
+    sink.error({ ...at(tooLarge.path), code: 'EcsLimitExceeded', object, path: tooLarge.path, message: tooLarge.message });
     return;
   }
   obj.metadata.namespace = namespace;

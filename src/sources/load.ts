@@ -1,6 +1,6 @@
 // The file source: manifests on disk (or standard input) to validated objects, the way
 // `kubectl apply -f` reads them, with every problem located to a file, line and field.
-import { KINDS } from '../api/index.js';
+import { KINDS, loadBalancerTargetErrors, type EcsService } from '../api/index.js';
 import { DecodeError, decodeJson, decodeYaml, looksLikeJson, type DecodedDocument } from './decode.js';
 import { interpretDocument, type DocumentSink } from './documents.js';
 import { listFiles, readFileText, readStreamText, STDIN, type FileProblem } from './files.js';
@@ -17,7 +17,9 @@ interface PendingReference {
   namespace: string;
   name: string;
   object: string;
-  location: SourceLocation;
+  service: EcsService;
+  /** Locates a field of the referring service. */
+  at(path: string): SourceLocation;
 }
 
 /**
@@ -54,7 +56,7 @@ export async function loadManifests(paths: readonly string[], opts: LoadOptions 
       defined.set(key, obj);
       result.objects.push(obj);
       if (obj.kind === KINDS.EcsService && obj.manifest.spec.taskDefinitionRef) {
-        references.push({ namespace, name: obj.manifest.spec.taskDefinitionRef.name, object: `${obj.kind} ${name}`, location: at(REF_PATH) });
+        references.push({ namespace, name: obj.manifest.spec.taskDefinitionRef.name, object: `${obj.kind} ${name}`, service: obj.manifest, at });
       }
     },
     error: (err) => result.errors.push(err),
@@ -71,12 +73,19 @@ export async function loadManifests(paths: readonly string[], opts: LoadOptions 
   for (const ref of references) {
     if (!seen.has(identity(KINDS.EcsTaskDefinition, ref.namespace, ref.name))) {
       result.errors.push({
-        ...ref.location,
+        ...ref.at(REF_PATH),
         code: 'UnresolvedReference',
         object: ref.object,
         path: REF_PATH,
         message: `EcsTaskDefinition ${ref.namespace}/${ref.name} is not defined in any of the files given`,
       });
+      continue;
+    }
+    // The same check the service reconciler makes before any AWS call (InvalidLoadBalancer).
+    const td = defined.get(identity(KINDS.EcsTaskDefinition, ref.namespace, ref.name));
+    if (td?.kind !== KINDS.EcsTaskDefinition) continue;
+    for (const e of loadBalancerTargetErrors(ref.service.spec, ref.name, td.manifest.spec)) {
+      result.errors.push({ ...ref.at(e.path), code: 'InvalidReference', object: ref.object, path: e.path, message: e.message });
     }
   }
   if (result.objects.length === 0 && result.errors.length === 0) {

@@ -42,6 +42,10 @@ export type SourceErrorCode =
   | 'NamespaceMismatch'
   /** A taskDefinitionRef to an EcsTaskDefinition that none of the files define. */
   | 'UnresolvedReference'
+  /** A service's load balancer names a container or port that its EcsTaskDefinition does not have. */
+  | 'InvalidReference'
+  /** Over a limit ECS enforces that the API server cannot check (task definition size). */
+  | 'EcsLimitExceeded'
   /** Nothing to work on: no EcsTaskDefinition or EcsService in any of the paths. */
   | 'NoObjects';
 

@@ -143,8 +143,10 @@ export function edit<T extends { metadata: { generation?: number }; spec: object
 /** Resolves taskDefinitionRef from EcsTaskDefinitions held in memory, as the controller's cache would. */
 export function refsFrom(...tds: EcsTaskDefinition[]): ServiceDeps['resolveTaskDefinitionRef'] {
   return (name) => {
-    const arn = tds.find((td) => td.metadata.name === name)?.status?.taskDefinitionArn;
-    return arn ? { arn } : { waiting: `EcsTaskDefinition ${name} has no registered revision yet` };
+    const td = tds.find((t) => t.metadata.name === name);
+    const arn = td?.status?.taskDefinitionArn;
+    const spec = td ? { spec: td.spec } : {};
+    return arn ? { arn, ...spec } : { waiting: `EcsTaskDefinition ${name} has no registered revision yet`, ...spec };
   };
 }
 

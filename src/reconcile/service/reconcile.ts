@@ -43,6 +43,7 @@ export async function reconcileService(svc: EcsService, deps: ServiceDeps, opts:
   const events: OperatorEvent[] = [];
   try {
     const td = await resolveTaskDefinition(svc.spec, deps.resolveTaskDefinitionRef, region);
+    if (td.kind === 'invalid') return notApplied(previous, [], { kind: 'stalled', reason: td.reason, message: td.message });
     if (td.kind === 'waiting') {
       return notApplied(previous, [], { kind: 'progressing', reason: 'WaitingForTaskDefinition', message: td.message }, WAIT_REQUEUE_MS);
     }

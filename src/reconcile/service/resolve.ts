@@ -1,22 +1,33 @@
 // Resolves what an EcsService refers to: its task definition (an EcsTaskDefinition by name, or a
 // family, family:revision or ARN) and its target groups (by ARN or by name).
 import type { RegionAdapter } from '../../aws/adapter.js';
-import type { EcsServiceSpec, ResolvedLoadBalancer } from '../../api/index.js';
+import { describeFieldErrors, loadBalancerTargetErrors, type EcsServiceSpec, type EcsTaskDefinitionSpec, type ResolvedLoadBalancer } from '../../api/index.js';
 import { familyRevisionOf, parseFamilyRevision } from '../task-definition-names.js';
 import type { ResolvedTaskDefinition } from './desired.js';
 
-/** What the source (the controller's cache, the CLI's manifests) knows of an EcsTaskDefinition. */
-export type TaskDefinitionRefResolution = { arn: string } | { waiting: string };
+/**
+ * What the source (the controller's cache, the CLI's manifests) knows of an EcsTaskDefinition: the
+ * latest revision it registered or why there is none, and its spec when the object exists.
+ */
+export type TaskDefinitionRefResolution = ({ arn: string } | { waiting: string }) & { spec?: Pick<EcsTaskDefinitionSpec, 'containerDefinitions'> };
 
-export type TaskDefinitionResolution = { kind: 'resolved'; taskDefinition: ResolvedTaskDefinition } | { kind: 'waiting'; message: string };
+export type TaskDefinitionResolution =
+  | { kind: 'resolved'; taskDefinition: ResolvedTaskDefinition }
+  | { kind: 'waiting'; message: string }
+  /** The service cannot run what it references, whatever AWS holds: a change of either manifest is needed. */
+  | { kind: 'invalid'; reason: string; message: string };
 
 export async function resolveTaskDefinition(
-  spec: Pick<EcsServiceSpec, 'taskDefinitionRef' | 'taskDefinition'>,
+  spec: Pick<EcsServiceSpec, 'taskDefinitionRef' | 'taskDefinition' | 'loadBalancers'>,
   resolveRef: (name: string) => TaskDefinitionRefResolution,
   region: RegionAdapter,
 ): Promise<TaskDefinitionResolution> {
   if (spec.taskDefinitionRef) {
     const found = resolveRef(spec.taskDefinitionRef.name);
+    // Checked on the manifest, before any AWS call and before waiting for a revision: ECS would
+    // refuse CreateService/UpdateService with a container or port the task definition lacks.
+    const invalid = found.spec ? loadBalancerTargetErrors(spec, spec.taskDefinitionRef.name, found.spec) : [];
+    if (invalid.length > 0) return { kind: 'invalid', reason: 'InvalidLoadBalancer', message: describeFieldErrors(invalid) };
     if ('waiting' in found) return { kind: 'waiting', message: found.waiting };
     return { kind: 'resolved', taskDefinition: { ref: found.arn, familyRevision: familyRevisionOf(found.arn) } };
   }

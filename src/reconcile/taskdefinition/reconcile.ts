@@ -2,7 +2,7 @@
 // cleanup its finalizer runs. Source-agnostic: it takes the object and returns an outcome.
 import type { AwsAdapter, RegionAdapter } from '../../aws/adapter.js';
 import { isAwsError } from '../../aws/errors.js';
-import { deletionPolicyOf, revisionHistoryLimitOf, type EcsTaskDefinition, type EcsTaskDefinitionStatus } from '../../api/index.js';
+import { deletionPolicyOf, describeFieldErrors, revisionHistoryLimitOf, taskDefinitionSizeError, type EcsTaskDefinition, type EcsTaskDefinitionStatus } from '../../api/index.js';
 import { cleanupFailed, failureOf } from '../aws-failure.js';
 import {
   conditionsFor,
@@ -42,6 +42,11 @@ export async function reconcileTaskDefinition(td: EcsTaskDefinition, deps: TaskD
   const region = deps.aws.region(td.spec.region);
   const desired = desiredTaskDefinition(td, region.region);
   const previous = carriedStatus(td.status);
+  // ECS refuses a task definition over 64 KiB; said before any AWS call, in the file source's words.
+  const tooLarge = taskDefinitionSizeError(td);
+  if (tooLarge) {
+    return { plan: [], applied: false, status: previous, conditions: unsyncedConditions({ kind: 'stalled', reason: 'TaskDefinitionTooLarge', message: describeFieldErrors([tooLarge]) }), events: [] };
+  }
   const limit = revisionHistoryLimitOf(td);
   let plan: TaskDefinitionPlan | undefined;
   // Kept outside the try: a registration made before a failure is still reported.

@@ -193,6 +193,38 @@ describe('loadManifests: namespaces and identity', () => {
   });
 });
 
+describe('loadManifests: checks ECS makes, before any AWS call', () => {
+  const withLoadBalancer = (containerName: string, containerPort: number) =>
+    `${serviceYaml('web')}  loadBalancers:\n    - targetGroupArn: arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123456789abcdef\n      containerName: ${containerName}\n      containerPort: ${containerPort}\n`;
+
+  it('accepts a load balancer whose container and port are in the referenced task definition', async () => {
+    const result = await loadManifests([await folder.write('svc.yaml', `${taskDefinitionYaml('web')}---\n${withLoadBalancer('web', 80)}`)]);
+    expect(result.errors).toEqual([]);
+  });
+
+  it('refuses a load balancer container that the referenced task definition does not have, at its loadBalancers entry', async () => {
+    const result = await loadManifests([await folder.write('svc.yaml', `${taskDefinitionYaml('web')}---\n${withLoadBalancer('api', 80)}`)]);
+    expect(result.errors.map((e) => e.code)).toEqual(['InvalidReference']);
+    expect(messages(result)).toEqual(['svc.yaml:32:7: EcsService web: spec.loadBalancers[0].containerName: EcsTaskDefinition web has no container "api" (its containers: web)']);
+  });
+
+  it('refuses a load balancer containerPort that the container does not map, at its loadBalancers entry', async () => {
+    const result = await loadManifests([await folder.write('svc.yaml', `${taskDefinitionYaml('web')}---\n${withLoadBalancer('web', 8080)}`)]);
+    expect(messages(result)).toEqual([
+      'svc.yaml:33:7: EcsService web: spec.loadBalancers[0].containerPort: container "web" of EcsTaskDefinition web has no port mapping with containerPort 8080 (its container ports: 80)',
+    ]);
+  });
+
+  it('refuses a task definition over the 64 KiB ECS accepts, at its spec, saying how large it is', async () => {
+    const big = 'x'.repeat(30_000);
+    const env = `      environment:\n${['A', 'B', 'C'].map((n) => `        - name: ${n}\n          value: ${big}\n`).join('')}`;
+    const result = await loadManifests([await folder.write('td.yaml', taskDefinitionYaml('web') + env)]);
+    expect(result.objects).toEqual([]);
+    expect(result.errors).toEqual([expect.objectContaining({ code: 'EcsLimitExceeded', line: 5, column: 1, object: 'EcsTaskDefinition web', path: 'spec' })]);
+    expect(result.errors[0]?.message).toMatch(/^the task definition is 90\d{3} bytes as a RegisterTaskDefinition request, more than the 65536 \(64 KiB\) ECS accepts: /);
+  });
+});
+
 describe('loadManifests: errors say where', () => {
   it('gives the file, line, column, object and field of a schema error', async () => {
     const file = await folder.write('svc.yaml', `${taskDefinitionYaml('web')}---\n${serviceYaml('web', { desiredCount: '"2"' })}`);
