@@ -88,6 +88,33 @@ describe('exit code 1', () => {
     expect(res.stderr).toMatch(/renderer\.yaml:\d+:\d+: EcsService renderer: spec\.desiredCount: /);
   });
 
+  it('for what ECS would refuse, found before any AWS call and located at the field: a load balancer port the task definition lacks, a container over the task memory', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cli-preflight-'));
+    const example = await readFile(join(world.manifestsDir, 'fargate-web-alb.yaml'), 'utf8');
+    // The load balancer's containerPort (indented under loadBalancers), not the port mapping's.
+    const badPort = example.replace('      containerPort: 80\n', '      containerPort: 8080\n');
+    expect(badPort).not.toBe(example);
+    await writeFile(join(dir, 'web.yaml'), badPort);
+    const lineOf = (text: string, needle: string) => text.slice(0, text.indexOf(needle)).split('\n').length;
+    // An endpoint nothing listens on: reaching for AWS would fail differently.
+    const unreachable = 'http://127.0.0.1:1';
+    const port = await cli(['apply', '-f', dir, '-n', ns], unreachable);
+    expect(port.code).toBe(1);
+    expect(port.stdout).toBe('');
+    expect(port.stderr.trim()).toBe(
+      `error: ${join(dir, 'web.yaml')}:${lineOf(badPort, '      containerPort: 8080')}:7: EcsService web: spec.loadBalancers[0].containerPort: container "web" of EcsTaskDefinition web has no port mapping with containerPort 8080 (its container ports: 80)`,
+    );
+
+    const bigContainer = example.replace('      image: public.ecr.aws/nginx/nginx:1.27\n', '      image: public.ecr.aws/nginx/nginx:1.27\n      memory: 2048\n');
+    await writeFile(join(dir, 'web.yaml'), bigContainer);
+    const memory = await cli(['drift', '-f', dir, '-n', ns], unreachable);
+    expect(memory.code).toBe(1);
+    expect(memory.stdout).toBe('');
+    expect(memory.stderr.trim()).toBe(
+      `error: ${join(dir, 'web.yaml')}:${lineOf(bigContainer, '  containerDefinitions:')}:3: EcsTaskDefinition web: spec.containerDefinitions: a container's memory (hard limit) exceeds the task memory of 1024 MiB`,
+    );
+  });
+
   it('for an AWS endpoint that cannot be reached, with every object reported as not checked', async () => {
     const res = await cli(['drift', '-f', world.manifestsDir, '-n', ns, '-o', 'json'], 'http://127.0.0.1:1');
     expect(res.code).toBe(1);

@@ -206,3 +206,27 @@ describe('a service that already exists in ECS and that the operator does not ow
     expect((await describeService(name))?.desiredCount).toBe(2);
   });
 });
+
+describe('a load balancer that names a port its EcsTaskDefinition does not have', () => {
+  it('is Stalled (InvalidLoadBalancer) naming the field, with no CreateService or UpdateService, and created once the manifest is fixed', async () => {
+    const name = `lb-${shortId()}`;
+    const tg = await world.targetGroup(`tg-${shortId()}`);
+    const serviceWrites = async () => {
+      const calls = await operator.awsCalls();
+      return (calls.get('ecs:CreateService') ?? 0) + (calls.get('ecs:UpdateService') ?? 0);
+    };
+    const before = await serviceWrites();
+    await apply(taskDefinition(name, 'nginx:1.27'), service(name, { loadBalancers: [{ targetGroupArn: tg, containerName: 'web', containerPort: 8080 }] }));
+    const stalled = async () => (await get('ecsservice', name))?.status?.conditions?.find((c) => c.type === 'Stalled' && c.status === 'True');
+    await waitFor('Stalled InvalidLoadBalancer', async () => (await stalled())?.reason === 'InvalidLoadBalancer');
+    expect((await stalled())?.message).toBe(`spec.loadBalancers[0].containerPort: container "web" of EcsTaskDefinition ${name} has no port mapping with containerPort 8080 (its container ports: 80)`);
+    // The task definition itself is fine and registered; the service was never sent to ECS.
+    await waitFor('the task definition Ready', () => isReady('ecstaskdefinition', name));
+    expect(await describeService(name)).toBeUndefined();
+    expect(await serviceWrites()).toBe(before);
+
+    await apply(taskDefinition(name, 'nginx:1.27'), service(name, { loadBalancers: [{ targetGroupArn: tg, containerName: 'web', containerPort: 80 }] }));
+    await waitFor('the service in ECS with its load balancer', async () => (await describeService(name))?.loadBalancers?.[0]?.containerPort === 80);
+    await waitFor('Stalled gone', async () => (await stalled()) === undefined);
+  });
+});

@@ -173,6 +173,34 @@ describe('reconcileService on the emulator', () => {
     expect(await serviceCount(world)).toBe(0);
   });
 
+  test('a load balancer naming a container or port its EcsTaskDefinition lacks is Stalled (InvalidLoadBalancer) with no AWS call, and created once fixed', async () => {
+    const tgArn = await world.targetGroup(`tg-${shortId()}`);
+    const { svc, deps } = await app(world, { loadBalancers: [{ targetGroupArn: tgArn, containerName: 'web', containerPort: 8080 }] });
+    const before = world.aws.calls.snapshot();
+    const out = await reconcile(svc, deps);
+    expect(callsSince(world.aws, before).total).toBe(0);
+    expect(out.plan).toEqual([]);
+    expect(out.applied).toBe(false);
+    expect(condition(out, 'Stalled')).toMatchObject({
+      status: 'True',
+      reason: 'InvalidLoadBalancer',
+      message: `spec.loadBalancers[0].containerPort: container "web" of EcsTaskDefinition ${svc.metadata.name} has no port mapping with containerPort 8080 (its container ports: 80)`,
+    });
+    expect(condition(out, 'Ready')).toMatchObject({ status: 'False', reason: 'InvalidLoadBalancer' });
+    expect(condition(out, 'Synced')?.status).toBe('False');
+
+    edit(svc, { loadBalancers: [{ targetGroupArn: tgArn, containerName: 'app', containerPort: 80 }] });
+    const wrongContainer = await reconcile(svc, deps);
+    expect(condition(wrongContainer, 'Stalled')?.message).toBe(`spec.loadBalancers[0].containerName: EcsTaskDefinition ${svc.metadata.name} has no container "app" (its containers: web)`);
+    expect(callsSince(world.aws, before).total).toBe(0);
+    expect(await serviceCount(world)).toBe(0);
+
+    edit(svc, { loadBalancers: [{ targetGroupArn: tgArn, containerName: 'web', containerPort: 80 }] });
+    const fixed = await reconcile(svc, deps);
+    expect(condition(fixed, 'Stalled')?.status).toBe('False');
+    expect(fixed.events.map((e) => e.reason)).toEqual(['Created']);
+  });
+
   test('the capacity provider strategy converges, and so do tags', async () => {
     const { svc, deps } = await app();
     await reconcile(svc, deps);

@@ -149,6 +149,24 @@ describe('reconcileTaskDefinition on the emulator', () => {
     expect(out.events).toEqual([expect.objectContaining({ type: 'Warning', reason: 'InvalidRequest' })]);
     expect(out.requeueAfterMs).toBeUndefined();
   });
+
+  test('a task definition over 64 KiB is Stalled (TaskDefinitionTooLarge) with no AWS call, and registered once it fits', async () => {
+    const big = 'x'.repeat(30_000);
+    const container = (environment: { name: string; value: string }[]) => [{ name: 'web', image: 'nginx:1.27', environment }];
+    const td = fargateTaskDefinition(`web-${shortId()}`, { containerDefinitions: container(['A', 'B', 'C'].map((name) => ({ name, value: big }))) });
+    const before = world.aws.calls.snapshot();
+    const out = await reconcileTaskDefinition(td, deps(world, td.metadata.name), run);
+    expect(callsSince(world.aws, before).total).toBe(0);
+    expect(out.applied).toBe(false);
+    expect(condition(out, 'Stalled')).toMatchObject({ status: 'True', reason: 'TaskDefinitionTooLarge', message: expect.stringMatching(/^spec: the task definition is 90\d{3} bytes as a RegisterTaskDefinition request, more than the 65536 \(64 KiB\) ECS accepts: /) });
+    expect(condition(out, 'Ready')?.status).toBe('False');
+    expect(await activeRevisions(world, td.metadata.name)).toEqual([]);
+
+    edit(td, { containerDefinitions: container([{ name: 'A', value: big }]) });
+    const fits = await reconcileTaskDefinition(td, deps(world, td.metadata.name), run);
+    expect(fits.plan.map((c) => c.action)).toEqual(['Register']);
+    expect(condition(fits, 'Ready')?.status).toBe('True');
+  });
 });
 
 describe('cleanupTaskDefinition on the emulator', () => {

@@ -248,19 +248,19 @@ export const invalidCases: InvalidCase[] = [
     name: 'a container memory hard limit above the task memory',
     manifest: taskDefinition({ containerDefinitions: [container({ memory: 1024 }), container({ name: 'sidecar', memory: 256 })] }),
     path: 'spec.containerDefinitions',
-    message: "a container's memory (hard limit) must not exceed the task memory of 512 MiB: app has 1024",
+    message: "a container's memory (hard limit) exceeds the task memory of 512 MiB",
   },
   {
     name: 'container memoryReservation values adding up to more than the task memory',
     manifest: taskDefinition({ containerDefinitions: [container({ memoryReservation: 300 }), container({ name: 'sidecar', memoryReservation: 300 })] }),
     path: 'spec.containerDefinitions',
-    message: "the containers' memoryReservation values add up to 600 MiB, more than the task memory of 512 MiB",
+    message: "the containers' memoryReservation values add up to more than the task memory of 512 MiB",
   },
   {
     name: 'container cpu values adding up to more than the task cpu',
     manifest: taskDefinition({ containerDefinitions: [container({ cpu: 200 }), container({ name: 'sidecar', cpu: 100 })] }),
     path: 'spec.containerDefinitions',
-    message: "the containers' cpu values add up to 300 CPU units, more than the task cpu of 256",
+    message: "the containers' cpu values add up to more than the task cpu of 256 CPU units",
   },
   {
     name: 'two containers with the same name',
