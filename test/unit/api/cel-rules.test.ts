@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileCelRule } from '../../../src/api/cel.js';
+import { compileCelRule, evaluateCelRules, type SchemaNode } from '../../../src/api/cel.js';
 import { RESOURCE_SCHEMAS, type CelRule } from '../../../src/api/index.js';
 
 function* rulesOf(node: unknown): Generator<CelRule> {
@@ -21,5 +21,22 @@ describe('CEL rules', () => {
 
   it.each(rules.filter((r) => r.messageExpression).map((r) => [r.messageExpression, r] as const))('the file source can parse and type-check the message %s', (_expr, r) => {
     expect(() => compileCelRule(r.messageExpression ?? '')).not.toThrow();
+  });
+});
+
+describe('CEL rule messages', () => {
+  const schema = (messageExpression: string): SchemaNode => ({
+    type: 'object',
+    properties: { n: { type: 'integer' }, limit: { type: 'integer' } },
+    'x-kubernetes-validations': [{ rule: 'self.n <= self.limit', message: 'n must not exceed limit', messageExpression, fieldPath: '.n' }],
+  });
+
+  it('reads the messageExpression evaluated on the object, as the API server does', () => {
+    expect(evaluateCelRules(schema("'n exceeds the limit of ' + string(self.limit)"), { n: 3, limit: 2 })).toEqual([{ path: 'n', message: 'n exceeds the limit of 2' }]);
+  });
+
+  it('falls back to the message when the messageExpression fails or gives an empty string, as the API server does', () => {
+    expect(evaluateCelRules(schema("{1: 'one'}[self.n]"), { n: 3, limit: 2 })).toEqual([{ path: 'n', message: 'n must not exceed limit' }]);
+    expect(evaluateCelRules(schema("''"), { n: 3, limit: 2 })).toEqual([{ path: 'n', message: 'n must not exceed limit' }]);
   });
 });
