@@ -431,10 +431,11 @@ const taskDefinitionRules: CelRule[] = [
     reason: 'FieldValueRequired',
   },
   // RegisterTaskDefinition refuses a container hard limit above the task's memory ("The 'memory'
-  // setting for container 'x' is greater than for the task") and reservations that add up to more
-  // ("The sum of all container 'memoryReservation' values cannot be greater than the value of the
-  // task 'memory'"): ECS API reference, ContainerDefinition memory and memoryReservation. Hard
-  // limits are ceilings, not reservations: ECS checks them one by one, not their sum.
+  // setting for container 'x' is greater than for the task", pulumi/pulumi-awsx#188) and
+  // reservations that add up to more ("The sum of all container 'memoryReservation' values cannot
+  // be greater than the value of the task 'memory'", cloudnativedaysjp/dreamkast-infra#4766); ECS
+  // API reference, ContainerDefinition memory. Hard limits are ceilings, not reservations: ECS
+  // checks them one by one, not their sum.
   {
     rule: `!has(self.memory) || self.containerDefinitions.all(c, !has(c.memory) || c.memory <= ${TASK_MEMORY})`,
     message: "a container's memory (hard limit) exceeds the task memory",
@@ -450,7 +451,8 @@ const taskDefinitionRules: CelRule[] = [
     fieldPath: '.containerDefinitions',
   },
   // The same for CPU: "the total amount of CPU reserved for all containers within a task" must not
-  // exceed the task-level cpu (ECS API reference, ContainerDefinition cpu).
+  // exceed the task-level cpu (ECS API reference, ContainerDefinition cpu); ECS answers "The sum of
+  // all container 'cpu' values cannot be greater than the value of the task 'cpu'" (aws/aws-cdk#24629).
   {
     rule: `!has(self.cpu) || ${RESERVED_CPU} <= int(string(self.cpu))`,
     message: "the containers' cpu values must add up to no more than the task cpu",
