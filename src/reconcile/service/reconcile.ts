@@ -52,7 +52,7 @@ export async function reconcileService(svc: EcsService, deps: ServiceDeps, opts:
     const clock = { now: deps.now(), progressDeadlineSeconds: progressDeadlineSecondsOf(svc) };
     const familyRevision = desired.taskDefinition.familyRevision;
     // The rollout is brought up to date first: one that just failed must hold back the plan now.
-    const tracked = observed.current ? trackRollout(observed.current, svc.status?.rollout, familyRevision) : svc.status?.rollout;
+    const tracked = observed.current ? trackRollout(observed.current, rolloutOf(svc.status, observed.current), familyRevision) : svc.status?.rollout;
     const before = observed.current ? judgeRollout(observed.current, tracked, familyRevision, clock) : undefined;
     plan = planService(desired, observed, { owner: deps.owner, managedTagKeys: managedTagKeysOf(svc.status), rollout: tracked, currentReady: before?.health.kind === 'ready' });
     const statusOf = (service: Service | undefined, rollout: ServiceStatus['rollout'], earlier: Service[] = observed.previous) => serviceStatus(previous, desired, service, rollout, earlier);
@@ -125,6 +125,12 @@ function withEarlier(judgement: RolloutJudgement, earlier: readonly Service[]): 
     return { judgement: { ...judgement, health: { kind: 'progressing', reason: 'ReplacementInProgress', message: `${health.message}; deleting ${old}, which it replaces` }, requeueAfterMs: 1_000 }, sync };
   }
   return { judgement: { ...judgement, health: { ...health, message: `${health.message}; ${old} keeps running until this one is Ready` } }, sync };
+}
+
+/** status.rollout, unless it is a rollout of another service (the one a replacement moves away from). */
+function rolloutOf(status: EcsService['status'], current: Service): ServiceStatus['rollout'] {
+  const recorded = status?.serviceArn;
+  return recorded !== undefined && current.serviceArn !== undefined && recorded !== current.serviceArn ? undefined : status?.rollout;
 }
 
 /** The service as the last write left it, the rollout that write started, if any, and the services retired. */

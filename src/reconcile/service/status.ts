@@ -44,7 +44,8 @@ export function serviceStatus(previous: ServiceStatus, desired: DesiredService, 
   else delete next.previousServices;
   if (!service) {
     if (earlier.length === 0) return next;
-    const { clusterArn: _c, serviceArn: _s, serviceName: _n, desiredCount: _d, runningCount: _r, pendingCount: _p, deployments: _ds, ...rest } = next;
+    // Nor a rollout: the one recorded is the old service's.
+    const { clusterArn: _c, serviceArn: _s, serviceName: _n, desiredCount: _d, runningCount: _r, pendingCount: _p, deployments: _ds, rollout: _ro, ...rest } = next;
     return rest;
   }
   return {
