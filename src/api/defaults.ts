@@ -4,6 +4,8 @@
 import type { EcsService, EcsTaskDefinition } from './resources.js';
 
 export const DEFAULT_REVISION_HISTORY_LIMIT = 5;
+/** As a Deployment's progressDeadlineSeconds. */
+export const DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
 
 /** The ECS service name: spec.serviceName, else metadata.name. */
 export function serviceNameOf(svc: Pick<EcsService, 'metadata' | 'spec'>): string {
@@ -13,6 +15,10 @@ export function serviceNameOf(svc: Pick<EcsService, 'metadata' | 'spec'>): strin
 /** The task definition family: spec.family, else metadata.name. */
 export function familyOf(td: Pick<EcsTaskDefinition, 'metadata' | 'spec'>): string {
   return td.spec.family ?? td.metadata.name;
+}
+
+export function progressDeadlineSecondsOf(svc: Pick<EcsService, 'spec'>): number {
+  return svc.spec.progressDeadlineSeconds ?? DEFAULT_PROGRESS_DEADLINE_SECONDS;
 }
 
 export function revisionHistoryLimitOf(td: Pick<EcsTaskDefinition, 'spec'>): number {

@@ -19,6 +19,7 @@ export {
   DriftStatus,
   EcsServiceStatus,
   EcsTaskDefinitionStatus,
+  PreviousService,
   ResolvedLoadBalancer,
   RolloutStatus,
   ServiceDeployment,
@@ -27,5 +28,5 @@ export {
 export { isAwsRegion, Tag, type CelRule } from './common.js';
 export { validateManifest, type FieldError, type ValidationResult } from './validate.js';
 export { describeFieldErrors, loadBalancerTargetErrors, TASK_DEFINITION_MAX_BYTES, taskDefinitionRequestBytes, taskDefinitionSizeError } from './preflight.js';
-export { DEFAULT_REVISION_HISTORY_LIMIT, deletionPolicyOf, driftPolicyOf, familyOf, revisionHistoryLimitOf, serviceNameOf } from './defaults.js';
+export { DEFAULT_PROGRESS_DEADLINE_SECONDS, DEFAULT_REVISION_HISTORY_LIMIT, deletionPolicyOf, driftPolicyOf, familyOf, progressDeadlineSecondsOf, revisionHistoryLimitOf, serviceNameOf } from './defaults.js';
 export { buildCrd, renderCrdFiles, type CrdFile } from './crd.js';

@@ -251,7 +251,16 @@ export const EcsServiceSpec = Struct(
     ),
     replaceOnImmutableChange: Type.Optional(
       Type.Boolean({
-        description: 'Allow the operator to delete and recreate the ECS service when a change cannot be made in place (for example serviceName, schedulingStrategy or deploymentController). The service is unavailable while it is replaced. Without it (the default), such a change is reported as Stalled, naming the fields, and ECS is left as it is.',
+        description:
+          'Allow the operator to replace the ECS service when a change cannot be made in place. A new cluster, serviceName or region: the new service is created first and the old one deleted once the new one is Ready (status.previousServices shows the old one meanwhile). Other fields (for example schedulingStrategy or deploymentController): the service is deleted and created again, and is unavailable meanwhile. Without it (the default), such a change is reported as Stalled, naming the fields, and ECS is left as it is.',
+      }),
+    ),
+    progressDeadlineSeconds: Type.Optional(
+      Type.Integer({
+        description:
+          'Seconds a rollout (or a service missing tasks, such as a DAEMON service that cannot place them) may take before the object reports Stalled with reason ProgressDeadlineExceeded, as a Deployment does. ECS keeps trying meanwhile, and the condition clears when the rollout completes. Defaults to 600.',
+        minimum: 1,
+        maximum: 2147483647,
       }),
     ),
   },

@@ -88,6 +88,16 @@ export const RolloutStatus = Struct('The rollout the operator last started, judg
   startedTime: Type.Optional(Timestamp('When the operator started it')),
 });
 
+export const PreviousService = Struct('An ECS service this object ran before its manifest moved it (new cluster, serviceName or region), kept until it is gone.', {
+  serviceArn: Type.Optional(Type.String({ description: 'ARN of the old service.', maxLength: 2048 })),
+  serviceName: Type.String({ description: 'Name of the old service.', maxLength: 255 }),
+  clusterArn: Type.String({ description: 'Cluster of the old service.', maxLength: 2048 }),
+  region: Type.String({ description: 'Region of the old service.', maxLength: 64 }),
+  status: Type.Optional(Type.String({ description: 'ACTIVE (still serving, deleted once the new service is Ready) or DRAINING (deleted, its tasks stopping).', maxLength: 32 })),
+  desiredCount: Type.Optional(Type.Integer({ description: 'desiredCount of the old service.', minimum: 0 })),
+  runningCount: Type.Optional(Type.Integer({ description: 'Tasks of the old service RUNNING.', minimum: 0 })),
+});
+
 export const ResolvedLoadBalancer = Struct('A load balancer binding with its target group resolved to an ARN.', {
   targetGroupArn: Type.String({ description: 'Resolved target group ARN.', maxLength: 2048 }),
   targetGroupName: Type.Optional(Type.String({ description: 'Target group name from the manifest, when it gave one.', maxLength: 32 })),
@@ -152,6 +162,7 @@ export const EcsServiceStatus = Type.Object(
     desiredCountOwner: Type.Optional(StringEnum(['Manifest', 'Autoscaling'], 'Who owns desiredCount: the manifest, or Application Auto Scaling (spec.autoscaling is set).')),
     deployments: Type.Optional(Type.Array(ServiceDeployment, { description: 'Deployments of the service, as ECS reports them.', maxItems: 16 })),
     rollout: Type.Optional(RolloutStatus),
+    previousServices: Type.Optional(Type.Array(PreviousService, { description: 'Services this object ran before the manifest moved it, until each is deleted and gone (spec.replaceOnImmutableChange).', maxItems: 8 })),
     loadBalancers: Type.Optional(Type.Array(ResolvedLoadBalancer, { description: 'Load balancer bindings with resolved target group ARNs.', maxItems: 5 })),
     autoscaling: Type.Optional(AutoscalingStatus),
     managedTagKeys: Type.Optional(
@@ -170,6 +181,7 @@ export type DriftStatus = Static<typeof DriftStatus>;
 export type ServiceDeployment = Static<typeof ServiceDeployment>;
 export type RolloutStatus = Static<typeof RolloutStatus>;
 export type ResolvedLoadBalancer = Static<typeof ResolvedLoadBalancer>;
+export type PreviousService = Static<typeof PreviousService>;
 export type AutoscalingStatus = Static<typeof AutoscalingStatus>;
 export type TaskDefinitionRevision = Static<typeof TaskDefinitionRevision>;
 export type EcsTaskDefinitionStatus = Static<typeof EcsTaskDefinitionStatus>;

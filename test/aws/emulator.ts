@@ -83,6 +83,8 @@ export interface EmulatorState {
   clock: ClockState;
   /** family:revision -> the stoppedReason its failing tasks report */
   taskFailures: Record<string, string>;
+  /** family:revision of the task definitions whose tasks stay PENDING */
+  pendingTasks: string[];
   faults: Fault[];
 }
 
@@ -93,6 +95,10 @@ export interface EmulatorControl {
   failTasks(taskDefinition: string, stoppedReason?: string): Promise<void>;
   /** Lets the tasks of this task definition (or of all, when omitted) start again. */
   clearTaskFailures(taskDefinition?: string): Promise<void>;
+  /** Keeps every task of this task definition (ARN or family:revision) PENDING: its rollout neither completes nor fails. */
+  holdTasksPending(taskDefinition: string): Promise<void>;
+  /** Lets the held tasks of this task definition (or of all, when omitted) start. */
+  releasePendingTasks(taskDefinition?: string): Promise<void>;
   /** The next `count` calls of `operation` get ThrottlingException (HTTP 400), or `code`. */
   throttle(operation: string, count: number, scope?: FaultScope & { code?: string }): Promise<void>;
   /** The next `count` calls of `operation` fail with a 5xx (default 500 InternalFailure). With
@@ -202,6 +208,8 @@ function controlClient(endpoint: string): EmulatorControl {
     advance: (steps = 1) => call<ClockState>('/clock/advance', { steps }),
     failTasks: async (taskDefinition, stoppedReason) => void (await call('/task-failures', { taskDefinition, stoppedReason })),
     clearTaskFailures: async (taskDefinition) => void (await call('/task-failures/clear', { taskDefinition })),
+    holdTasksPending: async (taskDefinition) => void (await call('/pending-tasks', { taskDefinition })),
+    releasePendingTasks: async (taskDefinition) => void (await call('/pending-tasks/clear', { taskDefinition })),
     throttle: async (operation, count, scope = {}) => void (await call('/faults', { kind: 'throttle', operation, count, ...scope })),
     failCalls: async (operation, count, opts = {}) => void (await call('/faults', { kind: 'error', operation, count, ...opts })),
     dropConnections: async (operation, count, opts = {}) => void (await call('/faults', { kind: 'reset', operation, count, ...opts })),

@@ -359,6 +359,23 @@ describe('cleanupService on the emulator', () => {
     expect(await serviceCount(world)).toBe(0);
   });
 
+  test('deleting an object halfway through moving its service to another cluster deletes the old service too', async () => {
+    const { svc, deps } = await app();
+    await reconcile(svc, deps);
+    const blue = `blue-${shortId()}`;
+    await world.aws.region().clients.ecs.send(new CreateClusterCommand({ clusterName: blue, capacityProviders: ['FARGATE', 'FARGATE_SPOT'] }));
+    edit(svc, { cluster: blue, replaceOnImmutableChange: true });
+    const moving = await reconcile(svc, deps);
+    expect(moving.plan.map((c) => c.action)).toEqual(['Create']);
+    expect(svc.status?.previousServices).toEqual([expect.objectContaining({ clusterArn: expect.stringContaining(`/${world.cluster}`), status: 'ACTIVE' })]);
+
+    await until(() => cleanupService(svc, deps), (out) => out.done);
+    for (const cluster of [world.cluster, blue]) {
+      const observation = await world.aws.region().services.describe(cluster, svc.metadata.name);
+      expect(observation.kind === 'notFound' || observation.service.status === 'INACTIVE', cluster).toBe(true);
+    }
+  });
+
   test('deletionPolicy Retain leaves the service untouched', async () => {
     const { svc, deps } = await app(world, { deletionPolicy: 'Retain' });
     await reconcile(svc, deps);

@@ -18,14 +18,29 @@ export interface ServiceCleanupDeps {
 const DRAIN_POLL_MS = 5_000;
 
 export async function cleanupService(svc: EcsService, deps: ServiceCleanupDeps): Promise<CleanupOutcome> {
-  // The service the operator last worked on, which status names, even if the manifest now names another.
-  const name = svc.status?.serviceName ?? serviceNameOf(svc);
+  // The service the operator last worked on, which status names, even if the manifest now names
+  // another, and any it was replacing (status.previousServices).
   const cluster = svc.status?.clusterArn ?? svc.spec.cluster;
-  const where = `ECS service ${name}`;
+  const region = svc.status?.region ?? svc.spec.region;
+  const locations = [
+    { name: svc.status?.serviceName ?? serviceNameOf(svc), cluster, region },
+    ...(svc.status?.previousServices ?? []).map((p) => ({ name: p.serviceName, cluster: p.clusterArn, region: p.region })),
+  ];
   if (deletionPolicyOf(svc) === 'Retain') {
+    const where = locations.map((l) => `ECS service ${l.name}`).join(', ');
     return { done: true, conditions: [], events: [{ type: 'Normal', reason: 'Retained', message: `Left ${where} in place (deletionPolicy Retain)` }] };
   }
-  const region = deps.aws.region(svc.status?.region ?? svc.spec.region);
+  const outcomes = [];
+  for (const location of locations) outcomes.push(await cleanupOne(location, deps));
+  const draining = outcomes.filter((o) => !o.done);
+  if (draining.length === 0) return { done: true, conditions: [], events: outcomes.flatMap((o) => o.events) };
+  return { ...(draining[0] as CleanupOutcome), events: outcomes.flatMap((o) => o.events) };
+}
+
+async function cleanupOne(location: { name: string; cluster: string; region: string | undefined }, deps: ServiceCleanupDeps): Promise<CleanupOutcome> {
+  const { name, cluster } = location;
+  const where = `ECS service ${name}`;
+  const region = deps.aws.region(location.region);
   try {
     const service = await describeLiveService(region, cluster, name);
     if (!service) return { done: true, conditions: [], events: [] };

@@ -1,13 +1,21 @@
 // Reads the ECS service(s) a plan compares against, through the adapter's batched DescribeServices
-// (10 services of a cluster per call): the one the manifest names and, when the manifest now names
-// another, the one status recorded.
+// (10 services of a cluster per call): the one the manifest names and, when the manifest moved it
+// (new cluster, serviceName or region), the ones status recorded before.
 import type { Service } from '@aws-sdk/client-ecs';
 import type { AwsAdapter, RegionAdapter } from '../../aws/adapter.js';
+import { isAwsError } from '../../aws/errors.js';
 import type { EcsServiceStatus } from '../../api/index.js';
 import type { DesiredService } from './desired.js';
 import type { ServiceObservation } from './plan.js';
 
 const lastSegment = (nameOrArn: string) => nameOrArn.slice(nameOrArn.lastIndexOf('/') + 1);
+
+/** Where a service lives: what identifies it across clusters and regions. */
+export interface ServiceLocation {
+  name: string;
+  cluster: string;
+  region: string;
+}
 
 /** The service, unless it does not exist or is INACTIVE (deleted: its name is free again). */
 export async function describeLiveService(region: RegionAdapter, cluster: string, name: string): Promise<Service | undefined> {
@@ -15,13 +23,41 @@ export async function describeLiveService(region: RegionAdapter, cluster: string
   return observation.kind === 'found' && observation.service.status !== 'INACTIVE' ? observation.service : undefined;
 }
 
+export function sameLocation(a: ServiceLocation, b: ServiceLocation): boolean {
+  return a.name === b.name && lastSegment(a.cluster) === lastSegment(b.cluster) && a.region === b.region;
+}
+
+/**
+ * The services this object ran elsewhere, as status records them: the ones a replacement still
+ * has to remove (status.previousServices) and the one status last named, when the manifest now
+ * names another. Status names them before the new service is created, so a crash in between
+ * loses none of them.
+ */
+export function earlierLocations(status: EcsServiceStatus | undefined, desired: ServiceLocation): ServiceLocation[] {
+  const recorded = (status?.previousServices ?? []).map((p) => ({ name: p.serviceName, cluster: p.clusterArn, region: p.region }));
+  if (status?.serviceName && status.clusterArn) recorded.push({ name: status.serviceName, cluster: status.clusterArn, region: status.region ?? desired.region });
+  const out: ServiceLocation[] = [];
+  for (const location of recorded) {
+    if (!sameLocation(location, desired) && !out.some((o) => sameLocation(o, location))) out.push(location);
+  }
+  return out;
+}
+
 export async function observeService(aws: AwsAdapter, desired: DesiredService, status: EcsServiceStatus | undefined): Promise<ServiceObservation> {
-  const before = status?.serviceName && status.clusterArn ? { name: status.serviceName, cluster: status.clusterArn, region: status.region ?? desired.region } : undefined;
-  const moved = before !== undefined && (before.name !== desired.serviceName || lastSegment(before.cluster) !== lastSegment(desired.cluster) || before.region !== desired.region);
-  const [current, previous] = await Promise.all([
+  const here = { name: desired.serviceName, cluster: desired.cluster, region: desired.region };
+  const [current, ...previous] = await Promise.all([
     describeLiveService(aws.region(desired.region), desired.cluster, desired.serviceName),
-    moved ? describeLiveService(aws.region(before.region), before.cluster, before.name) : undefined,
+    ...earlierLocations(status, here).map((l) => describeEarlier(aws, l)),
   ]);
-  // A previous service already draining is on its way out: nothing left to replace.
-  return { current, previous: previous?.status === 'ACTIVE' ? previous : undefined };
+  return { current, previous: previous.filter((s): s is Service => s !== undefined) };
+}
+
+/** An earlier service whose cluster was deleted meanwhile is gone too. */
+async function describeEarlier(aws: AwsAdapter, location: ServiceLocation): Promise<Service | undefined> {
+  try {
+    return await describeLiveService(aws.region(location.region), location.cluster, location.name);
+  } catch (err) {
+    if (isAwsError(err, 'notFound')) return undefined;
+    throw err;
+  }
 }

@@ -15,8 +15,8 @@ import { holdsFailedRollout } from './rollout.js';
 export interface ServiceObservation {
   /** The service at the manifest's cluster and name: ACTIVE or DRAINING (an INACTIVE one is absent). */
   current: Service | undefined;
-  /** The ACTIVE service that status names, when the manifest now names another (serviceName, cluster or region changed). */
-  previous: Service | undefined;
+  /** Live (ACTIVE or DRAINING) services that status records elsewhere: the manifest moved them (serviceName, cluster or region). */
+  previous: Service[];
 }
 
 export interface ServicePlanContext {
@@ -25,6 +25,8 @@ export interface ServicePlanContext {
   managedTagKeys: readonly string[];
   /** status.rollout: a failed rollout of the desired task definition is not started again. */
   rollout: RolloutStatus | undefined;
+  /** The manifest's service runs every task of a completed rollout: the services it replaces may go. */
+  currentReady: boolean;
 }
 
 export interface ServiceRef {
@@ -40,7 +42,9 @@ export type ServiceChange =
   | PlannedChange<'Tag', { resourceArn: string; tags: Tag[] }>
   | PlannedChange<'Untag', { resourceArn: string; tagKeys: string[] }>
   /** Deletes the service so that it can be created again (a change ECS cannot make in place). */
-  | PlannedChange<'Replace', ServiceRef>;
+  | PlannedChange<'Replace', ServiceRef>
+  /** Deletes a service the manifest moved away from, once the one that replaces it is Ready. */
+  | PlannedChange<'Retire', ServiceRef & { scaleToZero: boolean }>;
 
 export interface Blocker {
   reason: string;
@@ -56,21 +60,27 @@ export interface ServicePlan {
 }
 
 export function planService(desired: DesiredService, observed: ServiceObservation, ctx: ServicePlanContext): ServicePlan {
+  // A service cannot be renamed or moved to another cluster or region: a new one is created and
+  // the old one deleted once the new one is Ready, so that the service never stops serving.
+  const moved = observed.previous.filter((p) => p.status === 'ACTIVE' && ownershipOf(p.tags, ctx.owner).kind === 'owned');
+  const movedDiffs = moved.flatMap((p) => identityDiffs(desired, p));
+  if (moved.length > 0 && desired.spec.replaceOnImmutableChange !== true) {
+    return { changes: observed.current ? [] : [createChange(desired, ctx, movedDiffs)], blocked: moveBlocker(desired, moved, movedDiffs) };
+  }
+  const plan = planCurrent(desired, observed.current, ctx, movedDiffs);
+  if (moved.length === 0 || !ctx.currentReady || plan.blocked || plan.waiting) return plan;
+  const retire = moved.map((p): ServiceChange => {
+    const name = p.serviceName ?? desired.serviceName;
+    const payload = { region: regionOfArn(arnOf(p)) ?? desired.region, cluster: p.clusterArn ?? '', service: name, scaleToZero: p.schedulingStrategy !== 'DAEMON' && (p.desiredCount ?? 0) > 0 };
+    return { resource: 'Service', id: name, action: 'Retire', diffs: identityDiffs(desired, p), payload };
+  });
+  return { ...plan, changes: [...plan.changes, ...retire] };
+}
+
+/** The plan for the service the manifest names, where it names it. */
+function planCurrent(desired: DesiredService, current: Service | undefined, ctx: ServicePlanContext, movedDiffs: FieldDiff[]): ServicePlan {
   const changes: ServiceChange[] = [];
-  const replaceAllowed = desired.spec.replaceOnImmutableChange === true;
-
-  const { previous, current } = observed;
-  if (previous && ownershipOf(previous.tags, ctx.owner).kind === 'owned') {
-    // A service cannot be renamed or moved to another cluster or region: the old one goes, a new one comes.
-    const diffs = identityDiffs(desired, previous);
-    changes.push(replaceChange(desired, previous, diffs));
-    if (!replaceAllowed) return { changes, blocked: replacementBlocker(diffs) };
-  }
-
-  if (!current) {
-    changes.push({ resource: 'Service', id: desired.serviceName, action: 'Create', diffs: [{ path: 'spec.serviceName', desired: desired.serviceName }], payload: createRequest(desired, ctx.owner) });
-    return { changes };
-  }
+  if (!current) return { changes: [createChange(desired, ctx, movedDiffs)] };
   const where = `ECS service ${desired.serviceName} in cluster ${desired.cluster}`;
   // ECS refuses to create a service under the name of one still draining.
   if (current.status === 'DRAINING') return { changes, waiting: { reason: 'ServiceDraining', message: `${where} is draining after a deletion; it is created again once it is gone` } };
@@ -89,13 +99,18 @@ export function planService(desired: DesiredService, observed: ServiceObservatio
   const { mutable, immutable, update } = fieldDiffs(desired, current, ctx);
   if (immutable.length > 0) {
     changes.push(replaceChange(desired, current, immutable));
-    return replaceAllowed ? { changes } : { changes, blocked: replacementBlocker(immutable) };
+    return desired.spec.replaceOnImmutableChange === true ? { changes } : { changes, blocked: replacementBlocker(immutable) };
   }
   if (mutable.length > 0) {
     changes.push({ resource: 'Service', id: desired.serviceName, action: 'Update', diffs: mutable, payload: { region: desired.region, cluster: desired.cluster, service: desired.serviceName, ...update } });
   }
   changes.push(...tagChanges(desired, current, ctx));
   return { changes };
+}
+
+function createChange(desired: DesiredService, ctx: ServicePlanContext, movedDiffs: FieldDiff[]): ServiceChange {
+  const diffs = movedDiffs.length > 0 ? movedDiffs : [{ path: 'spec.serviceName', desired: desired.serviceName }];
+  return { resource: 'Service', id: desired.serviceName, action: 'Create', diffs, payload: createRequest(desired, ctx.owner) };
 }
 
 function fieldDiffs(desired: DesiredService, current: Service, ctx: ServicePlanContext): { mutable: FieldDiff[]; immutable: FieldDiff[]; update: ServiceUpdate } {
@@ -160,6 +175,15 @@ function replacementBlocker(diffs: FieldDiff[]): Blocker {
   return {
     reason: 'ReplacementRequired',
     message: `ECS cannot change ${fields} of an existing service: it must be deleted and created again. Set spec.replaceOnImmutableChange: true to let the operator do it (the service is unavailable meanwhile), or revert the change`,
+  };
+}
+
+function moveBlocker(desired: DesiredService, moved: Service[], diffs: FieldDiff[]): Blocker {
+  const fields = [...new Set(diffs.map((d) => d.path))].join(', ');
+  const old = moved.map((p) => `${p.serviceName ?? '?'} in cluster ${lastSegment(p.clusterArn ?? '')}`).join(' and ');
+  return {
+    reason: 'ReplacementRequired',
+    message: `ECS cannot move or rename a service (${fields} changed): ECS service ${old} keeps running as it is. Set spec.replaceOnImmutableChange: true to create ${desired.serviceName} in cluster ${lastSegment(desired.cluster)} and delete the old one once the new one is Ready, or revert the change`,
   };
 }
 

@@ -2,7 +2,7 @@
 // rollout, for one EcsService. Source-agnostic: it takes the object and returns an outcome.
 import type { Service } from '@aws-sdk/client-ecs';
 import type { AwsAdapter } from '../../aws/adapter.js';
-import type { EcsService } from '../../api/index.js';
+import { progressDeadlineSecondsOf, type EcsService } from '../../api/index.js';
 import { failureOf } from '../aws-failure.js';
 import { ownershipOf } from '../ownership.js';
 import {
@@ -16,12 +16,13 @@ import {
   type OwnerIdentity,
   type ReconcileOptions,
   type ReconcileOutcome,
+  type Sync,
 } from '../outcome.js';
 import { desiredService, type DesiredService } from './desired.js';
 import { observeService } from './observe.js';
 import { planService, type ServiceChange, type ServicePlan } from './plan.js';
 import { resolveLoadBalancers, resolveTaskDefinition, type TaskDefinitionRefResolution } from './resolve.js';
-import { judgeRollout, ROLLOUT_POLL_MS, startedRollout, trackRollout } from './rollout.js';
+import { judgeRollout, ROLLOUT_POLL_MS, startedRollout, trackRollout, type RolloutJudgement } from './rollout.js';
 import { carriedStatus, managedTagKeysOf, serviceStatus, type ServiceStatus } from './status.js';
 
 export interface ServiceDeps {
@@ -49,26 +50,31 @@ export async function reconcileService(svc: EcsService, deps: ServiceDeps, opts:
     }
     const desired = desiredService(svc, region.region, td.taskDefinition, await resolveLoadBalancers(svc.spec, region));
     const observed = await observeService(deps.aws, desired, svc.status);
+    const clock = { now: deps.now(), progressDeadlineSeconds: progressDeadlineSecondsOf(svc) };
+    const familyRevision = desired.taskDefinition.familyRevision;
     // The rollout is brought up to date first: one that just failed must hold back the plan now.
-    const tracked = observed.current ? trackRollout(observed.current, svc.status?.rollout, desired.taskDefinition.familyRevision) : svc.status?.rollout;
-    plan = planService(desired, observed, { owner: deps.owner, managedTagKeys: managedTagKeysOf(svc.status), rollout: tracked });
+    const tracked = observed.current ? trackRollout(observed.current, rolloutOf(svc.status, observed.current), familyRevision) : svc.status?.rollout;
+    const before = observed.current ? judgeRollout(observed.current, tracked, familyRevision, clock) : undefined;
+    plan = planService(desired, observed, { owner: deps.owner, managedTagKeys: managedTagKeysOf(svc.status), rollout: tracked, currentReady: before?.health.kind === 'ready' });
+    const statusOf = (service: Service | undefined, rollout: ServiceStatus['rollout'], earlier: Service[] = observed.previous) => serviceStatus(previous, desired, service, rollout, earlier);
 
     if (plan.blocked) {
       // A service this object owns still shows in status while a replacement waits for the user.
       const ours = ownershipOf(observed.current?.tags, deps.owner).kind === 'owned';
-      return notApplied(ours ? serviceStatus(previous, desired, observed.current, tracked) : previous, plan.changes, { kind: 'stalled', ...plan.blocked });
+      const status = ours ? statusOf(observed.current, tracked) : observed.previous.length > 0 ? statusOf(undefined, tracked) : previous;
+      return notApplied(status, plan.changes, { kind: 'stalled', ...plan.blocked });
     }
-    if (plan.waiting) return notApplied(serviceStatus(previous, desired, observed.current, tracked), plan.changes, { kind: 'progressing', ...plan.waiting }, WAIT_REQUEUE_MS);
+    if (plan.waiting) return notApplied(statusOf(observed.current, tracked), plan.changes, { kind: 'progressing', ...plan.waiting }, WAIT_REQUEUE_MS);
 
     const why = plan.changes.length > 0 ? withheldBecause(svc, opts) : undefined;
     if (why !== undefined) {
-      const health: Health = observed.current
-        ? judgeRollout(observed.current, tracked, desired.taskDefinition.familyRevision).health
+      const health: Health = before
+        ? before.health
         : { kind: 'pending', reason: 'ChangesWithheld', message: `ECS service ${desired.serviceName} does not exist and was not created: ${why}` };
       return {
         plan: plan.changes,
         applied: false,
-        status: serviceStatus(previous, desired, observed.current, tracked),
+        status: statusOf(observed.current, tracked),
         conditions: conditionsFor(health, withheldSync(plan.changes.length, why)),
         events: [],
       };
@@ -76,17 +82,18 @@ export async function reconcileService(svc: EcsService, deps: ServiceDeps, opts:
 
     const applied = await applyChanges(deps, desired, plan.changes, observed.current, events);
     const rollout = applied.rollout ?? tracked;
+    const earlier = observed.previous.map((p) => applied.retired.find((r) => r.serviceArn === p.serviceArn) ?? p);
     if (!applied.service) {
       // Deleted to be replaced: created again once ECS has drained it.
       const message = `ECS service ${desired.serviceName} was deleted to be created again: waiting for it to drain`;
-      return { plan: plan.changes, applied: true, status: serviceStatus(previous, desired, undefined, undefined), conditions: conditionsFor({ kind: 'progressing', reason: 'Replacing', message }, IN_SYNC), events, requeueAfterMs: ROLLOUT_POLL_MS };
+      return { plan: plan.changes, applied: true, status: statusOf(undefined, undefined, earlier), conditions: conditionsFor({ kind: 'progressing', reason: 'Replacing', message }, IN_SYNC), events, requeueAfterMs: ROLLOUT_POLL_MS };
     }
-    const judgement = judgeRollout(applied.service, rollout, desired.taskDefinition.familyRevision);
+    const { judgement, sync } = withEarlier(judgeRollout(applied.service, rollout, familyRevision, clock), earlier);
     return {
       plan: plan.changes,
       applied: events.length > 0,
-      status: serviceStatus(previous, desired, applied.service, judgement.rollout),
-      conditions: conditionsFor(judgement.health, IN_SYNC),
+      status: statusOf(applied.service, judgement.rollout, earlier),
+      conditions: conditionsFor(judgement.health, sync),
       events,
       ...(judgement.requeueAfterMs === undefined ? {} : { requeueAfterMs: judgement.requeueAfterMs }),
     };
@@ -97,10 +104,41 @@ export async function reconcileService(svc: EcsService, deps: ServiceDeps, opts:
   }
 }
 
-/** The service as the last write left it, and the rollout that write started, if any. */
+/**
+ * The judgement of the manifest's service, told with the services it replaces. An old one still
+ * serving is named, and the manifest is not carried out (Synced False) until it is deleted once
+ * the new one is Ready, so that its deletion is never mistaken for drift; one draining is looked
+ * at again until it is gone from status.
+ */
+function withEarlier(judgement: RolloutJudgement, earlier: readonly Service[]): { judgement: RolloutJudgement; sync: Sync } {
+  if (earlier.length === 0) return { judgement, sync: IN_SYNC };
+  const serving = earlier.filter((s) => s.status === 'ACTIVE');
+  const where = (s: Service) => `ECS service ${s.serviceName ?? '?'} in cluster ${lastSegment(s.clusterArn ?? '')}`;
+  const { health } = judgement;
+  if (serving.length === 0) {
+    const requeueAfterMs = Math.min(judgement.requeueAfterMs ?? WAIT_REQUEUE_MS, WAIT_REQUEUE_MS);
+    return { judgement: { ...judgement, health: { ...health, message: `${health.message}; it replaced ${earlier.map(where).join(', ')}, which is draining` }, requeueAfterMs }, sync: IN_SYNC };
+  }
+  const old = serving.map(where).join(', ');
+  const sync: Sync = { inSync: false, reason: 'ReplacementInProgress', message: `${old} is deleted once its replacement is Ready` };
+  if (health.kind === 'ready') {
+    // The next look deletes it (the plan retires an old service only once the new one is Ready).
+    return { judgement: { ...judgement, health: { kind: 'progressing', reason: 'ReplacementInProgress', message: `${health.message}; deleting ${old}, which it replaces` }, requeueAfterMs: 1_000 }, sync };
+  }
+  return { judgement: { ...judgement, health: { ...health, message: `${health.message}; ${old} keeps running until this one is Ready` } }, sync };
+}
+
+/** status.rollout, unless it is a rollout of another service (the one a replacement moves away from). */
+function rolloutOf(status: EcsService['status'], current: Service): ServiceStatus['rollout'] {
+  const recorded = status?.serviceArn;
+  return recorded !== undefined && current.serviceArn !== undefined && recorded !== current.serviceArn ? undefined : status?.rollout;
+}
+
+/** The service as the last write left it, the rollout that write started, if any, and the services retired. */
 interface Applied {
   service: Service | undefined;
   rollout: ServiceStatus['rollout'];
+  retired: Service[];
 }
 
 async function applyChanges(deps: ServiceDeps, desired: DesiredService, changes: ServiceChange[], observed: Service | undefined, events: OperatorEvent[]): Promise<Applied> {
@@ -108,6 +146,7 @@ async function applyChanges(deps: ServiceDeps, desired: DesiredService, changes:
   const ecs = deps.aws.region(desired.region).ecs;
   let service = observed;
   let rollout: Applied['rollout'];
+  const retired: Service[] = [];
   const track = (after: Service) => {
     rollout = startedRollout(service, after, deps.now()) ?? rollout;
     service = after;
@@ -123,9 +162,19 @@ async function applyChanges(deps: ServiceDeps, desired: DesiredService, changes:
         if (name === service?.serviceName) service = undefined;
         break;
       }
+      case 'Retire': {
+        const { region, cluster, service: name, scaleToZero } = change.payload;
+        const old = deps.aws.region(region).ecs;
+        // As on deletion: scaling to 0 first stops the tasks the way a scale-in does (draining
+        // load balancer targets); force covers DAEMON services and an autoscaler scaling back up.
+        if (scaleToZero) await old.updateService({ cluster, service: name, desiredCount: 0 });
+        retired.push(await old.deleteService({ cluster, service: name, force: true }));
+        events.push({ type: 'Normal', reason: 'Replaced', message: `Deleted ECS service ${name} in cluster ${lastSegment(cluster)}: ${desired.serviceName} in cluster ${lastSegment(desired.cluster)} replaces it and is Ready (${fields})` });
+        break;
+      }
       case 'Create': {
         track(await ecs.createService(change.payload));
-        events.push({ type: 'Normal', reason: 'Created', message: `Created ECS service ${change.id}` });
+        events.push({ type: 'Normal', reason: 'Created', message: `Created ECS service ${change.id} in cluster ${lastSegment(desired.cluster)}` });
         break;
       }
       case 'Adopt':
@@ -148,10 +197,14 @@ async function applyChanges(deps: ServiceDeps, desired: DesiredService, changes:
         break;
     }
   }
-  return { service, rollout };
+  return { service, rollout, retired };
 }
 
 /** Nothing (more) could be done: whether ECS matches the manifest is not known, so not Synced. */
 function notApplied(status: ServiceStatus, plan: ServiceChange[], health: Health, requeueAfterMs?: number): ReconcileOutcome<ServiceStatus> {
   return { plan, applied: false, status, conditions: unsyncedConditions(health), events: [], ...(requeueAfterMs === undefined ? {} : { requeueAfterMs }) };
+}
+
+function lastSegment(nameOrArn: string): string {
+  return nameOrArn.slice(nameOrArn.lastIndexOf('/') + 1);
 }

@@ -6,8 +6,25 @@ import type { RolloutStatus, ServiceDeployment } from '../../api/index.js';
 import { rfc3339, type Health } from '../outcome.js';
 import { familyRevisionOf } from '../task-definition-names.js';
 
-/** How often a rollout under way is looked at: ECS reports task starts within seconds. */
+/** How soon a rollout just started is looked at again: ECS reports task starts within seconds. */
 export const ROLLOUT_POLL_MS = 5_000;
+/** The longest wait between two looks at a rollout, however long it has run. */
+export const ROLLOUT_POLL_MAX_MS = 60_000;
+
+/**
+ * How long to wait before looking at a rollout again, from how long it has run: 5 s, then as long
+ * again as it has run so far (so the interval doubles), at most a minute. Computed from the
+ * rollout's start, not counted, so a restarted operator picks up the same pace.
+ */
+export function rolloutPollMs(elapsedMs: number): number {
+  return Math.min(ROLLOUT_POLL_MAX_MS, Math.max(ROLLOUT_POLL_MS, elapsedMs));
+}
+
+export interface RolloutClock {
+  now: Date;
+  /** spec.progressDeadlineSeconds, or the default. */
+  progressDeadlineSeconds: number;
+}
 
 export interface RolloutJudgement {
   rollout: RolloutStatus | undefined;
@@ -60,13 +77,12 @@ function withState(rollout: RolloutStatus, state: string | undefined, reason: st
 
 /**
  * Ready only when the PRIMARY deployment completed and every desired task runs; Stalled when the
- * operator's rollout failed (circuit breaker); Reconciling (look again soon) while a rollout runs.
+ * operator's rollout failed (circuit breaker) or ran past its progress deadline; Reconciling (look
+ * again soon) while a rollout runs.
  */
-export function judgeRollout(service: Service, previous: RolloutStatus | undefined, desiredFamilyRevision: string): RolloutJudgement {
+export function judgeRollout(service: Service, previous: RolloutStatus | undefined, desiredFamilyRevision: string, clock: RolloutClock): RolloutJudgement {
   const rollout = trackRollout(service, previous, desiredFamilyRevision);
   const name = service.serviceName ?? 'the service';
-  const running = service.runningCount ?? 0;
-  const desired = service.desiredCount ?? 0;
   if (rollout?.state === 'FAILED') {
     const failed = rollout.taskDefinitionArn ? familyRevisionOf(rollout.taskDefinitionArn) : 'the new task definition';
     const now = service.taskDefinition ? familyRevisionOf(service.taskDefinition) : 'its previous task definition';
@@ -80,20 +96,51 @@ export function judgeRollout(service: Service, previous: RolloutStatus | undefin
     };
   }
   const primary = primaryDeployment(service);
-  const tasks = `${running} of ${desired} tasks running`;
   if (primary?.rolloutState === 'FAILED') {
     return { rollout, health: { kind: 'stalled', reason: 'RolloutFailed', message: `deployment ${primary.id} of ${name} failed: ${primary.rolloutStateReason ?? 'no reason given'}` } };
   }
   // Older deployments (and services from before rollout states) have none: one deployment left is done.
   const inProgress = primary?.rolloutState === 'IN_PROGRESS' || (primary?.rolloutState === undefined && (service.deployments?.length ?? 0) > 1);
-  if (inProgress) {
-    return { rollout, health: { kind: 'progressing', reason: 'RolloutInProgress', message: `deployment ${primary?.id} of ${name} in progress: ${tasks}` }, requeueAfterMs: ROLLOUT_POLL_MS };
+  if (primary && inProgress) {
+    // A rollout is counted by its own deployment: the service's counts include the tasks of the
+    // deployments it replaces, which keep running until the new ones are up.
+    const revision = primary.taskDefinition ? familyRevisionOf(primary.taskDefinition) : 'the new task definition';
+    const others = (service.deployments ?? []).filter((d) => d !== primary).reduce((sum, d) => sum + (d.runningCount ?? 0), 0);
+    const what = `rollout of ${revision} to ${name} (deployment ${primary.id})`;
+    const tasks = `${taskCounts(primary.runningCount, primary.desiredCount, primary.pendingCount)}${others > 0 ? `; ${others} task(s) of the previous deployment(s) still running` : ''}`;
+    // The operator's own rollout started when it wrote; one it did not start, when ECS created it.
+    const started = rollout?.deploymentId === primary.id && rollout?.startedTime ? new Date(rollout.startedTime) : primary.createdAt;
+    return withDeadline({ rollout, health: { kind: 'progressing', reason: 'RolloutInProgress', message: `${what} in progress: ${tasks}` } }, what, tasks, started, clock);
   }
+  const running = service.runningCount ?? 0;
+  const desired = service.desiredCount ?? 0;
+  const tasks = taskCounts(running, desired, service.pendingCount);
   if (running !== desired) {
-    return { rollout, health: { kind: 'progressing', reason: 'WaitingForTasks', message: `${name}: ${tasks}` }, requeueAfterMs: ROLLOUT_POLL_MS };
+    // No rollout under way, yet tasks missing (a DAEMON service that cannot place its tasks, tasks
+    // that keep stopping): measured from the last change ECS made to the deployment.
+    const since = primary?.updatedAt ?? primary?.createdAt;
+    return withDeadline({ rollout, health: { kind: 'progressing', reason: 'WaitingForTasks', message: `${name}: ${tasks}` } }, name, tasks, since, clock);
   }
   const td = service.taskDefinition ? familyRevisionOf(service.taskDefinition) : 'its task definition';
   return { rollout, health: { kind: 'ready', reason: 'RolloutCompleted', message: `${name} runs ${td}: ${tasks}` } };
+}
+
+function taskCounts(running: number | undefined, desired: number | undefined, pending: number | undefined): string {
+  return `${running ?? 0} of ${desired ?? 0} tasks running${pending ? `, ${pending} pending` : ''}`;
+}
+
+/**
+ * Progress that has taken longer than the deadline is Stalled (ProgressDeadlineExceeded) while ECS
+ * keeps trying, as a Deployment's is; the look after next comes no later than the deadline.
+ */
+function withDeadline(judgement: RolloutJudgement, what: string, tasks: string, since: Date | undefined, clock: RolloutClock): RolloutJudgement {
+  if (!since) return { ...judgement, requeueAfterMs: ROLLOUT_POLL_MS };
+  const elapsedMs = Math.max(0, clock.now.getTime() - since.getTime());
+  const deadlineMs = clock.progressDeadlineSeconds * 1000;
+  const pollMs = rolloutPollMs(elapsedMs);
+  if (elapsedMs < deadlineMs) return { ...judgement, requeueAfterMs: Math.max(1_000, Math.min(pollMs, deadlineMs - elapsedMs)) };
+  const message = `${what} has not completed within progressDeadlineSeconds (${clock.progressDeadlineSeconds}s) since ${rfc3339(since)}: ${tasks}. ECS keeps trying; this clears when it completes.`;
+  return { ...judgement, health: { kind: 'stalled', reason: 'ProgressDeadlineExceeded', message }, requeueAfterMs: pollMs };
 }
 
 export function deploymentsOf(service: Service): ServiceDeployment[] {

@@ -1,6 +1,6 @@
 // The status an EcsService shows: what the operator resolved and asked for, and what ECS runs.
 import type { Service } from '@aws-sdk/client-ecs';
-import type { EcsServiceStatus, RolloutStatus } from '../../api/index.js';
+import type { EcsServiceStatus, PreviousService, RolloutStatus } from '../../api/index.js';
 import type { DesiredService } from './desired.js';
 import { deploymentsOf } from './rollout.js';
 
@@ -22,7 +22,12 @@ export function carriedStatus(status: EcsServiceStatus | undefined): ServiceStat
   return rest;
 }
 
-export function serviceStatus(previous: ServiceStatus, desired: DesiredService, service: Service | undefined, rollout: RolloutStatus | undefined): ServiceStatus {
+/**
+ * `earlier`: the live services the manifest moved away from (ACTIVE until the new one is Ready,
+ * then DRAINING), shown until they are gone. While the manifest's own service does not exist yet,
+ * the top-level fields name no service rather than the old one.
+ */
+export function serviceStatus(previous: ServiceStatus, desired: DesiredService, service: Service | undefined, rollout: RolloutStatus | undefined, earlier: readonly Service[] = []): ServiceStatus {
   const next: ServiceStatus = {
     ...previous,
     region: desired.region,
@@ -35,7 +40,14 @@ export function serviceStatus(previous: ServiceStatus, desired: DesiredService, 
   if (resolvedArn) next.taskDefinitionArn = resolvedArn;
   if (rollout) next.rollout = rollout;
   else delete next.rollout;
-  if (!service) return next;
+  if (earlier.length > 0) next.previousServices = earlier.map((s) => previousServiceOf(s, desired.region));
+  else delete next.previousServices;
+  if (!service) {
+    if (earlier.length === 0) return next;
+    // Nor a rollout: the one recorded is the old service's.
+    const { clusterArn: _c, serviceArn: _s, serviceName: _n, desiredCount: _d, runningCount: _r, pendingCount: _p, deployments: _ds, rollout: _ro, ...rest } = next;
+    return rest;
+  }
   return {
     ...next,
     clusterArn: service.clusterArn,
@@ -47,5 +59,18 @@ export function serviceStatus(previous: ServiceStatus, desired: DesiredService, 
     runningCount: service.runningCount,
     pendingCount: service.pendingCount,
     deployments: deploymentsOf(service),
+  };
+}
+
+function previousServiceOf(s: Service, fallbackRegion: string): PreviousService {
+  return {
+    ...(s.serviceArn ? { serviceArn: s.serviceArn } : {}),
+    serviceName: s.serviceName ?? '',
+    clusterArn: s.clusterArn ?? '',
+    // arn:aws:ecs:REGION:ACCOUNT:service/...
+    region: s.serviceArn?.split(':')[3] || fallbackRegion,
+    ...(s.status ? { status: s.status } : {}),
+    ...(s.desiredCount === undefined ? {} : { desiredCount: s.desiredCount }),
+    ...(s.runningCount === undefined ? {} : { runningCount: s.runningCount }),
   };
 }

@@ -12,7 +12,7 @@ from typing import Any
 from moto.moto_api._internal.models import moto_api_backend
 from werkzeug.wrappers import Request, Response
 
-from . import circuit_breaker, faults
+from . import circuit_breaker, faults, pending_tasks
 from .clock import Clock
 from .ecs_model import LOCK
 
@@ -71,6 +71,12 @@ class ControlApi:
             case ("POST", "/task-failures/clear"):
                 circuit_breaker.clear(body.get("taskDefinition"))
                 return self.state()
+            case ("POST", "/pending-tasks"):
+                pending_tasks.hold_tasks_of(body["taskDefinition"])
+                return self.state()
+            case ("POST", "/pending-tasks/clear"):
+                pending_tasks.clear(body.get("taskDefinition"))
+                return self.state()
             case ("POST", "/faults"):
                 added = faults.add(faults.from_request(body))
                 return {**self.state(), "added": added}
@@ -84,10 +90,16 @@ class ControlApi:
         return None
 
     def state(self) -> dict[str, Any]:
-        return {"clock": self.clock.state(), "taskFailures": circuit_breaker.failing(), "faults": faults.pending()}
+        return {
+            "clock": self.clock.state(),
+            "taskFailures": circuit_breaker.failing(),
+            "pendingTasks": pending_tasks.held(),
+            "faults": faults.pending(),
+        }
 
     def reset_emulator(self) -> None:
         circuit_breaker.clear()
+        pending_tasks.clear()
         faults.clear()
         self.clock.reset()
 

@@ -12,7 +12,7 @@ deployments. Events carry ECS's messages ("has started N tasks", "has stopped N 
 One tick is one scheduling step for every service:
   1. drained non-PRIMARY deployments are removed (a FAILED one stays until the PRIMARY completes);
   2. tasks move on: PENDING -> RUNNING, or -> STOPPED when their task definition is made to fail
-     (failedTasks grows); tasks being stopped reach STOPPED;
+     (failedTasks grows), or stay PENDING when it is held; tasks being stopped reach STOPPED;
   3. the circuit breaker judges the PRIMARY deployment (and may roll back);
   4. the PRIMARY deployment starts tasks; 5. surplus tasks are asked to stop;
   6. the rollout completes when it can; 7. counts are refreshed.
@@ -30,6 +30,7 @@ from . import (
     circuit_breaker,
     daemon_services,
     default_security_group,
+    pending_tasks,
     service_deployments,
 )
 from .ecs_model import (
@@ -83,7 +84,7 @@ def progress_tasks(service: Service) -> None:
         for task in deployment.live_tasks():
             if task.desired_status == "STOPPED":
                 _stopped(task)
-            elif task.last_status == "PENDING":
+            elif task.last_status == "PENDING" and not pending_tasks.stays_pending(task.task_definition_arn):
                 reason = circuit_breaker.stopped_reason(task.task_definition_arn)
                 if reason is None:
                     task.last_status = "RUNNING"

@@ -12,9 +12,9 @@ function desired(spec: Partial<EcsService['spec']> = {}, taskDefinitionArn = TD_
   return desiredService(svc, REGION, { ref: taskDefinitionArn, familyRevision: taskDefinitionArn.slice(taskDefinitionArn.lastIndexOf('/') + 1) }, loadBalancers);
 }
 
-const ctx: ServicePlanContext = { owner: svcOwner, managedTagKeys: ['team'], rollout: undefined };
+const ctx: ServicePlanContext = { owner: svcOwner, managedTagKeys: ['team'], rollout: undefined, currentReady: false };
 
-function plan(d: DesiredService, current: Service | undefined, context: Partial<ServicePlanContext> = {}, previous?: Service) {
+function plan(d: DesiredService, current: Service | undefined, context: Partial<ServicePlanContext> = {}, previous: Service[] = []) {
   return planService(d, { current, previous }, { ...ctx, ...context });
 }
 
@@ -172,7 +172,7 @@ describe('planService: creation', () => {
     expect(create.payload.clientToken.length).toBeLessThanOrEqual(36);
     const again = plan(desired(), undefined).changes[0];
     expect(again?.action === 'Create' && again.payload.clientToken).toBe(create.payload.clientToken);
-    const other = planService(desired(), { current: undefined, previous: undefined }, { ...ctx, owner: { ...svcOwner, name: 'web2' } }).changes[0];
+    const other = planService(desired(), { current: undefined, previous: [] }, { ...ctx, owner: { ...svcOwner, name: 'web2' } }).changes[0];
     expect(other?.action === 'Create' && other.payload.clientToken).not.toBe(create.payload.clientToken);
   });
 
@@ -254,15 +254,51 @@ describe('planService: changes ECS cannot make in place', () => {
     expect(allowed.changes[0]?.payload).toEqual({ region: REGION, cluster: service.clusterArn, service: 'web' });
   });
 
-  test('a renamed service: the old one (from status) must go, the new one is created only with the opt-in', () => {
-    const old = runningService();
-    const blocked = plan(desired({ serviceName: 'web-v2' }), undefined, {}, old);
-    expect(actions(blocked.changes)).toEqual(['Replace']);
-    expect(blocked.changes[0]?.diffs).toEqual([{ path: 'spec.serviceName', desired: 'web-v2', actual: 'web' }]);
-    expect(blocked.blocked?.reason).toBe('ReplacementRequired');
+});
 
-    const allowed = plan(desired({ serviceName: 'web-v2', replaceOnImmutableChange: true }), undefined, {}, old);
-    expect(actions(allowed.changes)).toEqual(['Replace', 'Create']);
+describe('planService: a new cluster, serviceName or region is a replacement', () => {
+  const old = runningService();
+  const moved = (spec: Partial<EcsService['spec']> = {}) => desired({ cluster: 'blue', ...spec });
+  const created = (spec: Partial<Service> = {}) => runningService({ serviceArn: `arn:aws:ecs:${REGION}:123456789012:service/blue/web`, clusterArn: `arn:aws:ecs:${REGION}:123456789012:cluster/blue`, ...spec });
+
+  test('without the opt-in: Stalled ReplacementRequired naming spec.cluster and the opt-in; the old service is not touched', () => {
+    const blocked = plan(moved(), undefined, {}, [old]);
+    expect(blocked.blocked?.reason).toBe('ReplacementRequired');
+    expect(blocked.blocked?.message).toContain('spec.cluster');
+    expect(blocked.blocked?.message).toContain('spec.replaceOnImmutableChange: true');
+    expect(blocked.blocked?.message).toContain('web in cluster demo keeps running');
+    expect(actions(blocked.changes)).toEqual(['Create']);
+    expect(blocked.changes[0]?.diffs).toEqual([{ path: 'spec.cluster', desired: 'blue', actual: 'demo' }]);
+  });
+
+  test('with the opt-in: the new service is created first and the old one is left running', () => {
+    const out = plan(moved({ replaceOnImmutableChange: true }), undefined, {}, [old]);
+    expect(out.blocked).toBeUndefined();
+    expect(actions(out.changes)).toEqual(['Create']);
+    expect(out.changes[0]?.payload).toMatchObject({ cluster: 'blue', serviceName: 'web' });
+  });
+
+  test('the old service is deleted only once the new one is Ready, scaled to 0 first', () => {
+    const spec = moved({ replaceOnImmutableChange: true });
+    expect(plan(spec, created(), { currentReady: false }, [old]).changes).toEqual([]);
+    const ready = plan(spec, created(), { currentReady: true }, [old]);
+    expect(actions(ready.changes)).toEqual(['Retire']);
+    expect(ready.changes[0]?.payload).toEqual({ region: REGION, cluster: old.clusterArn, service: 'web', scaleToZero: true });
+    expect(ready.changes[0]?.diffs).toEqual([{ path: 'spec.cluster', desired: 'blue', actual: 'demo' }]);
+  });
+
+  test('an old service already draining, or not this object\'s, is never deleted again', () => {
+    const spec = moved({ replaceOnImmutableChange: true });
+    expect(plan(spec, created(), { currentReady: true }, [{ ...old, status: 'DRAINING' }]).changes).toEqual([]);
+    expect(plan(spec, created(), { currentReady: true }, [{ ...old, tags: [] }]).changes).toEqual([]);
+  });
+
+  test('a renamed service: created under the new name, the old name deleted once it is Ready', () => {
+    const spec = desired({ serviceName: 'web-v2', replaceOnImmutableChange: true });
+    expect(actions(plan(spec, undefined, {}, [old]).changes)).toEqual(['Create']);
+    expect(plan(spec, undefined, {}, [old]).changes[0]?.diffs).toEqual([{ path: 'spec.serviceName', desired: 'web-v2', actual: 'web' }]);
+    const renamed = runningService({ serviceName: 'web-v2', serviceArn: `arn:aws:ecs:${REGION}:123456789012:service/demo/web-v2` });
+    expect(actions(plan(spec, renamed, { currentReady: true }, [old]).changes)).toEqual(['Retire']);
   });
 });
 

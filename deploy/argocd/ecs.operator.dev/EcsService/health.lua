@@ -4,7 +4,9 @@
 --   Reconciling=True (e.g. a rollout under way)  -> Progressing, with its message
 --   Stalled=True (e.g. the circuit breaker
 --     rolled the deployment back, a missing
---     cluster, IAM denied)                       -> Degraded, with the operator's message
+--     cluster, IAM denied, a rollout past its
+--     progressDeadlineSeconds while ECS keeps
+--     trying: ProgressDeadlineExceeded)          -> Degraded, with the operator's message
 --   Ready=True, autoscaling entirely suspended   -> Suspended
 --   Ready=True                                   -> Healthy (with Drifted=True under
 --                                                   driftPolicy Report: Healthy, and the
