@@ -19,6 +19,7 @@ export {
   DriftStatus,
   EcsServiceStatus,
   EcsTaskDefinitionStatus,
+  type PendingOnRunningTask,
   ResolvedLoadBalancer,
   RolloutStatus,
   ServiceDeployment,

@@ -22,7 +22,7 @@ import { observeService } from './observe.js';
 import { planService, type ServiceChange, type ServicePlan } from './plan.js';
 import { resolveLoadBalancers, resolveTaskDefinition, type TaskDefinitionRefResolution } from './resolve.js';
 import { judgeRollout, ROLLOUT_POLL_MS, startedRollout, trackRollout } from './rollout.js';
-import { carriedStatus, managedTagKeysOf, serviceStatus, type ServiceStatus } from './status.js';
+import { carriedStatus, managedTagKeysOf, serviceStatus, syncOf, withPlanReport, type ServiceStatus } from './status.js';
 
 export interface ServiceDeps {
   aws: AwsAdapter;
@@ -67,7 +67,7 @@ export async function reconcileService(svc: EcsService, deps: ServiceDeps, opts:
       return {
         plan: plan.changes,
         applied: false,
-        status: serviceStatus(previous, desired, observed.current, tracked),
+        status: withPlanReport(serviceStatus(previous, desired, observed.current, tracked), plan, observed.current, [], deps.now()),
         conditions: conditionsFor(health, withheldSync(plan.changes.length, why)),
         events: [],
       };
@@ -81,11 +81,12 @@ export async function reconcileService(svc: EcsService, deps: ServiceDeps, opts:
       return { plan: plan.changes, applied: true, status: serviceStatus(previous, desired, undefined, undefined), conditions: conditionsFor({ kind: 'progressing', reason: 'Replacing', message }, IN_SYNC), events, requeueAfterMs: ROLLOUT_POLL_MS };
     }
     const judgement = judgeRollout(applied.service, rollout, desired.taskDefinition.familyRevision);
+    const status = withPlanReport(serviceStatus(previous, desired, applied.service, judgement.rollout), plan, applied.service, plan.pendingOnTasks ?? [], deps.now());
     return {
       plan: plan.changes,
       applied: events.length > 0,
-      status: serviceStatus(previous, desired, applied.service, judgement.rollout),
-      conditions: conditionsFor(judgement.health, IN_SYNC),
+      status,
+      conditions: conditionsFor(judgement.health, syncOf(plan, status)),
       events,
       ...(judgement.requeueAfterMs === undefined ? {} : { requeueAfterMs: judgement.requeueAfterMs }),
     };
@@ -134,7 +135,7 @@ async function applyChanges(deps: ServiceDeps, desired: DesiredService, changes:
       case 'Update': {
         const { region, ...input } = change.payload;
         track(await deps.aws.region(region).ecs.updateService(input));
-        events.push({ type: 'Normal', reason: 'Updated', message: `Updated ECS service ${change.id}: ${fields}` });
+        events.push({ type: 'Normal', reason: 'Updated', message: `Updated ECS service ${change.id}: ${fields}${change.note ? `; ${change.note}` : ''}` });
         break;
       }
       case 'Tag':
