@@ -50,12 +50,17 @@ export function controllerOf(s: Pick<Service, 'deploymentController'>): Deployme
   return type === 'CODE_DEPLOY' || type === 'EXTERNAL' ? type : 'ECS';
 }
 
+/** The controller the service has once the manifest is carried out: the manifest's, else the one it has. */
+export function targetController(d: DesiredService, s: Pick<Service, 'deploymentController'>): DeploymentControllerType {
+  return d.spec.deploymentController?.type ?? controllerOf(s);
+}
+
 const DAEMON_PERCENTS = { maximumPercent: 100, minimumHealthyPercent: 0 };
 const REPLICA_PERCENTS = { maximumPercent: 200, minimumHealthyPercent: 100 };
 
 type DeploymentConfigurationSpec = NonNullable<EcsServiceSpec['deploymentConfiguration']>;
 
-function deploymentConfiguration(c: DeploymentConfiguration | DeploymentConfigurationSpec | undefined, daemon: boolean): Json {
+function deploymentConfiguration(c: DeploymentConfiguration | DeploymentConfigurationSpec | undefined, daemon: boolean): JsonObject {
   const defaults = daemon ? DAEMON_PERCENTS : REPLICA_PERCENTS;
   const breaker = c?.deploymentCircuitBreaker;
   const alarms = c?.alarms;
@@ -73,7 +78,7 @@ function deploymentConfigurationUpdate(d: DesiredService, s: Service): ServiceUp
   const defaults = isDaemon(d.spec) ? DAEMON_PERCENTS : REPLICA_PERCENTS;
   const running = s.deploymentConfiguration?.alarms;
   // The circuit breaker works only with the ECS controller (CreateService reference): it is not sent to others.
-  const ecs = controllerOf(s) === 'ECS';
+  const ecs = targetController(d, s) === 'ECS';
   // Every member is sent, so a member removed from the manifest goes back to ECS's default.
   return {
     deploymentConfiguration: {
@@ -231,7 +236,13 @@ export const SERVICE_FIELDS: readonly ServiceField[] = [
     name: 'deploymentConfiguration',
     path: () => 'spec.deploymentConfiguration',
     desired: (d) => deploymentConfiguration(d.spec.deploymentConfiguration, isDaemon(d.spec)),
-    observed: (s, d) => deploymentConfiguration(s.deploymentConfiguration, isDaemon(d.spec)),
+    observed: (s, d) => {
+      const seen = deploymentConfiguration(s.deploymentConfiguration, isDaemon(d.spec));
+      if (targetController(d, s) === 'ECS') return seen;
+      // Under another controller the circuit breaker is neither sent nor compared: it does nothing there.
+      const wanted = deploymentConfiguration(d.spec.deploymentConfiguration, isDaemon(d.spec));
+      return { ...seen, deploymentCircuitBreaker: wanted.deploymentCircuitBreaker ?? null };
+    },
     update: deploymentConfigurationUpdate,
     updatableUnder: ECS_AND_CODE_DEPLOY,
   },

@@ -9,7 +9,7 @@ import type { OwnerIdentity } from '../outcome.js';
 import { isReservedTagKey, ownershipOf, ownerTags } from '../ownership.js';
 import type { FieldDiff, PlannedChange } from '../plan-types.js';
 import { createRequest, type DesiredService } from './desired.js';
-import { controllerOf, SERVICE_FIELDS, updatableUnder, type DeploymentControllerType, type ServiceUpdate } from './fields.js';
+import { controllerOf, SERVICE_FIELDS, targetController, updatableUnder, type DeploymentControllerType, type ServiceUpdate } from './fields.js';
 import { holdsFailedRollout } from './rollout.js';
 
 export interface ServiceObservation {
@@ -140,7 +140,7 @@ interface FieldPlan {
 
 function fieldDiffs(desired: DesiredService, current: Service, ctx: ServicePlanContext): FieldPlan {
   const from = controllerOf(current);
-  const to = desired.spec.deploymentController?.type ?? from;
+  const to = targetController(desired, current);
   const plan: FieldPlan = {
     immutable: [],
     now: { diffs: [], update: {} },

@@ -103,6 +103,12 @@ describe('deployment controllers CODE_DEPLOY and EXTERNAL', () => {
     expect(paths(result)).toEqual(['spec.taskDefinitionRef']);
   });
 
+  test('ECS to CODE_DEPLOY leaves the circuit breaker alone: not sent, and not a difference once CodeDeploy owns the service', () => {
+    const withBreaker = { deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true }, maximumPercent: 200, minimumHealthyPercent: 100 } };
+    expect(updates(plan(desired(spec), runningService(withBreaker)).changes)).toEqual([{ deploymentController: { type: 'CODE_DEPLOY' } }]);
+    expect(plan(desired(spec), codeDeploy(withBreaker))).toEqual({ changes: [] });
+  });
+
   test('CODE_DEPLOY to ECS: the controller first, then the task definition once ECS deploys it', () => {
     const result = plan(desired({ deploymentController: { type: 'ECS' } }, TD4), codeDeploy({ deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true }, maximumPercent: 200, minimumHealthyPercent: 100 } }));
     expect(updates(result.changes)).toEqual([{ deploymentController: { type: 'ECS' } }, { taskDefinition: TD4 }]);
