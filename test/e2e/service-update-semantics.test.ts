@@ -12,7 +12,7 @@ import { startOperator, type OperatorProcess } from '../support/operator-process
 import { waiter } from '../support/wait.js';
 
 const ns = 'svc-updates';
-const RESYNC_MS = 5_000;
+const RESYNC_MS = 10_000;
 
 let world: World;
 let operator: OperatorProcess;
@@ -80,8 +80,8 @@ async function eventNotes(name: string, reason: string): Promise<string> {
 const placement = () => ({ cluster: world.cluster, subnets: world.subnets, securityGroup: world.securityGroup });
 const td = (name: string, image = 'nginx:1.27', ports = [80]) => taskDefinitionManifest(name, { image, ports });
 const service = (name: string, spec: Record<string, unknown>) => serviceManifest(placement(), name, { launchType: 'FARGATE', desiredCount: 1, ...spec });
-/** Enough time for the operator to look at every object again. */
-const twoResyncs = () => new Promise((r) => setTimeout(r, 2 * RESYNC_MS + 1_000));
+/** Enough time for the operator to look at every object again (one resync and a margin). */
+const aResync = () => new Promise((r) => setTimeout(r, RESYNC_MS + 2_000));
 
 describe('deployment controller CODE_DEPLOY', () => {
   const name = 'bluegreen';
@@ -93,7 +93,7 @@ describe('deployment controller CODE_DEPLOY', () => {
     await apply(td(name, 'nginx:1.28'), service(name, { deploymentController: { type: 'CODE_DEPLOY' }, desiredCount: 2 }));
     await waitFor('desiredCount 2 in ECS', async () => (await describeService(name)).desiredCount === 2);
     await waitFor('the new revision reported', async () => ((await get(name)).status?.deploymentControllerDifferences ?? []).some((d) => d.path === 'spec.taskDefinitionRef'));
-    await twoResyncs();
+    await aResync();
 
     const o = await get(name);
     expect(o.status?.deploymentControllerDifferences).toEqual([{ path: 'spec.taskDefinitionRef', desired: `${name}:2`, actual: `${name}:1` }]);
@@ -129,13 +129,13 @@ describe('platformVersion', () => {
     await waitFor('Ready', () => ready(name));
     // ECS answers with a resolved version (as it does once it picked one); the manifest says LATEST.
     await world.aws.region().clients.ecs.send(new UpdateServiceCommand({ cluster: world.cluster, service: name, platformVersion: '1.4.0' }));
-    await twoResyncs();
+    await aResync();
     expect((await describeService(name)).platformVersion).toBe('1.4.0');
     expect(await eventNotes(name, 'Updated')).toBe('');
     expect((await get(name)).status?.drift?.detected).toBe(false);
 
     await apply(td(name), service(name, { platformVersion: undefined }));
-    await twoResyncs();
+    await aResync();
     expect((await describeService(name)).platformVersion).toBe('1.4.0');
     expect(await eventNotes(name, 'Updated')).toBe('');
   });
@@ -198,7 +198,7 @@ describe('placement strategy field host', () => {
     );
     await waitFor('Ready', () => ready(name));
     expect((await describeService(name)).placementStrategy).toEqual([{ type: 'spread', field: 'instanceId' }, { type: 'binpack', field: 'MEMORY' }]);
-    await twoResyncs();
+    await aResync();
     expect(await eventNotes(name, 'Updated')).toBe('');
     expect(condition(await get(name), 'Drifted')?.status).toBe('False');
   });
