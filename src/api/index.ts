@@ -20,6 +20,7 @@ export {
   EcsServiceStatus,
   EcsTaskDefinitionStatus,
   PreviousService,
+  type PendingOnRunningTask,
   ResolvedLoadBalancer,
   RolloutStatus,
   ServiceDeployment,

@@ -217,7 +217,13 @@ export const EcsServiceSpec = Struct(
         ] satisfies CelRule[],
       }),
     ),
-    platformVersion: Type.Optional(Type.String({ description: 'Fargate platform version, for example 1.4.0. ECS defaults to LATEST.', maxLength: 32, pattern: '^(LATEST|[0-9]+\\.[0-9]+\\.[0-9]+)$' })),
+    platformVersion: Type.Optional(
+      Type.String({
+        description: 'Fargate platform version, for example 1.4.0. ECS defaults to LATEST. Not compared when omitted; LATEST is satisfied by whichever version ECS resolved it to, so moving a service pinned to a version back to LATEST needs a new deployment (a new task definition revision, or a change that forces one).',
+        maxLength: 32,
+        pattern: '^(LATEST|[0-9]+\\.[0-9]+\\.[0-9]+)$',
+      }),
+    ),
     schedulingStrategy: Type.Optional(
       StringEnum(['REPLICA', 'DAEMON'], 'REPLICA keeps desiredCount tasks running; DAEMON runs one task on each container instance (EC2) and takes no desiredCount or autoscaling. ECS defaults to REPLICA. Cannot change in place.'),
     ),
@@ -231,7 +237,10 @@ export const EcsServiceSpec = Struct(
     deploymentConfiguration: Type.Optional(DeploymentConfiguration),
     deploymentController: Type.Optional(
       Struct('Who performs deployments.', {
-        type: StringEnum(['ECS', 'CODE_DEPLOY', 'EXTERNAL'], 'ECS rolling updates (the operator rolls out task definition changes), CodeDeploy blue/green, or an external controller. Cannot change in place.'),
+        type: StringEnum(
+          ['ECS', 'CODE_DEPLOY', 'EXTERNAL'],
+          'ECS: the operator rolls out every change (rolling updates). CODE_DEPLOY (blue/green by CodeDeploy) or EXTERNAL (task sets of a third-party controller): the operator creates the service and changes only what UpdateService allows for that controller (desiredCount, placement, healthCheckGracePeriodSeconds, propagateTags, enableECSManagedTags, and deploymentConfiguration under CODE_DEPLOY); a difference in the task definition, network configuration, load balancers, platform version, capacity provider strategy, service registries or enableExecuteCommand is reported in status.deploymentControllerDifferences and the Synced condition, never sent: CodeDeploy (CreateDeployment) or the external controller (CreateTaskSet) deploys it. For blue/green without CodeDeploy, prefer ECS with a native deployment strategy. Changes between ECS and CODE_DEPLOY are made in place; a change to or from EXTERNAL replaces the service (see replaceOnImmutableChange). When omitted, a new service gets ECS and an existing (adopted) service keeps its controller.',
+        ),
       }),
     ),
     placementConstraints: Type.Optional(Type.Array(PlacementConstraint, { description: 'Where tasks may be placed (EC2).', maxItems: 10 })),
@@ -240,6 +249,11 @@ export const EcsServiceSpec = Struct(
     enableExecuteCommand: Type.Optional(Type.Boolean({ description: 'Allow ECS Exec into the tasks.' })),
     propagateTags: Type.Optional(StringEnum(['TASK_DEFINITION', 'SERVICE', 'NONE'], 'Copy tags to tasks from the task definition or from the service.')),
     enableECSManagedTags: Type.Optional(Type.Boolean({ description: 'Let ECS tag tasks with the cluster and service names.' })),
+    forceNewDeploymentOnChange: Type.Optional(
+      Type.Boolean({
+        description: 'enableExecuteCommand, propagateTags, enableECSManagedTags and placement constraints and strategy reach only tasks started after they change. True (the default): a change to one of them also forces a new deployment, so that the running tasks are replaced and get it. False: the running tasks keep the old setting until the next deployment, and status.pendingOnRunningTasks lists what they do not have yet. Only with the ECS deployment controller (CodeDeploy and external controllers deploy for themselves).',
+      }),
+    ),
     tags: Type.Optional(Tags('Tags on the ECS service, in addition to the operator\'s ownership tags.')),
     autoscaling: Type.Optional(Autoscaling),
     driftPolicy: Type.Optional(DriftPolicy),

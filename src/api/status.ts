@@ -171,6 +171,25 @@ export const EcsServiceStatus = Type.Object(
         maxItems: 64,
       }),
     ),
+    pendingOnRunningTasks: Type.Optional(
+      Type.Array(
+        Struct('A setting the ECS service has that tasks started before it was set do not have.', {
+          path: Type.String({ description: 'Field path in the manifest, for example spec.enableExecuteCommand.', minLength: 1, maxLength: 1024 }),
+          desired: Type.Optional(AnyJson('Value set on the service.')),
+          since: Timestamp('When the operator set it'),
+        }),
+        {
+          description: 'Settings that reach only tasks started after they change (enableExecuteCommand, propagateTags, enableECSManagedTags, placement) and that the running tasks do not have yet: set without a new deployment (spec.forceNewDeploymentOnChange false, or a CODE_DEPLOY/EXTERNAL controller). An entry goes once a deployment started after it completes.',
+          maxItems: 16,
+        },
+      ),
+    ),
+    deploymentControllerDifferences: Type.Optional(
+      Type.Array(DriftDifference, {
+        description: 'Differences in fields that the service\'s CODE_DEPLOY or EXTERNAL deployment controller deploys (task definition, network configuration, load balancers, platform version...): reported, never sent by the operator.',
+        maxItems: 64,
+      }),
+    ),
   },
   { description: 'Observed state of the service, written by the operator.', 'x-kubernetes-preserve-unknown-fields': true },
 );
@@ -186,3 +205,4 @@ export type AutoscalingStatus = Static<typeof AutoscalingStatus>;
 export type TaskDefinitionRevision = Static<typeof TaskDefinitionRevision>;
 export type EcsTaskDefinitionStatus = Static<typeof EcsTaskDefinitionStatus>;
 export type EcsServiceStatus = Static<typeof EcsServiceStatus>;
+export type PendingOnRunningTask = NonNullable<EcsServiceStatus['pendingOnRunningTasks']>[number];

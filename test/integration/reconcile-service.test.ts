@@ -273,11 +273,19 @@ describe('reconcileService on the emulator', () => {
     expect(rejected.events[0]).toMatchObject({ type: 'Warning', reason: 'InvalidRequest' });
   });
 
-  test('switching to a launch type is Stalled until replacement is allowed, which deletes and recreates the service', async () => {
+  test('a strategy goes back to its launch type in place; another launch type is Stalled until replacement is allowed, which deletes and recreates the service', async () => {
     const { svc, deps } = await app();
     await reconcile(svc, deps);
     const firstCreated = (await describeService(world, svc.metadata.name)).createdAt?.getTime() ?? 0;
+    // UpdateService with an empty strategy (and a deployment to move the tasks): the same service.
     edit(svc, { capacityProviderStrategy: undefined, launchType: 'FARGATE' });
+    const back = await reconcile(svc, deps);
+    expect(back.plan.map((c) => c.action)).toEqual(['Update']);
+    const onFargate = await describeService(world, svc.metadata.name);
+    expect(onFargate.launchType).toBe('FARGATE');
+    expect(onFargate.createdAt?.getTime()).toBe(firstCreated);
+
+    edit(svc, { launchType: 'EC2' });
     const before = world.aws.calls.snapshot();
     const blocked = await reconcile(svc, deps);
     expect(condition(blocked, 'Stalled')).toMatchObject({ status: 'True', reason: 'ReplacementRequired' });
@@ -291,7 +299,7 @@ describe('reconcileService on the emulator', () => {
     const recreated = await until(() => reconcile(svc, deps), (out) => out.plan.some((c) => c.action === 'Create'));
     expect(recreated.events.map((e) => e.reason)).toEqual(['Created']);
     const service = await describeService(world, svc.metadata.name);
-    expect(service.launchType).toBe('FARGATE');
+    expect(service.launchType).toBe('EC2');
     expect(service.status).toBe('ACTIVE');
     expect(service.createdAt?.getTime()).toBeGreaterThan(firstCreated);
     expect((await reconcile(svc, deps)).plan).toEqual([]);

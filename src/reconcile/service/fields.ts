@@ -5,9 +5,17 @@
 // Normalization follows DescribeServices: ECS reports documented defaults (200/100 percent, circuit
 // breaker off, REPLICA, ECS controller, LATEST platform, NONE propagation, flags false), empty lists
 // for absent ones, capacity provider items with weight and base filled in, and lists in its own order.
-import type { DeploymentConfiguration, Service, UpdateServiceCommandInput } from '@aws-sdk/client-ecs';
+//
+// Each row also says who may change the field once the service exists. UpdateService (API reference)
+// lets a service under the CODE_DEPLOY controller change only desiredCount, deploymentConfiguration,
+// healthCheckGracePeriodSeconds, placement constraints and strategy, enableECSManagedTags and
+// propagateTags, and one under EXTERNAL the same without deploymentConfiguration; the rest is
+// deployed by CodeDeploy (CreateDeployment) or the external controller (CreateTaskSet). And which
+// settings reach only tasks started after the change (UpdateService: "only tasks launched after the
+// update will reflect the update"; these members do not start a deployment).
+import type { DeploymentConfiguration, LoadBalancer, PlacementStrategy, Service, UpdateServiceCommandInput } from '@aws-sdk/client-ecs';
 import type { EcsServiceSpec } from '../../api/index.js';
-import { pruneObject, sortedBy, sortedSet, type Json, type JsonObject } from '../canonical.js';
+import { pruneObject, sameJson, sortedBy, sortedSet, type Json, type JsonObject } from '../canonical.js';
 import { familyRevisionOf } from '../task-definition-names.js';
 import { isDaemon, loadBalancersRequest, networkConfigurationOf, type DesiredService } from './desired.js';
 
@@ -22,6 +30,29 @@ export interface ServiceField {
   observed(s: Service, d: DesiredService): Json | undefined;
   /** The UpdateService members that set the desired value; undefined when ECS cannot change it in place. */
   update(d: DesiredService, s: Service): ServiceUpdate | undefined;
+  /** Whether the manifest's value is satisfied by ECS's; equal normalized values by default. */
+  matches?(desired: Json, observed: Json | undefined): boolean;
+  /** Deployment controllers under which UpdateService may change the field (every one when absent). */
+  updatableUnder?: readonly DeploymentControllerType[];
+  /** True when a change reaches only tasks started after it: running tasks keep the old setting. */
+  newTasksOnly?: boolean;
+}
+
+export type DeploymentControllerType = 'ECS' | 'CODE_DEPLOY' | 'EXTERNAL';
+
+const ALL_CONTROLLERS: readonly DeploymentControllerType[] = ['ECS', 'CODE_DEPLOY', 'EXTERNAL'];
+const ECS_AND_CODE_DEPLOY: readonly DeploymentControllerType[] = ['ECS', 'CODE_DEPLOY'];
+const ECS_ONLY: readonly DeploymentControllerType[] = ['ECS'];
+
+/** The controller a service uses; DescribeServices omits it for ECS. */
+export function controllerOf(s: Pick<Service, 'deploymentController'>): DeploymentControllerType {
+  const type = s.deploymentController?.type;
+  return type === 'CODE_DEPLOY' || type === 'EXTERNAL' ? type : 'ECS';
+}
+
+/** The controller the service has once the manifest is carried out: the manifest's, else the one it has. */
+export function targetController(d: DesiredService, s: Pick<Service, 'deploymentController'>): DeploymentControllerType {
+  return d.spec.deploymentController?.type ?? controllerOf(s);
 }
 
 const DAEMON_PERCENTS = { maximumPercent: 100, minimumHealthyPercent: 0 };
@@ -29,7 +60,7 @@ const REPLICA_PERCENTS = { maximumPercent: 200, minimumHealthyPercent: 100 };
 
 type DeploymentConfigurationSpec = NonNullable<EcsServiceSpec['deploymentConfiguration']>;
 
-function deploymentConfiguration(c: DeploymentConfiguration | DeploymentConfigurationSpec | undefined, daemon: boolean): Json {
+function deploymentConfiguration(c: DeploymentConfiguration | DeploymentConfigurationSpec | undefined, daemon: boolean): JsonObject {
   const defaults = daemon ? DAEMON_PERCENTS : REPLICA_PERCENTS;
   const breaker = c?.deploymentCircuitBreaker;
   const alarms = c?.alarms;
@@ -46,12 +77,14 @@ function deploymentConfigurationUpdate(d: DesiredService, s: Service): ServiceUp
   const spec = d.spec.deploymentConfiguration;
   const defaults = isDaemon(d.spec) ? DAEMON_PERCENTS : REPLICA_PERCENTS;
   const running = s.deploymentConfiguration?.alarms;
+  // The circuit breaker works only with the ECS controller (CreateService reference): it is not sent to others.
+  const ecs = targetController(d, s) === 'ECS';
   // Every member is sent, so a member removed from the manifest goes back to ECS's default.
   return {
     deploymentConfiguration: {
       maximumPercent: spec?.maximumPercent ?? defaults.maximumPercent,
       minimumHealthyPercent: spec?.minimumHealthyPercent ?? defaults.minimumHealthyPercent,
-      deploymentCircuitBreaker: spec?.deploymentCircuitBreaker ?? { enable: false, rollback: false },
+      ...(ecs ? { deploymentCircuitBreaker: spec?.deploymentCircuitBreaker ?? { enable: false, rollback: false } } : {}),
       ...(spec?.alarms ? { alarms: spec.alarms } : running?.enable ? { alarms: { alarmNames: running.alarmNames ?? [], enable: false, rollback: false } } : {}),
     },
   };
@@ -67,14 +100,51 @@ function capacityProviders(items: readonly { capacityProvider?: string; weight?:
 const items = <T extends object>(list: readonly T[] | undefined): JsonObject[] => (list ?? []).map(pruneObject);
 
 /** A field whose manifest and ECS values compare as they are, with a default for both. */
-function plain<K extends 'healthCheckGracePeriodSeconds' | 'enableExecuteCommand' | 'propagateTags' | 'enableECSManagedTags'>(name: K, fallback: Json): ServiceField {
+function plain<K extends 'healthCheckGracePeriodSeconds' | 'enableExecuteCommand' | 'propagateTags' | 'enableECSManagedTags'>(
+  name: K,
+  fallback: Json,
+  rules: Pick<ServiceField, 'updatableUnder' | 'newTasksOnly'> = {},
+): ServiceField {
   return {
     name,
     path: () => `spec.${name}`,
     desired: (d) => d.spec[name] ?? fallback,
     observed: (s) => s[name] ?? fallback,
     update: (d) => ({ [name]: d.spec[name] ?? fallback }),
+    ...rules,
   };
+}
+
+/**
+ * ECS stores a spread over `host` as `instanceId` (the two mean the same) and reports binpack's
+ * `cpu`/`memory` in capitals (DescribeServices output in aws/amazon-ecs-cli#586,
+ * awsdocs/amazon-ecs-developer-guide#77): one spelling for both sides.
+ */
+const PLACEMENT_FIELDS: Record<string, string> = { host: 'instanceId', instanceid: 'instanceId', cpu: 'cpu', memory: 'memory' };
+
+function placementStrategy(list: readonly PlacementStrategy[] | undefined): JsonObject[] {
+  return items(list).map((p) => {
+    const field = typeof p.field === 'string' ? PLACEMENT_FIELDS[p.field.toLowerCase()] : undefined;
+    return field ? { ...p, field } : p;
+  });
+}
+
+/** A load balancer binding as the manifest manages it: advancedConfiguration is not in the manifest. */
+function loadBalancerBinding(lb: LoadBalancer): JsonObject {
+  return pruneObject({ targetGroupArn: lb.targetGroupArn, loadBalancerName: lb.loadBalancerName, containerName: lb.containerName, containerPort: lb.containerPort });
+}
+
+/**
+ * The load balancers to send, each keeping the advancedConfiguration (blue/green alternate target
+ * group, listener rules, role) ECS holds for its target group: UpdateService replaces the whole
+ * list, so a binding sent without it would strip a blue/green setup made outside the manifest.
+ */
+function loadBalancersUpdate(d: DesiredService, s: Service): LoadBalancer[] {
+  const advanced = new Map((s.loadBalancers ?? []).filter((lb) => lb.advancedConfiguration).map((lb) => [lb.targetGroupArn, lb.advancedConfiguration]));
+  return loadBalancersRequest(d).map((lb) => {
+    const kept = advanced.get(lb.targetGroupArn);
+    return kept ? { ...lb, advancedConfiguration: kept } : lb;
+  });
 }
 
 export const SERVICE_FIELDS: readonly ServiceField[] = [
@@ -84,6 +154,7 @@ export const SERVICE_FIELDS: readonly ServiceField[] = [
     desired: (d) => d.taskDefinition.familyRevision,
     observed: (s) => (s.taskDefinition ? familyRevisionOf(s.taskDefinition) : undefined),
     update: (d) => ({ taskDefinition: d.taskDefinition.ref }),
+    updatableUnder: ECS_ONLY,
   },
   {
     name: 'desiredCount',
@@ -103,18 +174,28 @@ export const SERVICE_FIELDS: readonly ServiceField[] = [
       return d.spec.launchType ? { launchType: d.spec.launchType } : undefined;
     },
     observed: (s) => (s.capacityProviderStrategy?.length ? { capacityProviderStrategy: capacityProviders(s.capacityProviderStrategy) } : pruneObject({ launchType: s.launchType })),
-    // UpdateService takes a capacity provider strategy (from a launch type or another strategy) but
-    // has no launchType member: a service cannot be moved to a launch type in place. A new strategy
-    // does not by itself start a deployment, so one is forced to move the tasks.
-    update: (d) => (d.spec.capacityProviderStrategy ? { capacityProviderStrategy: d.spec.capacityProviderStrategy, forceNewDeployment: true } : undefined),
+    // UpdateService takes a capacity provider strategy (from a launch type or another strategy) and,
+    // given an empty strategy, moves a service back to its launch type (UpdateService reference,
+    // capacityProviderStrategy); it has no launchType member, so one launch type cannot become
+    // another in place. A new strategy does not by itself start a deployment, so one is forced to
+    // move the tasks.
+    update: (d, s) => {
+      if (d.spec.capacityProviderStrategy) return { capacityProviderStrategy: d.spec.capacityProviderStrategy, forceNewDeployment: true };
+      if (d.spec.launchType && (s.capacityProviderStrategy?.length ?? 0) > 0) return { capacityProviderStrategy: [], forceNewDeployment: true };
+      return undefined;
+    },
+    updatableUnder: ECS_ONLY,
   },
   {
     name: 'platformVersion',
     path: () => 'spec.platformVersion',
-    // ECS reports LATEST for a Fargate service that named none, and nothing for EC2.
-    desired: (d) => d.spec.platformVersion ?? 'LATEST',
-    observed: (s) => s.platformVersion ?? 'LATEST',
-    update: (d) => ({ platformVersion: d.spec.platformVersion ?? 'LATEST' }),
+    // Left to ECS when the manifest names none. LATEST is whatever version ECS resolved it to
+    // (1.4.0 today), so any version it reports satisfies it: comparing the words would redeploy forever.
+    desired: (d) => d.spec.platformVersion,
+    observed: (s) => s.platformVersion,
+    matches: (want, have) => want === 'LATEST' || sameJson(want, have),
+    update: (d) => ({ platformVersion: d.spec.platformVersion }),
+    updatableUnder: ECS_ONLY,
   },
   {
     name: 'networkConfiguration',
@@ -139,22 +220,31 @@ export const SERVICE_FIELDS: readonly ServiceField[] = [
       });
     },
     update: (d) => ({ networkConfiguration: networkConfigurationOf(d.spec) }),
+    updatableUnder: ECS_ONLY,
   },
   {
     name: 'loadBalancers',
     path: () => 'spec.loadBalancers',
     desired: (d) => sortedSet(items(loadBalancersRequest(d))),
-    observed: (s) => sortedSet(items(s.loadBalancers)),
+    observed: (s) => sortedSet((s.loadBalancers ?? []).map(loadBalancerBinding)),
     // An empty list removes every binding.
-    update: (d) => ({ loadBalancers: loadBalancersRequest(d) }),
+    update: (d, s) => ({ loadBalancers: loadBalancersUpdate(d, s) }),
+    updatableUnder: ECS_ONLY,
   },
   plain('healthCheckGracePeriodSeconds', 0),
   {
     name: 'deploymentConfiguration',
     path: () => 'spec.deploymentConfiguration',
     desired: (d) => deploymentConfiguration(d.spec.deploymentConfiguration, isDaemon(d.spec)),
-    observed: (s, d) => deploymentConfiguration(s.deploymentConfiguration, isDaemon(d.spec)),
+    observed: (s, d) => {
+      const seen = deploymentConfiguration(s.deploymentConfiguration, isDaemon(d.spec));
+      if (targetController(d, s) === 'ECS') return seen;
+      // Under another controller the circuit breaker is neither sent nor compared: it does nothing there.
+      const wanted = deploymentConfiguration(d.spec.deploymentConfiguration, isDaemon(d.spec));
+      return { ...seen, deploymentCircuitBreaker: wanted.deploymentCircuitBreaker ?? null };
+    },
     update: deploymentConfigurationUpdate,
+    updatableUnder: ECS_AND_CODE_DEPLOY,
   },
   {
     name: 'placementConstraints',
@@ -163,14 +253,16 @@ export const SERVICE_FIELDS: readonly ServiceField[] = [
     desired: (d) => sortedSet(items(d.spec.placementConstraints)),
     observed: (s) => sortedSet(items(s.placementConstraints)),
     update: (d) => ({ placementConstraints: d.spec.placementConstraints ?? [] }),
+    newTasksOnly: true,
   },
   {
     name: 'placementStrategy',
     path: () => 'spec.placementStrategy',
     // Strategies apply in order.
-    desired: (d) => items(d.spec.placementStrategy),
-    observed: (s) => items(s.placementStrategy),
+    desired: (d) => placementStrategy(d.spec.placementStrategy),
+    observed: (s) => placementStrategy(s.placementStrategy),
     update: (d) => ({ placementStrategy: d.spec.placementStrategy ?? [] }),
+    newTasksOnly: true,
   },
   {
     name: 'serviceRegistries',
@@ -178,10 +270,11 @@ export const SERVICE_FIELDS: readonly ServiceField[] = [
     desired: (d) => sortedSet(items(d.spec.serviceRegistries)),
     observed: (s) => sortedSet(items(s.serviceRegistries)),
     update: (d) => ({ serviceRegistries: d.spec.serviceRegistries ?? [] }),
+    updatableUnder: ECS_ONLY,
   },
-  plain('enableExecuteCommand', false),
-  plain('propagateTags', 'NONE'),
-  plain('enableECSManagedTags', false),
+  plain('enableExecuteCommand', false, { updatableUnder: ECS_ONLY, newTasksOnly: true }),
+  plain('propagateTags', 'NONE', { newTasksOnly: true }),
+  plain('enableECSManagedTags', false, { newTasksOnly: true }),
   {
     name: 'schedulingStrategy',
     path: () => 'spec.schedulingStrategy',
@@ -193,9 +286,22 @@ export const SERVICE_FIELDS: readonly ServiceField[] = [
   {
     name: 'deploymentController',
     path: () => 'spec.deploymentController',
-    desired: (d) => ({ type: d.spec.deploymentController?.type ?? 'ECS' }),
-    observed: (s) => ({ type: s.deploymentController?.type ?? 'ECS' }),
-    // The API treats the deployment controller as fixed at creation.
-    update: () => undefined,
+    // Not compared when the manifest names none, so that adopting a CodeDeploy service never turns
+    // it into a rolling one by accident (a new service gets ECS, CreateService's default).
+    desired: (d) => (d.spec.deploymentController ? { type: d.spec.deploymentController.type } : undefined),
+    observed: (s) => ({ type: controllerOf(s) }),
+    // UpdateService takes deploymentController: services move between ECS and CODE_DEPLOY in place
+    // (the migration from CodeDeploy to ECS blue/green is an UpdateService; CloudFormation and the
+    // Terraform provider update it in place). Nothing documents moving to or from EXTERNAL, whose
+    // services are made of task sets: that stays a replacement.
+    update: (d, s) => {
+      const to = d.spec.deploymentController?.type ?? 'ECS';
+      return ECS_AND_CODE_DEPLOY.includes(to) && ECS_AND_CODE_DEPLOY.includes(controllerOf(s)) ? { deploymentController: { type: to } } : undefined;
+    },
   },
 ];
+
+/** Whether UpdateService may change `field` on a service under `controller`. */
+export function updatableUnder(field: ServiceField, controller: DeploymentControllerType): boolean {
+  return (field.updatableUnder ?? ALL_CONTROLLERS).includes(controller);
+}

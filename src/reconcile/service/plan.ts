@@ -9,7 +9,7 @@ import type { OwnerIdentity } from '../outcome.js';
 import { isReservedTagKey, ownershipOf, ownerTags } from '../ownership.js';
 import type { FieldDiff, PlannedChange } from '../plan-types.js';
 import { createRequest, type DesiredService } from './desired.js';
-import { SERVICE_FIELDS, type ServiceUpdate } from './fields.js';
+import { controllerOf, SERVICE_FIELDS, targetController, updatableUnder, type DeploymentControllerType, type ServiceUpdate } from './fields.js';
 import { holdsFailedRollout } from './rollout.js';
 
 export interface ServiceObservation {
@@ -37,7 +37,7 @@ export interface ServiceRef {
 
 export type ServiceChange =
   | PlannedChange<'Create', CreateServiceInput>
-  | PlannedChange<'Update', ServiceUpdate & ServiceRef>
+  | (PlannedChange<'Update', ServiceUpdate & ServiceRef> & { /** What the user should know about the update beyond its fields. */ note?: string })
   | PlannedChange<'Adopt', { resourceArn: string; tags: Tag[] }>
   | PlannedChange<'Tag', { resourceArn: string; tags: Tag[] }>
   | PlannedChange<'Untag', { resourceArn: string; tagKeys: string[] }>
@@ -51,12 +51,21 @@ export interface Blocker {
   message: string;
 }
 
+/** Differences in fields the service's CODE_DEPLOY or EXTERNAL deployment controller deploys: reported, never sent. */
+export interface ControllerOwned extends Blocker {
+  diffs: FieldDiff[];
+}
+
 export interface ServicePlan {
   changes: ServiceChange[];
   /** Set when the changes cannot be made without a person: they are reported, not applied. */
   blocked?: Blocker;
   /** Set when nothing can be planned until ECS finishes something (a service draining). */
   waiting?: Blocker;
+  /** Differences left to the deployment controller. */
+  controllerOwned?: ControllerOwned;
+  /** Settings the update changes that running tasks will not have until a new deployment replaces them. */
+  pendingOnTasks?: FieldDiff[];
 }
 
 export function planService(desired: DesiredService, observed: ServiceObservation, ctx: ServicePlanContext): ServicePlan {
@@ -96,16 +105,26 @@ function planCurrent(desired: DesiredService, current: Service | undefined, ctx:
     changes.push({ resource: 'Service', id: desired.serviceName, action: 'Adopt', diffs: [{ path: 'spec.adoptExisting', desired: true }], payload: { resourceArn: arnOf(current), tags: ownerTags(ctx.owner) } });
   }
 
-  const { mutable, immutable, update } = fieldDiffs(desired, current, ctx);
+  const fields = fieldDiffs(desired, current, ctx);
+  const { immutable } = fields;
   if (immutable.length > 0) {
     changes.push(replaceChange(desired, current, immutable));
     return desired.spec.replaceOnImmutableChange === true ? { changes } : { changes, blocked: replacementBlocker(immutable) };
   }
-  if (mutable.length > 0) {
-    changes.push({ resource: 'Service', id: desired.serviceName, action: 'Update', diffs: mutable, payload: { region: desired.region, cluster: desired.cluster, service: desired.serviceName, ...update } });
+  const ref = { region: desired.region, cluster: desired.cluster, service: desired.serviceName };
+  const rollout = newTasksRollout(desired, fields);
+  for (const step of [fields.now, fields.afterSwitch]) {
+    if (step.diffs.length === 0) continue;
+    const update: ServiceChange = { resource: 'Service', id: desired.serviceName, action: 'Update', diffs: step.diffs, payload: { ...ref, ...step.update } };
+    if (step === rollout.step && rollout.note) update.note = rollout.note;
+    changes.push(update);
   }
   changes.push(...tagChanges(desired, current, ctx));
-  return { changes };
+  return {
+    changes,
+    ...(fields.controllerOwned.length > 0 ? { controllerOwned: controllerOwnedReport(desired, fields.owner, fields.controllerOwned) } : {}),
+    ...(rollout.pending.length > 0 ? { pendingOnTasks: rollout.pending } : {}),
+  };
 }
 
 function createChange(desired: DesiredService, ctx: ServicePlanContext, movedDiffs: FieldDiff[]): ServiceChange {
@@ -113,26 +132,103 @@ function createChange(desired: DesiredService, ctx: ServicePlanContext, movedDif
   return { resource: 'Service', id: desired.serviceName, action: 'Create', diffs, payload: createRequest(desired, ctx.owner) };
 }
 
-function fieldDiffs(desired: DesiredService, current: Service, ctx: ServicePlanContext): { mutable: FieldDiff[]; immutable: FieldDiff[]; update: ServiceUpdate } {
-  const mutable: FieldDiff[] = [];
-  const immutable: FieldDiff[] = [];
-  let update: ServiceUpdate = {};
+/** One UpdateService: the fields it changes and its members. */
+interface UpdateStep {
+  diffs: FieldDiff[];
+  update: ServiceUpdate;
+}
+
+interface FieldPlan {
+  immutable: FieldDiff[];
+  /** The update made now. */
+  now: UpdateStep;
+  /** Fields only ECS may change, sent once the same plan has moved the service from CODE_DEPLOY to ECS. */
+  afterSwitch: UpdateStep;
+  /** Fields the deployment controller deploys, and which controller that is. */
+  controllerOwned: FieldDiff[];
+  owner: DeploymentControllerType;
+  /** Changed settings that reach only tasks started after the change. */
+  newTasksOnly: FieldDiff[];
+  /** The controller the service has once the plan is carried out. */
+  controller: DeploymentControllerType;
+}
+
+function fieldDiffs(desired: DesiredService, current: Service, ctx: ServicePlanContext): FieldPlan {
+  const from = controllerOf(current);
+  const to = targetController(desired, current);
+  const plan: FieldPlan = {
+    immutable: [],
+    now: { diffs: [], update: {} },
+    afterSwitch: { diffs: [], update: {} },
+    controllerOwned: [],
+    owner: from === 'ECS' ? to : from,
+    newTasksOnly: [],
+    controller: to,
+  };
   for (const field of SERVICE_FIELDS) {
     const want = field.desired(desired);
     if (want === undefined) continue;
     const have = field.observed(current, desired);
-    if (sameJson(want, have)) continue;
+    if (field.matches ? field.matches(want, have) : sameJson(want, have)) continue;
     // The circuit breaker rolled this revision back: rolling it out again would fail the same way.
     if (field.name === 'taskDefinition' && holdsFailedRollout(ctx.rollout, desired.taskDefinition.familyRevision)) continue;
     const diffs = diffJson(field.path(desired), want, have);
-    const members = field.update(desired, current);
-    if (members === undefined) immutable.push(...diffs);
+    let step: UpdateStep;
+    if (updatableUnder(field, from) && updatableUnder(field, to)) step = plan.now;
+    else if (from === 'CODE_DEPLOY' && to === 'ECS' && updatableUnder(field, 'ECS')) step = plan.afterSwitch;
     else {
-      mutable.push(...diffs);
-      update = { ...update, ...members };
+      // CodeDeploy or the external controller deploys it: reported, never sent, never replaced over.
+      plan.controllerOwned.push(...diffs);
+      continue;
     }
+    const members = field.update(desired, current);
+    if (members === undefined) {
+      plan.immutable.push(...diffs);
+      continue;
+    }
+    step.diffs.push(...diffs);
+    step.update = { ...step.update, ...members };
+    if (field.newTasksOnly) plan.newTasksOnly.push(...diffs);
   }
-  return { mutable, immutable, update };
+  return plan;
+}
+
+// UpdateService members that start a new deployment by themselves (UpdateService reference: "This
+// parameter triggers a new service deployment"), which replaces every running task anyway.
+const DEPLOYMENT_TRIGGERS = ['taskDefinition', 'networkConfiguration', 'loadBalancers', 'serviceRegistries', 'platformVersion', 'forceNewDeployment'] as const;
+
+function startsDeployment(update: ServiceUpdate): boolean {
+  return DEPLOYMENT_TRIGGERS.some((m) => update[m] !== undefined && update[m] !== false);
+}
+
+/**
+ * Settings that reach only new tasks (exec, tag propagation, managed tags, placement): under the
+ * ECS controller a deployment is forced so that the running tasks get them
+ * (spec.forceNewDeploymentOnChange, the default); otherwise they stay pending on the running tasks.
+ */
+function newTasksRollout(desired: DesiredService, fields: FieldPlan): { step?: UpdateStep; note?: string; pending: FieldDiff[] } {
+  const paths = [...new Set(fields.newTasksOnly.map((d) => d.path))].join(', ');
+  if (paths === '' || startsDeployment(fields.now.update) || startsDeployment(fields.afterSwitch.update)) return { pending: [] };
+  if (fields.controller !== 'ECS') {
+    const who = fields.controller === 'CODE_DEPLOY' ? 'the next CodeDeploy deployment' : 'the next task set of the external deployment controller';
+    return { step: fields.now, note: `${paths} applies only to tasks started after the change: running tasks keep the old setting until ${who}`, pending: fields.newTasksOnly };
+  }
+  const step = fields.afterSwitch.diffs.length > 0 ? fields.afterSwitch : fields.now;
+  if (desired.spec.forceNewDeploymentOnChange === false) {
+    return { step, note: `${paths} applies only to tasks started after the change: running tasks keep the old setting until the next deployment (spec.forceNewDeploymentOnChange is false)`, pending: fields.newTasksOnly };
+  }
+  step.update = { ...step.update, forceNewDeployment: true };
+  return { step, note: `${paths} applies only to tasks started after the change: a new deployment was forced to replace the running tasks (spec.forceNewDeploymentOnChange)`, pending: [] };
+}
+
+function controllerOwnedReport(desired: DesiredService, owner: DeploymentControllerType, diffs: FieldDiff[]): ControllerOwned {
+  const fields = [...new Set(diffs.map((d) => d.path))].join(', ');
+  const who = owner === 'CODE_DEPLOY' ? 'CodeDeploy deploys them (create a CodeDeploy deployment)' : 'the external deployment controller deploys them (CreateTaskSet)';
+  return {
+    reason: 'AwaitingDeploymentController',
+    message: `ECS service ${desired.serviceName} differs from the manifest in ${fields}: its deployment controller is ${owner}, so ${who}; the operator reports them and never sends them`,
+    diffs,
+  };
 }
 
 /** Tags the manifest sets and differ, and tags it set before and no longer lists. */

@@ -23,7 +23,7 @@ import { observeService } from './observe.js';
 import { planService, type ServiceChange, type ServicePlan } from './plan.js';
 import { resolveLoadBalancers, resolveTaskDefinition, type TaskDefinitionRefResolution } from './resolve.js';
 import { judgeRollout, ROLLOUT_POLL_MS, startedRollout, trackRollout, type RolloutJudgement } from './rollout.js';
-import { carriedStatus, managedTagKeysOf, serviceStatus, type ServiceStatus } from './status.js';
+import { carriedStatus, managedTagKeysOf, serviceStatus, syncOf, withPlanReport, type ServiceStatus } from './status.js';
 
 export interface ServiceDeps {
   aws: AwsAdapter;
@@ -74,7 +74,7 @@ export async function reconcileService(svc: EcsService, deps: ServiceDeps, opts:
       return {
         plan: plan.changes,
         applied: false,
-        status: statusOf(observed.current, tracked),
+        status: withPlanReport(statusOf(observed.current, tracked), plan, observed.current, [], deps.now()),
         conditions: conditionsFor(health, withheldSync(plan.changes.length, why)),
         events: [],
       };
@@ -88,12 +88,13 @@ export async function reconcileService(svc: EcsService, deps: ServiceDeps, opts:
       const message = `ECS service ${desired.serviceName} was deleted to be created again: waiting for it to drain`;
       return { plan: plan.changes, applied: true, status: statusOf(undefined, undefined, earlier), conditions: conditionsFor({ kind: 'progressing', reason: 'Replacing', message }, IN_SYNC), events, requeueAfterMs: ROLLOUT_POLL_MS };
     }
-    const { judgement, sync } = withEarlier(judgeRollout(applied.service, rollout, familyRevision, clock), earlier);
+    const { judgement, sync: replacementSync } = withEarlier(judgeRollout(applied.service, rollout, familyRevision, clock), earlier);
+    const status = withPlanReport(statusOf(applied.service, judgement.rollout, earlier), plan, applied.service, plan.pendingOnTasks ?? [], deps.now());
     return {
       plan: plan.changes,
       applied: events.length > 0,
-      status: statusOf(applied.service, judgement.rollout, earlier),
-      conditions: conditionsFor(judgement.health, sync),
+      status,
+      conditions: conditionsFor(judgement.health, replacementSync.inSync ? syncOf(plan, status) : replacementSync),
       events,
       ...(judgement.requeueAfterMs === undefined ? {} : { requeueAfterMs: judgement.requeueAfterMs }),
     };
@@ -184,7 +185,7 @@ async function applyChanges(deps: ServiceDeps, desired: DesiredService, changes:
       case 'Update': {
         const { region, ...input } = change.payload;
         track(await deps.aws.region(region).ecs.updateService(input));
-        events.push({ type: 'Normal', reason: 'Updated', message: `Updated ECS service ${change.id}: ${fields}` });
+        events.push({ type: 'Normal', reason: 'Updated', message: `Updated ECS service ${change.id}: ${fields}${change.note ? `; ${change.note}` : ''}` });
         break;
       }
       case 'Tag':

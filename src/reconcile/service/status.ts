@@ -1,7 +1,10 @@
 // The status an EcsService shows: what the operator resolved and asked for, and what ECS runs.
 import type { Service } from '@aws-sdk/client-ecs';
-import type { EcsServiceStatus, PreviousService, RolloutStatus } from '../../api/index.js';
+import type { EcsServiceStatus, PendingOnRunningTask, PreviousService, RolloutStatus } from '../../api/index.js';
+import { IN_SYNC, type Sync } from '../outcome.js';
+import type { FieldDiff } from '../plan-types.js';
 import type { DesiredService } from './desired.js';
+import type { ServicePlan } from './plan.js';
 import { deploymentsOf } from './rollout.js';
 
 /**
@@ -73,4 +76,43 @@ function previousServiceOf(s: Service, fallbackRegion: string): PreviousService 
     ...(s.desiredCount === undefined ? {} : { desiredCount: s.desiredCount }),
     ...(s.runningCount === undefined ? {} : { runningCount: s.runningCount }),
   };
+}
+
+/** status.pendingOnRunningTasks holds at most this many settings (the CRD's bound). */
+const MAX_PENDING = 16;
+
+/**
+ * What the plan reports besides its changes: the differences the deployment controller deploys, and
+ * the settings running tasks do not have yet. `applied` are the settings an update just set without
+ * replacing the tasks; earlier ones stay until a deployment (or, under CodeDeploy and external
+ * controllers, a task set) that started after them completes.
+ */
+export function withPlanReport(status: ServiceStatus, plan: ServicePlan, service: Service | undefined, applied: readonly FieldDiff[], now: Date): ServiceStatus {
+  const next: ServiceStatus = { ...status };
+  const owned = plan.controllerOwned?.diffs ?? [];
+  if (owned.length > 0) next.deploymentControllerDifferences = owned.slice(0, 64).map(({ path, desired, actual }) => ({ path, ...(desired === undefined ? {} : { desired }), ...(actual === undefined ? {} : { actual }) }));
+  else delete next.deploymentControllerDifferences;
+  const fresh = new Set(applied.map((d) => d.path));
+  const kept = (status.pendingOnRunningTasks ?? []).filter((p) => !fresh.has(p.path) && !replacedSince(service, new Date(p.since)));
+  const added: PendingOnRunningTask[] = applied.map(({ path, desired }) => ({ path, ...(desired === undefined ? {} : { desired }), since: now.toISOString() }));
+  const pending = [...kept, ...added].slice(-MAX_PENDING);
+  if (pending.length > 0) next.pendingOnRunningTasks = pending;
+  else delete next.pendingOnRunningTasks;
+  return next;
+}
+
+/** Whether every running task was started after `since`: a deployment or task set begun later has completed. */
+function replacedSince(service: Service | undefined, since: Date): boolean {
+  const later = (created: Date | undefined) => created !== undefined && created.getTime() > since.getTime();
+  const deployed = (service?.deployments ?? []).some((d) => d.status === 'PRIMARY' && d.rolloutState === 'COMPLETED' && later(d.createdAt));
+  const taskSet = (service?.taskSets ?? []).some((t) => t.status === 'PRIMARY' && t.stabilityStatus === 'STEADY_STATE' && later(t.createdAt));
+  return deployed || taskSet;
+}
+
+/** Synced, with what the manifest asks that the operator leaves to the deployment controller or to the next deployment. */
+export function syncOf(plan: ServicePlan, status: ServiceStatus): Sync {
+  const pending = status.pendingOnRunningTasks ?? [];
+  const tasks = pending.length > 0 ? `; tasks started before ${[...new Set(pending.map((p) => p.path))].join(', ')} changed do not have it yet (they get it at the next deployment)` : '';
+  if (plan.controllerOwned) return { inSync: true, reason: plan.controllerOwned.reason, message: `${plan.controllerOwned.message}${tasks}` };
+  return tasks === '' ? IN_SYNC : { ...IN_SYNC, message: `${IN_SYNC.message}${tasks}` };
 }

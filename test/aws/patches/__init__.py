@@ -2,6 +2,9 @@
 
 Each module implements one behaviour as the AWS API reference documents it (its docstring says
 which, and what moto 5.2.5 does instead); apply_all() installs them into the running moto.
+The behaviours of CreateService and UpdateService (service_fields, service_idempotency,
+service_deployments, daemon_services, deployment_controller_updates, launch_type_restore,
+placement_strategy_fields) are applied in order by the handlers service_api installs.
 """
 
 from __future__ import annotations

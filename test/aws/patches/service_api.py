@@ -4,6 +4,10 @@ moto's handlers pass only some request members on to its backend; these replacem
 whole request (already parsed against the ECS model) and apply, in order, the behaviours of the
 modules named below. DescribeServices needs no replacement: it serialises the service objects
 these handlers keep up to date.
+
+Also applied here: deployment_controller_updates (what UpdateService may change under each
+deployment controller), launch_type_restore (an empty strategy goes back to a launch type) and
+placement_strategy_fields (placement strategy fields as ECS stores them).
 """
 
 from __future__ import annotations
@@ -19,6 +23,9 @@ from moto.ecs.responses import EC2ContainerServiceResponse
 from . import (
     daemon_services,
     delete_service,
+    deployment_controller_updates,
+    launch_type_restore,
+    placement_strategy_fields,
     service_deployments,
     service_fields,
     service_idempotency,
@@ -50,6 +57,7 @@ def create_service(self: EC2ContainerServiceResponse) -> ActionResult:
         return ActionResult({"service": existing})
 
     fields = service_fields.create_fields(backend, cluster, params)
+    fields["placementStrategy"] = placement_strategy_fields.stored(fields["placementStrategy"])
     daemon_services.validate(fields)
     require_network_for_awsvpc(backend, fields)
     service = Service(
@@ -80,9 +88,13 @@ def update_service(self: EC2ContainerServiceResponse) -> ActionResult:
     cluster = backend._get_cluster(params.get("cluster") or "default")
     service = backend._get_service(cluster.name, params["service"])
     delete_service.ensure_active(service)
+    deployment_controller_updates.validate(get_field(service, "deploymentController"), params)
 
     current = {member: get_field(service, member) for member in STORED_FIELDS}
     changed = service_fields.update_fields(backend, cluster, current, params)
+    changed.update(launch_type_restore.changed_fields(service, current, params))
+    if "placementStrategy" in changed:
+        changed["placementStrategy"] = placement_strategy_fields.stored(changed["placementStrategy"])
     require_network_for_awsvpc(backend, {**current, **changed})
     before = service_deployments.deployable(service)
     desired_count = changed.pop("desiredCount", None)

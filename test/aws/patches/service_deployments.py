@@ -2,9 +2,11 @@
 
 ECS API reference (UpdateService, Deployment): a service using the rolling update (ECS) deployment
 controller starts a new PRIMARY deployment when its task definition, network configuration, load
-balancers, service registries, capacity provider strategy or platform version changes, or when
-forceNewDeployment is set; the previous deployments become ACTIVE and are drained. A change of
-desiredCount alone changes the PRIMARY deployment's desired count and starts no deployment.
+balancers, service registries or platform version changes, or when forceNewDeployment is set; the
+previous deployments become ACTIVE and are drained. A change of desiredCount alone changes the
+PRIMARY deployment's desired count and starts no deployment, and so does a new capacity provider
+strategy (UpdateService, capacityProviderStrategy: "This parameter doesn't trigger a new service
+deployment"): the running tasks stay where they are until a deployment (forceNewDeployment) moves them.
 moto 5.2.5 creates no deployment and keeps the first one forever.
 """
 
@@ -31,8 +33,6 @@ TRIGGERS = (
     "networkConfiguration",
     "loadBalancers",
     "serviceRegistries",
-    "capacityProviderStrategy",
-    "launchType",
     "platformVersion",
 )
 

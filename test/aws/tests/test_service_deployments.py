@@ -61,6 +61,17 @@ def test_desired_count_alone_changes_the_primary_deployment_and_starts_none(aws:
     assert service["deployments"][0]["rolloutState"] == "COMPLETED"
 
 
+def test_capacity_provider_strategy_alone_starts_no_deployment(aws: Aws) -> None:
+    cluster, before = settled_service(aws)
+    spot = [{"capacityProvider": "FARGATE_SPOT", "weight": 1}]
+    aws.ecs.update_service(cluster=cluster, service="web", capacityProviderStrategy=spot)
+    service = aws.describe(cluster, "web")
+    assert service["capacityProviderStrategy"] == [{"capacityProvider": "FARGATE_SPOT", "weight": 1, "base": 0}]
+    assert [d["id"] for d in service["deployments"]] == [before["deployments"][0]["id"]]
+    aws.ecs.update_service(cluster=cluster, service="web", capacityProviderStrategy=spot, forceNewDeployment=True)
+    assert aws.describe(cluster, "web")["deployments"][0]["capacityProviderStrategy"][0]["capacityProvider"] == "FARGATE_SPOT"
+
+
 def test_unchanged_settings_start_no_deployment(aws: Aws) -> None:
     cluster, before = settled_service(aws)
     aws.ecs.update_service(

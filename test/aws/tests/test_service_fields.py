@@ -130,6 +130,25 @@ def test_update_service_keeps_fields_it_does_not_name_and_changes_those_it_does(
     assert "launchType" not in service
 
 
+def test_load_balancer_advanced_configuration_is_stored_and_returned(aws: Aws) -> None:
+    # LoadBalancer.advancedConfiguration (ECS API reference): the blue/green alternate target group,
+    # listener rules and role. Kept as given, like the rest of the binding.
+    cluster = aws.cluster()
+    aws.task_definition("web")
+    binding = {
+        "targetGroupArn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/blue/0123456789abcdef",
+        "containerName": "app",
+        "containerPort": 80,
+        "advancedConfiguration": {
+            "alternateTargetGroupArn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/green/0123456789abcdef",
+            "productionListenerRule": "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/shop/1/2/3",
+            "roleArn": "arn:aws:iam::123456789012:role/ecs-blue-green",
+        },
+    }
+    aws.fargate_service(cluster, "web", "web", loadBalancers=[binding])
+    assert aws.describe(cluster, "web")["loadBalancers"] == [binding]
+
+
 def test_launch_type_and_capacity_provider_strategy_together_are_rejected(aws: Aws) -> None:
     cluster = aws.cluster()
     aws.task_definition("web")

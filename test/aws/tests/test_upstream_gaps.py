@@ -292,3 +292,19 @@ def test_deleting_a_step_policy_leaves_its_action_on_the_alarm(plain_moto: Aws) 
         PolicyName="scale-out", ServiceNamespace="ecs", ResourceId=resource, ScalableDimension=ECS_DESIRED_COUNT
     )
     still_a_gap(plain_moto.alarms()[name]["AlarmActions"] == [policy], "scaling_policy_alarms.py")
+
+
+def test_update_service_accepts_a_task_definition_under_code_deploy(plain_moto: Aws) -> None:
+    cluster, _ = service(plain_moto, deploymentController={"type": "CODE_DEPLOY"})
+    plain_moto.task_definition("web")
+    try:
+        plain_moto.ecs.update_service(cluster=cluster, service="web", taskDefinition="web:2")
+        accepted = True
+    except ClientError:
+        accepted = False
+    still_a_gap(accepted, "deployment_controller_updates.py")
+
+
+def test_placement_strategy_on_host_is_not_stored_as_instance_id(plain_moto: Aws) -> None:
+    _, created = service(plain_moto, placementStrategy=[{"type": "spread", "field": "host"}])
+    still_a_gap(created.get("placementStrategy") != [{"type": "spread", "field": "instanceId"}], "placement_strategy_fields.py")

@@ -78,9 +78,9 @@ describe('planService: one changed field, one UpdateService member', () => {
     ['desiredCount', { desiredCount: 5 }, { desiredCount: 5 }],
     ['healthCheckGracePeriodSeconds', { healthCheckGracePeriodSeconds: 60 }, { healthCheckGracePeriodSeconds: 60 }],
     ['platformVersion', { platformVersion: '1.4.0' }, { platformVersion: '1.4.0' }],
-    ['enableExecuteCommand', { enableExecuteCommand: true }, { enableExecuteCommand: true }],
-    ['propagateTags', { propagateTags: 'SERVICE' }, { propagateTags: 'SERVICE' }],
-    ['enableECSManagedTags', { enableECSManagedTags: true }, { enableECSManagedTags: true }],
+    ['enableExecuteCommand', { enableExecuteCommand: true }, { enableExecuteCommand: true, forceNewDeployment: true }],
+    ['propagateTags', { propagateTags: 'SERVICE' }, { propagateTags: 'SERVICE', forceNewDeployment: true }],
+    ['enableECSManagedTags', { enableECSManagedTags: true }, { enableECSManagedTags: true, forceNewDeployment: true }],
     [
       'capacityProviderStrategy',
       { capacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }] },
@@ -102,8 +102,8 @@ describe('planService: one changed field, one UpdateService member', () => {
       { deploymentConfiguration: { maximumPercent: 150, deploymentCircuitBreaker: { enable: true, rollback: true } } },
       { deploymentConfiguration: { maximumPercent: 150, minimumHealthyPercent: 100, deploymentCircuitBreaker: { enable: true, rollback: true } } },
     ],
-    ['placementConstraints', { placementConstraints: [{ type: 'distinctInstance' }] }, { placementConstraints: [{ type: 'distinctInstance' }] }],
-    ['placementStrategy', { placementStrategy: [{ type: 'spread', field: 'instanceId' }] }, { placementStrategy: [{ type: 'spread', field: 'instanceId' }] }],
+    ['placementConstraints', { placementConstraints: [{ type: 'distinctInstance' }] }, { placementConstraints: [{ type: 'distinctInstance' }], forceNewDeployment: true }],
+    ['placementStrategy', { placementStrategy: [{ type: 'spread', field: 'instanceId' }] }, { placementStrategy: [{ type: 'spread', field: 'instanceId' }], forceNewDeployment: true }],
     ['serviceRegistries', { serviceRegistries: [{ registryArn: 'arn:aws:servicediscovery:us-east-1:123456789012:service/srv-1' }] }, { serviceRegistries: [{ registryArn: 'arn:aws:servicediscovery:us-east-1:123456789012:service/srv-1' }] }],
   ])('%s', (_field, spec, expected) => {
     expect(onlyUpdate(plan(desired(spec), runningService()).changes).fields).toEqual(expected);
@@ -122,7 +122,7 @@ describe('planService: one changed field, one UpdateService member', () => {
     expect(diffs.map((d) => d.path)).toEqual(['spec.capacityProviderStrategy', 'spec.launchType']);
   });
 
-  test('several changed fields go into one UpdateService', () => {
+  test('several changed fields go into one UpdateService, and a new revision needs no forced deployment', () => {
     const { fields } = onlyUpdate(plan(desired({ desiredCount: 3, enableExecuteCommand: true }, TD4), runningService()).changes);
     expect(fields).toEqual({ taskDefinition: TD4, desiredCount: 3, enableExecuteCommand: true });
   });
@@ -237,8 +237,7 @@ describe('planService: ownership and adoption', () => {
 describe('planService: changes ECS cannot make in place', () => {
   test.each<[string, Partial<EcsService['spec']>, Partial<Service>, string[]]>([
     ['schedulingStrategy', { schedulingStrategy: 'DAEMON', desiredCount: undefined, capacityProviderStrategy: undefined, launchType: 'EC2', networkConfiguration: undefined }, { capacityProviderStrategy: undefined, launchType: 'EC2', networkConfiguration: undefined }, ['spec.schedulingStrategy']],
-    ['deploymentController', { deploymentController: { type: 'CODE_DEPLOY' }, deploymentConfiguration: undefined }, { deploymentConfiguration: undefined }, ['spec.deploymentController.type']],
-    ['capacity provider strategy to a launch type', { capacityProviderStrategy: undefined, launchType: 'FARGATE' }, {}, ['spec.capacityProviderStrategy', 'spec.launchType']],
+    ['deploymentController to EXTERNAL', { deploymentController: { type: 'EXTERNAL' }, deploymentConfiguration: undefined }, { deploymentConfiguration: undefined }, ['spec.deploymentController.type']],
     ['one launch type to another', { capacityProviderStrategy: undefined, launchType: 'EC2' }, { capacityProviderStrategy: undefined, launchType: 'FARGATE' }, ['spec.launchType']],
   ])('%s: Stalled, naming the field, unless replacement is allowed', (_what, spec, current, paths) => {
     const service = runningService(current);
