@@ -17,7 +17,7 @@ import {
   type ReconcileOptions,
   type ReconcileOutcome,
 } from '../outcome.js';
-import { desiredService, type DesiredService } from './desired.js';
+import { desiredService, serviceSpecDigest, type DesiredService } from './desired.js';
 import { observeService } from './observe.js';
 import { planService, type ServiceChange, type ServicePlan } from './plan.js';
 import { resolveLoadBalancers, resolveTaskDefinition, type TaskDefinitionRefResolution } from './resolve.js';
@@ -59,7 +59,7 @@ export async function reconcileService(svc: EcsService, deps: ServiceDeps, opts:
     }
     if (plan.waiting) return notApplied(serviceStatus(previous, desired, observed.current, tracked), plan.changes, { kind: 'progressing', ...plan.waiting }, WAIT_REQUEUE_MS);
 
-    const why = plan.changes.length > 0 ? withheldBecause(svc, opts) : undefined;
+    const why = plan.changes.length > 0 ? withheldBecause(svc, serviceSpecDigest(svc, region.region, deps.resolveTaskDefinitionRef), opts) : undefined;
     if (why !== undefined) {
       const health: Health = observed.current
         ? judgeRollout(observed.current, tracked, desired.taskDefinition.familyRevision).health

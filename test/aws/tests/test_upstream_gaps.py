@@ -292,3 +292,18 @@ def test_deleting_a_step_policy_leaves_its_action_on_the_alarm(plain_moto: Aws) 
         PolicyName="scale-out", ServiceNamespace="ecs", ResourceId=resource, ScalableDimension=ECS_DESIRED_COUNT
     )
     still_a_gap(plain_moto.alarms()[name]["AlarmActions"] == [policy], "scaling_policy_alarms.py")
+
+
+def test_deleted_task_definition_disappears_and_its_number_is_reused(plain_moto: Aws) -> None:
+    family = "gone"
+    plain_moto.task_definition(family)
+    second = plain_moto.task_definition(family, image="nginx:2")
+    plain_moto.ecs.deregister_task_definition(taskDefinition=second)
+    plain_moto.ecs.delete_task_definitions(taskDefinitions=[second])
+    try:
+        plain_moto.ecs.describe_task_definition(taskDefinition=second)
+        described = True
+    except ClientError:
+        described = False
+    reused = plain_moto.task_definition(family, image="nginx:3").endswith(f"/{family}:2")
+    still_a_gap(not described and reused, "task_definition_deletion.py")
