@@ -25,11 +25,12 @@ const MAX_DIFFERENCES = 256;
  * that changed only driftPolicy changed nothing asked of AWS.
  */
 export function isDrift(obj: Tracked, outcome: Pick<ReconcileOutcome<unknown>, 'plan' | 'specDigest'>): boolean {
-  return outcome.plan.length > 0 && specReconciled(obj, outcome.specDigest);
+  return outcome.plan.some((c) => !c.housekeeping) && specReconciled(obj, outcome.specDigest);
 }
 
 export function driftDifferences(plan: readonly PlannedChange[]): NonNullable<DriftStatus['differences']> {
   return plan
+    .filter((c) => !c.housekeeping)
     .flatMap((c) => (c.diffs.length > 0 ? c.diffs : [{ path: `${c.resource} ${c.id}: ${c.action}` }]))
     .slice(0, MAX_DIFFERENCES)
     .map((d) => ({ path: d.path, ...('desired' in d && d.desired !== undefined ? { desired: d.desired } : {}), ...('actual' in d && d.actual !== undefined ? { actual: d.actual } : {}) }));

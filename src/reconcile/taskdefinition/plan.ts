@@ -89,6 +89,7 @@ export function planTaskDefinition(desired: DesiredTaskDefinition, observed: Tas
       action: 'Deregister',
       diffs: [{ path: 'spec.revisionHistoryLimit', desired: ctx.limit, actual: old.length }],
       payload: { taskDefinitionArn: r.taskDefinitionArn },
+      housekeeping: true,
     });
   }
   const dropped = new Set(beyondLimit.map((r) => r.taskDefinitionArn));

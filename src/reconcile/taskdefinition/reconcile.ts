@@ -49,7 +49,8 @@ export async function reconcileTaskDefinition(td: EcsTaskDefinition, deps: TaskD
   try {
     const observed = await observeTaskDefinition(region, desired, td.status ?? {}, deps.owner, limit);
     plan = planTaskDefinition(desired, observed, { history: td.status?.revisions ?? [], limit, inUse: deps.revisionsInUse ?? new Set(), managedTagKeys: managedTagKeysOf(td.status) });
-    const why = plan.changes.length > 0 ? withheldBecause(td, desired.specDigest, opts) : undefined;
+    // Deregistering old revisions is the operator's housekeeping: only a dry run holds it back.
+    const why = plan.changes.some((c) => !c.housekeeping) ? withheldBecause(td, desired.specDigest, opts) : plan.changes.length > 0 && opts.dryRun ? 'dry run' : undefined;
     if (why !== undefined) return withheld(desired, plan, previous, why);
     const current = (await applyChanges(region, desired, plan, limit, deps, events)) ?? plan.current;
     // A plan either finds the current revision or registers it.

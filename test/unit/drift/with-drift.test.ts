@@ -47,6 +47,11 @@ describe('isDrift', () => {
     expect(isDrift(waited, found([create]))).toBe(false);
   });
 
+  it('is not the operator\'s housekeeping (deregistering revisions beyond revisionHistoryLimit)', () => {
+    const deregister: PlannedChange = { resource: 'TaskDefinition', id: 'web:1', action: 'Deregister', diffs: [{ path: 'spec.revisionHistoryLimit', desired: 0, actual: 1 }], payload: {}, housekeeping: true };
+    expect(isDrift(service({ generation: 4, reconciled: SPEC }), found([deregister]))).toBe(false);
+  });
+
   it('is not an empty plan', () => {
     expect(isDrift(service({ generation: 3, reconciled: SPEC }), found([]))).toBe(false);
   });

@@ -185,6 +185,8 @@ describe('planTaskDefinition', () => {
       ['Deregister', 'web:1'],
     ]);
     expect(plan.kept.map((r) => r.revision)).toEqual([5, 4, 3]);
+    // Housekeeping, not drift: a revisionHistoryLimit edit asks nothing new of AWS, yet is carried out.
+    expect(plan.changes.every((c) => c.housekeeping === true)).toBe(true);
   });
 
   test('registering counts the new revision as current: limit 1 keeps only the one before', () => {
