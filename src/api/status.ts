@@ -37,10 +37,12 @@ export const DriftStatus = Struct('Differences between AWS and the manifest foun
 
 const ObservedStatus = {
   observedGeneration: Type.Optional(Type.Integer({ description: 'metadata.generation the operator last reconciled.', minimum: 0 })),
-  reconciledGeneration: Type.Optional(
-    Type.Integer({
-      description: 'The latest metadata.generation whose changes were all carried out in AWS (Synced). A difference found later at this generation was made outside the operator: drift.',
-      minimum: 0,
+  reconciledGeneration: Type.Optional(Type.Integer({ description: 'The latest metadata.generation whose changes were all carried out in AWS (Synced).', minimum: 0 })),
+  reconciledSpecDigest: Type.Optional(
+    Type.String({
+      description:
+        'Digest of what the spec asks of AWS (the operator\'s own fields such as driftPolicy left out, references resolved) when it was last carried out in full (Synced). A difference found while the spec still has this digest was made outside the operator: drift. A spec with another digest is a manifest edit.',
+      maxLength: 128,
     }),
   ),
   conditions: Type.Optional(Conditions),
@@ -62,6 +64,20 @@ export const EcsTaskDefinitionStatus = Type.Object(
     taskDefinitionArn: Type.Optional(Type.String({ description: 'ARN of the latest revision; services that reference this object run it.', maxLength: 2048 })),
     specHash: Type.Optional(Type.String({ description: 'Hash of the normalized spec that the latest revision was registered from.', maxLength: 128 })),
     revisions: Type.Optional(Type.Array(TaskDefinitionRevision, { description: 'Revisions this object registered that are still ACTIVE, newest first (bounded by revisionHistoryLimit).', maxItems: 128 })),
+    managedTagKeys: Type.Optional(
+      Type.Array(Type.String({ description: 'A tag key.', maxLength: 128 }), {
+        description: 'Tag keys the manifest set on the current revision: the only tags the operator ever removes from it (tags others add are left alone).',
+        maxItems: 64,
+      }),
+    ),
+    replacedRevision: Type.Optional(
+      Struct('The last revision recorded as current that was deregistered or deleted outside the operator, and why a new one was registered in its place.', {
+        revision: Type.Integer({ description: 'Revision number.', minimum: 1 }),
+        taskDefinitionArn: Type.String({ description: 'ARN of the revision.', maxLength: 2048 }),
+        status: Type.String({ description: 'What ECS reported: INACTIVE (deregistered), DELETE_IN_PROGRESS (deleted, tasks still run it) or DELETED (no longer exists).', maxLength: 32 }),
+        replacedTime: Type.Optional(Timestamp('When the operator replaced it')),
+      }),
+    ),
   },
   { description: 'Observed state of the task definition, written by the operator.', 'x-kubernetes-preserve-unknown-fields': true },
 );

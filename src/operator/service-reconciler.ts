@@ -49,7 +49,7 @@ export class ServiceReconciler implements Reconciler<EcsService> {
       const out = withDrift(event.object, await reconcileEcsService(event.object, core, { dryRun: false }), deps.now());
       recordDrift('EcsService', namespace, ctx.name, out.status.drift.detected, out.applied && out.conditions.some((c) => c.type === 'Drifted' && c.reason === 'DriftCorrected'));
       recordEvents(deps.events, event.object, out.events);
-      await writeStatus(deps.status, event.object, out.status, out.conditions, deps.now());
+      await writeStatus(deps.status, event.object, out.status, out.conditions, deps.now(), out.specDigest);
       return out.requeueAfterMs !== undefined ? requeueAfter(out.requeueAfterMs) : done();
     });
   }

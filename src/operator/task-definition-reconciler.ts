@@ -10,6 +10,8 @@ import { withFinalizer } from '../kube/finalizer.js';
 import type { ResourceClient } from '../kube/resource.js';
 import type { StatusWriter } from '../kube/status.js';
 import type { Store } from '../kube/store.js';
+import { recordDrift } from '../observability/metrics.js';
+import { withDrift } from '../reconcile/drift.js';
 import { cleanupTaskDefinition, reconcileTaskDefinition } from '../reconcile/taskdefinition/reconcile.js';
 import { FINALIZER } from './resources.js';
 import { recordEvents, writeStatus } from './status-binding.js';
@@ -58,11 +60,14 @@ export class TaskDefinitionReconciler implements Reconciler<EcsTaskDefinition> {
         await writeStatus(deps.status, event.object, undefined, out.conditions, deps.now());
         return out.done ? done() : requeueAfter(out.requeueAfterMs ?? 5_000);
       }
-      const out = await reconcileTaskDefinition(event.object, core, { dryRun: false });
+      // No check time in status.drift: services watch this object's status, and their status
+      // writes wake it in turn, so a status that changed at every reconcile would never settle.
+      const out = withDrift(event.object, await reconcileTaskDefinition(event.object, core, { dryRun: false }), deps.now(), { checkTime: false });
+      recordDrift('EcsTaskDefinition', ctx.namespace ?? '', ctx.name, out.status.drift.detected, out.applied && out.conditions.some((c) => c.type === 'Drifted' && c.reason === 'DriftCorrected'));
       recordEvents(deps.events, event.object, out.events);
       // A new revision in status reaches the services that reference this object through the
       // service controller's watch on task definitions: no polling delay.
-      await writeStatus(deps.status, event.object, out.status, out.conditions, deps.now());
+      await writeStatus(deps.status, event.object, out.status, out.conditions, deps.now(), out.specDigest);
       this.written.set(key, { uid, status: out.status });
       return out.requeueAfterMs !== undefined ? requeueAfter(out.requeueAfterMs) : done();
     });

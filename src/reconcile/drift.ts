@@ -1,34 +1,36 @@
-// Drift as the controller records it. A plan found for a generation the operator had already
-// carried out cannot come from a manifest edit: AWS was changed outside the operator. The plan is
+// Drift as the controller records it. A plan found for a spec the operator had already carried
+// out cannot come from a manifest edit: AWS was changed outside the operator. The plan is
 // the drift; this module only stamps it into status.drift and the Drifted condition, so the report
 // never comes from a second comparison.
 import type { DriftStatus } from '../api/index.js';
 import { driftPolicyOf } from '../api/index.js';
 import type { ConditionUpdate, OperatorEvent, ReconcileOutcome } from './outcome.js';
-import { generationReconciled, rfc3339 } from './outcome.js';
+import { rfc3339, specReconciled } from './outcome.js';
 import type { PlannedChange } from './plan-types.js';
 
 type Tracked = {
   metadata: { generation?: number };
   spec: { driftPolicy?: 'Correct' | 'Report' };
-  status?: { reconciledGeneration?: number; drift?: DriftStatus };
+  status?: { reconciledGeneration?: number; reconciledSpecDigest?: string; drift?: DriftStatus };
 };
 
 /** status.drift keeps at most this many differences (the CRD's bound). */
 const MAX_DIFFERENCES = 256;
 
 /**
- * Drift: a plan found at a generation already carried out (status.reconciledGeneration).
- * observedGeneration alone would not do: a generation whose first reconciles only waited (for a
- * task definition revision, for a service to drain) or failed is observed but was never applied,
- * and what its plan finds is the manifest not yet carried out.
+ * Drift: a plan found for a spec already carried out (status.reconciledSpecDigest, see
+ * specReconciled). observedGeneration would not do: a generation whose first reconciles only
+ * waited (for a task definition revision, for a service to drain) or failed is observed but was
+ * never applied, and what its plan finds is the manifest not yet carried out; and a generation
+ * that changed only driftPolicy changed nothing asked of AWS.
  */
-export function isDrift(obj: Tracked, plan: readonly PlannedChange[]): boolean {
-  return plan.length > 0 && generationReconciled(obj);
+export function isDrift(obj: Tracked, outcome: Pick<ReconcileOutcome<unknown>, 'plan' | 'specDigest'>): boolean {
+  return outcome.plan.some((c) => !c.housekeeping) && specReconciled(obj, outcome.specDigest);
 }
 
 export function driftDifferences(plan: readonly PlannedChange[]): NonNullable<DriftStatus['differences']> {
   return plan
+    .filter((c) => !c.housekeeping)
     .flatMap((c) => (c.diffs.length > 0 ? c.diffs : [{ path: `${c.resource} ${c.id}: ${c.action}` }]))
     .slice(0, MAX_DIFFERENCES)
     .map((d) => ({ path: d.path, ...('desired' in d && d.desired !== undefined ? { desired: d.desired } : {}), ...('actual' in d && d.actual !== undefined ? { actual: d.actual } : {}) }));
@@ -36,22 +38,24 @@ export function driftDifferences(plan: readonly PlannedChange[]): NonNullable<Dr
 
 /**
  * Adds status.drift, the Drifted condition and, when drift was corrected, an Event that says what
- * was put back. Under Report the reconciler has already withheld the changes.
+ * was put back. Under Report the reconciler has already withheld the changes. Without
+ * `checkTime`, status.drift carries no lastCheckedTime, so that an unchanged status is not written.
  */
-export function withDrift<S extends object>(obj: Tracked, outcome: ReconcileOutcome<S>, now: Date): ReconcileOutcome<S & { drift: DriftStatus }> {
+export function withDrift<S extends object>(obj: Tracked, outcome: ReconcileOutcome<S>, now: Date, opts: { checkTime: boolean } = { checkTime: true }): ReconcileOutcome<S & { drift: DriftStatus }> {
   const checked = rfc3339(now);
-  const drifted = isDrift(obj, outcome.plan);
+  const checkedAt = opts.checkTime ? { lastCheckedTime: checked } : {};
+  const drifted = isDrift(obj, outcome);
   const previous = obj.status?.drift;
   let drift: DriftStatus;
   let condition: ConditionUpdate;
   const events: OperatorEvent[] = [...outcome.events];
   if (drifted && !outcome.applied) {
     const differences = driftDifferences(outcome.plan);
-    drift = { detected: true, firstSeenTime: previous?.detected ? (previous.firstSeenTime ?? checked) : checked, lastCheckedTime: checked, differences };
+    drift = { detected: true, firstSeenTime: previous?.detected ? (previous.firstSeenTime ?? checked) : checked, ...checkedAt, differences };
     const paths = differences.map((d) => d.path).join(', ');
     condition = { type: 'Drifted', status: 'True', reason: 'DriftDetected', message: `AWS differs from the manifest (driftPolicy ${driftPolicyOf(obj)}): ${paths}` };
   } else {
-    drift = { detected: false, lastCheckedTime: checked };
+    drift = { detected: false, ...checkedAt };
     condition = { type: 'Drifted', status: 'False', reason: drifted ? 'DriftCorrected' : 'NoDrift', message: drifted ? 'Drift found in AWS was corrected' : 'AWS matches the manifest' };
     if (drifted) {
       const what = driftDifferences(outcome.plan).map((d) => d.path).join(', ');

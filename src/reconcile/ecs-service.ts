@@ -6,13 +6,15 @@ import type { AwsAdapter } from '../aws/adapter.js';
 import { withheldBecause, type CleanupOutcome, type ConditionUpdate, type OwnerIdentity, type ReconcileOptions, type ReconcileOutcome } from './outcome.js';
 import { cleanupScaling, reconcileScaling } from './scaling/index.js';
 import { cleanupService } from './service/cleanup.js';
+import { serviceSpecDigest } from './service/desired.js';
 import { reconcileService, type ServiceDeps } from './service/reconcile.js';
 import type { ServiceStatus } from './service/status.js';
 
 export async function reconcileEcsService(svc: EcsService, deps: ServiceDeps, opts: ReconcileOptions): Promise<ReconcileOutcome<ServiceStatus>> {
+  const specDigest = serviceSpecDigest(svc, deps.aws.region(svc.spec.region).region, deps.resolveTaskDefinitionRef);
   const service = await reconcileService(svc, deps, opts);
   const serviceExists = service.status.serviceArn !== undefined && !service.conditions.some((c) => c.reason === 'Replacing' && c.status === 'True');
-  const withheld = withheldBecause(svc, opts) !== undefined;
+  const withheld = withheldBecause(svc, specDigest, opts) !== undefined;
   const scaling = await reconcileScaling(svc, { aws: deps.aws, owner: deps.owner }, {
     dryRun: withheld,
     serviceExists,
@@ -32,6 +34,7 @@ export async function reconcileEcsService(svc: EcsService, deps: ServiceDeps, op
     conditions: mergeConditions(service.conditions, scaling.conditions, withheld && scaling.plan.length > 0),
     events: [...service.events, ...scaling.events],
     ...(requeues.length > 0 ? { requeueAfterMs: Math.min(...requeues) } : {}),
+    specDigest,
   };
 }
 

@@ -40,6 +40,11 @@ export interface ReconcileOutcome<S> {
   events: OperatorEvent[];
   /** Look again after this long (a rollout or a drain under way, a dependency not there yet). */
   requeueAfterMs?: number;
+  /**
+   * Digest of what the spec asks of AWS (see specReconciled): recorded as
+   * status.reconciledSpecDigest once the outcome is Synced.
+   */
+  specDigest?: string;
 }
 
 export interface CleanupOutcome {
@@ -89,27 +94,31 @@ export interface ReconcileOptions {
   dryRun: boolean;
 }
 
+type Tracked = { metadata: { generation?: number }; status?: { reconciledGeneration?: number; reconciledSpecDigest?: string } };
+
 /**
- * True when the object's current generation was once carried out in full (status.reconciledGeneration,
- * written when Synced went True). A plan found after that cannot come from a manifest edit: AWS was
- * changed outside the operator. Drift reporting and driftPolicy Report both use this one rule.
+ * True when what the spec asks of AWS (`specDigest`: the spec without the operator's own fields,
+ * its references resolved) was once carried out in full: status.reconciledSpecDigest, written when
+ * Synced went True. A plan found then cannot come from a manifest edit: AWS was changed outside
+ * the operator. A generation that changes only the operator's own fields (driftPolicy,
+ * deletionPolicy...) keeps the digest, so it is no edit either. Drift reporting and driftPolicy
+ * Report both use this one rule. The file source keeps no status: everything it finds is an edit.
  */
-export function generationReconciled(obj: { metadata: { generation?: number }; status?: { reconciledGeneration?: number } }): boolean {
-  const generation = obj.metadata.generation;
-  return generation !== undefined && generation === obj.status?.reconciledGeneration;
+export function specReconciled(obj: Tracked, specDigest: string | undefined): boolean {
+  const recorded = obj.status?.reconciledSpecDigest;
+  // Status written before digests were recorded: the generation it was Synced at says the same.
+  if (recorded === undefined) return obj.metadata.generation !== undefined && obj.metadata.generation === obj.status?.reconciledGeneration;
+  return specDigest === recorded;
 }
 
 /**
  * Why changes found are not applied, or undefined when they are: a dry run, or drift under
- * driftPolicy Report (which is reported, not corrected). A new generation is a manifest edit and
- * is applied whatever the policy.
+ * driftPolicy Report (which is reported, not corrected). A spec edit that changes what is asked of
+ * AWS is applied whatever the policy.
  */
-export function withheldBecause(
-  obj: { metadata: { generation?: number }; spec: { driftPolicy?: 'Correct' | 'Report' }; status?: { reconciledGeneration?: number } },
-  opts: ReconcileOptions,
-): string | undefined {
+export function withheldBecause(obj: Tracked & { spec: { driftPolicy?: 'Correct' | 'Report' } }, specDigest: string | undefined, opts: ReconcileOptions): string | undefined {
   if (opts.dryRun) return 'dry run';
-  if (driftPolicyOf(obj) === 'Report' && generationReconciled(obj)) {
+  if (driftPolicyOf(obj) === 'Report' && specReconciled(obj, specDigest)) {
     return 'driftPolicy is Report, so differences made outside the operator are only reported';
   }
   return undefined;

@@ -28,4 +28,10 @@ export interface PlannedChange<A extends string = string, P = unknown> {
   diffs: FieldDiff[];
   /** What apply() needs to carry it out (an SDK input, usually); never printed in reports. */
   payload: P;
+  /**
+   * The change follows from the operator's own bookkeeping (revisions beyond
+   * revisionHistoryLimit), not from AWS differing from the manifest: it is never drift, and
+   * driftPolicy Report does not hold it back.
+   */
+  housekeeping?: true;
 }

@@ -126,12 +126,18 @@ export function fargateService(world: World, name: string, spec: Partial<EcsServ
 
 /**
  * What the status binding does after a reconcile: status replaced, generation observed, and
- * reconciledGeneration moved to it once Synced.
+ * reconciledGeneration and reconciledSpecDigest moved to it once Synced.
  */
-export function writeBack<T extends { metadata: { generation?: number }; status?: { reconciledGeneration?: number } }, S extends object>(obj: T, out: ReconcileOutcome<S>): void {
+export function writeBack<T extends { metadata: { generation?: number }; status?: { reconciledGeneration?: number; reconciledSpecDigest?: string } }, S extends object>(obj: T, out: ReconcileOutcome<S>): void {
   const synced = out.conditions.some((c) => c.type === 'Synced' && c.status === 'True');
   const reconciledGeneration = synced ? obj.metadata.generation : obj.status?.reconciledGeneration;
-  obj.status = { ...out.status, observedGeneration: obj.metadata.generation, ...(reconciledGeneration === undefined ? {} : { reconciledGeneration }) };
+  const reconciledSpecDigest = synced && out.specDigest !== undefined ? out.specDigest : obj.status?.reconciledSpecDigest;
+  obj.status = {
+    ...out.status,
+    observedGeneration: obj.metadata.generation,
+    ...(reconciledGeneration === undefined ? {} : { reconciledGeneration }),
+    ...(reconciledSpecDigest === undefined ? {} : { reconciledSpecDigest }),
+  };
 }
 
 /** A manifest edit: spec changed, generation bumped. */

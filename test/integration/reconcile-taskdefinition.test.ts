@@ -1,6 +1,8 @@
 // The task definition reconciler against the AWS emulator, without Kubernetes: one revision per
-// spec, nothing registered (or even read) for an unchanged spec, restart- and crash-safe, old
-// revisions cleaned up within revisionHistoryLimit, deletion that waits for services.
+// spec, nothing registered for an unchanged spec (nothing read but the recorded revision's status
+// and tags), tags changed in place, a revision lost outside the operator replaced, restart- and
+// crash-safe, old revisions cleaned up within revisionHistoryLimit, deletion that waits for services.
+import { DeregisterTaskDefinitionCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { cleanupTaskDefinition, reconcileTaskDefinition, SPEC_HASH_TAG } from '../../src/reconcile/index.js';
 import { desiredTaskDefinition, registerRequest } from '../../src/reconcile/taskdefinition/desired.js';
@@ -50,7 +52,7 @@ describe('reconcileTaskDefinition on the emulator', () => {
     expect(second.status).toEqual(first.status);
   });
 
-  test('after an operator restart with status in hand: zero calls; without status (the CLI): one list and one read, no registration', async () => {
+  test('after an operator restart with status in hand: one read of the recorded revision (its status and tags); without status (the CLI): one list and one read, no registration', async () => {
     const td = fargateTaskDefinition(`web-${shortId()}`);
     writeBack(td, await reconcileTaskDefinition(td, deps(world, td.metadata.name), run));
     edit(td, { containerDefinitions: td.spec.containerDefinitions.map((c) => ({ ...c, image: 'nginx:1.28' })) });
@@ -62,7 +64,8 @@ describe('reconcileTaskDefinition on the emulator', () => {
     const before = restarted.aws.calls.snapshot();
     const withStatus = await reconcileTaskDefinition(td, deps(fresh, td.metadata.name), run);
     expect(withStatus.plan).toEqual([]);
-    expect(callsSince(restarted.aws, before).total).toBe(0);
+    expect(callsSince(restarted.aws, before).total).toBe(1);
+    expect(callsSince(restarted.aws, before).op('ecs:DescribeTaskDefinition')).toBe(1);
 
     const statusless = { ...td, status: undefined };
     const again = await reconcileTaskDefinition(statusless, deps(fresh, td.metadata.name), run);
@@ -70,6 +73,7 @@ describe('reconcileTaskDefinition on the emulator', () => {
     expect(again.plan).toEqual([]);
     expect(calls.writes).toBe(0);
     expect(calls.op('ecs:ListTaskDefinitions')).toBe(1);
+    // The one read after the restart is cached: the search finds the revision in hand.
     expect(calls.op('ecs:DescribeTaskDefinition')).toBe(1);
     expect(again.status).toMatchObject({ revision: 2, taskDefinitionArn: td.status?.taskDefinitionArn, specHash: td.status?.specHash });
     expect(await activeRevisions(world, td.metadata.name)).toEqual([1, 2]);
@@ -107,6 +111,48 @@ describe('reconcileTaskDefinition on the emulator', () => {
     const steady = world.aws.calls.snapshot();
     expect((await reconcileTaskDefinition(td, deps(world, td.metadata.name), run)).plan).toEqual([]);
     expect(callsSince(world.aws, steady).total).toBe(0);
+  });
+
+  test('a tag-only change tags the current revision in place and registers nothing; a tag removed from the manifest is untagged', async () => {
+    const td = fargateTaskDefinition(`web-${shortId()}`);
+    writeBack(td, await reconcileTaskDefinition(td, deps(world, td.metadata.name), run));
+    const arn = td.status?.taskDefinitionArn ?? '';
+    const tagsOf = async () => (await world.aws.region().clients.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] }))).tags ?? [];
+
+    edit(td, { tags: [{ key: 'team', value: 'payments' }, { key: 'cost-center', value: '42' }] });
+    const before = world.aws.calls.snapshot();
+    const tagged = await reconcileTaskDefinition(td, deps(world, td.metadata.name), run);
+    writeBack(td, tagged);
+    expect(tagged.plan.map((c) => c.action)).toEqual(['Tag']);
+    expect(tagged.events).toEqual([{ type: 'Normal', reason: 'Tagged', message: expect.stringContaining('spec.tags[team], spec.tags[cost-center]') }]);
+    expect(callsSince(world.aws, before).op('ecs:RegisterTaskDefinition')).toBe(0);
+    expect(callsSince(world.aws, before).op('ecs:TagResource')).toBe(1);
+    expect(td.status).toMatchObject({ revision: 1, taskDefinitionArn: arn, managedTagKeys: ['team', 'cost-center'] });
+    expect(await tagsOf()).toEqual(expect.arrayContaining([{ key: 'team', value: 'payments' }, { key: 'cost-center', value: '42' }]));
+
+    edit(td, { tags: [{ key: 'team', value: 'payments' }] });
+    const untagged = await reconcileTaskDefinition(td, deps(world, td.metadata.name), run);
+    writeBack(td, untagged);
+    expect(untagged.plan.map((c) => c.action)).toEqual(['Untag']);
+    expect((await tagsOf()).map((t) => t.key)).not.toContain('cost-center');
+    expect(await activeRevisions(world, td.metadata.name)).toEqual([1]);
+  });
+
+  test('the recorded revision deregistered outside the operator: the next reconcile registers one in its place and says why', async () => {
+    const td = fargateTaskDefinition(`web-${shortId()}`);
+    writeBack(td, await reconcileTaskDefinition(td, deps(world, td.metadata.name), run));
+    await world.aws.region().clients.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: td.status?.taskDefinitionArn }));
+
+    // A restarted operator has no copy of the revision: it reads it, INACTIVE.
+    const restarted = await createWorld(testEnv().awsEndpoint);
+    worlds.push(restarted);
+    const out = await reconcileTaskDefinition(td, deps({ ...restarted, clusterId: world.clusterId }, td.metadata.name), run);
+    writeBack(td, out);
+    expect(out.plan).toEqual([expect.objectContaining({ action: 'Register', diffs: [{ path: `revision ${td.metadata.name}:1`, desired: 'ACTIVE', actual: 'INACTIVE' }] })]);
+    expect(out.events).toEqual([{ type: 'Normal', reason: 'Registered', message: `Registered ${td.metadata.name}:2 (${td.metadata.name}:1 was deregistered outside the operator (INACTIVE): ECS runs no new task from it)` }]);
+    expect(condition(out, 'Ready')?.message).toContain(`registered because ${td.metadata.name}:1 was deregistered outside the operator`);
+    expect(td.status).toMatchObject({ revision: 2, replacedRevision: { revision: 1, status: 'INACTIVE' }, revisions: [expect.objectContaining({ revision: 2 })] });
+    expect(await activeRevisions(world, td.metadata.name)).toEqual([2]);
   });
 
   test('revisions beyond revisionHistoryLimit are deregistered; one registered by hand in the family is never touched', async () => {

@@ -52,6 +52,22 @@ export function desiredService(svc: EcsService, region: string, taskDefinition: 
   };
 }
 
+// Fields that tell the operator how to behave and describe nothing in AWS: a generation that
+// changes only these is no manifest edit (see serviceSpecDigest).
+const OPERATOR_FIELDS = ['driftPolicy', 'deletionPolicy', 'adoptExisting', 'replaceOnImmutableChange', 'progressDeadlineSeconds', 'forceNewDeploymentOnChange'] as const satisfies readonly (keyof EcsServiceSpec)[];
+
+/**
+ * Digest of what the spec asks of AWS: the spec without the operator's own fields, in its region,
+ * with taskDefinitionRef resolved to the revision it names now, so that a new revision of the
+ * referenced EcsTaskDefinition is a change to carry out (even under driftPolicy Report), not drift.
+ */
+export function serviceSpecDigest(svc: EcsService, region: string, resolveRef: (name: string) => { arn: string } | { waiting: string }): string {
+  const spec: Record<string, unknown> = { ...svc.spec };
+  for (const field of OPERATOR_FIELDS) delete spec[field];
+  const ref = svc.spec.taskDefinitionRef && resolveRef(svc.spec.taskDefinitionRef.name);
+  return hashOf({ region, spec: prune(spec) ?? null, taskDefinitionRef: ref && 'arn' in ref ? ref.arn : null });
+}
+
 export function isDaemon(spec: Pick<EcsServiceSpec, 'schedulingStrategy'>): boolean {
   return spec.schedulingStrategy === 'DAEMON';
 }

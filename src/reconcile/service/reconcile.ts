@@ -18,7 +18,7 @@ import {
   type ReconcileOutcome,
   type Sync,
 } from '../outcome.js';
-import { desiredService, type DesiredService } from './desired.js';
+import { desiredService, serviceSpecDigest, type DesiredService } from './desired.js';
 import { observeService } from './observe.js';
 import { planService, type ServiceChange, type ServicePlan } from './plan.js';
 import { resolveLoadBalancers, resolveTaskDefinition, type TaskDefinitionRefResolution } from './resolve.js';
@@ -66,7 +66,7 @@ export async function reconcileService(svc: EcsService, deps: ServiceDeps, opts:
     }
     if (plan.waiting) return notApplied(statusOf(observed.current, tracked), plan.changes, { kind: 'progressing', ...plan.waiting }, WAIT_REQUEUE_MS);
 
-    const why = plan.changes.length > 0 ? withheldBecause(svc, opts) : undefined;
+    const why = plan.changes.length > 0 ? withheldBecause(svc, serviceSpecDigest(svc, region.region, deps.resolveTaskDefinitionRef), opts) : undefined;
     if (why !== undefined) {
       const health: Health = before
         ? before.health

@@ -21,7 +21,7 @@ export function managedTagKeysOf(status: EcsServiceStatus | undefined): string[]
 
 /** Status without the fields the caller owns (conditions, observedGeneration). */
 export function carriedStatus(status: EcsServiceStatus | undefined): ServiceStatus {
-  const { conditions: _conditions, observedGeneration: _generation, reconciledGeneration: _reconciled, ...rest } = status ?? {};
+  const { conditions: _conditions, observedGeneration: _generation, reconciledGeneration: _reconciled, reconciledSpecDigest: _digest, ...rest } = status ?? {};
   return rest;
 }
 

@@ -1,8 +1,9 @@
 // What an EcsTaskDefinition asks ECS for: the RegisterTaskDefinition request, its normalized form
-// and the hash of that form, which is the revision's identity across restarts.
+// and the hash of that form, which is the revision's identity across restarts. Tags are not part of
+// that identity: ECS tags a revision in place (TagResource), so a tag edit registers nothing.
 import { Compatibility, type ContainerDefinition, type RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
 import { familyOf, type ContainerDefinition as ContainerSpec, type EcsTaskDefinition, type Tag } from '../../api/index.js';
-import { hashOf, type JsonObject } from '../canonical.js';
+import { hashOf, sortedBy, type JsonObject } from '../canonical.js';
 import type { OwnerIdentity } from '../outcome.js';
 import { stringsOf } from '../string-sets.js';
 import { isReservedTagKey, ownerTags, SPEC_HASH_TAG } from '../ownership.js';
@@ -15,9 +16,12 @@ export interface DesiredTaskDefinition {
   request: RegisterTaskDefinitionCommandInput;
   /** The manifest's own tags (the operator's are added on registration). */
   userTags: Tag[];
+  /** The revision's content, normalized (tags are not content). */
   canonical: JsonObject;
   /** Hash of the canonical form and the region: equal hashes mean the same revision content. */
   specHash: string;
+  /** What the spec asks of AWS: the content, the region and the tags (see reconciledSpecDigest). */
+  specDigest: string;
 }
 
 export function desiredTaskDefinition(td: EcsTaskDefinition, region: string): DesiredTaskDefinition {
@@ -34,8 +38,9 @@ export function desiredTaskDefinition(td: EcsTaskDefinition, region: string): De
     memory: memory === undefined ? undefined : String(memory),
   };
   const userTags = userTagsOf(tags);
-  const canonical = canonicalTaskDefinition(request, userTags);
-  return { family, region, request, userTags, canonical, specHash: hashOf({ region, canonical }) };
+  const canonical = canonicalTaskDefinition(request);
+  const specHash = hashOf({ region, canonical });
+  return { family, region, request, userTags, canonical, specHash, specDigest: hashOf({ specHash, tags: sortedBy(userTags, (t) => t.key) }) };
 }
 
 const COMPATIBILITIES: readonly unknown[] = Object.values(Compatibility);

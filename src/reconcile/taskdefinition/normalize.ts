@@ -4,7 +4,7 @@
 // EFS rootDirectory "/", health check timings), answers with empty lists, keeps role names or
 // ARNs, and adds read-only members (revision, status, compatibilities...); none of that is a change.
 import type { ContainerDefinition, PortMapping, RuntimePlatform, TaskDefinition, Volume } from '@aws-sdk/client-ecs';
-import { ContainerDefinition as ContainerDefinitionSchema, EcsTaskDefinitionSpec, Volume as VolumeSchema, type Tag } from '../../api/index.js';
+import { ContainerDefinition as ContainerDefinitionSchema, EcsTaskDefinitionSpec, Volume as VolumeSchema } from '../../api/index.js';
 import { pruneObject, sortedBy, sortedSet, type JsonObject } from '../canonical.js';
 
 /** The members of a revision that a manifest sets (RegisterTaskDefinition's input without tags). */
@@ -104,10 +104,10 @@ function runtimePlatform(p: RuntimePlatform | undefined): Record<string, unknown
 }
 
 /**
- * The canonical JSON of a task definition and the tags the manifest manages on it. Lists whose
- * order means nothing (containers, volumes, variables, compatibilities) are sorted.
+ * The canonical JSON of a task definition's content. Lists whose order means nothing (containers,
+ * volumes, variables, compatibilities) are sorted. Tags are left out: they change in place.
  */
-export function canonicalTaskDefinition(td: TaskDefinitionFields, userTags: readonly Tag[]): JsonObject {
+export function canonicalTaskDefinition(td: TaskDefinitionFields): JsonObject {
   // ECS defaults networkMode to bridge on Linux.
   const networkMode = td.networkMode ?? 'bridge';
   return pruneObject({
@@ -120,6 +120,5 @@ export function canonicalTaskDefinition(td: TaskDefinitionFields, userTags: read
     placementConstraints: sortedBy(td.placementConstraints ?? [], (c) => `${c.type ?? ''} ${c.expression ?? ''}`),
     volumes: sortedBy(td.volumes ?? [], (v) => v.name ?? '').map(volume),
     containerDefinitions: sortedBy(td.containerDefinitions ?? [], (c) => c.name ?? '').map((c) => container(c, networkMode)),
-    tags: sortedBy(userTags, (t) => t.key),
   });
 }

@@ -1,6 +1,9 @@
-// Reads what a task definition's plan needs, and nothing when status already answers: a revision
-// is immutable, so a status that records one registered from the current spec costs no AWS call.
+// Reads what a task definition's plan needs. A revision is immutable, so a status that records one
+// registered from the current spec needs no search: only that revision is read again (its status
+// and tags are all that can change), to see whether it was retagged, deregistered or deleted
+// outside the operator.
 import type { RegionAdapter } from '../../aws/adapter.js';
+import { isAwsError } from '../../aws/errors.js';
 import type { TaskDefinitionRecord } from '../../aws/task-definition-cache.js';
 import type { EcsTaskDefinitionStatus } from '../../api/index.js';
 import { rfc3339, type OwnerIdentity } from '../outcome.js';
@@ -8,11 +11,16 @@ import { ownershipOf, SPEC_HASH_TAG } from '../ownership.js';
 import { parseFamilyRevision } from '../task-definition-names.js';
 import { userTagsOf, type DesiredTaskDefinition } from './desired.js';
 import { canonicalTaskDefinition } from './normalize.js';
-import type { ObservedRevision, RevisionRef, TaskDefinitionObservation } from './plan.js';
+import type { LostRevision, ObservedRevision, RevisionRef, TaskDefinitionObservation } from './plan.js';
 
 // A family shared with revisions registered by hand or by a pipeline is searched this far back for
 // ones this object registered; beyond it, an old revision is left for a person to clean up.
 const MAX_REVISIONS_SEARCHED = 50;
+
+// The recorded revision is read again when the copy in hand is older than this: often enough to
+// notice a console change at every resync, rarely enough that a burst of reconciles (a rollout
+// updating the services that follow this object) costs one call.
+const RECHECK_AFTER_MS = 10_000;
 
 const specHashOf = (record: TaskDefinitionRecord) => record.tags.find((t) => t.key === SPEC_HASH_TAG)?.value;
 
@@ -49,6 +57,22 @@ export async function searchOwnedRevisions(
   return { active: new Set(arns), owned };
 }
 
+/**
+ * The recorded revision as ECS has it now, or how it was lost: INACTIVE (deregistered),
+ * DELETE_IN_PROGRESS (deleted while something still runs it), or gone altogether.
+ */
+async function recheck(region: RegionAdapter, ref: RevisionRef): Promise<{ record: TaskDefinitionRecord } | { lost: LostRevision }> {
+  try {
+    const record = await region.taskDefinitions.current(ref.taskDefinitionArn, RECHECK_AFTER_MS);
+    const status = record.taskDefinition.status ?? 'ACTIVE';
+    return status === 'ACTIVE' ? { record } : { lost: { ref, status } };
+  } catch (err) {
+    // ECS answers ClientException for a revision it no longer has (deleted, and no task left on it).
+    if (isAwsError(err, 'notFound', 'invalid')) return { lost: { ref, status: 'DELETED' } };
+    throw err;
+  }
+}
+
 export async function observeTaskDefinition(
   region: RegionAdapter,
   desired: DesiredTaskDefinition,
@@ -57,8 +81,12 @@ export async function observeTaskDefinition(
   limit: number,
 ): Promise<TaskDefinitionObservation> {
   const sameRegion = (status.region ?? region.region) === region.region;
+  let lost: LostRevision | undefined;
   if (status.specHash === desired.specHash && status.taskDefinitionArn && status.revision !== undefined && sameRegion) {
-    return { kind: 'unchanged', current: { taskDefinitionArn: status.taskDefinitionArn, revision: status.revision } };
+    const ref = { taskDefinitionArn: status.taskDefinitionArn, revision: status.revision };
+    const found = await recheck(region, ref);
+    if ('record' in found) return { kind: 'recorded', current: ref, tags: userTagsOf(found.record.tags) };
+    lost = found.lost;
   }
   // The newest revision this object registered is enough when it carries this spec (a
   // registration whose status write was lost, or the CLI's file source, which keeps no status), or
@@ -71,7 +99,8 @@ export async function observeTaskDefinition(
   const latest: ObservedRevision | undefined = newest && {
     ref: newest.ref,
     specHash: specHashOf(newest.record),
-    canonical: canonicalTaskDefinition(newest.record.taskDefinition, userTagsOf(newest.record.tags)),
+    canonical: canonicalTaskDefinition(newest.record.taskDefinition),
+    tags: userTagsOf(newest.record.tags),
   };
-  return { kind: 'searched', latest, owned: owned.map((o) => o.ref), active };
+  return { kind: 'searched', latest, owned: owned.map((o) => o.ref), active, ...(lost ? { lost } : {}) };
 }

@@ -1,9 +1,12 @@
 // The pure heart of the task definition reconciler: given what the manifest asks for and what this
-// object registered before, decide whether to register a revision and which old ones to deregister.
+// object registered before, decide whether to register a revision, whether to retag the current
+// one, and which old ones to deregister.
 import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
-import type { TaskDefinitionRevision } from '../../api/index.js';
+import type { Tag, TaskDefinitionRevision } from '../../api/index.js';
 import { diffJson, sameJson, type JsonObject } from '../canonical.js';
+import { isReservedTagKey } from '../ownership.js';
 import type { FieldDiff, PlannedChange } from '../plan-types.js';
+import { familyRevisionOf } from '../task-definition-names.js';
 import type { DesiredTaskDefinition } from './desired.js';
 
 /** A revision registered by this object, as status.revisions records it. */
@@ -15,16 +18,27 @@ export interface ObservedRevision {
   /** The spec hash it was tagged with at registration. */
   specHash: string | undefined;
   canonical: JsonObject;
+  /** Its tags, the operator's own left out. */
+  tags: Tag[];
+}
+
+/** The revision status recorded as current, which is no longer ACTIVE: changed outside the operator. */
+export interface LostRevision {
+  ref: RevisionRef;
+  /** INACTIVE (deregistered), DELETE_IN_PROGRESS (deleted, still running somewhere) or DELETED (gone). */
+  status: string;
 }
 
 export type TaskDefinitionObservation =
-  /** status names a revision registered from this very spec: revisions are immutable, nothing to read. */
-  | { kind: 'unchanged'; current: RevisionRef }
+  /** status names a revision registered from this very spec, and it is still ACTIVE: no search needed. */
+  | { kind: 'recorded'; current: RevisionRef; tags: Tag[] }
   /** The family was searched: the newest revision this object registered (if any), and the ones found. */
-  | { kind: 'searched'; latest: ObservedRevision | undefined; owned: RevisionRef[]; active: ReadonlySet<string> };
+  | { kind: 'searched'; latest: ObservedRevision | undefined; owned: RevisionRef[]; active: ReadonlySet<string>; lost?: LostRevision };
 
 export type TaskDefinitionChange =
   | PlannedChange<'Register', RegisterTaskDefinitionCommandInput>
+  | PlannedChange<'Tag', { resourceArn: string; tags: Tag[] }>
+  | PlannedChange<'Untag', { resourceArn: string; tagKeys: string[] }>
   | PlannedChange<'Deregister', { taskDefinitionArn: string }>;
 
 export interface TaskDefinitionPlanContext {
@@ -34,6 +48,8 @@ export interface TaskDefinitionPlanContext {
   limit: number;
   /** Revisions that services still run: kept whatever the limit says. */
   inUse: ReadonlySet<string>;
+  /** Tag keys the manifest set before: the only ones ever removed (tags others add are left alone). */
+  managedTagKeys: readonly string[];
 }
 
 export interface TaskDefinitionPlan {
@@ -42,20 +58,26 @@ export interface TaskDefinitionPlan {
   current: RevisionRef | undefined;
   /** Revisions this object registered that stay ACTIVE, newest first (the current one included). */
   kept: RevisionRef[];
+  /** The recorded revision, lost outside the operator, that the plan replaces. */
+  lost: LostRevision | undefined;
 }
 
 export function planTaskDefinition(desired: DesiredTaskDefinition, observed: TaskDefinitionObservation, ctx: TaskDefinitionPlanContext): TaskDefinitionPlan {
   const history = knownRevisions(ctx.history, observed);
-  const current = observed.kind === 'unchanged' ? observed.current : matching(desired, observed.latest);
+  const latest = observed.kind === 'searched' ? observed.latest : undefined;
+  const lost = observed.kind === 'searched' ? observed.lost : undefined;
+  const current = observed.kind === 'recorded' ? observed.current : matching(desired, latest);
   const changes: TaskDefinitionChange[] = [];
   if (!current) {
     changes.push({
       resource: 'TaskDefinition',
       id: desired.family,
       action: 'Register',
-      diffs: registerDiffs(desired, observed.kind === 'searched' ? observed.latest : undefined),
+      diffs: lost ? [lostDiff(lost)] : registerDiffs(desired, latest),
       payload: desired.request,
     });
+  } else {
+    changes.push(...tagChanges(desired, current, observed.kind === 'recorded' ? observed.tags : (latest?.tags ?? []), ctx.managedTagKeys));
   }
   // After a registration the new revision is the current one, so every known revision is old.
   const old = history.filter((r) => r.taskDefinitionArn !== current?.taskDefinitionArn);
@@ -67,10 +89,11 @@ export function planTaskDefinition(desired: DesiredTaskDefinition, observed: Tas
       action: 'Deregister',
       diffs: [{ path: 'spec.revisionHistoryLimit', desired: ctx.limit, actual: old.length }],
       payload: { taskDefinitionArn: r.taskDefinitionArn },
+      housekeeping: true,
     });
   }
   const dropped = new Set(beyondLimit.map((r) => r.taskDefinitionArn));
-  return { changes, current, kept: history.filter((r) => !dropped.has(r.taskDefinitionArn)) };
+  return { changes, current, kept: history.filter((r) => !dropped.has(r.taskDefinitionArn)), lost: current?.taskDefinitionArn === lost?.ref.taskDefinitionArn ? undefined : lost };
 }
 
 /** The observed revision if it was registered from this spec (by its hash tag, or by content). */
@@ -88,9 +111,36 @@ function registerDiffs(desired: DesiredTaskDefinition, latest: ObservedRevision 
   return diffs.length > 0 ? diffs : [{ path: 'spec', desired: desired.specHash, actual: latest.specHash }];
 }
 
+/** Why a revision is registered with the content of the one that was current: that one is gone. */
+function lostDiff(lost: LostRevision): FieldDiff {
+  return { path: `revision ${familyRevisionOf(lost.ref.taskDefinitionArn)}`, desired: 'ACTIVE', actual: lost.status };
+}
+
+/**
+ * A revision's tags change in place: TagResource for the manifest's tags that are missing or
+ * differ, UntagResource for keys the manifest set before and no longer lists.
+ */
+function tagChanges(desired: DesiredTaskDefinition, current: RevisionRef, tags: readonly Tag[], managedTagKeys: readonly string[]): TaskDefinitionChange[] {
+  const actual = new Map(tags.map((t) => [t.key, t.value]));
+  const wanted = new Set(desired.userTags.map((t) => t.key));
+  const toSet = desired.userTags.filter((t) => actual.get(t.key) !== t.value);
+  const toRemove = managedTagKeys.filter((k) => !wanted.has(k) && !isReservedTagKey(k) && actual.has(k));
+  const id = familyRevisionOf(current.taskDefinitionArn);
+  const changes: TaskDefinitionChange[] = [];
+  if (toSet.length > 0) {
+    const diffs = toSet.map((t) => ({ path: `spec.tags[${t.key}]`, desired: t.value, ...(actual.has(t.key) ? { actual: actual.get(t.key) } : {}) }));
+    changes.push({ resource: 'TaskDefinition', id, action: 'Tag', diffs, payload: { resourceArn: current.taskDefinitionArn, tags: toSet } });
+  }
+  if (toRemove.length > 0) {
+    const diffs = toRemove.map((k) => ({ path: `spec.tags[${k}]`, actual: actual.get(k) }));
+    changes.push({ resource: 'TaskDefinition', id, action: 'Untag', diffs, payload: { resourceArn: current.taskDefinitionArn, tagKeys: toRemove } });
+  }
+  return changes;
+}
+
 /** Everything known to be registered by this object and still ACTIVE, newest first, without repeats. */
 function knownRevisions(history: readonly RevisionRef[], observed: TaskDefinitionObservation): RevisionRef[] {
-  // The first entry for an ARN wins: status and DescribeTaskDefinition know registeredTime, an unchanged observation does not.
+  // The first entry for an ARN wins: status and DescribeTaskDefinition know registeredTime, a recorded observation does not.
   const all = observed.kind === 'searched' ? [...observed.owned, ...history].filter((r) => observed.active.has(r.taskDefinitionArn)) : [...history, observed.current];
   const byArn = new Map<string, RevisionRef>();
   for (const r of all) if (!byArn.has(r.taskDefinitionArn)) byArn.set(r.taskDefinitionArn, r);

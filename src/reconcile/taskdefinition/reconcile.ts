@@ -21,7 +21,7 @@ import {
 import { familyRevisionOf } from '../task-definition-names.js';
 import { desiredTaskDefinition, registerRequest, type DesiredTaskDefinition } from './desired.js';
 import { observeTaskDefinition, searchOwnedRevisions } from './observe.js';
-import { planTaskDefinition, type RevisionRef, type TaskDefinitionChange, type TaskDefinitionPlan } from './plan.js';
+import { planTaskDefinition, type LostRevision, type RevisionRef, type TaskDefinitionPlan } from './plan.js';
 
 export interface TaskDefinitionDeps {
   aws: AwsAdapter;
@@ -53,19 +53,22 @@ export async function reconcileTaskDefinition(td: EcsTaskDefinition, deps: TaskD
   const events: OperatorEvent[] = [];
   try {
     const observed = await observeTaskDefinition(region, desired, td.status ?? {}, deps.owner, limit);
-    plan = planTaskDefinition(desired, observed, { history: td.status?.revisions ?? [], limit, inUse: deps.revisionsInUse ?? new Set() });
-    const why = plan.changes.length > 0 ? withheldBecause(td, opts) : undefined;
+    plan = planTaskDefinition(desired, observed, { history: td.status?.revisions ?? [], limit, inUse: deps.revisionsInUse ?? new Set(), managedTagKeys: managedTagKeysOf(td.status) });
+    // Deregistering old revisions is the operator's housekeeping: only a dry run holds it back.
+    const why = plan.changes.some((c) => !c.housekeeping) ? withheldBecause(td, desired.specDigest, opts) : plan.changes.length > 0 && opts.dryRun ? 'dry run' : undefined;
     if (why !== undefined) return withheld(desired, plan, previous, why);
-    const current = (await applyChanges(region, desired, plan.changes, limit, deps, events)) ?? plan.current;
+    const current = (await applyChanges(region, desired, plan, limit, deps, events)) ?? plan.current;
     // A plan either finds the current revision or registers it.
     if (!current) throw new Error(`no current revision of ${desired.family} after applying its plan`);
     const kept = plan.kept.some((r) => r.taskDefinitionArn === current.taskDefinitionArn) ? plan.kept : [current, ...plan.kept];
+    const replaced = plan.lost && { ...plan.lost.ref, status: plan.lost.status, replacedTime: rfc3339(deps.now()) };
     return {
       plan: plan.changes,
       applied: events.length > 0,
-      status: statusOf(previous, region.region, desired, current, kept),
-      conditions: conditionsFor(readyHealth(desired, current), IN_SYNC),
+      status: statusOf(previous, region.region, desired, current, kept, replaced),
+      conditions: conditionsFor(readyHealth(desired, current, plan.lost), IN_SYNC),
       events,
+      specDigest: desired.specDigest,
     };
   } catch (err) {
     const failure = failureOf(err, `reconciling task definition family ${desired.family}`);
@@ -74,6 +77,7 @@ export async function reconcileTaskDefinition(td: EcsTaskDefinition, deps: TaskD
       plan: plan?.changes ?? [],
       applied: events.length > 0,
       status: previous,
+      specDigest: desired.specDigest,
       conditions: unsyncedConditions(failure.health),
       events: [...events, failure.event],
       ...(failure.requeueAfterMs === undefined ? {} : { requeueAfterMs: failure.requeueAfterMs }),
@@ -85,13 +89,14 @@ export async function reconcileTaskDefinition(td: EcsTaskDefinition, deps: TaskD
 async function applyChanges(
   region: RegionAdapter,
   desired: DesiredTaskDefinition,
-  changes: TaskDefinitionChange[],
+  plan: TaskDefinitionPlan,
   limit: number,
   deps: TaskDefinitionDeps,
   events: OperatorEvent[],
 ): Promise<RevisionRef | undefined> {
   let registered: RevisionRef | undefined;
-  for (const change of changes) {
+  for (const change of plan.changes) {
+    const fields = change.diffs.map((d) => d.path).join(', ');
     switch (change.action) {
       case 'Register': {
         const { taskDefinition } = await region.ecs.registerTaskDefinition(registerRequest(desired, deps.owner));
@@ -100,10 +105,19 @@ async function applyChanges(
           revision: taskDefinition.revision ?? 0,
           registeredTime: rfc3339(taskDefinition.registeredAt ?? deps.now()),
         };
-        const changed = change.diffs.map((d) => d.path).join(', ');
-        events.push({ type: 'Normal', reason: 'Registered', message: `Registered ${desired.family}:${registered.revision} (${changed})` });
+        const why = plan.lost ? lostReason(plan.lost) : fields;
+        events.push({ type: 'Normal', reason: 'Registered', message: `Registered ${desired.family}:${registered.revision} (${why})` });
         break;
       }
+      case 'Tag':
+        // Tags change in place on a revision: no new revision, so no service redeploys.
+        await region.ecs.tagResource(change.payload.resourceArn, change.payload.tags);
+        events.push({ type: 'Normal', reason: 'Tagged', message: `Tagged ${change.id}: ${fields}` });
+        break;
+      case 'Untag':
+        await region.ecs.untagResource(change.payload.resourceArn, change.payload.tagKeys);
+        events.push({ type: 'Normal', reason: 'Untagged', message: `Removed tags from ${change.id}: ${fields}` });
+        break;
       case 'Deregister':
         await deregister(region, change.payload.taskDefinitionArn);
         events.push({ type: 'Normal', reason: 'Deregistered', message: `Deregistered ${change.id}: beyond revisionHistoryLimit ${limit}` });
@@ -111,6 +125,13 @@ async function applyChanges(
     }
   }
   return registered;
+}
+
+/** Why the recorded revision cannot be run any more, in a person's words. */
+function lostReason(lost: LostRevision): string {
+  const name = familyRevisionOf(lost.ref.taskDefinitionArn);
+  const how = lost.status === 'INACTIVE' ? 'was deregistered' : lost.status === 'DELETE_IN_PROGRESS' ? 'was deleted' : 'no longer exists';
+  return `${name} ${how} outside the operator (${lost.status}): ECS runs no new task from it`;
 }
 
 /** Deregisters a revision; one that is already gone or INACTIVE is what was wanted. */
@@ -123,24 +144,35 @@ async function deregister(region: RegionAdapter, taskDefinitionArn: string): Pro
 }
 
 function withheld(desired: DesiredTaskDefinition, plan: TaskDefinitionPlan, previous: EcsTaskDefinitionStatus, why: string): ReconcileOutcome<EcsTaskDefinitionStatus> {
-  // Without a current revision the plan registers one; with one, only deregistrations were withheld.
-  const health: Health = plan.current
-    ? readyHealth(desired, plan.current)
-    : { kind: 'pending', reason: 'ChangesWithheld', message: `a new revision of ${desired.family} is needed and was not registered: ${why}` };
-  return { plan: plan.changes, applied: false, status: previous, conditions: conditionsFor(health, withheldSync(plan.changes.length, why)), events: [] };
+  // Without a current revision the plan registers one; with one, only tags or deregistrations were withheld.
+  const needed = plan.lost ? `${lostReason(plan.lost)}, and no new revision was registered` : `a new revision of ${desired.family} is needed and was not registered`;
+  const health: Health = plan.current ? readyHealth(desired, plan.current, undefined) : { kind: 'pending', reason: 'ChangesWithheld', message: `${needed}: ${why}` };
+  return { plan: plan.changes, applied: false, status: previous, conditions: conditionsFor(health, withheldSync(plan.changes.length, why)), events: [], specDigest: desired.specDigest };
 }
 
-function readyHealth(desired: DesiredTaskDefinition, current: RevisionRef): Health {
-  return { kind: 'ready', reason: 'Registered', message: `${desired.family}:${current.revision} matches the manifest` };
+function readyHealth(desired: DesiredTaskDefinition, current: RevisionRef, lost: LostRevision | undefined): Health {
+  const message = `${desired.family}:${current.revision} matches the manifest`;
+  return { kind: 'ready', reason: 'Registered', message: lost ? `${message}, registered because ${lostReason(lost)}` : message };
 }
 
 /** Status without the fields the caller owns (conditions, observedGeneration). */
 function carriedStatus(status: EcsTaskDefinitionStatus | undefined): EcsTaskDefinitionStatus {
-  const { conditions: _conditions, observedGeneration: _generation, reconciledGeneration: _reconciled, ...rest } = status ?? {};
+  const { conditions: _conditions, observedGeneration: _generation, reconciledGeneration: _reconciled, reconciledSpecDigest: _digest, ...rest } = status ?? {};
   return rest;
 }
 
-function statusOf(previous: EcsTaskDefinitionStatus, region: string, desired: DesiredTaskDefinition, current: RevisionRef, kept: RevisionRef[]): EcsTaskDefinitionStatus {
+function managedTagKeysOf(status: EcsTaskDefinitionStatus | undefined): string[] {
+  return status?.managedTagKeys ?? [];
+}
+
+function statusOf(
+  previous: EcsTaskDefinitionStatus,
+  region: string,
+  desired: DesiredTaskDefinition,
+  current: RevisionRef,
+  kept: RevisionRef[],
+  replaced: EcsTaskDefinitionStatus['replacedRevision'],
+): EcsTaskDefinitionStatus {
   return {
     ...previous,
     region,
@@ -149,6 +181,8 @@ function statusOf(previous: EcsTaskDefinitionStatus, region: string, desired: De
     taskDefinitionArn: current.taskDefinitionArn,
     specHash: desired.specHash,
     revisions: kept,
+    managedTagKeys: desired.userTags.map((t) => t.key),
+    ...(replaced ? { replacedRevision: replaced } : {}),
   };
 }
 

@@ -19,6 +19,7 @@ from . import (
     scalable_target_deregistration,
     scaling_policy_alarms,
     service_api,
+    task_definition_deletion,
 )
 
 _applied = False
@@ -39,4 +40,5 @@ def apply_all() -> None:
     # missing object is reported before any of them acts.
     aas_object_not_found.apply()
     aas_pagination.apply()
+    task_definition_deletion.apply()
     _applied = True

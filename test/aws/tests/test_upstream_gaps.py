@@ -308,3 +308,18 @@ def test_update_service_accepts_a_task_definition_under_code_deploy(plain_moto: 
 def test_placement_strategy_on_host_is_not_stored_as_instance_id(plain_moto: Aws) -> None:
     _, created = service(plain_moto, placementStrategy=[{"type": "spread", "field": "host"}])
     still_a_gap(created.get("placementStrategy") != [{"type": "spread", "field": "instanceId"}], "placement_strategy_fields.py")
+
+
+def test_deleted_task_definition_disappears_and_its_number_is_reused(plain_moto: Aws) -> None:
+    family = "gone"
+    plain_moto.task_definition(family)
+    second = plain_moto.task_definition(family, image="nginx:2")
+    plain_moto.ecs.deregister_task_definition(taskDefinition=second)
+    plain_moto.ecs.delete_task_definitions(taskDefinitions=[second])
+    try:
+        plain_moto.ecs.describe_task_definition(taskDefinition=second)
+        described = True
+    except ClientError:
+        described = False
+    reused = plain_moto.task_definition(family, image="nginx:3").endswith(f"/{family}:2")
+    still_a_gap(not described and reused, "task_definition_deletion.py")

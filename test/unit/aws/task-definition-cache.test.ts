@@ -1,5 +1,5 @@
 import { ECSClient } from '@aws-sdk/client-ecs';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { AwsCallCounter } from '../../../src/aws/call-counter.js';
 import { instrumentClient } from '../../../src/aws/clients.js';
 import { EcsApi } from '../../../src/aws/ecs-api.js';
@@ -73,6 +73,23 @@ describe('TaskDefinitionCache', () => {
     await cache.describe('web:2');
 
     expect(transport.of('DescribeTaskDefinition')).toHaveLength(2);
+  });
+
+  test('current() reads a revision again once its copy is older than allowed: a console change to its status or tags is seen', async () => {
+    vi.useFakeTimers({ now: new Date('2026-12-07T00:00:00Z') });
+    try {
+      const { transport, cache } = fakeEcs();
+      await cache.describe(arnOf('web', 2));
+      await cache.current(arnOf('web', 2), 10_000);
+      expect(transport.of('DescribeTaskDefinition')).toHaveLength(1);
+
+      vi.advanceTimersByTime(10_001);
+      await cache.current('web:2', 10_000);
+      await cache.describe(arnOf('web', 2));
+      expect(transport.of('DescribeTaskDefinition')).toHaveLength(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   test('a failed read is not cached', async () => {

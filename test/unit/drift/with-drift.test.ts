@@ -9,51 +9,63 @@ const NOW = new Date('2026-11-24T12:00:00.250Z');
 const countChanged: PlannedChange = { resource: 'Service', id: 'web', action: 'Update', diffs: [{ path: 'spec.desiredCount', desired: 2, actual: 5 }], payload: {} };
 const create: PlannedChange = { resource: 'Service', id: 'web', action: 'Create', diffs: [{ path: 'spec.serviceName', desired: 'web' }], payload: {} };
 
-/** `reconciled`: status.reconciledGeneration, the last generation carried out in full (Synced). */
-function service(opts: { generation: number; reconciled?: number; driftPolicy?: 'Report' | 'Correct'; firstSeen?: string }) {
+/** The digest of what a spec asks of AWS; `reconciled`: status.reconciledSpecDigest, the last one carried out in full (Synced). */
+const SPEC = 'digest-of-spec';
+function service(opts: { generation: number; reconciled?: string; driftPolicy?: 'Report' | 'Correct'; firstSeen?: string }) {
   return {
     metadata: { generation: opts.generation },
     spec: { ...(opts.driftPolicy ? { driftPolicy: opts.driftPolicy } : {}) },
     status: {
-      ...(opts.reconciled !== undefined ? { reconciledGeneration: opts.reconciled } : {}),
+      ...(opts.reconciled !== undefined ? { reconciledSpecDigest: opts.reconciled, reconciledGeneration: 1 } : {}),
       ...(opts.firstSeen ? { drift: { detected: true, firstSeenTime: opts.firstSeen } } : {}),
     },
   };
 }
 
-function outcome(plan: PlannedChange[], applied: boolean): ReconcileOutcome<{ serviceArn: string }> {
-  return { plan, applied, status: { serviceArn: 'arn' }, conditions: [{ type: 'Ready', status: 'True', reason: 'Ready', message: '' }], events: [] };
+function outcome(plan: PlannedChange[], applied: boolean, specDigest = SPEC): ReconcileOutcome<{ serviceArn: string }> {
+  return { plan, applied, status: { serviceArn: 'arn' }, conditions: [{ type: 'Ready', status: 'True', reason: 'Ready', message: '' }], events: [], specDigest };
 }
+const found = (plan: PlannedChange[], specDigest = SPEC) => ({ plan, specDigest });
 
 const drifted = (o: { conditions: ConditionUpdate[] }) => o.conditions.find((c) => c.type === 'Drifted');
 
 describe('isDrift', () => {
-  it('is a plan found for a generation that was carried out (Synced) before', () => {
-    expect(isDrift(service({ generation: 3, reconciled: 3 }), [countChanged])).toBe(true);
+  it('is a plan found for a spec that was carried out (Synced) before', () => {
+    expect(isDrift(service({ generation: 3, reconciled: SPEC }), found([countChanged]))).toBe(true);
   });
 
-  it('stays drift while a Report object keeps it (reconciledGeneration stays while Synced is False)', () => {
-    const reported = service({ generation: 3, reconciled: 3 });
-    expect(isDrift(reported, [countChanged])).toBe(true);
+  it('stays drift at a new generation that changed only the operator\'s own fields (driftPolicy): the digest is the same', () => {
+    expect(isDrift(service({ generation: 4, reconciled: SPEC, driftPolicy: 'Report' }), found([countChanged]))).toBe(true);
   });
 
-  it('is not a plan for a new generation (a manifest edit)', () => {
-    expect(isDrift(service({ generation: 4, reconciled: 3 }), [countChanged])).toBe(false);
+  it('is not a plan for a spec that asks AWS for something else (a manifest edit)', () => {
+    expect(isDrift(service({ generation: 4, reconciled: SPEC }), found([countChanged], 'digest-of-edited-spec'))).toBe(false);
   });
 
   it('is not the first create of a service whose earlier reconciles only waited for its task definition', () => {
     const waited = service({ generation: 1 });
-    expect(isDrift(waited, [create])).toBe(false);
+    expect(isDrift(waited, found([create]))).toBe(false);
+  });
+
+  it('is not the operator\'s housekeeping (deregistering revisions beyond revisionHistoryLimit)', () => {
+    const deregister: PlannedChange = { resource: 'TaskDefinition', id: 'web:1', action: 'Deregister', diffs: [{ path: 'spec.revisionHistoryLimit', desired: 0, actual: 1 }], payload: {}, housekeeping: true };
+    expect(isDrift(service({ generation: 4, reconciled: SPEC }), found([deregister]))).toBe(false);
   });
 
   it('is not an empty plan', () => {
-    expect(isDrift(service({ generation: 3, reconciled: 3 }), [])).toBe(false);
+    expect(isDrift(service({ generation: 3, reconciled: SPEC }), found([]))).toBe(false);
+  });
+
+  it('status written before digests were recorded: the generation it was Synced at decides', () => {
+    const legacy = (generation: number) => ({ metadata: { generation }, spec: {}, status: { reconciledGeneration: 3 } });
+    expect(isDrift(legacy(3), found([countChanged]))).toBe(true);
+    expect(isDrift(legacy(4), found([countChanged]))).toBe(false);
   });
 });
 
 describe('withDrift', () => {
   it('records withheld drift in status.drift and a Drifted condition, keeping the first-seen time', () => {
-    const obj = service({ generation: 2, reconciled: 2, driftPolicy: 'Report', firstSeen: '2026-11-24T11:00:00Z' });
+    const obj = service({ generation: 2, reconciled: SPEC, driftPolicy: 'Report', firstSeen: '2026-11-24T11:00:00Z' });
     const out = withDrift(obj, outcome([countChanged], false), NOW);
     expect(out.status.drift).toEqual({
       detected: true,
@@ -66,7 +78,7 @@ describe('withDrift', () => {
   });
 
   it('records corrected drift as an Event, and no drift in status', () => {
-    const out = withDrift(service({ generation: 2, reconciled: 2 }), outcome([countChanged], true), NOW);
+    const out = withDrift(service({ generation: 2, reconciled: SPEC }), outcome([countChanged], true), NOW);
     expect(out.status.drift).toEqual({ detected: false, lastCheckedTime: '2026-11-24T12:00:00Z' });
     expect(drifted(out)).toMatchObject({ status: 'False', reason: 'DriftCorrected' });
     expect(out.events).toEqual([{ type: 'Normal', reason: 'DriftCorrected', message: 'Put back what was changed outside the operator: spec.desiredCount' }]);

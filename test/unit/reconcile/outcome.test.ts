@@ -3,20 +3,34 @@ import { conditionsFor, IN_SYNC, withheldBecause } from '../../../src/reconcile/
 import { diffJson } from '../../../src/reconcile/canonical.js';
 
 describe('withheldBecause', () => {
-  const obj = (driftPolicy: 'Correct' | 'Report', generation: number, reconciledGeneration?: number) => ({ metadata: { generation }, spec: { driftPolicy }, status: { reconciledGeneration } });
+  // reconciled: status.reconciledSpecDigest, the digest of the spec last carried out in full.
+  const obj = (driftPolicy: 'Correct' | 'Report', generation: number, reconciled?: string) => ({
+    metadata: { generation },
+    spec: { driftPolicy },
+    status: reconciled === undefined ? {} : { reconciledSpecDigest: reconciled, reconciledGeneration: 1 },
+  });
+  const run = { dryRun: false };
 
   test('a dry run withholds everything', () => {
-    expect(withheldBecause(obj('Correct', 2, 2), { dryRun: true })).toBe('dry run');
+    expect(withheldBecause(obj('Correct', 2, 'd1'), 'd1', { dryRun: true })).toBe('dry run');
   });
 
-  test('driftPolicy Report withholds differences found for a generation already carried out (drift)', () => {
-    expect(withheldBecause(obj('Report', 2, 2), { dryRun: false })).toContain('driftPolicy is Report');
+  test('driftPolicy Report withholds differences found for a spec already carried out (drift)', () => {
+    expect(withheldBecause(obj('Report', 2, 'd1'), 'd1', run)).toContain('driftPolicy is Report');
   });
 
-  test('driftPolicy Report still applies a manifest edit (a new generation, or one never carried out), and Correct always applies', () => {
-    expect(withheldBecause(obj('Report', 3, 2), { dryRun: false })).toBeUndefined();
-    expect(withheldBecause(obj('Report', 1), { dryRun: false })).toBeUndefined();
-    expect(withheldBecause(obj('Correct', 2, 2), { dryRun: false })).toBeUndefined();
+  test('switching to driftPolicy Report (a new generation, same digest) withholds the drift found: the console change stays', () => {
+    expect(withheldBecause(obj('Report', 5, 'd1'), 'd1', run)).toContain('driftPolicy is Report');
+  });
+
+  test('driftPolicy Report still applies a manifest edit (another digest, or one never carried out), and Correct always applies', () => {
+    expect(withheldBecause(obj('Report', 3, 'd1'), 'd2', run)).toBeUndefined();
+    expect(withheldBecause(obj('Report', 1), 'd1', run)).toBeUndefined();
+    expect(withheldBecause(obj('Correct', 2, 'd1'), 'd1', run)).toBeUndefined();
+  });
+
+  test('the file source keeps no status: everything it finds is a manifest edit', () => {
+    expect(withheldBecause({ metadata: {}, spec: { driftPolicy: 'Report' as const } }, 'd1', run)).toBeUndefined();
   });
 });
 

@@ -10,9 +10,11 @@ import { REGION, registeredRevision, taskDefinitionManifest, tdOwner } from './f
 const desired = (spec: Parameters<typeof taskDefinitionManifest>[0] = {}) => desiredTaskDefinition(taskDefinitionManifest(spec), REGION);
 const tags = [{ key: 'team', value: 'storefront' }];
 
-function observedAs(td: TaskDefinition, specHash?: string): ObservedRevision {
-  return { ref: ref(td.revision ?? 1), specHash, canonical: canonicalTaskDefinition(td, userTagsOf(tags)) };
+function observedAs(td: TaskDefinition, specHash?: string, revisionTags = tags): ObservedRevision {
+  return { ref: ref(td.revision ?? 1), specHash, canonical: canonicalTaskDefinition(td), tags: userTagsOf(revisionTags) };
 }
+
+const recorded = (revision: number, revisionTags = tags): TaskDefinitionObservation => ({ kind: 'recorded', current: ref(revision), tags: revisionTags });
 
 function ref(revision: number): RevisionRef {
   return { taskDefinitionArn: `arn:aws:ecs:${REGION}:123456789012:task-definition/web:${revision}`, revision };
@@ -22,11 +24,11 @@ function searched(latest: ObservedRevision | undefined, owned: RevisionRef[] = l
   return { kind: 'searched', latest, owned, active: new Set(owned.map((r) => r.taskDefinitionArn)) };
 }
 
-const ctx = { history: [], limit: 5, inUse: new Set<string>() };
+const ctx = { history: [], limit: 5, inUse: new Set<string>(), managedTagKeys: ['team'] };
 
 describe('task definition normalization', () => {
   test('the manifest equals the revision ECS registered from it, defaults and ordering aside', () => {
-    expect(desired().canonical).toEqual(canonicalTaskDefinition(registeredRevision(), userTagsOf(tags)));
+    expect(desired().canonical).toEqual(canonicalTaskDefinition(registeredRevision()));
   });
 
   test.each([
@@ -56,18 +58,22 @@ describe('task definition normalization', () => {
     expect(desired({ cpu: '256', memory: 512 }).canonical).toEqual(desired().canonical);
   });
 
-  test('an image change is a difference; so is a tag change', () => {
+  test('an image change is another revision; a tag change is the same revision, but a different spec digest', () => {
     const image = desired({ containerDefinitions: [{ name: 'web', image: 'nginx:1.28' }] });
     expect(image.specHash).not.toBe(desired().specHash);
-    expect(desired({ tags: [{ key: 'team', value: 'payments' }] }).specHash).not.toBe(desired().specHash);
+    const retagged = desired({ tags: [{ key: 'team', value: 'payments' }] });
+    expect(retagged.specHash).toBe(desired().specHash);
+    expect(retagged.specDigest).not.toBe(desired().specDigest);
   });
 
   test('the hash covers the region: the same spec in another region is another revision', () => {
     expect(desiredTaskDefinition(taskDefinitionManifest(), 'eu-west-1').specHash).not.toBe(desired().specHash);
   });
 
-  test('operator-only fields (policies, history limit) do not change the revision', () => {
-    expect(desired({ revisionHistoryLimit: 1, driftPolicy: 'Report', deletionPolicy: 'Retain' }).specHash).toBe(desired().specHash);
+  test('operator-only fields (policies, history limit) change neither the revision nor what is asked of AWS', () => {
+    const policies = desired({ revisionHistoryLimit: 1, driftPolicy: 'Report', deletionPolicy: 'Retain' });
+    expect(policies.specHash).toBe(desired().specHash);
+    expect(policies.specDigest).toBe(desired().specDigest);
   });
 
   test('the registration is tagged with the owner and the spec hash', () => {
@@ -85,10 +91,62 @@ describe('task definition normalization', () => {
 });
 
 describe('planTaskDefinition', () => {
-  test('status holding the current spec hash: nothing to register, nothing to read', () => {
-    const plan = planTaskDefinition(desired(), { kind: 'unchanged', current: ref(3) }, { ...ctx, history: [ref(3)] });
+  test('status holding the current spec hash, its revision still ACTIVE with the same tags: nothing to do', () => {
+    const plan = planTaskDefinition(desired(), recorded(3), { ...ctx, history: [ref(3)] });
     expect(plan.changes).toEqual([]);
     expect(plan.current).toEqual(ref(3));
+  });
+
+  test('a tag-only change tags the current revision in place: no new revision, so no service redeploys', () => {
+    const d = desired({ tags: [{ key: 'team', value: 'payments' }, { key: 'cost-center', value: '42' }] });
+    const plan = planTaskDefinition(d, recorded(3), { ...ctx, history: [ref(3)] });
+    expect(plan.current).toEqual(ref(3));
+    expect(plan.changes).toEqual([
+      {
+        resource: 'TaskDefinition',
+        id: 'web:3',
+        action: 'Tag',
+        diffs: [
+          { path: 'spec.tags[team]', desired: 'payments', actual: 'storefront' },
+          { path: 'spec.tags[cost-center]', desired: '42' },
+        ],
+        payload: { resourceArn: ref(3).taskDefinitionArn, tags: [{ key: 'team', value: 'payments' }, { key: 'cost-center', value: '42' }] },
+      },
+    ]);
+  });
+
+  test('a tag removed from the manifest is removed from the revision; tags someone else added are left alone', () => {
+    const revisionTags = [...tags, { key: 'owner-by-hand', value: 'ops' }];
+    const plan = planTaskDefinition(desired({ tags: [] }), recorded(3, revisionTags), { ...ctx, history: [ref(3)] });
+    expect(plan.changes).toEqual([
+      { resource: 'TaskDefinition', id: 'web:3', action: 'Untag', diffs: [{ path: 'spec.tags[team]', actual: 'storefront' }], payload: { resourceArn: ref(3).taskDefinitionArn, tagKeys: ['team'] } },
+    ]);
+  });
+
+  test('a revision found by the search with the same content but other tags is tagged, not registered again', () => {
+    const d = desired({ tags: [{ key: 'team', value: 'payments' }] });
+    const plan = planTaskDefinition(d, searched(observedAs(registeredRevision(4), d.specHash)), ctx);
+    expect(plan.changes.map((c) => [c.action, c.id])).toEqual([['Tag', 'web:4']]);
+  });
+
+  test('the recorded revision deregistered outside the operator: a new one is registered, naming the old one and its status', () => {
+    const lost = { ref: ref(3), status: 'INACTIVE' };
+    const plan = planTaskDefinition(desired(), { kind: 'searched', latest: undefined, owned: [], active: new Set(), lost }, { ...ctx, history: [ref(3)] });
+    expect(plan.changes).toEqual([expect.objectContaining({ action: 'Register', id: 'web', diffs: [{ path: 'revision web:3', desired: 'ACTIVE', actual: 'INACTIVE' }] })]);
+    expect(plan.current).toBeUndefined();
+    expect(plan.lost).toEqual(lost);
+    // The lost revision is no longer kept in the history.
+    expect(plan.kept).toEqual([]);
+  });
+
+  test('the recorded revision deleted outside the operator while an older ACTIVE one of this object has the same content: that one becomes current', () => {
+    const d = desired();
+    const lost = { ref: ref(3), status: 'DELETE_IN_PROGRESS' };
+    const older = observedAs(registeredRevision(2), d.specHash);
+    const plan = planTaskDefinition(d, { kind: 'searched', latest: older, owned: [ref(2)], active: new Set([ref(2).taskDefinitionArn]), lost }, { ...ctx, history: [ref(3), ref(2)] });
+    expect(plan.changes).toEqual([]);
+    expect(plan.current).toEqual(ref(2));
+    expect(plan.lost).toEqual(lost);
   });
 
   test('no revision registered by this object yet: register one', () => {
@@ -121,12 +179,14 @@ describe('planTaskDefinition', () => {
 
   test('revisions beyond revisionHistoryLimit are deregistered, oldest first, never the current one', () => {
     const history = [ref(5), ref(4), ref(3), ref(2), ref(1)];
-    const plan = planTaskDefinition(desired(), { kind: 'unchanged', current: ref(5) }, { ...ctx, history, limit: 2 });
+    const plan = planTaskDefinition(desired(), recorded(5), { ...ctx, history, limit: 2 });
     expect(plan.changes.map((c) => [c.action, c.id])).toEqual([
       ['Deregister', 'web:2'],
       ['Deregister', 'web:1'],
     ]);
     expect(plan.kept.map((r) => r.revision)).toEqual([5, 4, 3]);
+    // Housekeeping, not drift: a revisionHistoryLimit edit asks nothing new of AWS, yet is carried out.
+    expect(plan.changes.every((c) => c.housekeeping === true)).toBe(true);
   });
 
   test('registering counts the new revision as current: limit 1 keeps only the one before', () => {
@@ -141,7 +201,7 @@ describe('planTaskDefinition', () => {
 
   test('a revision a service still runs is kept beyond the limit', () => {
     const history = [ref(3), ref(2), ref(1)];
-    const plan = planTaskDefinition(desired(), { kind: 'unchanged', current: ref(3) }, { ...ctx, history, limit: 0, inUse: new Set([ref(1).taskDefinitionArn]) });
+    const plan = planTaskDefinition(desired(), recorded(3), { ...ctx, history, limit: 0, inUse: new Set([ref(1).taskDefinitionArn]) });
     expect(plan.changes.map((c) => c.id)).toEqual(['web:2']);
   });
 
