@@ -180,6 +180,13 @@ async function readService(name: string, node: Node, version: 1 | 2 | 3, ctx: Co
       case 'log_driver':
       case 'log_opt':
         if (version !== 1) value.warn(`not converted: ${key} is a compose version 1 key; write logging (driver, options)`);
+        else if (key === 'log_driver') {
+          const driver = value.string();
+          if (driver) svc.logging = { driver, options: svc.logging?.options ?? {}, node: value };
+        } else {
+          const options = Object.fromEntries(value.entries().map(([k, n]) => [k, n.string() ?? '']));
+          svc.logging = { driver: svc.logging?.driver ?? '', options, node: svc.logging?.node ?? value };
+        }
         break;
       case 'mem_limit':
       case 'mem_reservation':
@@ -245,6 +252,10 @@ async function readService(name: string, node: Node, version: 1 | 2 | 3, ctx: Co
         if (key.startsWith('x-')) break;
         value.warn(`not converted: ${NOT_CONVERTED[key] ?? 'not a key ecs-cli read'}`);
     }
+  }
+  if (svc.logging?.driver === '') {
+    svc.logging.node.error('log_opt needs log_driver');
+    svc.logging = undefined;
   }
   if (svc.image === undefined) node.error('needs an image: ECS runs images, it does not build them');
   svc.environment = await readEnvironment(envFile, environment, ctx);

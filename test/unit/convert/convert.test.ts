@@ -157,3 +157,20 @@ describe('ecs-operator convert refuses an invalid file (nothing written)', () =>
     expect(result.diagnostics.map((d) => [d.line, d.message])).toEqual([[1, 'ecs-params version must be 1 (the only version ecs-cli read)']]);
   });
 });
+
+describe('ecs-operator convert reads compose file format 1', () => {
+  it('takes the top-level keys as services and log_driver/log_opt as their logging', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'convert-v1-'));
+    try {
+      await writeFile(join(dir, 'docker-compose.yml'), 'web:\n  image: nginx\n  mem_limit: 268435456\n  log_driver: syslog\n  log_opt:\n    tag: web\n');
+      const result = await convert({ composeFile: join(dir, 'docker-compose.yml'), projectName: 'v1', cluster: 'default', desiredCount: 1, environment: {} });
+      if (!result.ok) throw new Error(result.diagnostics.map(formatDiagnostic).join('\n'));
+      expect(result.diagnostics).toEqual([]);
+      expect(result.translation.taskDefinition.spec.containerDefinitions).toEqual([
+        { name: 'web', image: 'nginx', memory: 256, logConfiguration: { logDriver: 'syslog', options: { tag: 'web' } } },
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
