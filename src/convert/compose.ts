@@ -243,7 +243,8 @@ async function readService(name: string, node: Node, version: 1 | 2 | 3, ctx: Co
         break;
       }
       case 'restart': {
-        const policy = value.string() ?? '';
+        // Unquoted, `restart: no` is the boolean false in YAML 1.1 (compose's YAML).
+        const policy = value.value === false ? 'no' : (value.string() ?? '');
         if (RESTART_BY_SERVICE.has(policy)) svc.restart = { policy, node: value };
         else value.warn(`not converted: restart ${JSON.stringify(policy)}; an ECS service always replaces a task that stops (restart: always)`);
         break;

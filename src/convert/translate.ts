@@ -352,6 +352,7 @@ class VolumeTable {
 function serviceSpec(name: string, opts: ConvertOptions, params: EcsParams | undefined, td: TaskDefinitionSpec, notes: string[], origins: Translation['origins']): ServiceSpec {
   const spec: ServiceSpec = { cluster: opts.cluster, taskDefinitionRef: { name }, desiredCount: opts.desiredCount };
   if (name !== opts.projectName) spec.serviceName = opts.projectName;
+  notes.push(`taskDefinitionRef: the service runs the latest revision of the EcsTaskDefinition ${name} and rolls out each new one; ecs-cli registered a revision and pointed the service at that family:revision.`);
   notes.push(`desiredCount: ${opts.desiredCount}${opts.desiredCount === 1 ? ', the count ecs-cli compose service up started with' : ''}.`);
   if (opts.capacityProviders?.length) {
     spec.capacityProviderStrategy = opts.capacityProviders;

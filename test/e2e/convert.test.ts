@@ -3,12 +3,12 @@
 // AWS emulator, then ECS read back directly with the AWS SDK: the task definition ECS registered is
 // compared field by field with what ecs-cli's rules say ecs-cli registered, and the service with
 // the one the example ran.
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { CreateServiceCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDemoWorld, type DemoWorld } from '../../scripts/demo-world.js';
+import { createDemoWorld, substitute, type DemoWorld } from '../../scripts/demo-world.js';
 import { ECS_CLI_SERVICE, ECS_CLI_TASK_DEFINITION } from '../fixtures/convert/ecs-cli-registers.js';
 import { runCli, type CliRun } from '../support/cli.js';
 import { awsClientConfig, testEnv, uniqueName } from '../support/env.js';
@@ -113,6 +113,59 @@ describe('ecs-operator convert, then apply -f, then ECS as AWS holds it', () => 
   it('shows no drift right after (exit 0)', async () => {
     const res = await cli(['drift', '-f', world.manifestsDir]);
     expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
+  });
+});
+
+describe('taking over the service ecs-cli and the AWS CLI created', () => {
+  const legacy = uniqueName('legacy');
+
+  it('adopts it in place: same service, the count it was scaled to, its tags kept, no drift after', async () => {
+    // What the example's README did: ecs-cli registered the task definition, the AWS CLI created
+    // the service and later scaled it to 4.
+    const want = ECS_CLI_TASK_DEFINITION;
+    await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: legacy,
+        requiresCompatibilities: want.requiresCompatibilities as never,
+        networkMode: 'awsvpc',
+        cpu: want.cpu,
+        memory: '2.0GB',
+        executionRoleArn: want.executionRoleName,
+        containerDefinitions: want.containers.map((c) => ({ name: c.name, image: c.image, command: c.command, environment: c.environment, logConfiguration: c.logConfiguration as never, essential: true, cpu: 0 })),
+      }),
+    );
+    const sub = (id: string) => world.substitutions.get(id) ?? id;
+    const { service: created } = await ecs.send(
+      new CreateServiceCommand({
+        cluster,
+        serviceName: legacy,
+        taskDefinition: legacy,
+        desiredCount: 1,
+        networkConfiguration: {
+          awsvpcConfiguration: { subnets: ECS_CLI_SERVICE.awsvpcConfiguration.subnets.map(sub), securityGroups: ECS_CLI_SERVICE.awsvpcConfiguration.securityGroups.map(sub), assignPublicIp: 'DISABLED' },
+        },
+        capacityProviderStrategy: ECS_CLI_SERVICE.capacityProviderStrategy,
+        tags: ECS_CLI_SERVICE.tags,
+      }),
+    );
+    await ecs.send(new UpdateServiceCommand({ cluster, service: legacy, desiredCount: 4 }));
+
+    const tags = ECS_CLI_SERVICE.tags.map((t) => `${t.key}=${t.value}`).join(',');
+    const converted = await runCli(['convert', '-f', `${EXAMPLE}/docker-compose.yml`, '--ecs-params', `${EXAMPLE}/ecs-params.yml`, '-p', legacy, '--cluster', cluster, '--capacity-provider', 'FARGATE:1', '--desired-count', '4', '--tags', tags], ENV);
+    expect(converted.code, converted.stderr).toBe(0);
+    const dir = await mkdtemp(join(tmpdir(), 'convert-adopt-'));
+    await writeFile(join(dir, `${legacy}.yaml`), substitute(converted.stdout, world.substitutions));
+
+    const applied = await cli(['apply', '-f', dir]);
+    expect(applied.code, `${applied.stdout}\n${applied.stderr}`).toBe(0);
+    expect(applied.stdout).toContain(`Adopted ECS service ${legacy}`);
+    const { services } = await ecs.send(new DescribeServicesCommand({ cluster, services: [legacy], include: ['TAGS'] }));
+    const svc = services?.[0];
+    expect(svc?.serviceArn).toBe(created?.serviceArn);
+    expect(svc?.desiredCount).toBe(4);
+    expect(svc?.tags).toEqual(expect.arrayContaining(ECS_CLI_SERVICE.tags));
+    const drift = await cli(['drift', '-f', dir]);
+    expect(drift.code, `${drift.stdout}\n${drift.stderr}`).toBe(0);
   });
 });
 
