@@ -13,7 +13,7 @@ import { readEcsParams, type EcsParams } from './ecs-params.js';
 import { interpolateFile, parseEnvFile, type Lookup } from './interpolate.js';
 import { translate, type ConvertOptions, type Translation } from './translate.js';
 import { writeManifests } from './writer.js';
-import { readYamlFile } from './yaml-file.js';
+import { readYamlFile, type Node } from './yaml-file.js';
 
 export { formatDiagnostic, type Diagnostic } from './diagnostics.js';
 export { kubernetesName, ECS_CLI_DEFAULT_CONTAINER_MEMORY_MIB, type ConvertOptions } from './translate.js';
@@ -91,12 +91,13 @@ export async function convert(req: ConvertRequest): Promise<ConvertResult> {
   return { ok: true, name: translation.taskDefinition.metadata.name, text: writeManifests(translation, { sources }), translation, diagnostics: inFileOrder(diagnostics.items) };
 }
 
-function originOf(t: Translation, kind: string, path: string) {
+/** The compose or ecs-params value a part of a manifest came from; the compose file's root at worst. */
+function originOf(t: Translation, kind: string, path: string): Node {
   for (const p of enclosingPaths(path)) {
     const hit = t.origins.filter((o) => o.kind === kind && o.prefix === p).at(-1);
     if (hit) return hit.node;
   }
-  return t.origins[0]?.node as NonNullable<Translation['origins'][number]>['node'];
+  return (t.origins[0] as Translation['origins'][number]).node;
 }
 
 /** `.env` next to the compose file, overridden by the process environment (docker/cli's getEnvironment). */

@@ -7,6 +7,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateServiceCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { load } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoWorld, substitute, type DemoWorld } from '../../scripts/demo-world.js';
 import { ECS_CLI_SERVICE, ECS_CLI_TASK_DEFINITION } from '../fixtures/convert/ecs-cli-registers.js';
@@ -167,6 +168,37 @@ describe('taking over the service ecs-cli and the AWS CLI created', () => {
     const drift = await cli(['drift', '-f', dir]);
     expect(drift.code, `${drift.stdout}\n${drift.stderr}`).toBe(0);
   });
+});
+
+describe('the other compose fixtures, converted and applied', () => {
+  const cases = [
+    { dir: 'ec2-bridge', args: ['--launch-type', 'EC2'], exit: 2 },
+    { dir: 'fargate-sidecar', args: ['--launch-type', 'FARGATE'], exit: 0 },
+  ];
+  for (const { dir, args, exit } of cases) {
+    it(`registers ${dir} as converted: containers, health check, start order, volumes`, async () => {
+      const name = uniqueName(dir);
+      const out = await mkdtemp(join(tmpdir(), `convert-${dir}-`));
+      const converted = await runCli(['convert', '-f', `test/fixtures/convert/${dir}/docker-compose.yml`, '--ecs-params', `test/fixtures/convert/${dir}/ecs-params.yml`, '-p', name, '--cluster', uniqueName(dir), ...args, '-o', out], ENV);
+      expect(converted.code, converted.stderr).toBe(exit);
+      const fixtureWorld = await createDemoWorld(testEnv().awsEndpoint, out);
+      const applied = await cli(['apply', '-f', fixtureWorld.manifestsDir]);
+      expect(applied.code, `${applied.stdout}\n${applied.stderr}`).toBe(0);
+
+      const written = load((await readFile(join(out, `${name}.yaml`), 'utf8')).split(/^---$/m)[0] as string) as {
+        spec: { containerDefinitions: Array<Record<string, unknown>>; volumes?: unknown[] };
+      };
+      const { taskDefinition: td } = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: name }));
+      expect(td?.containerDefinitions?.map((c) => c.name)).toEqual(written.spec.containerDefinitions.map((c) => c.name));
+      for (const [i, c] of written.spec.containerDefinitions.entries()) {
+        const got = td?.containerDefinitions?.[i] as Record<string, unknown>;
+        for (const field of ['image', 'command', 'entryPoint', 'healthCheck', 'dependsOn', 'secrets', 'ulimits', 'mountPoints', 'memory', 'memoryReservation', 'workingDirectory', 'user']) {
+          if (c[field] !== undefined) expect(got[field], `${String(c.name)}.${field}`).toEqual(c[field]);
+        }
+      }
+      expect(td?.volumes?.map((v) => v.name)).toEqual((written.spec.volumes ?? []).map((v) => (v as { name: string }).name));
+    });
+  }
 });
 
 describe('ecs-operator convert exit codes', () => {
