@@ -174,3 +174,48 @@ describe('ecs-operator convert reads compose file format 1', () => {
     }
   });
 });
+
+describe('ecs-params over compose (ecs-cli README, "Using ECS parameters")', () => {
+  async function convertText(compose: string, params: string) {
+    const dir = await mkdtemp(join(tmpdir(), 'convert-params-'));
+    await writeFile(join(dir, 'docker-compose.yml'), compose);
+    await writeFile(join(dir, 'ecs-params.yml'), params);
+    try {
+      return await convert({ composeFile: join(dir, 'docker-compose.yml'), ecsParamsFile: join(dir, 'ecs-params.yml'), projectName: 'p', cluster: 'default', desiredCount: 1, environment: {} });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('takes cpu_shares, mem_limit and mem_reservation from ecs-params over the compose file\'s', async () => {
+    const result = await convertText(
+      "version: '2'\nservices:\n  web:\n    image: nginx\n    cpu_shares: 256\n    mem_limit: 512m\n    mem_reservation: 256m\n",
+      'version: 1\ntask_definition:\n  services:\n    web:\n      cpu_shares: 512\n      mem_limit: 1g\n',
+    );
+    if (!result.ok) throw new Error(result.diagnostics.map(formatDiagnostic).join('\n'));
+    expect(result.translation.taskDefinition.spec.containerDefinitions[0]).toMatchObject({ cpu: 512, memory: 1024, memoryReservation: 256 });
+  });
+
+  it('gives a container 512 MiB when nothing sizes it, and says so in the output', async () => {
+    const result = await convertText("version: '3'\nservices:\n  web:\n    image: nginx\n", 'version: 1\ntask_definition:\n  ecs_network_mode: bridge\n');
+    if (!result.ok) throw new Error('conversion failed');
+    expect(result.translation.taskDefinition.spec.containerDefinitions[0]?.memory).toBe(512);
+    expect(result.text).toContain("# - containerDefinitions web: memory 512 MiB, ecs-cli's default for a container without mem_limit or mem_reservation in a task without task_size.");
+  });
+
+  it('warns that an awsvpc configuration without ecs_network_mode awsvpc is not sent, as ecs-cli did not send it', async () => {
+    const result = await convertText(
+      "version: '3'\nservices:\n  web:\n    image: nginx\n",
+      'version: 1\nrun_params:\n  network_configuration:\n    awsvpc_configuration:\n      subnets: [subnet-0a1b2c3d4e5f60001]\n',
+    );
+    if (!result.ok) throw new Error('conversion failed');
+    expect(result.translation.service.spec.networkConfiguration).toBeUndefined();
+    expect(result.diagnostics.map((d) => [d.severity, d.line, d.key])).toEqual([['warning', 4, 'run_params.network_configuration.awsvpc_configuration']]);
+  });
+
+  it('refuses a task whose containers ecs-params all make non-essential, as ecs-cli did', async () => {
+    const result = await convertText("version: '3'\nservices:\n  web:\n    image: nginx\n", 'version: 1\ntask_definition:\n  services:\n    web:\n      essential: false\n');
+    expect(result.ok).toBe(false);
+    expect(result.diagnostics.map((d) => d.message)).toEqual(['Task definition does not have any essential containers (ecs-cli refused this too)']);
+  });
+});
