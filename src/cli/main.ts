@@ -3,6 +3,7 @@
 // manifest files, for CI and for use without a cluster.
 import { Command } from 'commander';
 import { applyCommand } from './apply.js';
+import { convertCommand } from './convert.js';
 import { driftCommand } from './drift.js';
 import { runCommand } from './run.js';
 
@@ -14,5 +15,6 @@ const program = new Command()
 program.addCommand(runCommand());
 program.addCommand(applyCommand());
 program.addCommand(driftCommand());
+program.addCommand(convertCommand());
 
 await program.parseAsync(process.argv);
