@@ -4,7 +4,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { EcsService, EcsTaskDefinition, EcsTaskDefinitionStatus } from '../api/index.js';
 import type { AwsAdapter } from '../aws/adapter.js';
-import { done, requeueAfter, type ReconcileContext, type ReconcileResult, type Reconciler } from '../controller/reconciler.js';
+import { done, type ReconcileContext, type ReconcileResult, type Reconciler } from '../controller/reconciler.js';
 import type { EventRecorder } from '../kube/events.js';
 import { withFinalizer } from '../kube/finalizer.js';
 import type { ResourceClient } from '../kube/resource.js';
@@ -12,7 +12,7 @@ import type { StatusWriter } from '../kube/status.js';
 import type { Store } from '../kube/store.js';
 import { cleanupTaskDefinition, reconcileTaskDefinition } from '../reconcile/taskdefinition/reconcile.js';
 import { FINALIZER } from './resources.js';
-import { recordEvents, writeStatus } from './status-binding.js';
+import { nextAttempt, recordEvents, writeStatus } from './status-binding.js';
 
 export interface TaskDefinitionReconcilerDeps {
   client: ResourceClient<EcsTaskDefinition>;
@@ -54,17 +54,21 @@ export class TaskDefinitionReconciler implements Reconciler<EcsTaskDefinition> {
       if (event.kind === 'cleanup') {
         const out = await cleanupTaskDefinition(event.object, core, { servicesUsing: services.map((s) => s.name) });
         if (out.done) this.written.delete(key);
-        recordEvents(deps.events, event.object, out.events);
-        await writeStatus(deps.status, event.object, undefined, out.conditions, deps.now());
-        return out.done ? done() : requeueAfter(out.requeueAfterMs ?? 5_000);
+        recordEvents(deps.events, event.object, out.events, out.conditions);
+        const now = deps.now();
+        const next = out.done ? { conditions: out.conditions, result: done() } : nextAttempt(event.object, { ...out, requeueAfterMs: out.requeueAfterMs ?? 5_000 }, ctx.failingSince, now);
+        await writeStatus(deps.status, event.object, undefined, next.conditions, now);
+        return next.result;
       }
       const out = await reconcileTaskDefinition(event.object, core, { dryRun: false });
-      recordEvents(deps.events, event.object, out.events);
+      recordEvents(deps.events, event.object, out.events, out.conditions);
+      const now = deps.now();
+      const next = nextAttempt(event.object, out, ctx.failingSince, now);
       // A new revision in status reaches the services that reference this object through the
       // service controller's watch on task definitions: no polling delay.
-      await writeStatus(deps.status, event.object, out.status, out.conditions, deps.now());
+      await writeStatus(deps.status, event.object, out.status, next.conditions, now);
       this.written.set(key, { uid, status: out.status });
-      return out.requeueAfterMs !== undefined ? requeueAfter(out.requeueAfterMs) : done();
+      return next.result;
     });
   }
 }
