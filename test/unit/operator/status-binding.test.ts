@@ -2,6 +2,7 @@
 // failure and its backoff, and an Event for every Stalled or Reconciling reason.
 import type { EventsV1Event } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
+import type { Condition } from '../../../src/kube/conditions.js';
 import { EventRecorder, type EventSink } from '../../../src/kube/events.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { nextAttempt, recordEvents } from '../../../src/operator/status-binding.js';
@@ -10,7 +11,7 @@ import { conditionsFor, unsyncedConditions, IN_SYNC } from '../../../src/reconci
 const NOW = new Date('2026-12-07T01:00:00Z');
 const invalid = { kind: 'stalled' as const, reason: 'InvalidRequest', message: 'reconciling ECS service web: CreateService failed: InvalidParameterException: bad' };
 
-function object(conditions: { type: string; status: string; reason: string; lastTransitionTime: string; observedGeneration?: number }[] = [], generation = 2) {
+function object(conditions: Omit<Condition, 'message'>[] = [], generation = 2) {
   return { apiVersion: 'ecs.operator.dev/v1alpha1', kind: 'EcsService', metadata: { name: 'web', namespace: 'ns', uid: 'uid-web', generation }, status: { conditions: conditions.map((c) => ({ message: '', ...c })) } };
 }
 
