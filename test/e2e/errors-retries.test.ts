@@ -7,9 +7,11 @@
 //   - a request AWS keeps rejecting is Stalled, says when it is looked at again, is sent far less
 //     often than the resyncs come (counted by the emulator, not timed), is one Event with a count,
 //     and is sent again at once when the manifest changes;
+//   - a reason a condition reports (waiting for a task definition, a service not owned) is an
+//     Event, one per reason however many reconciles report it;
 //   - an object whose ECS service cannot be read is Drifted Unknown, not False.
 import { DescribeScalableTargetsCommand } from '@aws-sdk/client-application-auto-scaling';
-import { ListServicesCommand, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
+import { CreateServiceCommand, ListServicesCommand, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator, type FaultRule } from '../aws/emulator.js';
 import { createWorld, shortId, type World } from '../integration/reconcile-support.js';
@@ -89,11 +91,21 @@ async function eventsOf(name: string, reason: string): Promise<KubeEvent[]> {
   return (JSON.parse(res.stdout) as { items: KubeEvent[] }).items;
 }
 
-/** Arms a rule for the operator's calls only; returns a function that reads how many calls it matched. */
-async function fault(rule: FaultRule): Promise<{ id: number; matched: () => Promise<number>; injected: () => Promise<number> }> {
+/** Arms a rule for the operator's calls only; `matched` reads how many calls it has seen while it is armed. */
+async function fault(rule: FaultRule): Promise<{ id: number; matched: () => Promise<number> }> {
   const added = await emulator.control.addFault({ accessKeyId: OPERATOR_KEY, ...rule });
-  const read = async () => (await emulator.control.state()).faults.find((f) => f.id === added.id);
-  return { id: added.id, matched: async () => (await read())?.matched ?? 0, injected: async () => (await read())?.injected ?? 0 };
+  return { id: added.id, matched: async () => (await emulator.control.state()).faults.find((f) => f.id === added.id)?.matched ?? 0 };
+}
+
+/** The operator's calls of `operation` that ended in `code`, from its /metrics (an exhausted rule leaves the emulator's list). */
+async function callsFailedWith(operation: string, code: string): Promise<number> {
+  const text = await (await fetch(operator.metricsUrl)).text();
+  let total = 0;
+  for (const m of text.matchAll(/^ecs_operator_aws_api_calls_total\{([^}]*)\} (\S+)$/gm)) {
+    const labels = m[1] ?? '';
+    if (labels.includes(`operation="${operation}"`) && labels.includes(`outcome="${code}"`)) total += Number(m[2]);
+  }
+  return total;
 }
 
 /** ECS's answer for a validation error: HTTP 400 and the exception's name, as the JSON protocol gives it. */
@@ -107,10 +119,11 @@ function serviceResyncs(): number {
 describe('errors AWS reports as invalid requests that clear by themselves', () => {
   it('retries a registration refused because another one of the family is under way, and is Ready without ever being Stalled', async () => {
     const name = `busy-${shortId()}`;
-    const busy = await fault(rejected('RegisterTaskDefinition', 'ClientException', 'Too many concurrent attempts to create a new revision of the specified family.', 2));
+    const before = await callsFailedWith('RegisterTaskDefinition', 'ClientException');
+    await fault(rejected('RegisterTaskDefinition', 'ClientException', 'Too many concurrent attempts to create a new revision of the specified family.', 2));
     await apply(taskDefinition(name), service(name));
     expect(await untilReady(name)).toEqual([]);
-    expect(await busy.injected()).toBe(2);
+    expect((await callsFailedWith('RegisterTaskDefinition', 'ClientException')) - before).toBe(2);
     const revisions = (await world.aws.region().clients.ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: name }))).taskDefinitionArns ?? [];
     expect(revisions.filter((arn) => arn.includes(`/${name}:`))).toHaveLength(1);
   });
@@ -118,10 +131,11 @@ describe('errors AWS reports as invalid requests that clear by themselves', () =
   it('retries a service whose target group has no load balancer yet, Reconciling and never Stalled, and creates it once ECS accepts it', async () => {
     const name = `tg-${shortId()}`;
     const targetGroupArn = await world.targetGroup(`tg-${shortId()}`);
-    const notAttached = await fault(rejected('CreateService', 'InvalidParameterException', `The target group with targetGroupArn ${targetGroupArn} does not have an associated load balancer.`, 2));
+    const before = await callsFailedWith('CreateService', 'InvalidParameterException');
+    await fault(rejected('CreateService', 'InvalidParameterException', `The target group with targetGroupArn ${targetGroupArn} does not have an associated load balancer.`, 2));
     await apply(taskDefinition(name), service(name, { loadBalancers: [{ targetGroupArn, containerName: 'web', containerPort: 80 }] }));
     expect(await untilReady(name)).toEqual([]);
-    expect(await notAttached.injected()).toBe(2);
+    expect((await callsFailedWith('CreateService', 'InvalidParameterException')) - before).toBe(2);
     // What the user saw meanwhile: a Warning naming the situation and what clears it, not a failure.
     const [event] = await eventsOf(name, 'TargetGroupNotAttached');
     expect(event?.type).toBe('Warning');
@@ -132,10 +146,11 @@ describe('errors AWS reports as invalid requests that clear by themselves', () =
 
   it('retries registering the scalable target of a service Application Auto Scaling does not see yet, and is Ready without being Stalled', async () => {
     const name = `aas-${shortId()}`;
-    const unseen = await fault(rejected('RegisterScalableTarget', 'ValidationException', `ECS service doesn't exist: service/${world.cluster}/${name}`, 1, 'application-autoscaling'));
+    const before = await callsFailedWith('RegisterScalableTarget', 'ValidationException');
+    await fault(rejected('RegisterScalableTarget', 'ValidationException', `ECS service doesn't exist: service/${world.cluster}/${name}`, 1, 'application-autoscaling'));
     await apply(taskDefinition(name), service(name, { autoscaling: { minCapacity: 1, maxCapacity: 2 } }));
     expect(await untilReady(name)).toEqual([]);
-    expect(await unseen.injected()).toBe(1);
+    expect((await callsFailedWith('RegisterScalableTarget', 'ValidationException')) - before).toBe(1);
     expect((await eventsOf(name, 'ServiceNotVisibleYet')).map((e) => e.type)).toEqual(['Warning']);
     const targets = await world.aws.region().clients.autoscaling.send(new DescribeScalableTargetsCommand({ ServiceNamespace: 'ecs', ResourceIds: [`service/${world.cluster}/${name}`] }));
     expect(targets.ScalableTargets).toHaveLength(1);
@@ -176,6 +191,36 @@ describe('a request AWS keeps rejecting', () => {
     } finally {
       await emulator.control.clearFaults(refused.id);
     }
+  });
+});
+
+describe('Events for what a condition reports', () => {
+  it('records a service waiting for its task definition as one Event, counted over its reconciles, and is Ready once the task definition exists', async () => {
+    const name = `wait-${shortId()}`;
+    await apply(service(name));
+    await waitFor('Reconciling WaitingForTaskDefinition', async () => condition(await get('ecsservice', name), 'Reconciling')?.reason === 'WaitingForTaskDefinition');
+    // Looked at every 10 s while it waits: the Event's count grows, no second Event appears.
+    await waitFor('the Event count to grow', async () => ((await eventsOf(name, 'WaitingForTaskDefinition'))[0]?.series?.count ?? 1) >= 2, 90_000);
+    const events = await eventsOf(name, 'WaitingForTaskDefinition');
+    expect(events.map((e) => e.type)).toEqual(['Normal']);
+    expect(events[0]?.note).toContain(`EcsTaskDefinition ${name}`);
+    await apply(taskDefinition(name));
+    expect(await untilReady(name)).toEqual([]);
+  });
+
+  it('records a service left alone because the operator does not own it as a Warning Event', async () => {
+    const name = `hand-${shortId()}`;
+    await apply(taskDefinition(name));
+    await waitFor('the task definition', async () => condition(await get('ecstaskdefinition', name), 'Ready')?.status === 'True');
+    const [revision] = (await world.aws.region().clients.ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: name }))).taskDefinitionArns ?? [];
+    await world.aws.region().clients.ecs.send(
+      new CreateServiceCommand({ cluster: world.cluster, serviceName: name, taskDefinition: revision, desiredCount: 0, launchType: 'FARGATE', networkConfiguration: { awsvpcConfiguration: { subnets: world.subnets } } }),
+    );
+    await apply(service(name));
+    await waitFor('Stalled NotOwned', async () => condition(await get('ecsservice', name), 'Stalled')?.reason === 'NotOwned');
+    await waitFor('the NotOwned Event', async () => (await eventsOf(name, 'NotOwned')).length > 0);
+    expect((await eventsOf(name, 'NotOwned')).map((e) => [e.type, e.note.includes('adoptExisting')])).toEqual([['Warning', true]]);
+    expect((await kubectl(['delete', 'ecsservice', name, '--wait=true', '--timeout=60s'], { namespace: ns })).code).toBe(0);
   });
 });
 
