@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import type { Condition } from '../../../src/kube/conditions.js';
 import { EventRecorder, type EventSink } from '../../../src/kube/events.js';
 import { silentLogger } from '../../../src/observability/logger.js';
-import { nextAttempt, recordEvents } from '../../../src/operator/status-binding.js';
+import { AwsError } from '../../../src/aws/errors.js';
+import { StatusWriter } from '../../../src/kube/status.js';
+import { markDriftUnknown, nextAttempt, recordEvents } from '../../../src/operator/status-binding.js';
 import { conditionsFor, unsyncedConditions, IN_SYNC } from '../../../src/reconcile/outcome.js';
 
 const NOW = new Date('2026-12-07T01:00:00Z');
@@ -113,5 +115,33 @@ describe('recordEvents', () => {
     recordEvents(r, object(), [], conditionsFor({ kind: 'ready', reason: 'Ready', message: 'ok' }, IN_SYNC));
     await r.flush();
     expect(sink.created).toEqual([]);
+  });
+});
+
+describe('markDriftUnknown', () => {
+  type Obj = ReturnType<typeof object> & { status: { observedGeneration?: number; conditions?: Condition[] } };
+  function writerFor() {
+    const written: Obj[] = [];
+    const writer = new StatusWriter<Obj['status'], Obj>({ resource: 'ecsservices', get: async () => undefined, replaceStatus: async (o) => (written.push(o), o) }, silentLogger());
+    return { writer, written };
+  }
+  const throttled = new AwsError({ kind: 'throttled', retryable: true, code: 'ThrottlingException', message: 'Rate exceeded' }, 'ecs', 'DescribeServices');
+
+  it('says Drifted Unknown when a reconcile of an already observed generation threw an AWS error', async () => {
+    const { writer, written } = writerFor();
+    const observed: Obj = { ...object([{ type: 'Drifted', status: 'False', reason: 'NoDrift', lastTransitionTime: '2026-12-07T00:00:00Z', observedGeneration: 2 }]), status: { observedGeneration: 2, conditions: [{ type: 'Drifted', status: 'False', reason: 'NoDrift', message: 'AWS matches the manifest', lastTransitionTime: '2026-12-07T00:00:00Z', observedGeneration: 2 }] } };
+    await markDriftUnknown(writer, observed, throttled, NOW, silentLogger());
+    expect(written[0]?.status.conditions).toEqual([
+      { type: 'Drifted', status: 'Unknown', reason: 'AwsNotRead', message: 'not known: the last reconcile failed: ecs:DescribeServices failed: ThrottlingException: Rate exceeded', lastTransitionTime: '2026-12-07T01:00:00Z', observedGeneration: 2 },
+    ]);
+  });
+
+  it('writes nothing for a generation not yet observed (its Ready would be the last one\'s) or an error that is not AWS\'s', async () => {
+    const { writer, written } = writerFor();
+    const edited: Obj = { ...object([]), status: { observedGeneration: 1, conditions: [] } };
+    await markDriftUnknown(writer, edited, throttled, NOW, silentLogger());
+    const observed: Obj = { ...object([]), status: { observedGeneration: 2, conditions: [] } };
+    await markDriftUnknown(writer, observed, new Error('bug'), NOW, silentLogger());
+    expect(written).toEqual([]);
   });
 });
