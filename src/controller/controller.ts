@@ -2,6 +2,9 @@
 // Controller and controller-runtime's builder: the primary kind's changes enqueue its own key,
 // `watches` relations enqueue the keys a related object maps to, and a periodic resync enqueues
 // every key (the drift check). It holds no knowledge of what is being reconciled.
+// A key whose reconcile failed and reported it (backoffAfter) or ended in a terminal error is
+// parked: resyncs pass it by until its time comes, so a failing write is not repeated at every
+// resync; a new generation, a related object's change or the start of its deletion lifts it.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { describeKubeError, kubeStatusCode } from '../kube/errors.js';
 import type { EventRecorder } from '../kube/events.js';
@@ -70,8 +73,11 @@ export class Controller<T extends KubernetesObject> {
   private readonly resyncPeriodMs: number;
   private readonly onBulkReconcile: ((objects: readonly T[]) => void) | undefined;
   private readonly events: EventRecorder | undefined;
-  /** Keys parked on a terminal error, with the generation that failed. */
-  private readonly terminal = new Map<ObjectKey, number | undefined>();
+  /**
+   * Keys parked after a failure, with the generation that failed and whether it was being deleted
+   * (a change of either lifts the park); `untilMs` Infinity for a terminal error.
+   */
+  private readonly parked = new Map<ObjectKey, ParkedKey>();
   private readonly hardStop = new AbortController();
   private resyncTimer: ReturnType<typeof setInterval> | undefined;
   private unregisterQueue: (() => void) | undefined;
@@ -97,7 +103,7 @@ export class Controller<T extends KubernetesObject> {
     this.sources = [opts.informer];
     opts.informer.onChange((change) => {
       const key = objectKey(change.object);
-      if (change.type === 'deleted') this.terminal.delete(key);
+      if (change.type === 'deleted') this.parked.delete(key);
       if (change.type === 'updated' && !this.predicate(change.old, change.object)) return;
       this.queue.add(key);
     });
@@ -106,7 +112,7 @@ export class Controller<T extends KubernetesObject> {
   /**
    * Reconciles primary objects when a related object changes: `mapper` names the keys it affects
    * (for an update, both the old and the new version are mapped, so a dropped reference also
-   * counts). A related change also lifts a terminal error: the fix may have been made there.
+   * counts). A related change also lifts a parked failure: the fix may have been made there.
    */
   watches<S extends KubernetesObject>(informer: Informer<S>, mapper: RelationMapper<S>): this {
     if (!this.sources.includes(informer)) this.sources.push(informer);
@@ -114,7 +120,7 @@ export class Controller<T extends KubernetesObject> {
       const keys = new Set(mapper(change.object));
       if (change.type === 'updated') for (const k of mapper(change.old)) keys.add(k);
       for (const key of keys) {
-        this.terminal.delete(key);
+        this.parked.delete(key);
         this.queue.add(key);
       }
     });
@@ -185,38 +191,65 @@ export class Controller<T extends KubernetesObject> {
     this.bulk();
   }
 
-  /** Queues every cached object, after telling onBulkReconcile which. */
+  /** Queues every cached object that is not parked, after telling onBulkReconcile which. */
   private bulk(): void {
+    const due = this.informer.store.list().filter((o) => this.parkedUntil(objectKey(o), o) === undefined);
     try {
-      this.onBulkReconcile?.(this.informer.store.list());
+      this.onBulkReconcile?.(due);
     } catch (err) {
       this.log.warn({ err }, 'onBulkReconcile failed; reconciling without it');
     }
-    for (const key of this.informer.store.keys()) this.queue.add(key);
+    // Not queued at all, so the timer that brings a parked key back stays armed.
+    for (const o of due) this.queue.add(objectKey(o));
+  }
+
+  /** The park of this key that still applies to `object` (same generation, same deletion state), if any. */
+  private parkOf(key: ObjectKey, object: T | undefined): ParkedKey | undefined {
+    const entry = this.parked.get(key);
+    if (!entry || object === undefined) return undefined;
+    const same = entry.generation === object.metadata?.generation && entry.deleting === (object.metadata?.deletionTimestamp !== undefined);
+    return same ? entry : undefined;
+  }
+
+  /** When a parked key's next attempt is due, or undefined when it is not parked (any longer). */
+  private parkedUntil(key: ObjectKey, object: T | undefined): number | undefined {
+    const entry = this.parkOf(key, object);
+    return entry && Date.now() < entry.untilMs ? entry.untilMs : undefined;
   }
 
   private async process(key: ObjectKey): Promise<void> {
     const object = this.informer.store.get(key);
     const generation = object?.metadata?.generation;
-    if (this.terminal.has(key)) {
-      const parked = object !== undefined && this.terminal.get(key) === generation && !object.metadata?.deletionTimestamp;
-      if (parked) return recordReconcile(this.name, 'skipped', 0);
-      this.terminal.delete(key);
+    const until = this.parkedUntil(key, object);
+    if (until !== undefined) {
+      // Queued by something that does not lift the park (a label change, enqueue()): the time stays.
+      if (Number.isFinite(until)) this.queue.addAfter(key, until - Date.now());
+      return recordReconcile(this.name, 'skipped', 0);
     }
+    const failingSince = this.parkOf(key, object)?.sinceMs;
+    if (failingSince === undefined) this.parked.delete(key);
+    const deleting = object?.metadata?.deletionTimestamp !== undefined;
     const { namespace, name } = parseObjectKey(key);
     const log = this.log.child({ key });
-    const ctx: ReconcileContext<T> = { key, namespace, name, object, log, signal: this.hardStop.signal };
+    const ctx: ReconcileContext<T> = { key, namespace, name, object, log, signal: this.hardStop.signal, failingSince };
     const started = performance.now();
     const finish = (outcome: ReconcileOutcome) => recordReconcile(this.name, outcome, (performance.now() - started) / 1000);
 
     try {
       const result = await this.reconciler.reconcile(key, ctx);
       this.queue.forget(key);
-      if (result.kind === 'requeue') {
+      if (result.kind === 'backoff') {
+        this.parked.set(key, { generation, deleting, untilMs: Date.now() + result.afterMs, sinceMs: result.sinceMs });
         this.queue.addAfter(key, result.afterMs);
-        log.debug({ requeueAfterMs: result.afterMs }, 'reconciled; will look again');
+        log.info({ retryInMs: result.afterMs, failingSinceMs: result.sinceMs }, 'reconcile failed and was reported; looking again after a backoff');
       } else {
-        log.debug('reconciled');
+        this.parked.delete(key);
+        if (result.kind === 'requeue') {
+          this.queue.addAfter(key, result.afterMs);
+          log.debug({ requeueAfterMs: result.afterMs }, 'reconciled; will look again');
+        } else {
+          log.debug('reconciled');
+        }
       }
       finish(result.kind);
     } catch (err) {
@@ -230,7 +263,7 @@ export class Controller<T extends KubernetesObject> {
       if (classified.kind === 'terminal') {
         try {
           await this.reconciler.onTerminalError?.(key, classified.error, ctx);
-          this.terminal.set(key, generation);
+          this.parked.set(key, { generation, deleting, untilMs: Infinity });
           this.queue.forget(key);
           log.warn({ reason: classified.error.reason, err: classified.error.message }, 'terminal error; not retrying until the spec changes');
           return finish('terminal_error');
@@ -243,6 +276,14 @@ export class Controller<T extends KubernetesObject> {
       finish('retryable_error');
     }
   }
+}
+
+interface ParkedKey {
+  generation: number | undefined;
+  deleting: boolean;
+  untilMs: number;
+  /** When the failure began (backoffAfter's sinceMs); none for a terminal error. */
+  sinceMs?: number;
 }
 
 async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {

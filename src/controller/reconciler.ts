@@ -6,13 +6,24 @@ import type { Logger } from '../observability/logger.js';
 import type { ObjectKey } from '../kube/object-key.js';
 import type { TerminalError } from './errors.js';
 
-export type ReconcileResult = { kind: 'done' } | { kind: 'requeue'; afterMs: number };
+export type ReconcileResult =
+  | { kind: 'done' }
+  | { kind: 'requeue'; afterMs: number }
+  /** Failed, and said so where the user sees it (a condition, an Event). */
+  | { kind: 'backoff'; afterMs: number; sinceMs: number };
 
 /** Converged: nothing to do until the object, a related object or the resync says otherwise. */
 export const done = (): ReconcileResult => ({ kind: 'done' });
 
 /** Look again after `afterMs` (polling a rollout, waiting for a drain). Not an error: no backoff. */
 export const requeueAfter = (afterMs: number): ReconcileResult => ({ kind: 'requeue', afterMs });
+
+/**
+ * The reconcile failed and reported it: look again after `afterMs` (see failure-backoff.ts) and not
+ * before, not even at a resync, unless the object's generation or a related object changes or its
+ * deletion starts. `sinceMs`: when the failure began, handed back as ctx.failingSince next time.
+ */
+export const backoffAfter = (afterMs: number, sinceMs: number): ReconcileResult => ({ kind: 'backoff', afterMs, sinceMs });
 
 export interface ReconcileContext<T extends KubernetesObject> {
   readonly key: ObjectKey;
@@ -27,6 +38,11 @@ export interface ReconcileContext<T extends KubernetesObject> {
   readonly log: Logger;
   /** Aborted when the operator must stop now (shutdown deadline passed, leadership lost). */
   readonly signal: AbortSignal;
+  /**
+   * When the failure began (ms since the epoch), if this generation's last reconcile in this process
+   * ended in backoffAfter; undefined otherwise (then the object's own status is the only record).
+   */
+  readonly failingSince: number | undefined;
 }
 
 export interface Reconciler<T extends KubernetesObject> {

@@ -32,6 +32,12 @@ export interface EventInput {
   action: string;
   /** Human-readable detail (truncated to the API's 1 kB). */
   note: string;
+  /**
+   * What makes a repeat the same Event: 'note' (default) the whole event; 'reason' the object, type,
+   * reason and action whatever the note, for a state reported at every look while it lasts (a
+   * rollout whose task count changes). The Event keeps the note it was created with.
+   */
+  aggregate?: 'note' | 'reason';
 }
 
 /** The writes a recorder makes; KubeEventSink sends them to the apiserver. */
@@ -105,7 +111,7 @@ export class EventRecorder {
     const namespace = meta.namespace ?? 'default';
     const note = truncateUtf8(input.note, NOTE_MAX_BYTES);
     const id = meta.uid ?? objectKey(regarding);
-    const dedupKey = [id, input.type, input.reason, input.action, note].join('\u0000');
+    const dedupKey = [id, input.type, input.reason, input.action, input.aggregate === 'reason' ? '\u0001' : note].join('\u0000');
 
     const seen = this.tracked.get(dedupKey);
     if (seen && now - seen.lastObserved <= this.dedupWindowMs) {

@@ -6,7 +6,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export const metricsRegistry = new Registry();
 
 /** How one reconcile ended. `skipped` = not run because the object is parked on a terminal error. */
-export type ReconcileOutcome = 'done' | 'requeue' | 'retryable_error' | 'terminal_error' | 'skipped';
+export type ReconcileOutcome = 'done' | 'requeue' | 'backoff' | 'retryable_error' | 'terminal_error' | 'skipped';
 
 /**
  * How one AWS API call ended: `success`, `throttled` (the shared rate budget ran out), or the AWS

@@ -4,7 +4,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { EcsService, EcsServiceStatus, EcsTaskDefinition } from '../api/index.js';
 import type { AwsAdapter } from '../aws/adapter.js';
-import { done, requeueAfter, type ReconcileContext, type ReconcileResult, type Reconciler } from '../controller/reconciler.js';
+import { done, type ReconcileContext, type ReconcileResult, type Reconciler } from '../controller/reconciler.js';
 import type { EventRecorder } from '../kube/events.js';
 import { withFinalizer } from '../kube/finalizer.js';
 import { keyOf } from '../kube/object-key.js';
@@ -16,7 +16,7 @@ import { withDrift } from '../reconcile/drift.js';
 import { cleanupEcsService, reconcileEcsService } from '../reconcile/ecs-service.js';
 import type { TaskDefinitionRefResolution } from '../reconcile/service/resolve.js';
 import { FINALIZER } from './resources.js';
-import { recordEvents, writeStatus } from './status-binding.js';
+import { markDriftUnknown, nextAttempt, recordEvents, writeStatus } from './status-binding.js';
 
 export interface ServiceReconcilerDeps {
   client: ResourceClient<EcsService>;
@@ -42,15 +42,27 @@ export class ServiceReconciler implements Reconciler<EcsService> {
     return withFinalizer(deps.client, FINALIZER, cached as EcsService, async (event) => {
       if (event.kind === 'cleanup') {
         const out = await cleanupEcsService(event.object, core);
-        recordEvents(deps.events, event.object, out.events);
-        if (!out.done) await writeStatus(deps.status, event.object, undefined, out.conditions, deps.now());
-        return out.done ? done() : requeueAfter(out.requeueAfterMs ?? 5_000);
+        recordEvents(deps.events, event.object, out.events, out.conditions);
+        if (out.done) return done();
+        const now = deps.now();
+        const next = nextAttempt(event.object, { ...out, requeueAfterMs: out.requeueAfterMs ?? 5_000 }, ctx.failingSince, now);
+        await writeStatus(deps.status, event.object, undefined, next.conditions, now);
+        return next.result;
       }
-      const out = withDrift(event.object, await reconcileEcsService(event.object, core, { dryRun: false }), deps.now());
+      let reconciled;
+      try {
+        reconciled = await reconcileEcsService(event.object, core, { dryRun: false });
+      } catch (err) {
+        await markDriftUnknown(deps.status, event.object, err, deps.now(), ctx.log);
+        throw err;
+      }
+      const now = deps.now();
+      const out = withDrift(event.object, reconciled, now);
       recordDrift('EcsService', namespace, ctx.name, out.status.drift.detected, out.applied && out.conditions.some((c) => c.type === 'Drifted' && c.reason === 'DriftCorrected'));
-      recordEvents(deps.events, event.object, out.events);
-      await writeStatus(deps.status, event.object, out.status, out.conditions, deps.now(), out.specDigest);
-      return out.requeueAfterMs !== undefined ? requeueAfter(out.requeueAfterMs) : done();
+      recordEvents(deps.events, event.object, out.events, out.conditions);
+      const next = nextAttempt(event.object, out, ctx.failingSince, now);
+      await writeStatus(deps.status, event.object, out.status, next.conditions, now, out.specDigest);
+      return next.result;
     });
   }
 

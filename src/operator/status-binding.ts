@@ -1,10 +1,15 @@
 // Writes what a reconcile decided into an object's status and Events: the one place where the
 // source-agnostic outcome of src/reconcile meets the Kubernetes API.
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { isAwsError } from '../aws/errors.js';
+import { describeDelay, failureBackoffMs, STALLED_BACKOFF, WAITING_BACKOFF, type FailureBackoffPolicy } from '../controller/failure-backoff.js';
+import { backoffAfter, done, requeueAfter, type ReconcileResult } from '../controller/reconciler.js';
 import type { EventRecorder } from '../kube/events.js';
-import { setConditions, type Condition } from '../kube/conditions.js';
+import { findCondition, setConditions, type Condition } from '../kube/conditions.js';
 import type { StatusWriter } from '../kube/status.js';
-import type { ConditionUpdate, OperatorEvent } from '../reconcile/outcome.js';
+import type { Logger } from '../observability/logger.js';
+import { driftUnknown } from '../reconcile/drift.js';
+import type { ConditionUpdate, FailureBackoff, OperatorEvent } from '../reconcile/outcome.js';
 
 type Object<S> = KubernetesObject & { status?: S };
 type WithConditions = { conditions?: Condition[]; observedGeneration?: number; reconciledGeneration?: number; reconciledSpecDigest?: string };
@@ -40,7 +45,66 @@ export async function writeStatus<S extends WithConditions, T extends Object<S>>
   });
 }
 
-/** Every change made in AWS and every failure becomes an Event on the object. */
-export function recordEvents(recorder: EventRecorder, object: KubernetesObject, events: readonly OperatorEvent[]): void {
+/**
+ * Every change made in AWS and every failure becomes an Event on the object, and so does the reason
+ * of a Stalled or Reconciling condition that no such Event already names (NotOwned, a rollout in
+ * progress, waiting for a task definition...). Those are one series per reason while it lasts,
+ * whatever the message says at each look (a rollout's task count changes at every one).
+ */
+export function recordEvents(recorder: EventRecorder, object: KubernetesObject, events: readonly OperatorEvent[], conditions: readonly ConditionUpdate[] = []): void {
   for (const e of events) recorder.record(object, { type: e.type, reason: e.reason, action: e.reason, note: e.message });
+  for (const c of conditions) {
+    if ((c.type !== 'Stalled' && c.type !== 'Reconciling') || c.status !== 'True' || events.some((e) => e.reason === c.reason)) continue;
+    recorder.record(object, { type: c.type === 'Stalled' ? 'Warning' : 'Normal', reason: c.reason, action: c.reason, note: c.message, aggregate: 'reason' });
+  }
+}
+
+const BACKOFF_POLICIES: Readonly<Record<FailureBackoff, FailureBackoffPolicy>> = { stalled: STALLED_BACKOFF, waiting: WAITING_BACKOFF };
+
+type Conditioned = KubernetesObject & { status?: { conditions?: Condition[] } };
+
+/**
+ * What the controller does next with an object, and its conditions as they are to be written: for
+ * a reported failure, a backoff that grows while the failure lasts, named in the messages
+ * ("looking again in 2m"); otherwise the outcome's requeue, or nothing until something changes.
+ * When the failure began comes from the controller's memory or, after a restart, from the time the
+ * same condition (same reason, this generation) turned True in the object's status.
+ */
+export function nextAttempt(
+  object: Conditioned,
+  outcome: { conditions: readonly ConditionUpdate[]; requeueAfterMs?: number; backoff?: FailureBackoff },
+  failingSince: number | undefined,
+  now: Date,
+): { conditions: ConditionUpdate[]; result: ReconcileResult } {
+  if (outcome.backoff === undefined) {
+    return { conditions: [...outcome.conditions], result: outcome.requeueAfterMs === undefined ? done() : requeueAfter(outcome.requeueAfterMs) };
+  }
+  const reported = outcome.conditions.find((c) => (c.type === 'Stalled' || c.type === 'Reconciling') && c.status === 'True');
+  const since = failingSince ?? (reported && reportedSince(object, reported)) ?? now.getTime();
+  const afterMs = failureBackoffMs(BACKOFF_POLICIES[outcome.backoff], since, now.getTime());
+  const note = ` (looking again in ${describeDelay(afterMs)})`;
+  const conditions = outcome.conditions.map((c) => (reported && c.message === reported.message && c.status !== 'Unknown' ? { ...c, message: `${c.message}${note}` } : { ...c }));
+  return { conditions, result: backoffAfter(afterMs, since) };
+}
+
+function reportedSince(object: Conditioned, reported: ConditionUpdate): number | undefined {
+  const current = findCondition(object.status?.conditions, reported.type);
+  if (current?.status !== 'True' || current.reason !== reported.reason || current.observedGeneration !== object.metadata?.generation) return undefined;
+  const at = Date.parse(current.lastTransitionTime);
+  return Number.isNaN(at) ? undefined : at;
+}
+
+/**
+ * A reconcile that threw an AWS error (throttled, unavailable, a conflict) compared nothing: an
+ * object whose generation was already observed says Drifted Unknown rather than keep a verdict
+ * that is no longer known. (A new generation's conditions are left alone: stamping it observed
+ * would present the last generation's Ready as this one's.) Best effort: the error is what matters.
+ */
+export async function markDriftUnknown<S extends WithConditions, T extends Object<S>>(writer: StatusWriter<S, T>, object: T, err: unknown, now: Date, log: Logger): Promise<void> {
+  if (!isAwsError(err) || object.status?.observedGeneration !== object.metadata?.generation) return;
+  try {
+    await writeStatus(writer, object, undefined, [driftUnknown(`the last reconcile failed: ${err.message}`)], now);
+  } catch (writeErr) {
+    log.debug({ err: writeErr }, 'recording Drifted Unknown failed');
+  }
 }

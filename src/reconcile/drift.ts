@@ -49,6 +49,15 @@ export function withDrift<S extends object>(obj: Tracked, outcome: ReconcileOutc
   let drift: DriftStatus;
   let condition: ConditionUpdate;
   const events: OperatorEvent[] = [...outcome.events];
+  if (outcome.unobserved !== undefined) {
+    // Nothing was compared: the last comparison stands in status.drift, and the condition says
+    // that whether AWS matches the manifest is not known now.
+    return {
+      ...outcome,
+      status: { ...outcome.status, drift: previous ?? { detected: false } },
+      conditions: [...outcome.conditions, driftUnknown(`AWS could not be read: ${outcome.unobserved}`)],
+    };
+  }
   if (drifted && !outcome.applied) {
     const differences = driftDifferences(outcome.plan);
     drift = { detected: true, firstSeenTime: previous?.detected ? (previous.firstSeenTime ?? checked) : checked, ...checkedAt, differences };
@@ -63,4 +72,9 @@ export function withDrift<S extends object>(obj: Tracked, outcome: ReconcileOutc
     }
   }
   return { ...outcome, status: { ...outcome.status, drift }, conditions: [...outcome.conditions, condition], events };
+}
+
+/** Drifted=Unknown: AWS could not be compared with the manifest (throttled, unavailable, access denied on a read). */
+export function driftUnknown(why: string): ConditionUpdate {
+  return { type: 'Drifted', status: 'Unknown', reason: 'AwsNotRead', message: `not known: ${why}` };
 }

@@ -27,6 +27,8 @@ export async function reconcileEcsService(svc: EcsService, deps: ServiceDeps, op
   else delete status.autoscaling;
 
   const requeues = [service.requeueAfterMs, scaling.requeueAfterMs].filter((ms): ms is number => ms !== undefined);
+  const backoff = service.backoff ?? scaling.backoff;
+  const unobserved = service.unobserved ?? scaling.unobserved;
   return {
     plan: [...service.plan, ...scaling.plan],
     applied: service.applied || scaling.applied,
@@ -35,6 +37,8 @@ export async function reconcileEcsService(svc: EcsService, deps: ServiceDeps, op
     events: [...service.events, ...scaling.events],
     ...(requeues.length > 0 ? { requeueAfterMs: Math.min(...requeues) } : {}),
     specDigest,
+    ...(backoff === undefined ? {} : { backoff }),
+    ...(unobserved === undefined ? {} : { unobserved }),
   };
 }
 

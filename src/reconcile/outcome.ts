@@ -45,12 +45,25 @@ export interface ReconcileOutcome<S> {
    * status.reconciledSpecDigest once the outcome is Synced.
    */
   specDigest?: string;
+  /** Set when a failure is reported: look again after a backoff, not at a fixed interval. */
+  backoff?: FailureBackoff;
+  /** Why AWS could not be read, when it could not: whether it matches the manifest is then not known. */
+  unobserved?: string;
 }
+
+/**
+ * How a runner that retries (the controller) should look again at an object whose reconcile
+ * failed and reported it: after a delay that grows while the failure lasts, rather than at every
+ * resync. 'stalled': only a person is expected to fix it (the manifest, IAM, a quota, a missing
+ * cluster); 'waiting': AWS is expected to settle by itself (a role or a target group propagating).
+ */
+export type FailureBackoff = 'stalled' | 'waiting';
 
 export interface CleanupOutcome {
   /** True when nothing is left to do in AWS: the finalizer may go. */
   done: boolean;
   requeueAfterMs?: number;
+  backoff?: FailureBackoff;
   conditions: ConditionUpdate[];
   events: OperatorEvent[];
 }

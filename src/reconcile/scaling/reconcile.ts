@@ -7,7 +7,7 @@ import { driftPolicyOf, serviceNameOf } from '../../api/defaults.js';
 import type { AwsAdapter, RegionAdapter } from '../../aws/adapter.js';
 import { isAwsError } from '../../aws/errors.js';
 import { failureOf, type Failure } from '../aws-failure.js';
-import type { ConditionUpdate, OperatorEvent, OwnerIdentity } from '../outcome.js';
+import type { ConditionUpdate, FailureBackoff, OperatorEvent, OwnerIdentity } from '../outcome.js';
 import type { DesiredCountOwner } from '../service/desired.js';
 import { ROLLOUT_POLL_MS } from '../service/rollout.js';
 import { applyScalingPlan, ScalingApplyError } from './apply.js';
@@ -49,6 +49,10 @@ export interface ScalingResult {
   conditions: ConditionUpdate[];
   events: OperatorEvent[];
   requeueAfterMs?: number;
+  /** Set with a problem: look again after a backoff (see ReconcileOutcome.backoff). */
+  backoff?: FailureBackoff;
+  /** Why the scaling resources could not be read, when they could not. */
+  unobserved?: string;
 }
 
 export async function reconcileScaling(svc: EcsService, deps: ScalingDeps, opts: ScalingOptions): Promise<ScalingResult> {
@@ -66,7 +70,7 @@ export async function reconcileScaling(svc: EcsService, deps: ScalingDeps, opts:
     let albResourceLabel: string | undefined;
     if (needsDerivedResourceLabel(spec.autoscaling)) {
       const label = await derivedResourceLabel(region, svc, opts.loadBalancers);
-      if (label.kind === 'failed') return { ...failed(label.failure, previous, 'Autoscaling'), plan: [] };
+      if (label.kind === 'failed') return { ...failed(label.failure, previous, 'Autoscaling'), plan: [], unobserved: label.failure.health.message };
       if (label.kind === 'invalid') return invalid(label.field, label.message, previous);
       albResourceLabel = label.label;
     }
@@ -161,7 +165,7 @@ async function derivedResourceLabel(region: RegionAdapter, svc: EcsService, reso
 
 function invalid(field: string, message: string, status: AutoscalingStatus | undefined): ScalingResult {
   const text = `${field}: ${message}`;
-  return failed({ health: { kind: 'stalled', reason: 'InvalidAutoscaling', message: text }, event: { type: 'Warning', reason: 'InvalidAutoscaling', message: text } }, status, 'Autoscaling');
+  return failed({ health: { kind: 'stalled', reason: 'InvalidAutoscaling', message: text }, event: { type: 'Warning', reason: 'InvalidAutoscaling', message: text }, backoff: 'stalled' }, status, 'Autoscaling');
 }
 
 /** A failure as this result's conditions: Stalled, or Reconciling while something is missing. */
@@ -170,7 +174,7 @@ function failed(failure: Failure, status: AutoscalingStatus | undefined, owner: 
   return {
     ...outcome([], false, status, owner, [failure.event]),
     conditions: [{ type: kind === 'stalled' ? 'Stalled' : 'Reconciling', status: 'True', reason, message }],
-    ...(failure.requeueAfterMs !== undefined && { requeueAfterMs: failure.requeueAfterMs }),
+    backoff: failure.backoff,
   };
 }
 

@@ -101,7 +101,14 @@ export async function reconcileService(svc: EcsService, deps: ServiceDeps, opts:
   } catch (err) {
     const failure = failureOf(err, `reconciling ECS service ${svc.spec.serviceName ?? svc.metadata.name}`, { cluster: svc.spec.cluster, region: region.region });
     if (!failure) throw err;
-    return { ...notApplied(previous, plan?.changes ?? [], failure.health, failure.requeueAfterMs), applied: events.length > 0, events: [...events, failure.event] };
+    return {
+      ...notApplied(previous, plan?.changes ?? [], failure.health),
+      applied: events.length > 0,
+      events: [...events, failure.event],
+      backoff: failure.backoff,
+      // Failed before a plan: ECS was not (fully) read.
+      ...(plan === undefined ? { unobserved: failure.health.message } : {}),
+    };
   }
 }
 

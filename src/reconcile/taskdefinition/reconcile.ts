@@ -80,7 +80,9 @@ export async function reconcileTaskDefinition(td: EcsTaskDefinition, deps: TaskD
       specDigest: desired.specDigest,
       conditions: unsyncedConditions(failure.health),
       events: [...events, failure.event],
-      ...(failure.requeueAfterMs === undefined ? {} : { requeueAfterMs: failure.requeueAfterMs }),
+      backoff: failure.backoff,
+      // Failed before a plan: the family was not (fully) read.
+      ...(plan === undefined ? { unobserved: failure.health.message } : {}),
     };
   }
 }

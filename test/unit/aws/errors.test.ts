@@ -61,9 +61,65 @@ describe('classifyAwsError', () => {
     expect(info).toMatchObject({ code: 'ClientException', message: 'Container.image should not be blank', httpStatusCode: 400 });
   });
 
-  test('never reads the message: an invalid request that mentions "not found" stays invalid', () => {
+  test('reads the message only for the known transient situations: an invalid request that mentions "not found" stays invalid', () => {
     const err = new InvalidParameterException({ message: 'The target group was not found', ...meta(400) });
     expect(classifyAwsError(err).kind).toBe('invalid');
+  });
+});
+
+// The wording AWS uses, as public reports quote it (the sources are cited in src/aws/errors.ts).
+const transient: Array<[string, unknown, AwsErrorKind, string]> = [
+  [
+    'a concurrent registration of the same family (RegisterTaskDefinition)',
+    new ClientException({ message: 'Too many concurrent attempts to create a new revision of the specified family.', ...meta(400) }),
+    'conflict',
+    'FamilyBusy',
+  ],
+  [
+    'a target group not yet attached to a load balancer (CreateService)',
+    new InvalidParameterException({ message: 'The target group with targetGroupArn arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123456789abcdef does not have an associated load balancer.', ...meta(400) }),
+    'notReady',
+    'TargetGroupNotAttached',
+  ],
+  [
+    'the ECS service-linked role still being created',
+    new InvalidParameterException({ message: 'Unable to assume the service linked role. Please verify that the ECS service linked role exists.', ...meta(400) }),
+    'notReady',
+    'ServiceLinkedRoleNotReady',
+  ],
+  [
+    'the ECS service role not yet usable (target group)',
+    new InvalidParameterException({ message: 'Unable to assume role and validate the specified targetGroupArn. Please verify that the ECS service role being passed has the proper permissions.', ...meta(400) }),
+    'notReady',
+    'ServiceRoleNotReady',
+  ],
+  [
+    'the ECS service role not yet usable (listeners)',
+    new InvalidParameterException({ message: 'Unable to assume role and validate the listeners configured on your load balancer. Please verify that the ECS service role being passed has the proper permissions.', ...meta(400) }),
+    'notReady',
+    'ServiceRoleNotReady',
+  ],
+  [
+    'a service Application Auto Scaling does not see yet (RegisterScalableTarget right after CreateService)',
+    new ValidationException({ message: "ECS service doesn't exist: service/web/api", ...meta(400) }),
+    'notReady',
+    'ServiceNotVisibleYet',
+  ],
+];
+
+describe('errors AWS reports as invalid requests that clear by themselves', () => {
+  test.each(transient)('%s is retryable (%s, %s), not invalid', (_label, err, kind, reason) => {
+    const info = classifyAwsError(err);
+    expect(info).toMatchObject({ kind, retryable: true, reason });
+    expect(info.hint).toBeTruthy();
+  });
+
+  test('the same words under another exception name are not matched', () => {
+    const err = new ServerException({ message: 'does not have an associated load balancer', ...meta(500) });
+    expect(classifyAwsError(err).kind).toBe('transient');
+    expect(classifyAwsError(err).reason).toBeUndefined();
+    const other = new ValidationException({ message: 'MinCapacity must be less than or equal to MaxCapacity', ...meta(400) });
+    expect(classifyAwsError(other)).toMatchObject({ kind: 'invalid', retryable: false });
   });
 
   test('an AwsError keeps its classification', () => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Controller } from '../../../src/controller/controller.js';
 import { RetryableError, TerminalError } from '../../../src/controller/errors.js';
-import { done, requeueAfter, type ReconcileContext, type ReconcileResult, type Reconciler } from '../../../src/controller/reconciler.js';
+import { backoffAfter, done, requeueAfter, type ReconcileContext, type ReconcileResult, type Reconciler } from '../../../src/controller/reconciler.js';
 import { EventRecorder, type EventSink } from '../../../src/kube/events.js';
 import { Informer } from '../../../src/kube/informer.js';
 import { silentLogger } from '../../../src/observability/logger.js';
@@ -186,6 +186,59 @@ describe('Controller', () => {
     relatedSource.push('MODIFIED', widget('taskdef', { rv: '12', size: 7 }));
     await vi.advanceTimersByTimeAsync(0);
     expect(reconciler.calls).toHaveLength(3);
+    await controller.stop();
+    await related.stop();
+  });
+
+  it('does not repeat a reported failure at every resync: it waits for its backoff, and hands back when the failure began', async () => {
+    const { reconciler, controller } = await setup([widget('a')], { resyncPeriodMs: 10_000 });
+    const since: (number | undefined)[] = [];
+    const started = Date.now();
+    reconciler.step = async (_key, ctx) => {
+      since.push(ctx.failingSince);
+      return backoffAfter(45_000, ctx.failingSince ?? Date.now());
+    };
+    controller.enqueue('ns/a');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(reconciler.calls).toHaveLength(2);
+    // Four resyncs pass it by; the backoff's end brings it back.
+    await vi.advanceTimersByTimeAsync(44_999);
+    expect(reconciler.calls).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(reconciler.calls).toHaveLength(3);
+    expect(since).toEqual([undefined, started]);
+    await controller.stop();
+  });
+
+  it('lifts a backoff when the generation changes, a related object changes or deletion starts', async () => {
+    const { source, reconciler, controller } = await setup([widget('a', { rv: '5' })], { resyncPeriodMs: 10_000 });
+    const relatedSource = new FakeSource();
+    const related = new Informer<Widget>({ source: relatedSource, log: silentLogger() });
+    controller.watches(related, () => ['ns/a']);
+    related.start();
+    await settle(20);
+    const since: (number | undefined)[] = [];
+    reconciler.step = async (_key, ctx) => {
+      since.push(ctx.failingSince);
+      return backoffAfter(30 * 60_000, ctx.failingSince ?? Date.now());
+    };
+    source.push('MODIFIED', widget('a', { rv: '6', generation: 2 }));
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(reconciler.calls).toHaveLength(2);
+
+    source.push('MODIFIED', widget('a', { rv: '7', generation: 3 }));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(reconciler.calls.map((c) => c.generation)).toEqual([1, 2, 3]);
+    relatedSource.push('ADDED', widget('taskdef', { rv: '11' }));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(reconciler.calls).toHaveLength(4);
+    const deleting = widget('a', { rv: '8', generation: 3 });
+    deleting.metadata!.deletionTimestamp = new Date();
+    source.push('MODIFIED', deleting);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(reconciler.calls).toHaveLength(5);
+    // A new generation starts a new failure; a related change starts one as well.
+    expect(since).toEqual([undefined, undefined, undefined, undefined]);
     await controller.stop();
     await related.stop();
   });

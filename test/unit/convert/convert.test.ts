@@ -135,7 +135,7 @@ describe('ecs-operator convert refuses an invalid file (nothing written)', () =>
     expect(result.ok).toBe(false);
     expect(result.diagnostics).toHaveLength(1);
     expect(formatDiagnostic(result.diagnostics[0] as never)).toMatch(
-      /^test\/fixtures\/convert\/invalid\/fargate-too-small\.ecs-params\.yml:6:5: error: task_definition\.task_size\.mem_limit: the converted EcsTaskDefinition would be refused: spec\.memory: cpu and memory are not a valid Fargate size/,
+      /^test\/fixtures\/convert\/invalid\/fargate-too-small\.ecs-params\.yml:6:5: error: task_definition\.task_size\.mem_limit: the converted EcsTaskDefinition would be refused: spec\.memory: memory 4096 does not fit cpu 256 on Fargate/,
     );
   });
 

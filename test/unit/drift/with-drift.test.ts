@@ -92,3 +92,14 @@ describe('withDrift', () => {
     expect(out.events).toEqual([]);
   });
 });
+
+describe('withDrift when AWS could not be read', () => {
+  it('is Drifted Unknown, not False, and keeps the last comparison in status.drift', () => {
+    const obj = service({ generation: 2, reconciled: SPEC, firstSeen: '2026-11-24T11:00:00Z' });
+    const unread = { ...outcome([], false), unobserved: 'DescribeServices failed: AccessDeniedException: not authorized' };
+    const out = withDrift(obj, unread, NOW);
+    expect(drifted(out)).toEqual({ type: 'Drifted', status: 'Unknown', reason: 'AwsNotRead', message: 'not known: AWS could not be read: DescribeServices failed: AccessDeniedException: not authorized' });
+    expect(out.status.drift).toEqual({ detected: true, firstSeenTime: '2026-11-24T11:00:00Z' });
+    expect(out.events).toEqual([]);
+  });
+});
