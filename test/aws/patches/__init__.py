@@ -2,6 +2,7 @@
 
 Each module implements one behaviour as the AWS API reference documents it (its docstring says
 which, and what moto 5.2.5 does instead); apply_all() installs them into the running moto.
+model_validation is not a patch of moto but a WSGI layer in front of it (emulator.py installs it).
 """
 
 from __future__ import annotations
@@ -9,13 +10,18 @@ from __future__ import annotations
 from . import (
     aas_object_not_found,
     aas_pagination,
+    container_memory,
     delete_service,
+    describe_services_limit,
     list_tasks,
+    load_balancer_containers,
     network_interface_dns,
     scalable_target_capacity,
     scalable_target_deregistration,
     scaling_policy_alarms,
     service_api,
+    target_groups_per_service,
+    task_definition_size,
 )
 
 _applied = False
@@ -26,6 +32,12 @@ def apply_all() -> None:
     if _applied:
         return
     service_api.apply()
+    # Quotas ECS enforces: they wrap the handlers service_api installs, so they run before them.
+    load_balancer_containers.apply()
+    target_groups_per_service.apply()
+    describe_services_limit.apply()
+    task_definition_size.apply()
+    container_memory.apply()
     delete_service.apply()
     list_tasks.apply()
     scaling_policy_alarms.apply()
