@@ -10,6 +10,7 @@ from __future__ import annotations
 from . import (
     aas_object_not_found,
     aas_pagination,
+    container_instance_attributes,
     container_memory,
     delete_service,
     describe_services_limit,
@@ -18,6 +19,7 @@ from . import (
     network_interface_dns,
     scalable_target_capacity,
     scalable_target_deregistration,
+    scalable_target_role,
     scaling_policy_alarms,
     service_api,
     target_groups_per_service,
@@ -40,10 +42,12 @@ def apply_all() -> None:
     container_memory.apply()
     delete_service.apply()
     list_tasks.apply()
+    container_instance_attributes.apply()
     scaling_policy_alarms.apply()
     network_interface_dns.apply()
     scalable_target_capacity.apply()
     scalable_target_deregistration.apply()
+    scalable_target_role.apply()
     # Last among the Application Auto Scaling patches: it wraps the calls they install, so that a
     # missing object is reported before any of them acts.
     aas_object_not_found.apply()
