@@ -114,6 +114,8 @@ export interface ModelViolations {
   violations: ModelViolation[];
   /** How many violations no test declared. */
   unexpected: number;
+  /** Requests checked against the models so far, by signing name (ecs, monitoring...). */
+  checked: Record<string, number>;
   /** Declarations not used up yet. */
   expectations: (Required<Omit<ModelViolationExpectation, 'count' | 'accessKeyId'>> & { id: number; accessKeyId: string | null; remaining: number })[];
 }

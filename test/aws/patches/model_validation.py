@@ -150,6 +150,8 @@ class Expectation:
 
 
 _violations: list[Violation] = []
+# Requests checked, by signing name: shows that the oracle saw the traffic (0 violations of 0 is no news).
+_checked: dict[str, int] = {}
 _expectations: list[Expectation] = []
 _next_id = iter(range(1, 1 << 62))
 _lock = threading.Lock()
@@ -195,6 +197,7 @@ def state() -> dict[str, Any]:
             "violations": [v.describe() for v in _violations],
             "unexpected": sum(1 for v in _violations if not v.expected),
             "expectations": [e.describe() for e in _expectations],
+            "checked": dict(_checked),
         }
 
 
@@ -202,6 +205,12 @@ def clear() -> None:
     with _lock:
         _violations.clear()
         _expectations.clear()
+        _checked.clear()
+
+
+def count(signing_name: str) -> None:
+    with _lock:
+        _checked[signing_name] = _checked.get(signing_name, 0) + 1
 
 
 # ---------------------------------------------------------------------------------------------
@@ -502,6 +511,7 @@ class ModelValidator:
         request = read_request(environ)
         if request is None:
             return self.app(environ, start_response)
+        count(request.signing_name)
         breaches = (
             [Breach("input", request.parse_error, None, serialization=True)]
             if request.parse_error is not None

@@ -118,7 +118,7 @@ def test_violations_are_kept_with_operation_member_constraint_and_access_key(emu
     status, state = emulator.control("/state", method="GET")
     assert state["modelViolations"]["unexpected"] == 1
     emulator.ok("/model-violations/clear")
-    assert emulator.violations() == {"violations": [], "unexpected": 0, "expectations": []}
+    assert emulator.violations() == {"violations": [], "unexpected": 0, "expectations": [], "checked": {}}
 
 
 def test_an_expectation_covers_only_its_operation_member_key_and_count(emulator: Server) -> None:
@@ -154,7 +154,10 @@ def test_a_request_within_the_model_reaches_moto(aws: Aws) -> None:
     aws.task_definition("web")
     aws.fargate_service(cluster, "web", "web")
     assert aws.describe(cluster, "web")["serviceName"] == "web"
-    assert aws.server.violations()["violations"] == []
+    found = aws.server.violations()
+    assert found["violations"] == []
+    assert found["checked"]["ecs"] == 4  # cluster, task definition, service, describe
+    assert "ec2" not in found["checked"]  # not a validated service
 
 
 def test_output_check_names_a_member_moto_invents_or_drops() -> None:
