@@ -240,7 +240,7 @@ export const EcsServiceSpec = Struct(
     enableExecuteCommand: Type.Optional(Type.Boolean({ description: 'Allow ECS Exec into the tasks.' })),
     propagateTags: Type.Optional(StringEnum(['TASK_DEFINITION', 'SERVICE', 'NONE'], 'Copy tags to tasks from the task definition or from the service.')),
     enableECSManagedTags: Type.Optional(Type.Boolean({ description: 'Let ECS tag tasks with the cluster and service names.' })),
-    tags: Type.Optional(Tags('Tags on the ECS service, in addition to the operator\'s ownership tags.')),
+    tags: Type.Optional(Tags('Tags on the ECS service, in addition to the operator\'s 2 ownership tags (ECS takes 50 in all).', 2)),
     autoscaling: Type.Optional(Autoscaling),
     driftPolicy: Type.Optional(DriftPolicy),
     deletionPolicy: Type.Optional(DeletionPolicy),
