@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import gzip
 import json
 import threading
 from collections.abc import Callable, Iterable
@@ -334,7 +335,7 @@ class Walker:
         for key, item in value.items():
             self.walk(shape.key, key, f"{path}.key")
             if item is not None:
-                self.walk(shape.value, item, f"{path}.{key}.value" if self.wire == "output" else f"{path}.value")
+                self.walk(shape.value, item, f"{path}.value")
 
     def _string(self, shape: Shape, value: Any, path: str) -> None:
         if not isinstance(value, str):
@@ -446,6 +447,9 @@ def read_request(environ: dict[str, Any]) -> Request | None:
         return None
     content_type = environ.get("CONTENT_TYPE", "")
     body = faults.buffer_body(environ)
+    if environ.get("HTTP_CONTENT_ENCODING") == "gzip":
+        # SDKs compress large CloudWatch requests (PutMetricData); moto inflates them as well.
+        body = gzip.decompress(body)
     if call.json_protocol:
         if "cbor" in content_type:
             # No SDK this project uses sends CBOR (boto3 and the JS SDK pick JSON); not checked.

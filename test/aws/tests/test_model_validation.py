@@ -7,7 +7,9 @@ import json
 import urllib.error
 import urllib.request
 
+import boto3
 import pytest
+from botocore.config import Config
 from botocore.exceptions import ClientError
 from patches import model_validation
 from support import ECS_DESIRED_COUNT, Aws, Server
@@ -176,3 +178,20 @@ def test_output_check_names_a_member_moto_invents_or_drops() -> None:
     assert model is not None
     breaches = model_validation.check(model.output_shape, {"Alarms": []}, "output")
     assert [(b.member, b.constraint) for b in breaches] == [("policyARN", "Member must not be null")]
+
+
+def test_a_gzip_compressed_request_is_checked_too(emulator: Server) -> None:
+    cloudwatch = boto3.client(
+        "cloudwatch",
+        endpoint_url=emulator.endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        config=Config(parameter_validation=False, request_min_compression_size_bytes=1, retries={"total_max_attempts": 1}),
+    )
+    sent: dict[str, str] = {}
+    cloudwatch.meta.events.register("before-send", lambda request, **_: sent.update(request.headers))
+    emulator.expect_violation("PutMetricData", "namespace", count=2)  # its length and its pattern
+    error = error_of(lambda: cloudwatch.put_metric_data(Namespace="", MetricData=[{"MetricName": "m", "Value": 1.0}]))
+    assert sent.get("Content-Encoding") in ("gzip", b"gzip")
+    assert "Value '' at 'namespace' failed to satisfy constraint" in error["Message"]
