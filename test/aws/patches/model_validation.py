@@ -27,8 +27,10 @@ is the one each service uses for these:
 - Application Auto Scaling: ValidationException, as its API reference lists for every operation
   ("An exception was thrown for a validation issue"), e.g. fakecloud PR #1449 (enum and
   `@length(1, 1600)` of ResourceId).
-- CloudWatch: ValidationError (awsQueryCompatible: the JSON answer carries `x-amzn-query-error:
-  ValidationError;Sender`), as in "MetricName must not be null (Service: AmazonCloudWatch; Status
+- CloudWatch: ValidationError, its query code; over JSON (awsQueryCompatible) the answer names the
+  model's error shape, `__type` ValidationException, and carries `x-amzn-query-error:
+  ValidationError;Sender` (boto3 reports the code ValidationError, the JS SDK the name
+  ValidationException), as in "MetricName must not be null (Service: AmazonCloudWatch; Status
   Code: 400; Error Code: ValidationError" (aws-cloudformation/cfn-lint#771).
 - ELBv2: ValidationError, as in "A port must be specified (Service:
   AmazonElasticLoadBalancingV2; Status Code: 400; Error Code: ValidationError"
@@ -493,11 +495,17 @@ def rejection(request: Request, breaches: list[Breach]) -> tuple[str, str]:
 
 
 def error_response(request: Request, code: str, message: str) -> tuple[str, list[tuple[str, str]], bytes]:
-    status, headers, body = faults.render_error(request.call, 400, code, message)
-    if request.call.json_protocol:
-        headers = [(k, f"application/x-amz-json-{request.json_version}" if k == "Content-Type" else v) for k, v in headers]
-        if service_model(request.service.model).metadata.get("awsQueryCompatible") is not None:
-            headers.append(("x-amzn-query-error", f"{code};Sender"))
+    if not request.call.json_protocol:
+        return faults.render_error(request.call, 400, code, message)
+    model = service_model(request.service.model)
+    query_compatible = model.metadata.get("awsQueryCompatible") is not None
+    # A query-compatible service (CloudWatch) names the error shape in JSON (ValidationException)
+    # and its query code in x-amzn-query-error (ValidationError): SDKs read one or the other.
+    shape = next((e.name for e in model.error_shapes if e.metadata.get("error", {}).get("code") == code), code)
+    status, headers, body = faults.render_error(request.call, 400, shape if query_compatible else code, message)
+    headers = [(k, f"application/x-amz-json-{request.json_version}" if k == "Content-Type" else v) for k, v in headers]
+    if query_compatible:
+        headers.append(("x-amzn-query-error", f"{code};Sender"))
     return status, headers, body
 
 

@@ -195,3 +195,23 @@ def test_a_gzip_compressed_request_is_checked_too(emulator: Server) -> None:
     error = error_of(lambda: cloudwatch.put_metric_data(Namespace="", MetricData=[{"MetricName": "m", "Value": 1.0}]))
     assert sent.get("Content-Encoding") in ("gzip", b"gzip")
     assert "Value '' at 'namespace' failed to satisfy constraint" in error["Message"]
+
+
+def test_cloudwatch_json_answer_names_the_error_shape_and_the_query_code(emulator: Server) -> None:
+    body = json.dumps({"AlarmName": "cpu", "EvaluationPeriods": 0, "ComparisonOperator": "GreaterThanThreshold"}).encode()
+    request = urllib.request.Request(
+        emulator.endpoint,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/x-amz-json-1.0",
+            "X-Amz-Target": "GraniteServiceVersion20100801.PutMetricAlarm",
+            "Authorization": "AWS4-HMAC-SHA256 Credential=AKIAJSONCW0000000001/20260101/us-east-1/monitoring/aws4_request, SignedHeaders=host, Signature=0",
+        },
+    )
+    emulator.expect_violation("PutMetricAlarm", "evaluationPeriods")
+    with pytest.raises(urllib.error.HTTPError) as error:
+        urllib.request.urlopen(request)
+    assert error.value.headers["x-amzn-query-error"] == "ValidationError;Sender"
+    assert error.value.headers["Content-Type"] == "application/x-amz-json-1.0"
+    assert json.loads(error.value.read())["__type"] == "ValidationException"
