@@ -135,17 +135,24 @@ export const DriftPolicy = StringEnum(['Correct', 'Report'], 'What the operator 
 
 export const DeletionPolicy = StringEnum(['Delete', 'Retain'], 'What happens in ECS when this object is deleted: Delete removes what the operator created for it; Retain leaves ECS untouched and only removes the Kubernetes object. Defaults to Delete.', { default: 'Delete' });
 
+// The characters ECS takes in a tag key or value (the TagKey and TagValue patterns of the ECS
+// service model, botocore ecs/2014-11-13/service-2.json); anything else is refused by RegisterTaskDefinition,
+// CreateService and TagResource with a validation error.
+const TAG_CHARACTERS = '^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]*$';
+
 export const Tag = Struct('A tag on the ECS resource.', {
-  key: Type.String({ description: 'Tag key (1-128 characters). Keys starting with aws: are reserved by AWS.', minLength: 1, maxLength: 128 }),
-  value: Type.String({ description: 'Tag value (up to 256 characters).', maxLength: 256 }),
+  key: Type.String({ description: 'Tag key (1-128 characters: letters, digits, spaces and _ . : / = + - @). Keys starting with aws: are reserved by AWS.', minLength: 1, maxLength: 128, pattern: TAG_CHARACTERS }),
+  value: Type.String({ description: 'Tag value (up to 256 characters: letters, digits, spaces and _ . : / = + - @).', maxLength: 256, pattern: TAG_CHARACTERS }),
 });
 
 export type Tag = Static<typeof Tag>;
 
-export function Tags(description: string) {
+/** ECS takes at most 50 tags on a resource, the operator's own ownership tags included: a list
+ * holds 50 minus the `reserved` tags the operator adds to it. */
+export function Tags(description: string, reserved: number) {
   return Type.Array(Tag, {
     description,
-    maxItems: 50,
+    maxItems: 50 - reserved,
     [CEL_RULES_KEY]: [
       uniqueBy('key', 'tag keys'),
       {

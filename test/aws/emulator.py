@@ -1,6 +1,6 @@
 """Serves moto, with this project's patches, on a free loopback port: the AWS test emulator.
 
-    python emulator.py [--host 127.0.0.1] [--port 0] [--clock manual|realtime] [--tick-ms N]
+    python emulator.py [--host 127.0.0.1] [--port 0] [--clock manual|realtime] [--tick-ms N] [--check-responses]
 
 Prints one JSON line, {"endpoint": "http://127.0.0.1:PORT"}, once it accepts requests. Exits on
 SIGTERM or SIGINT, and when its standard input closes, so that a parent that dies never leaves it
@@ -26,7 +26,7 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import make_server
 
-from patches import apply_all, control_api, faults
+from patches import apply_all, control_api, faults, model_validation
 from patches.clock import Clock
 
 # A realtime tick of 750 ms makes a new service reach steady state in about 1.5 s and a rolling
@@ -43,6 +43,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--tick-ms", type=int, default=DEFAULT_TICK_MS, help="realtime clock period")
     parser.add_argument("--ignore-stdin", action="store_true", help="do not exit when stdin closes")
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    parser.add_argument(
+        "--check-responses",
+        action="store_true",
+        help="also check every answer against the operation's output shape (the emulator's own tests)",
+    )
     return parser.parse_args(argv)
 
 
@@ -83,7 +88,9 @@ def main(argv: list[str]) -> None:
     wake_read = catch_stop_signals()
 
     clock = Clock(args.clock, args.tick_ms)
-    app = control_api.ControlApi(faults.FaultInjector(DomainDispatcherApplication(create_backend_app)), clock)
+    model_validation.check_responses = args.check_responses
+    moto_app = DomainDispatcherApplication(create_backend_app)
+    app = control_api.ControlApi(faults.FaultInjector(model_validation.ModelValidator(moto_app)), clock)
     server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
     # A short poll interval: shutdown() waits up to one interval for the serving loop to notice.
     serving = threading.Thread(target=server.serve_forever, args=(0.05,), name="emulator-http", daemon=True)

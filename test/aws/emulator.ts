@@ -79,6 +79,47 @@ export interface Fault {
   injected: number;
 }
 
+/** A request that broke the AWS service model of its operation (answered with a 400 naming the
+ * member), or, in the emulator's own suite, an answer that broke the output shape. */
+export interface ModelViolation {
+  operation: string;
+  /** The member path as the error names it, e.g. `containerDefinitions.1.member.memory`. */
+  member: string;
+  /** e.g. "Member must have length less than or equal to 255" */
+  constraint: string;
+  /** The whole error message the request was answered with. */
+  message: string;
+  /** Signing name: ecs, application-autoscaling, monitoring, elasticloadbalancing. */
+  service: string;
+  accessKeyId: string | null;
+  direction: 'request' | 'response';
+  /** A test declared it (expectModelViolation) before sending it. */
+  expected: boolean;
+  time: string;
+}
+
+/** A test's declaration that it sends a request breaking the model on purpose. */
+export interface ModelViolationExpectation {
+  /** One API operation, e.g. "RegisterTaskDefinition". */
+  operation: string;
+  /** One member path exactly as the error names it, e.g. "containerDefinitions.1.member.name". */
+  member: string;
+  /** Only violations in calls signed with this key (the test's own) are covered. */
+  accessKeyId?: string;
+  /** How many violations it covers (default 1). */
+  count?: number;
+}
+
+export interface ModelViolations {
+  violations: ModelViolation[];
+  /** How many violations no test declared. */
+  unexpected: number;
+  /** Requests checked against the models so far, by signing name (ecs, monitoring...). */
+  checked: Record<string, number>;
+  /** Declarations not used up yet. */
+  expectations: (Required<Omit<ModelViolationExpectation, 'count' | 'accessKeyId'>> & { id: number; accessKeyId: string | null; remaining: number })[];
+}
+
 export interface EmulatorState {
   clock: ClockState;
   /** family:revision -> the stoppedReason its failing tasks report */
@@ -86,6 +127,7 @@ export interface EmulatorState {
   /** family:revision of the task definitions whose tasks stay PENDING */
   pendingTasks: string[];
   faults: Fault[];
+  modelViolations: ModelViolations;
 }
 
 export interface EmulatorControl {
@@ -113,7 +155,15 @@ export interface EmulatorControl {
   addFault(rule: FaultRule): Promise<Fault>;
   /** Drops one rule, or (without an id) every rule: never without an id on a shared emulator. */
   clearFaults(id?: number): Promise<void>;
-  /** Clears all AWS state and every control. Never from tests that share an emulator. */
+  /** Declares that the test is about to send a request that breaks the AWS service model in one
+   * member, on purpose (e.g. to see the operator report AWS's 400). Without it, the violation fails
+   * the run when the emulator stops. Give the test's own accessKeyId on a shared emulator. */
+  expectModelViolation(expectation: ModelViolationExpectation): Promise<void>;
+  /** Every model violation so far, and the declarations not used up. */
+  modelViolations(): Promise<ModelViolations>;
+  /** Forgets every violation and declaration. Never on a shared emulator. */
+  clearModelViolations(): Promise<void>;
+  /** Clears all AWS state and every control (model violations are kept). Never from tests that share an emulator. */
   reset(): Promise<void>;
   state(): Promise<EmulatorState>;
 }
@@ -121,6 +171,8 @@ export interface EmulatorControl {
 export interface Emulator {
   endpoint: string;
   control: EmulatorControl;
+  /** Stops the emulator; then throws, naming each one, if any request broke the AWS service model
+   * without a test declaring it (expectModelViolation): the operator sent AWS something it rejects. */
   stop(): Promise<void>;
 }
 
@@ -136,12 +188,17 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   process.once('exit', killOnExit);
   try {
     const endpoint = await readEndpoint(child);
+    const control = controlClient(endpoint);
     return {
       endpoint,
-      control: controlClient(endpoint),
+      control,
       stop: async () => {
         process.removeListener('exit', killOnExit);
+        const found = await control.modelViolations().catch((err: unknown) => err as Error);
         await stopChild(child);
+        if (found instanceof Error) throw new Error(`could not read the AWS emulator's model violations: ${found.message}`);
+        const unexpected = found.violations.filter((v) => !v.expected);
+        if (unexpected.length > 0) throw new Error(describeViolations(unexpected));
       },
     };
   } catch (err) {
@@ -149,6 +206,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     child.kill('SIGKILL');
     throw err;
   }
+}
+
+/** One line per violation, for a failure message that says what was sent and by whom. */
+export function describeViolations(violations: ModelViolation[]): string {
+  const lines = violations.map((v) => `  ${v.operation} ${v.member}: ${v.constraint} (access key ${v.accessKeyId ?? 'none'}, ${v.time})`);
+  return `${violations.length} request(s) to the AWS emulator broke the AWS service model and no test declared them (expectModelViolation):\n${lines.join('\n')}`;
 }
 
 function readEndpoint(child: ChildProcess): Promise<string> {
@@ -216,6 +279,9 @@ function controlClient(endpoint: string): EmulatorControl {
     slowCalls: async (operation, count, delayMs, opts = {}) => void (await call('/faults', { kind: 'slow', operation, count, delayMs, ...opts })),
     addFault: async (rule) => (await call<EmulatorState & { added: Fault }>('/faults', rule)).added,
     clearFaults: async (id) => void (await call('/faults/clear', id === undefined ? {} : { id })),
+    expectModelViolation: async (expectation) => void (await call('/model-violations/expect', expectation)),
+    modelViolations: () => call<ModelViolations>('/model-violations'),
+    clearModelViolations: async () => void (await call('/model-violations/clear', {})),
     reset: async () => void (await call('/reset', {})),
     state: () => call<EmulatorState>('/state'),
   };

@@ -25,6 +25,19 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   project.provide('ecsOperatorEnv', { kubeconfig: cp.kubeconfig, server: cp.server, binDir: cp.binDir, awsEndpoint: emulator.endpoint });
   return async () => {
-    await Promise.all([cp.stop(), emulator.stop()]);
+    const checked = await emulator.control.modelViolations().then(
+      (found) => Object.entries(found.checked).map(([service, n]) => `${service} ${n}`).join(', '),
+      () => 'unknown',
+    );
+    console.log(`[global-setup] requests the AWS emulator checked against the AWS service models: ${checked || 'none'}`);
+    // emulator.stop() throws when a request broke the AWS service model and no test declared it
+    // (expectModelViolation). vitest only logs a teardown error ("error during close"), so the
+    // exit code is set here: the run fails, and the error names each violation.
+    const stopped = await Promise.allSettled([cp.stop(), emulator.stop()]);
+    const errors = stopped.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    if (errors.length > 0) {
+      process.exitCode = 1;
+      throw errors[0];
+    }
   };
 }

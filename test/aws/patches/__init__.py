@@ -5,6 +5,7 @@ which, and what moto 5.2.5 does instead); apply_all() installs them into the run
 The behaviours of CreateService and UpdateService (service_fields, service_idempotency,
 service_deployments, daemon_services, deployment_controller_updates, launch_type_restore,
 placement_strategy_fields) are applied in order by the handlers service_api installs.
+model_validation is not a patch of moto but a WSGI layer in front of it (emulator.py installs it).
 """
 
 from __future__ import annotations
@@ -12,14 +13,21 @@ from __future__ import annotations
 from . import (
     aas_object_not_found,
     aas_pagination,
+    container_instance_attributes,
+    container_memory,
     delete_service,
+    describe_services_limit,
     list_tasks,
+    load_balancer_containers,
     network_interface_dns,
     scalable_target_capacity,
     scalable_target_deregistration,
+    scalable_target_role,
     scaling_policy_alarms,
     service_api,
+    target_groups_per_service,
     task_definition_deletion,
+    task_definition_size,
 )
 
 _applied = False
@@ -30,12 +38,20 @@ def apply_all() -> None:
     if _applied:
         return
     service_api.apply()
+    # Quotas ECS enforces: they wrap the handlers service_api installs, so they run before them.
+    load_balancer_containers.apply()
+    target_groups_per_service.apply()
+    describe_services_limit.apply()
+    task_definition_size.apply()
+    container_memory.apply()
     delete_service.apply()
     list_tasks.apply()
+    container_instance_attributes.apply()
     scaling_policy_alarms.apply()
     network_interface_dns.apply()
     scalable_target_capacity.apply()
     scalable_target_deregistration.apply()
+    scalable_target_role.apply()
     # Last among the Application Auto Scaling patches: it wraps the calls they install, so that a
     # missing object is reported before any of them acts.
     aas_object_not_found.apply()

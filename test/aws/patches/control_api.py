@@ -12,7 +12,7 @@ from typing import Any
 from moto.moto_api._internal.models import moto_api_backend
 from werkzeug.wrappers import Request, Response
 
-from . import circuit_breaker, faults, pending_tasks
+from . import circuit_breaker, faults, model_validation, pending_tasks
 from .clock import Clock
 from .ecs_model import LOCK
 
@@ -83,6 +83,14 @@ class ControlApi:
             case ("POST", "/faults/clear"):
                 faults.clear(None if body.get("id") is None else int(body["id"]))
                 return self.state()
+            case ("GET", "/model-violations"):
+                return model_validation.state()
+            case ("POST", "/model-violations/expect"):
+                added = model_validation.expect(body)
+                return {**model_validation.state(), "added": added}
+            case ("POST", "/model-violations/clear"):
+                model_validation.clear()
+                return model_validation.state()
             case ("POST", "/reset"):
                 moto_api_backend.reset()
                 self.reset_emulator()
@@ -95,6 +103,7 @@ class ControlApi:
             "taskFailures": circuit_breaker.failing(),
             "pendingTasks": pending_tasks.held(),
             "faults": faults.pending(),
+            "modelViolations": model_validation.state(),
         }
 
     def reset_emulator(self) -> None:

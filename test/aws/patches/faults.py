@@ -234,8 +234,12 @@ def buffer_body(environ: dict[str, Any]) -> bytes:
 
 
 def render(fault: Fault, call: Call) -> tuple[str, list[tuple[str, str]], bytes]:
+    return render_error(call, fault.status or 500, fault.code or "", fault.message or "")
+
+
+def render_error(call: Call, status_code: int, code: str, message: str) -> tuple[str, list[tuple[str, str]], bytes]:
+    """An AWS error answer in the call's protocol: status line, headers and body."""
     request_id = str(uuid.uuid4())
-    status_code, code, message = fault.status or 500, fault.code or "", fault.message or ""
     reason = {400: "Bad Request", 500: "Internal Server Error", 503: "Service Unavailable"}.get(status_code, "Error")
     status = f"{status_code} {reason}"
     if call.json_protocol:

@@ -35,8 +35,11 @@ class Server:
         line = self.process.stdout.readline()
         self.endpoint: str = json.loads(line)["endpoint"]
 
-    def client(self, service: str, access_key_id: str = "testing", retry: bool = True) -> Any:
-        config = Config(retries={"total_max_attempts": 3 if retry else 1, "mode": "standard"})
+    def client(self, service: str, access_key_id: str = "testing", retry: bool = True, validate: bool = True) -> Any:
+        """A boto3 client; validate=False sends what boto3 itself would refuse (breaking the model)."""
+        config = Config(
+            retries={"total_max_attempts": 3 if retry else 1, "mode": "standard"}, parameter_validation=validate
+        )
         return boto3.client(
             service,
             endpoint_url=self.endpoint,
@@ -59,6 +62,15 @@ class Server:
 
     def ok(self, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
         status, payload = self.control(path, body)
+        assert status == 200, payload
+        return payload
+
+    def expect_violation(self, operation: str, member: str, count: int = 1) -> None:
+        """Declares that the test sends a request breaking the model in `member` on purpose."""
+        self.ok("/model-violations/expect", {"operation": operation, "member": member, "count": count})
+
+    def violations(self) -> dict[str, Any]:
+        status, payload = self.control("/model-violations", method="GET")
         assert status == 200, payload
         return payload
 

@@ -6,6 +6,7 @@ behaviour upstream: drop (or shrink) the named patch and this test.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -323,3 +324,57 @@ def test_deleted_task_definition_disappears_and_its_number_is_reused(plain_moto:
         described = False
     reused = plain_moto.task_definition(family, image="nginx:3").endswith(f"/{family}:2")
     still_a_gap(not described and reused, "task_definition_deletion.py")
+
+
+def test_requests_are_not_checked_against_the_service_model(plain_moto: Aws) -> None:
+    cloudwatch = plain_moto.server.client("cloudwatch", validate=False)
+    try:
+        cloudwatch.put_metric_alarm(
+            AlarmName="zero", EvaluationPeriods=0, ComparisonOperator="GreaterThanThreshold", Threshold=1.0,
+            MetricName="CPUUtilization", Namespace="AWS/ECS", Statistic="Average", Period=60,
+        )
+        accepted = True
+    except ClientError:
+        accepted = False
+    still_a_gap(accepted, "model_validation.py")
+
+
+def test_ecs_quotas_are_not_enforced(plain_moto: Aws) -> None:
+    cluster = plain_moto.cluster()
+    described = plain_moto.ecs.describe_services(cluster=cluster, services=[f"s{i}" for i in range(11)])
+    still_a_gap(len(described["failures"]) == 11, "describe_services_limit.py")
+    registered = plain_moto.ecs.register_task_definition(
+        family="mem",
+        requiresCompatibilities=["FARGATE"],
+        networkMode="awsvpc",
+        cpu="256",
+        memory="512",
+        containerDefinitions=[{"name": "app", "image": "nginx", "memory": 1024, "environment": [{"name": "V", "value": "x" * 70000}]}],
+    )
+    still_a_gap(registered["taskDefinition"]["revision"] == 1, "container_memory.py, task_definition_size.py")
+    group = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/tg/0123456789abcdef"
+    created = plain_moto.ecs.create_service(
+        cluster=cluster,
+        serviceName="web",
+        taskDefinition="mem",
+        desiredCount=0,
+        loadBalancers=[{"targetGroupArn": group, "containerName": "none", "containerPort": 1}] * 6,
+    )["service"]
+    still_a_gap(created["serviceName"] == "web", "load_balancer_containers.py, target_groups_per_service.py")
+
+
+def test_scalable_targets_have_no_role_and_container_instance_updates_no_attribute_names(plain_moto: Aws) -> None:
+    cluster, _ = service(plain_moto)
+    resource = f"service/{cluster}/web"
+    plain_moto.scaling.register_scalable_target(
+        ServiceNamespace="ecs", ResourceId=resource, ScalableDimension=ECS_DESIRED_COUNT, MinCapacity=1, MaxCapacity=2
+    )
+    [target] = plain_moto.scaling.describe_scalable_targets(ServiceNamespace="ecs", ResourceIds=[resource])["ScalableTargets"]
+    still_a_gap("RoleARN" not in target, "scalable_target_role.py")
+    cluster = plain_moto.cluster(providers=())
+    [instance] = plain_moto.container_instances(cluster, 1)
+    raw: dict[str, Any] = {}
+    plain_moto.ecs.meta.events.register("after-call.ecs.UpdateContainerInstancesState", lambda http_response, **_: raw.update(body=http_response.text))
+    plain_moto.ecs.update_container_instances_state(cluster=cluster, containerInstances=[instance], status="DRAINING")
+    attributes = json.loads(raw["body"])["containerInstances"][0]["attributes"]
+    still_a_gap(all("name" not in a for a in attributes), "container_instance_attributes.py")
