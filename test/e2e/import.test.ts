@@ -21,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DriftReport } from '../../src/drift/index.js';
 import { runCli, type CliRun } from '../support/cli.js';
 import { awsClientConfig, createNamespace, kubectl, testEnv, uniqueName } from '../support/env.js';
+import { createManyServices, importFigures } from '../support/many-services.js';
 import { startOperator, type OperatorProcess } from '../support/operator-process.js';
 
 const ENV = { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1', NO_COLOR: '1' };
@@ -275,4 +276,26 @@ describe('the imported files through the controller', () => {
     const writes = new Map([...(await operator.awsCalls())].filter(([key]) => /^(?!Describe|List|Get)/.test(key.split(':')[1] ?? '')));
     expect(writes).toEqual(new Map([['ecs:TagResource', 6]]));
   });
+});
+
+describe('a cluster of many services', () => {
+  // 500 services: `npm run bench:import` (bench/import.ts). The suite keeps a count it can afford.
+  const COUNT = 60;
+
+  it('imports every service with paginated, batched reads', async () => {
+    const many = uniqueName('many');
+    await createManyServices({ endpoint: testEnv().awsEndpoint, cluster: many, count: COUNT });
+    const dir = await mkdtemp(join(tmpdir(), 'import-many-'));
+    const res = await cli(['import', '--cluster', many, '-o', dir]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(await readdir(dir)).toHaveLength(COUNT);
+    const figures = importFigures(res.stderr);
+    console.log(`import of ${COUNT} services: ${figures?.seconds}s, ${figures?.calls} AWS calls`);
+    // ListServices by 100, DescribeServices by 10, one DescribeTaskDefinition per revision (one per
+    // 10 services here), DescribeScalableTargets by 50: no call per service.
+    const pages = Math.ceil(COUNT / 100) + Math.ceil(COUNT / 10) + Math.ceil(COUNT / 10) + Math.ceil(COUNT / 50);
+    expect(figures?.calls).toBe(pages);
+    const drift = await cli(['drift', '-f', dir]);
+    expect(drift.code, drift.stdout).toBe(0);
+  }, 180_000);
 });
