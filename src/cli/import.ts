@@ -4,7 +4,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { importCluster, ServiceNotFoundError } from '../import/index.js';
+import { importCluster } from '../import/index.js';
 import { awsAdapterFrom } from './aws-options.js';
 
 interface ImportCliOptions {
@@ -56,7 +56,7 @@ async function run(opts: ImportCliOptions): Promise<number> {
     if (unexpressed.length > 0) console.error(`${unexpressed.length} setting${unexpressed.length === 1 ? ' was' : 's were'} not imported (see above)`);
     return unexpressed.length > 0 ? 2 : 0;
   } catch (err) {
-    const message = err instanceof ServiceNotFoundError || err instanceof Error ? err.message : String(err);
+    const message = err instanceof Error ? err.message : String(err);
     console.error(`error: ${message.split('\n')[0]}`);
     return 1;
   } finally {

@@ -9,7 +9,6 @@ import { readCluster, type ClusterReading } from './read.js';
 import { translateService, translateTaskDefinition } from './translate.js';
 import type { Unexpressed } from './schema-fit.js';
 
-export { ServiceNotFoundError } from './read.js';
 export type { Unexpressed } from './schema-fit.js';
 
 export interface ImportedService {

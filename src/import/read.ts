@@ -21,8 +21,6 @@ export interface ClusterReading {
   taskDefinitions: Map<string, TaskDefinitionRecord>;
 }
 
-export class ServiceNotFoundError extends Error {}
-
 async function inPool<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array<R>(items.length);
   let next = 0;
@@ -52,7 +50,7 @@ async function describeServices(region: RegionAdapter, cluster: string, names: r
   const batches = await inPool(chunks(names, DESCRIBE_SERVICES_MAX), async (batch) => {
     const out = await region.clients.ecs.send(new DescribeServicesCommand({ cluster, services: batch, include: ['TAGS'] }));
     const missing = (out.failures ?? []).filter((f) => f.reason === 'MISSING');
-    if (missing.length > 0) throw new ServiceNotFoundError(`service ${missing.map((f) => f.arn ?? '').join(', ')} not found in cluster ${cluster}`);
+    if (missing.length > 0) throw new Error(`service ${missing.map((f) => f.arn ?? '').join(', ')} not found in cluster ${cluster}`);
     const failed = out.failures?.[0];
     if (failed) throw new Error(`DescribeServices failed for ${failed.arn ?? ''}: ${failed.reason ?? ''} ${failed.detail ?? ''}`.trim());
     return out.services ?? [];

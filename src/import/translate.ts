@@ -21,7 +21,10 @@ import {
   type EcsTaskDefinition,
   type EcsTaskDefinitionSpec,
   type ResolvedLoadBalancer,
+  type CustomizedMetric,
+  type MetricAlarm as MetricAlarmSpec,
   type StepScalingPolicy,
+  type TargetTrackingPolicy,
 } from '../api/index.js';
 import type { TaskDefinitionRecord } from '../aws/task-definition-cache.js';
 import { diffJson, sameJson, sortedBy, type Json, type JsonObject } from '../reconcile/canonical.js';
@@ -232,7 +235,10 @@ function rfc3339(date: Date | undefined): string | undefined {
   return date && new Date(Math.floor(date.getTime() / 1000) * 1000).toISOString().replace(/\.000Z$/, 'Z');
 }
 
-/** spec.autoscaling from what Application Auto Scaling and CloudWatch hold. */
+/**
+ * spec.autoscaling from what Application Auto Scaling and CloudWatch hold. Their enumerations are
+ * the ones the schema spells; a value the schema does not know fails validation and is listed.
+ */
 function translateScaling(observed: ObservedScaling, unexpressed: Unexpressed[]): Autoscaling {
   const taken = new Set<string>();
   const t = observed.target;
@@ -249,14 +255,14 @@ function translateScaling(observed: ObservedScaling, unexpressed: Unexpressed[])
       targetTracking.push({
         name,
         policyName: awsName,
-        predefinedMetric: c?.PredefinedMetricSpecification?.PredefinedMetricType as never,
+        predefinedMetric: c?.PredefinedMetricSpecification?.PredefinedMetricType as TargetTrackingPolicy['predefinedMetric'],
         resourceLabel: c?.PredefinedMetricSpecification?.ResourceLabel,
         customizedMetric: m && {
           namespace: m.Namespace ?? '',
           metricName: m.MetricName ?? '',
           dimensions: m.Dimensions?.map((dim) => ({ name: dim.Name ?? '', value: dim.Value ?? '' })),
-          statistic: m.Statistic as never,
-          unit: m.Unit as never,
+          statistic: m.Statistic as CustomizedMetric['statistic'],
+          unit: m.Unit as CustomizedMetric['unit'],
         },
         targetValue: c?.TargetValue ?? 0,
         scaleInCooldown: c?.ScaleInCooldown,
@@ -277,27 +283,27 @@ function translateScaling(observed: ObservedScaling, unexpressed: Unexpressed[])
       stepScaling.push({
         name,
         policyName: awsName,
-        adjustmentType: c?.AdjustmentType as never,
+        adjustmentType: c?.AdjustmentType as StepScalingPolicy['adjustmentType'],
         stepAdjustments: (c?.StepAdjustments ?? []).map((step) => ({
           metricIntervalLowerBound: step.MetricIntervalLowerBound,
           metricIntervalUpperBound: step.MetricIntervalUpperBound,
           scalingAdjustment: step.ScalingAdjustment ?? 0,
         })),
         cooldown: c?.Cooldown,
-        metricAggregationType: c?.MetricAggregationType as never,
+        metricAggregationType: c?.MetricAggregationType as StepScalingPolicy['metricAggregationType'],
         minAdjustmentMagnitude: c?.MinAdjustmentMagnitude,
         alarm: {
           namespace: alarm.Namespace ?? '',
           metricName: alarm.MetricName ?? '',
           dimensions: alarm.Dimensions?.map((dim) => ({ name: dim.Name ?? '', value: dim.Value ?? '' })),
-          statistic: alarm.Statistic as never,
-          unit: alarm.Unit as never,
+          statistic: alarm.Statistic as MetricAlarmSpec['statistic'],
+          unit: alarm.Unit as MetricAlarmSpec['unit'],
           period: alarm.Period ?? 60,
           evaluationPeriods: alarm.EvaluationPeriods ?? 1,
           datapointsToAlarm: alarm.DatapointsToAlarm,
           threshold: alarm.Threshold ?? 0,
-          comparisonOperator: alarm.ComparisonOperator as never,
-          treatMissingData: alarm.TreatMissingData as never,
+          comparisonOperator: alarm.ComparisonOperator as MetricAlarmSpec['comparisonOperator'],
+          treatMissingData: alarm.TreatMissingData as MetricAlarmSpec['treatMissingData'],
           alarmName: alarm.AlarmName,
           description: alarm.AlarmDescription,
         },

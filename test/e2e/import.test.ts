@@ -278,6 +278,31 @@ describe('the imported files through the controller', () => {
   });
 });
 
+describe('what the manifests cannot express', () => {
+  it('is listed on stderr and in the file, and the command exits 2', async () => {
+    const other = uniqueName('unexpressed');
+    const ecs = new ECSClient(awsClientConfig());
+    try {
+      await ecs.send(new CreateClusterCommand({ clusterName: other }));
+      const { taskDefinition } = await ecs.send(
+        new RegisterTaskDefinitionCommand({
+          family: other,
+          containerDefinitions: [{ name: 'app', image: 'example/app:1', memory: 128, restartPolicy: { enabled: true, restartAttemptPeriod: 60 } }],
+        }),
+      );
+      await ecs.send(new CreateServiceCommand({ cluster: other, serviceName: 'app', taskDefinition: taskDefinition?.taskDefinitionArn, desiredCount: 1, launchType: 'EC2' }));
+    } finally {
+      ecs.destroy();
+    }
+    const dir = await mkdtemp(join(tmpdir(), 'import-unexpressed-'));
+    const res = await cli(['import', '--cluster', other, '-o', dir]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain(`not imported: arn:aws:ecs:us-east-1:123456789012:service/${other}/app: spec.containerDefinitions[app].restartPolicy: `);
+    expect(res.stderr).toContain('1 setting was not imported');
+    expect(await readFile(join(dir, 'app.yaml'), 'utf8')).toContain('#   spec.containerDefinitions[app].restartPolicy: ');
+  });
+});
+
 describe('a cluster of many services', () => {
   // 500 services: `npm run bench:import` (bench/import.ts). The suite keeps a count it can afford.
   const COUNT = 60;
