@@ -26,14 +26,15 @@ function itemPath(path: string, item: unknown, index: number): string {
 
 /**
  * `value` reduced to the members `schema` declares. Members it does not declare are left out and
- * added to `out` unless they are empty (an empty list or object says nothing).
+ * added to `out` unless they are empty (an empty list or object says nothing) or hold the value
+ * `defaults` gives for their path: what any new resource gets, which a manifest need not say.
  */
-export function fitToSchema(value: unknown, schema: TSchema, path: string, out: Unexpressed[]): unknown {
+export function fitToSchema(value: unknown, schema: TSchema, path: string, out: Unexpressed[], defaults: Readonly<Record<string, unknown>> = {}): unknown {
   const s = schema as Schema;
   if (value === null || value === undefined) return undefined;
   if (Array.isArray(value)) {
     if (!s.items) return value;
-    return value.map((item, i) => fitToSchema(item, s.items as TSchema, itemPath(path, item, i), out));
+    return value.map((item, i) => fitToSchema(item, s.items as TSchema, itemPath(path, item, i), out, defaults));
   }
   if (typeof value === 'object' && !(value instanceof Date)) {
     // Free-form maps (log options, docker labels) keep every key.
@@ -42,9 +43,9 @@ export function fitToSchema(value: unknown, schema: TSchema, path: string, out: 
     for (const [k, v] of Object.entries(value)) {
       const member = s.properties[k];
       if (member) {
-        const fitted = fitToSchema(v, member, `${path}.${k}`, out);
+        const fitted = fitToSchema(v, member, `${path}.${k}`, out, defaults);
         if (fitted !== undefined) kept[k] = fitted;
-      } else if (!isEmpty(v)) {
+      } else if (!isEmpty(v) && defaults[`${path}.${k}`] !== v) {
         out.push({ field: `${path}.${k}`, reason: 'the EcsService/EcsTaskDefinition schema has no such field' });
       }
     }

@@ -87,6 +87,17 @@ const SERVICE_STATE = new Set([
   'availabilityZoneRebalancing',
 ]);
 
+/**
+ * Service settings the schema does not model, at the value every service created without them
+ * gets: DescribeServices reports them, but a manifest without them means the same. ROLLING is the
+ * ECS deployment controller's default strategy (DeploymentConfiguration, ECS API reference);
+ * CreateService defaults availabilityZoneRebalancing to ENABLED (CreateService, ECS API reference).
+ */
+const UNMODELED_SERVICE_DEFAULTS: Readonly<Record<string, unknown>> = {
+  'spec.deploymentConfiguration.strategy': 'ROLLING',
+  'spec.availabilityZoneRebalancing': 'ENABLED',
+};
+
 /** Numeric strings as numbers: ECS answers task sizes as strings, manifests read better with numbers. */
 function size(value: string | undefined): number | string | undefined {
   return value !== undefined && /^[0-9]+$/.test(value) ? Number(value) : value;
@@ -165,7 +176,7 @@ export function translateService(observed: ObservedService, names: ServiceNames,
     autoscaling: scaling,
     adoptExisting: true,
   };
-  const spec = withoutUndefined(fitToSchema(raw, EcsServiceSpecSchema, 'spec', unexpressed) as EcsServiceSpec);
+  const spec = withoutUndefined(fitToSchema(raw, EcsServiceSpecSchema, 'spec', unexpressed, UNMODELED_SERVICE_DEFAULTS) as EcsServiceSpec);
   const manifest: EcsService = { apiVersion: API_VERSION, kind: KINDS.EcsService, metadata: { name: names.service }, spec };
   const taskDefinitionArn = s.taskDefinition ?? '';
   const desiredOf = (spec: EcsServiceSpec) => {
@@ -218,9 +229,8 @@ function serviceOnlySettings(s: Service): Unexpressed[] {
   if ((primary?.vpcLatticeConfigurations?.length ?? 0) > 0) out.push({ field: 'spec.vpcLatticeConfigurations', reason });
   // ECS reports its service-linked role for services made without one; only a role given at creation is a setting.
   if (s.roleArn && !s.roleArn.includes(':role/aws-service-role/')) out.push({ field: 'spec.role', reason });
-  // CreateService defaults availabilityZoneRebalancing to ENABLED (CreateService API reference);
-  // a service that has it DISABLED cannot be said in a manifest.
-  if (s.availabilityZoneRebalancing !== undefined && s.availabilityZoneRebalancing !== 'ENABLED') out.push({ field: 'spec.availabilityZoneRebalancing', reason });
+  const rebalancing = s.availabilityZoneRebalancing;
+  if (rebalancing !== undefined && rebalancing !== UNMODELED_SERVICE_DEFAULTS['spec.availabilityZoneRebalancing']) out.push({ field: 'spec.availabilityZoneRebalancing', reason });
   return out;
 }
 

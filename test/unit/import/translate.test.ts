@@ -197,6 +197,17 @@ describe('translateService', () => {
   });
 });
 
+test('does not list settings the schema lacks at the value every new service gets (rolling strategy, zone rebalancing)', () => {
+  const s = service({ availabilityZoneRebalancing: 'ENABLED', deploymentConfiguration: { ...service().deploymentConfiguration, strategy: 'ROLLING' } });
+  expect(translateService({ service: s }, names, REGION).unexpressed).toEqual([]);
+  const blueGreen = service({ availabilityZoneRebalancing: 'DISABLED', deploymentConfiguration: { ...service().deploymentConfiguration, strategy: 'BLUE_GREEN', bakeTimeInMinutes: 5 } });
+  expect(translateService({ service: blueGreen }, names, REGION).unexpressed.map((u) => u.field).sort()).toEqual([
+    'spec.availabilityZoneRebalancing',
+    'spec.deploymentConfiguration.bakeTimeInMinutes',
+    'spec.deploymentConfiguration.strategy',
+  ]);
+});
+
 describe('autoscaling', () => {
   const resourceId = 'service/prod/Payments_API';
   const ids = { ServiceNamespace: 'ecs' as const, ResourceId: resourceId, ScalableDimension: 'ecs:service:DesiredCount' as const };
