@@ -34,7 +34,7 @@ import { adoptedNamesOf, resourceIdOf, ScalingNames } from '../reconcile/scaling
 import { comparableAlarm, comparableScheduledAction, comparableStepScaling, comparableTarget, comparableTargetTracking } from '../reconcile/scaling/normalize.js';
 import type { DesiredScaling } from '../reconcile/scaling/types.js';
 import { desiredService } from '../reconcile/service/desired.js';
-import { SERVICE_FIELDS } from '../reconcile/service/fields.js';
+import { controllerOf, SERVICE_FIELDS } from '../reconcile/service/fields.js';
 import { desiredTaskDefinition, userTagsOf } from '../reconcile/taskdefinition/desired.js';
 import { canonicalTaskDefinition } from '../reconcile/taskdefinition/normalize.js';
 import { familyRevisionOf } from '../reconcile/task-definition-names.js';
@@ -159,13 +159,15 @@ export function translateService(observed: ObservedService, names: ServiceNames,
     desiredCount: s.desiredCount,
     launchType: hasStrategy ? undefined : s.launchType,
     capacityProviderStrategy: hasStrategy ? s.capacityProviderStrategy : undefined,
-    platformVersion: s.platformVersion,
+    // What CreateService gives a service that names none; the plan does not compare an omitted one.
+    platformVersion: s.platformVersion === 'LATEST' ? undefined : s.platformVersion,
     schedulingStrategy: s.schedulingStrategy,
     networkConfiguration: s.networkConfiguration,
     loadBalancers: s.loadBalancers,
     healthCheckGracePeriodSeconds: s.healthCheckGracePeriodSeconds,
     deploymentConfiguration: s.deploymentConfiguration,
-    deploymentController: s.deploymentController,
+    // Left out for ECS, CreateService's default; an adopted service keeps its controller anyway.
+    deploymentController: controllerOf(s) === 'ECS' ? undefined : s.deploymentController,
     placementConstraints: s.placementConstraints,
     placementStrategy: s.placementStrategy,
     serviceRegistries: s.serviceRegistries,

@@ -197,7 +197,7 @@ describe('ecs-operator import', () => {
     expect(api).toContain('adoptExisting: true');
     // The revision the service runs (cpu 256), not the family's newest (cpu 512); defaults left out.
     expect(api).toContain('cpu: 256\n');
-    expect(api).not.toMatch(/essential|hostPort|protocol: tcp|interval: 30|maximumPercent: 200|assignPublicIp: DISABLED/);
+    expect(api).not.toMatch(/essential|hostPort|protocol: tcp|interval: 30|maximumPercent: 200|assignPublicIp: DISABLED|platformVersion|deploymentController/);
     const worker = await readFile(join(dir, 'worker.yaml'), 'utf8');
     expect(worker).toContain('policyName: cpu70');
     expect(worker).toContain('policyName: queue-depth');

@@ -153,7 +153,7 @@ describe('translateService', () => {
     expect(validateManifest(structuredClone(manifest)).ok).toBe(true);
   });
 
-  test('is minimal, references the imported task definition, keeps the ECS name and takes the service over', () => {
+  test('is minimal (no LATEST platform, no ECS controller), references the imported task definition, keeps the ECS name and takes the service over', () => {
     const { manifest } = translateService({ service: service() }, names, REGION);
     expect(manifest.metadata.name).toBe('payments-api');
     expect(manifest.spec).toEqual({
@@ -163,10 +163,8 @@ describe('translateService', () => {
       taskDefinitionRef: { name: 'api' },
       desiredCount: 3,
       launchType: 'FARGATE',
-      platformVersion: 'LATEST',
       networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-b', 'subnet-a'], securityGroups: ['sg-1'] } },
       loadBalancers: [{ targetGroupArn: TG, containerName: 'api', containerPort: 8080 }],
-      deploymentController: { type: 'ECS' },
       tags: [{ key: 'team', value: 'pay' }],
       adoptExisting: true,
     } satisfies EcsService['spec']);
