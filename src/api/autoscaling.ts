@@ -7,6 +7,18 @@ import { CEL_RULES_KEY, StringEnum, Struct, uniqueBy, type CelRule } from './com
 const ScalingName = (description: string) =>
   Type.String({ description, minLength: 1, maxLength: 128, pattern: '^[a-zA-Z0-9_.-]+$' });
 
+// The name a policy, scheduled action or alarm has in AWS. The operator names what it creates after
+// its owner (see src/reconcile/scaling/naming.ts); one made outside the operator keeps its own name,
+// given here so that the operator takes it over instead of creating a second one.
+const AwsName = (what: string) =>
+  Type.Optional(
+    Type.String({
+      description: `Name of an existing ${what} in AWS to take over (what \`ecs-operator import\` writes for one made by hand). Defaults to a name the operator derives from this object and name.`,
+      minLength: 1,
+      maxLength: 256,
+    }),
+  );
+
 const MetricDimension = Struct('A CloudWatch metric dimension.', {
   name: Type.String({ description: 'Dimension name, for example QueueName.', minLength: 1, maxLength: 255 }),
   value: Type.String({ description: 'Dimension value.', minLength: 1, maxLength: 1024 }),
@@ -33,6 +45,7 @@ export const TargetTrackingPolicy = Struct(
   'A target tracking scaling policy: Application Auto Scaling adds or removes tasks to keep a metric near a target value.',
   {
     name: ScalingName('Policy name, unique among the service\'s scaling policies.'),
+    policyName: AwsName('policy'),
     predefinedMetric: Type.Optional(
       StringEnum(
         ['ECSServiceAverageCPUUtilization', 'ECSServiceAverageMemoryUtilization', 'ALBRequestCountPerTarget'],
@@ -108,6 +121,13 @@ export const MetricAlarm = Struct(
       'How the statistic is compared with the threshold.',
     ),
     treatMissingData: Type.Optional(StringEnum(['breaching', 'notBreaching', 'ignore', 'missing'], 'How missing datapoints count. CloudWatch defaults to missing.')),
+    alarmName: AwsName('alarm'),
+    description: Type.Optional(
+      Type.String({
+        description: 'Alarm description. Defaults to one saying that the operator manages the alarm; an alarm adopted by alarmName has none unless given here.',
+        maxLength: 1024,
+      }),
+    ),
   },
   {
     rules: [
@@ -134,6 +154,7 @@ export const StepScalingPolicy = Struct(
   'A step scaling policy and the CloudWatch alarm that triggers it.',
   {
     name: ScalingName('Policy name, unique among the service\'s scaling policies.'),
+    policyName: AwsName('policy'),
     adjustmentType: StringEnum(['ChangeInCapacity', 'ExactCapacity', 'PercentChangeInCapacity'], 'How scalingAdjustment is read: a number of tasks to add, the exact count, or a percentage of the current count.'),
     stepAdjustments: Type.Array(StepAdjustment, {
       description: 'The steps, by distance of the metric from the alarm threshold.',
@@ -167,6 +188,7 @@ export const ScheduledAction = Struct(
   'A scheduled change of the capacity range, for example office hours.',
   {
     name: ScalingName('Scheduled action name, unique in this service.'),
+    scheduledActionName: AwsName('scheduled action'),
     schedule: Type.String({
       description: 'When it runs: cron(minutes hours day-of-month month day-of-week year), rate(value unit) or at(yyyy-mm-ddThh:mm:ss), for example "cron(0 8 ? * MON-FRI *)".',
       maxLength: 256,

@@ -552,6 +552,11 @@ export const EcsTaskDefinitionSpec = Struct(
     deletionPolicy: Type.Optional(
       StringEnum(['Delete', 'Retain'], 'What happens when this object is deleted: Delete deregisters the revisions it registered (waiting while a service still uses one); Retain leaves them. Defaults to Delete.', { default: 'Delete' }),
     ),
+    adoptExisting: Type.Optional(
+      Type.Boolean({
+        description: 'Take over the family\'s newest ACTIVE revision when this object has registered none and that revision already holds what the spec asks for: tag it as owned instead of registering a copy (what `ecs-operator import` writes). Without it (the default), such a revision is left alone and a new one is registered.',
+      }),
+    ),
   },
   { rules: taskDefinitionRules },
 );

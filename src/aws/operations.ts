@@ -15,6 +15,7 @@ export const AWS_OPERATIONS = [
   'ecs:DeregisterTaskDefinition',
   'ecs:DescribeServices',
   'ecs:DescribeTaskDefinition',
+  'ecs:ListServices',
   'ecs:ListTaskDefinitions',
   'ecs:RegisterTaskDefinition',
   'ecs:TagResource',

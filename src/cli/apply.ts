@@ -16,6 +16,7 @@ interface ApplyOptions extends AwsOptions {
   dryRun?: boolean;
   wait?: boolean;
   timeout: string;
+  showAwsCalls?: boolean;
 }
 
 export function applyCommand(): Command {
@@ -26,7 +27,8 @@ export function applyCommand(): Command {
     .option('-n, --namespace <ns>', 'namespace for manifests that name none')
     .option('--dry-run', 'print what would change and change nothing')
     .option('--wait', 'wait until every service is Ready (or a rollout fails)')
-    .option('--timeout <duration>', 'give up waiting after this long', '10m');
+    .option('--timeout <duration>', 'give up waiting after this long', '10m')
+    .option('--show-aws-calls', 'print the AWS calls made, by operation, on stderr when done');
   addAwsOptions(cmd);
   cmd.action(async (opts: ApplyOptions) => {
     process.exitCode = await apply(opts);
@@ -46,20 +48,28 @@ async function apply(opts: ApplyOptions): Promise<number> {
   if (!aws) return 1;
   const reconciler = new FileReconciler(objects, new DesiredState(objects), { aws, clusterId: opts.clusterId, dryRun: opts.dryRun === true });
   try {
-    const first = await reconciler.pass();
-    if (opts.dryRun) {
-      process.stdout.write(renderDriftReport(buildDriftReport(first.results, new Date()), 'table'));
-      return first.results.some((r) => 'error' in r) ? 1 : 0;
-    }
-    printEvents(first);
-    const failed = first.results.filter((r) => 'error' in r);
-    for (const r of failed) if ('error' in r) console.error(`error: ${r.identity.kind}/${r.identity.namespace}/${r.identity.name}: ${r.error.message}`);
-    if (!opts.wait || failed.length > 0) return failed.length > 0 ? 1 : 0;
-    const notReady = await waitForReady(reconciler, timeoutMs);
-    return notReady.length > 0 ? 1 : 0;
+    return await applyWith(reconciler, opts, timeoutMs);
   } finally {
+    if (opts.showAwsCalls) {
+      const calls = Object.entries(aws.calls.snapshot().operations).map(([op, c]) => `${op}=${c.total}`);
+      console.error(`aws calls: ${calls.sort().join(' ')}`);
+    }
     aws.destroy();
   }
+}
+
+async function applyWith(reconciler: FileReconciler, opts: ApplyOptions, timeoutMs: number): Promise<number> {
+  const first = await reconciler.pass();
+  if (opts.dryRun) {
+    process.stdout.write(renderDriftReport(buildDriftReport(first.results, new Date()), 'table'));
+    return first.results.some((r) => 'error' in r) ? 1 : 0;
+  }
+  printEvents(first);
+  const failed = first.results.filter((r) => 'error' in r);
+  for (const r of failed) if ('error' in r) console.error(`error: ${r.identity.kind}/${r.identity.namespace}/${r.identity.name}: ${r.error.message}`);
+  if (!opts.wait || failed.length > 0) return failed.length > 0 ? 1 : 0;
+  const notReady = await waitForReady(reconciler, timeoutMs);
+  return notReady.length > 0 ? 1 : 0;
 }
 
 /** What each pass did in AWS, one line per change (the Events the controller would record). */

@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { applyCommand } from './apply.js';
 import { convertCommand } from './convert.js';
 import { driftCommand } from './drift.js';
+import { importCommand } from './import.js';
 import { runCommand } from './run.js';
 
 const program = new Command()
@@ -15,6 +16,7 @@ const program = new Command()
 program.addCommand(runCommand());
 program.addCommand(applyCommand());
 program.addCommand(driftCommand());
+program.addCommand(importCommand());
 program.addCommand(convertCommand());
 
 await program.parseAsync(process.argv);

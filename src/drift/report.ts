@@ -70,7 +70,10 @@ export function buildDriftReport(results: readonly ObjectResult[], now: Date): D
     if ('error' in r) {
       return { ...base, status: 'Error', differences: [], error: { message: r.error.message, ...(r.error.reason !== undefined && { reason: r.error.reason }) } };
     }
-    return { ...base, status: statusOf(r.plan, r.missing === true), differences: differencesOf(r.plan) };
+    // Taking over a resource that already matches (adoptExisting) writes only ownership tags: AWS
+    // does not differ from the manifest.
+    const plan = r.plan.filter((c) => !c.adoption);
+    return { ...base, status: statusOf(plan, r.missing === true), differences: differencesOf(plan) };
   });
   objects.sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name) || compare(a.kind, b.kind));
   const count = (s: ObjectStatus) => objects.filter((o) => o.status === s).length;

@@ -34,4 +34,9 @@ export interface PlannedChange<A extends string = string, P = unknown> {
    * driftPolicy Report does not hold it back.
    */
   housekeeping?: true;
+  /**
+   * The change only tags a resource that already holds what the manifest asks for as owned by this
+   * object (spec.adoptExisting): AWS does not differ from the manifest, so it is no drift either.
+   */
+  adoption?: true;
 }

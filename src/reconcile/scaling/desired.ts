@@ -110,10 +110,12 @@ function stepConfig(step: StepScalingPolicy): StepScalingPolicyConfiguration {
 function alarmInput(step: StepScalingPolicy, ctx: DesiredContext): AlarmInput {
   const a = step.alarm;
   const { namespace, name } = ctx.names.owner;
+  const description = a.description ?? (a.alarmName === undefined ? `Triggers step scaling policy ${step.name} of ${ctx.resourceId}. Managed by ecs-operator for ${namespace}/${name}: change it in the manifest.` : undefined);
   return {
     AlarmName: ctx.names.alarm(step.name),
-    // Says in the CloudWatch console who made the alarm and that edits there do not last.
-    AlarmDescription: `Triggers step scaling policy ${step.name} of ${ctx.resourceId}. Managed by ecs-operator for ${namespace}/${name}: change it in the manifest.`,
+    // Says in the CloudWatch console who made the alarm and that edits there do not last. An alarm
+    // taken over by name keeps the description the manifest gives it, or none.
+    ...(description !== undefined && { AlarmDescription: description }),
     Namespace: a.namespace,
     MetricName: a.metricName,
     Statistic: a.statistic,

@@ -16,7 +16,7 @@ export interface ObserveOptions {
 export async function observeScaling(region: RegionAdapter, opts: ObserveOptions): Promise<ObservedScaling> {
   const [target, alarms] = await Promise.all([
     scalableTargetsOf(region).describe(opts.resourceId),
-    opts.readAlarms ? region.alarms.describeAlarms({ prefix: opts.names.prefix }) : [],
+    opts.readAlarms ? readOwnAlarms(region, opts.names) : [],
   ]);
   if (!target) return { policies: [], scheduledActions: [], alarms };
   const [policies, scheduledActions] = await Promise.all([
@@ -24,4 +24,11 @@ export async function observeScaling(region: RegionAdapter, opts: ObserveOptions
     region.autoscaling.describeScheduledActions(opts.resourceId),
   ]);
   return { target, policies, scheduledActions, alarms };
+}
+
+/** The owner's alarms (by prefix) and the alarms the manifest adopted by name. */
+export async function readOwnAlarms(region: RegionAdapter, names: ScalingNames) {
+  const adopted = names.adoptedAlarms();
+  const [own, byName] = await Promise.all([region.alarms.describeAlarms({ prefix: names.prefix }), adopted.length > 0 ? region.alarms.describeAlarms({ names: adopted }) : []]);
+  return [...own, ...byName];
 }

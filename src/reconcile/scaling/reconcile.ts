@@ -12,8 +12,8 @@ import type { DesiredCountOwner } from '../service/desired.js';
 import { ROLLOUT_POLL_MS } from '../service/rollout.js';
 import { applyScalingPlan, ScalingApplyError } from './apply.js';
 import { ALB_REQUEST_COUNT, desiredScaling, needsDerivedResourceLabel } from './desired.js';
-import { DESIRED_COUNT_DIMENSION, ECS_NAMESPACE, ScalingNames, resourceIdOf } from './naming.js';
-import { observeScaling } from './observe.js';
+import { adoptedNamesOf, DESIRED_COUNT_DIMENSION, ECS_NAMESPACE, ScalingNames, resourceIdOf } from './naming.js';
+import { observeScaling, readOwnAlarms } from './observe.js';
 import { DESIRED_COUNT_PATH, planScaling } from './plan.js';
 import { albResourceLabel } from './resource-label.js';
 import { scalingStatus } from './status.js';
@@ -57,7 +57,7 @@ export interface ScalingResult {
 
 export async function reconcileScaling(svc: EcsService, deps: ScalingDeps, opts: ScalingOptions): Promise<ScalingResult> {
   const spec = svc.spec;
-  const names = new ScalingNames(deps.owner);
+  const names = new ScalingNames(deps.owner, adoptedNamesOf(spec.autoscaling));
   const resourceId = resourceIdOf(spec.cluster, serviceNameOf(svc));
   const previous = svc.status?.autoscaling;
   // Nothing declared and nothing recorded as managed: no reads at all. A scalable target made by
@@ -120,13 +120,13 @@ function intoRangeDiff(plan: readonly ScalingChange[]) {
  * operator's step scaling alarms, which are plain CloudWatch alarms that nothing else removes.
  */
 export async function cleanupScaling(svc: EcsService, deps: ScalingDeps): Promise<void> {
-  const names = new ScalingNames(deps.owner);
+  const names = new ScalingNames(deps.owner, adoptedNamesOf(svc.spec.autoscaling));
   const region = deps.aws.region(svc.spec.region);
   const resourceId = resourceIdOf(svc.spec.cluster, serviceNameOf(svc));
   const hadScaling = svc.spec.autoscaling !== undefined || svc.status?.autoscaling !== undefined;
   const [target, alarms] = await Promise.all([
     scalableTargetsOf(region).describe(resourceId),
-    hadScaling ? region.alarms.describeAlarms({ prefix: names.prefix }) : [],
+    hadScaling ? readOwnAlarms(region, names) : [],
   ]);
   const alarmNames = alarms.flatMap((a) => (a.AlarmName ? [a.AlarmName] : []));
   if (alarmNames.length > 0) await region.alarms.deleteAlarms(alarmNames);

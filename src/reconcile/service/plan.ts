@@ -102,7 +102,7 @@ function planCurrent(desired: DesiredService, current: Service | undefined, ctx:
     if (desired.spec.adoptExisting !== true) {
       return { changes: [], blocked: { reason: 'NotOwned', message: `${where} exists and was not created by this operator; it is left untouched. Set spec.adoptExisting: true to take it over` } };
     }
-    changes.push({ resource: 'Service', id: desired.serviceName, action: 'Adopt', diffs: [{ path: 'spec.adoptExisting', desired: true }], payload: { resourceArn: arnOf(current), tags: ownerTags(ctx.owner) } });
+    changes.push({ resource: 'Service', id: desired.serviceName, action: 'Adopt', diffs: [{ path: 'spec.adoptExisting', desired: true }], payload: { resourceArn: arnOf(current), tags: ownerTags(ctx.owner) }, adoption: true });
   }
 
   const fields = fieldDiffs(desired, current, ctx);

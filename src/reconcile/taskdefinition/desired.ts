@@ -26,7 +26,7 @@ export interface DesiredTaskDefinition {
 
 export function desiredTaskDefinition(td: EcsTaskDefinition, region: string): DesiredTaskDefinition {
   // Operator-only fields are not part of the revision.
-  const { region: _region, revisionHistoryLimit: _limit, driftPolicy: _drift, deletionPolicy: _deletion, family: _family, tags, cpu, memory, requiresCompatibilities, containerDefinitions, ...rest } = td.spec;
+  const { region: _region, revisionHistoryLimit: _limit, driftPolicy: _drift, deletionPolicy: _deletion, adoptExisting: _adopt, family: _family, tags, cpu, memory, requiresCompatibilities, containerDefinitions, ...rest } = td.spec;
   const family = familyOf(td);
   const request: RegisterTaskDefinitionCommandInput = {
     ...rest,

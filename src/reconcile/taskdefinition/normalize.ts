@@ -29,7 +29,7 @@ export type TaskDefinitionFields = Pick<
 // Only what the API lets a manifest say is compared: members ECS adds or that the API does not
 // model (restartPolicy, versionConsistency...) can never look like a change. Taken from the schema,
 // so a field added to the API is compared from then on.
-const OPERATOR_FIELDS = new Set(['region', 'revisionHistoryLimit', 'driftPolicy', 'deletionPolicy', 'tags']);
+const OPERATOR_FIELDS = new Set(['region', 'revisionHistoryLimit', 'driftPolicy', 'deletionPolicy', 'adoptExisting', 'tags']);
 const TASK_FIELDS = new Set(Object.keys(EcsTaskDefinitionSpec.properties).filter((k) => !OPERATOR_FIELDS.has(k)));
 const CONTAINER_FIELDS = new Set(Object.keys(ContainerDefinitionSchema.properties));
 const VOLUME_FIELDS = new Set(Object.keys(VolumeSchema.properties));

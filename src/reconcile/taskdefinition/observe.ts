@@ -6,6 +6,7 @@ import type { RegionAdapter } from '../../aws/adapter.js';
 import { isAwsError } from '../../aws/errors.js';
 import type { TaskDefinitionRecord } from '../../aws/task-definition-cache.js';
 import type { EcsTaskDefinitionStatus } from '../../api/index.js';
+import { sameJson } from '../canonical.js';
 import { rfc3339, type OwnerIdentity } from '../outcome.js';
 import { ownershipOf, SPEC_HASH_TAG } from '../ownership.js';
 import { parseFamilyRevision } from '../task-definition-names.js';
@@ -79,6 +80,7 @@ export async function observeTaskDefinition(
   status: EcsTaskDefinitionStatus,
   owner: OwnerIdentity,
   limit: number,
+  adopt = false,
 ): Promise<TaskDefinitionObservation> {
   const sameRegion = (status.region ?? region.region) === region.region;
   let lost: LostRevision | undefined;
@@ -96,6 +98,10 @@ export async function observeTaskDefinition(
   const enough = (owned: readonly OwnedRevision[]) => owned.length > (status.revisions ? 0 : limit) || (owned[0] !== undefined && carriesSpec(owned[0]));
   const { active, owned } = await searchOwnedRevisions(region, desired.family, owner, enough);
   const newest = owned[0];
+  if (!newest && adopt) {
+    const adopted = await adoptable(region, [...active], owner, desired);
+    if (adopted) return { kind: 'searched', latest: adopted, owned: [], active, ...(lost ? { lost } : {}) };
+  }
   const latest: ObservedRevision | undefined = newest && {
     ref: newest.ref,
     specHash: specHashOf(newest.record),
@@ -103,4 +109,26 @@ export async function observeTaskDefinition(
     tags: userTagsOf(newest.record.tags),
   };
   return { kind: 'searched', latest, owned: owned.map((o) => o.ref), active, ...(lost ? { lost } : {}) };
+}
+
+/**
+ * spec.adoptExisting: the newest ACTIVE revision of the family that nobody owns and whose content
+ * is what the spec asks for (a service may run an older revision than the family's newest).
+ */
+async function adoptable(region: RegionAdapter, activeArns: readonly string[], owner: OwnerIdentity, desired: DesiredTaskDefinition): Promise<ObservedRevision | undefined> {
+  for (const arn of [...activeArns].reverse().slice(0, MAX_REVISIONS_SEARCHED)) {
+    const record = await region.taskDefinitions.describe(arn);
+    if (ownershipOf(record.tags, owner).kind !== 'unowned') continue;
+    const canonical = canonicalTaskDefinition(record.taskDefinition);
+    if (!sameJson(canonical, desired.canonical)) continue;
+    const { revision, registeredAt } = record.taskDefinition;
+    return {
+      ref: { taskDefinitionArn: arn, revision: revision ?? parseFamilyRevision(arn).revision ?? 0, ...(registeredAt ? { registeredTime: rfc3339(registeredAt) } : {}) },
+      specHash: undefined,
+      canonical,
+      tags: userTagsOf(record.tags),
+      adopted: true,
+    };
+  }
+  return undefined;
 }

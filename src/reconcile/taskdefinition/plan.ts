@@ -20,6 +20,8 @@ export interface ObservedRevision {
   canonical: JsonObject;
   /** Its tags, the operator's own left out. */
   tags: Tag[];
+  /** Registered outside the operator and taken over (spec.adoptExisting): tagged as owned by the plan. */
+  adopted?: true;
 }
 
 /** The revision status recorded as current, which is no longer ACTIVE: changed outside the operator. */
@@ -38,6 +40,7 @@ export type TaskDefinitionObservation =
 export type TaskDefinitionChange =
   | PlannedChange<'Register', RegisterTaskDefinitionCommandInput>
   | PlannedChange<'Tag', { resourceArn: string; tags: Tag[] }>
+  | PlannedChange<'Adopt', { resourceArn: string }>
   | PlannedChange<'Untag', { resourceArn: string; tagKeys: string[] }>
   | PlannedChange<'Deregister', { taskDefinitionArn: string }>;
 
@@ -77,6 +80,11 @@ export function planTaskDefinition(desired: DesiredTaskDefinition, observed: Tas
       payload: desired.request,
     });
   } else {
+    if (latest?.adopted && latest.ref.taskDefinitionArn === current.taskDefinitionArn) {
+      // Only the ownership tags are written: the revision already holds what the spec asks for.
+      const id = familyRevisionOf(current.taskDefinitionArn);
+      changes.push({ resource: 'TaskDefinition', id, action: 'Adopt', diffs: [{ path: 'spec.adoptExisting', desired: true }], payload: { resourceArn: current.taskDefinitionArn }, adoption: true });
+    }
     changes.push(...tagChanges(desired, current, observed.kind === 'recorded' ? observed.tags : (latest?.tags ?? []), ctx.managedTagKeys));
   }
   // After a registration the new revision is the current one, so every known revision is old.
@@ -100,6 +108,8 @@ export function planTaskDefinition(desired: DesiredTaskDefinition, observed: Tas
 function matching(desired: DesiredTaskDefinition, latest: ObservedRevision | undefined): RevisionRef | undefined {
   if (!latest) return undefined;
   // The content comparison covers revisions tagged by an operator version that hashed differently.
+  // An adopted revision never carries a spec hash: only its content can match.
+  if (latest.adopted) return sameJson(latest.canonical, desired.canonical) ? latest.ref : undefined;
   return latest.specHash === desired.specHash || sameJson(latest.canonical, desired.canonical) ? latest.ref : undefined;
 }
 

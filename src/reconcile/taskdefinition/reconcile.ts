@@ -18,6 +18,7 @@ import {
   type ReconcileOptions,
   type ReconcileOutcome,
 } from '../outcome.js';
+import { ownerTags, SPEC_HASH_TAG } from '../ownership.js';
 import { familyRevisionOf } from '../task-definition-names.js';
 import { desiredTaskDefinition, registerRequest, type DesiredTaskDefinition } from './desired.js';
 import { observeTaskDefinition, searchOwnedRevisions } from './observe.js';
@@ -52,7 +53,7 @@ export async function reconcileTaskDefinition(td: EcsTaskDefinition, deps: TaskD
   // Kept outside the try: a registration made before a failure is still reported.
   const events: OperatorEvent[] = [];
   try {
-    const observed = await observeTaskDefinition(region, desired, td.status ?? {}, deps.owner, limit);
+    const observed = await observeTaskDefinition(region, desired, td.status ?? {}, deps.owner, limit, td.spec.adoptExisting === true);
     plan = planTaskDefinition(desired, observed, { history: td.status?.revisions ?? [], limit, inUse: deps.revisionsInUse ?? new Set(), managedTagKeys: managedTagKeysOf(td.status) });
     // Deregistering old revisions is the operator's housekeeping: only a dry run holds it back.
     const why = plan.changes.some((c) => !c.housekeeping) ? withheldBecause(td, desired.specDigest, opts) : plan.changes.length > 0 && opts.dryRun ? 'dry run' : undefined;
@@ -116,6 +117,11 @@ async function applyChanges(
         await region.ecs.tagResource(change.payload.resourceArn, change.payload.tags);
         events.push({ type: 'Normal', reason: 'Tagged', message: `Tagged ${change.id}: ${fields}` });
         break;
+      case 'Adopt':
+        // The spec hash makes later reconciles find the revision without comparing its content.
+        await region.ecs.tagResource(change.payload.resourceArn, [...ownerTags(deps.owner), { key: SPEC_HASH_TAG, value: desired.specHash }]);
+        events.push({ type: 'Normal', reason: 'Adopted', message: `Adopted ${change.id} (spec.adoptExisting) and tagged it as owned by this object` });
+        break;
       case 'Untag':
         await region.ecs.untagResource(change.payload.resourceArn, change.payload.tagKeys);
         events.push({ type: 'Normal', reason: 'Untagged', message: `Removed tags from ${change.id}: ${fields}` });
@@ -149,7 +155,10 @@ function withheld(desired: DesiredTaskDefinition, plan: TaskDefinitionPlan, prev
   // Without a current revision the plan registers one; with one, only tags or deregistrations were withheld.
   const needed = plan.lost ? `${lostReason(plan.lost)}, and no new revision was registered` : `a new revision of ${desired.family} is needed and was not registered`;
   const health: Health = plan.current ? readyHealth(desired, plan.current, undefined) : { kind: 'pending', reason: 'ChangesWithheld', message: `${needed}: ${why}` };
-  return { plan: plan.changes, applied: false, status: previous, conditions: conditionsFor(health, withheldSync(plan.changes.length, why)), events: [], specDigest: desired.specDigest };
+  // A revision that already holds the spec is the one services run, even while its tags (or its
+  // adoption) wait: a dry run then compares services with it rather than with the bare family.
+  const status = plan.current ? { ...previous, family: desired.family, revision: plan.current.revision, taskDefinitionArn: plan.current.taskDefinitionArn } : previous;
+  return { plan: plan.changes, applied: false, status, conditions: conditionsFor(health, withheldSync(plan.changes.length, why)), events: [], specDigest: desired.specDigest };
 }
 
 function readyHealth(desired: DesiredTaskDefinition, current: RevisionRef, lost: LostRevision | undefined): Health {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ScalingNames, alarmArnFor, resourceIdOf } from '../../../../src/reconcile/scaling/naming.js';
+import { ScalingNames, adoptedNamesOf, alarmArnFor, resourceIdOf } from '../../../../src/reconcile/scaling/naming.js';
 import { albResourceLabel } from '../../../../src/reconcile/scaling/resource-label.js';
 
 const owner = { clusterId: 'prod-eu', kind: 'EcsService', namespace: 'shop', name: 'web' } as const;
@@ -19,6 +19,39 @@ describe('ScalingNames', () => {
     expect(names.manifestName('cpu')).toBeUndefined();
     expect(names.manifestName(new ScalingNames({ ...owner, name: 'api' }).policy('cpu'))).toBeUndefined();
     expect(names.owns(names.prefix)).toBe(false);
+  });
+});
+
+describe('ScalingNames with names adopted from AWS (policyName, alarm.alarmName, scheduledActionName)', () => {
+  const names = new ScalingNames(
+    owner,
+    adoptedNamesOf({
+      minCapacity: 1,
+      maxCapacity: 4,
+      targetTracking: [{ name: 'cpu', policyName: 'CPU tracking', predefinedMetric: 'ECSServiceAverageCPUUtilization', targetValue: 60 }],
+      stepScaling: [
+        {
+          name: 'queue',
+          policyName: 'queue-policy',
+          adjustmentType: 'ChangeInCapacity',
+          stepAdjustments: [{ scalingAdjustment: 1 }],
+          alarm: { namespace: 'AWS/SQS', metricName: 'm', statistic: 'Average', period: 60, evaluationPeriods: 1, threshold: 1, comparisonOperator: 'GreaterThanThreshold', alarmName: 'queue-high' },
+        },
+      ],
+      scheduled: [{ name: 'night', scheduledActionName: 'Night scale-in', schedule: 'cron(0 22 * * ? *)', maxCapacity: 1 }],
+    }),
+  );
+
+  test('names each adopted resource by its AWS name and owns it under its manifest name', () => {
+    expect([names.policy('cpu'), names.policy('queue'), names.alarm('queue'), names.scheduledAction('night')]).toEqual(['CPU tracking', 'queue-policy', 'queue-high', 'Night scale-in']);
+    expect([names.manifestName('CPU tracking'), names.manifestName('queue-high'), names.manifestName('Night scale-in')]).toEqual(['cpu', 'queue', 'night']);
+    expect(names.owns('queue-high')).toBe(true);
+    expect(names.adoptedAlarms()).toEqual(['queue-high']);
+  });
+
+  test('keeps deriving names for what is not adopted, and owns nothing else made by hand', () => {
+    expect(names.policy('other')).toBe(`${names.prefix}other`);
+    expect(names.manifestName('someone-elses-policy')).toBeUndefined();
   });
 });
 
