@@ -17,6 +17,14 @@ from . import (
     scaling_policy_alarms,
     service_api,
 )
+from . import (
+    capacity_providers,
+    cluster_capacity_providers,
+    cluster_counts,
+    cluster_settings,
+    delete_cluster,
+    describe_clusters_include,
+)
 
 _applied = False
 
@@ -36,4 +44,10 @@ def apply_all() -> None:
     # missing object is reported before any of them acts.
     aas_object_not_found.apply()
     aas_pagination.apply()
+    cluster_settings.apply()
+    cluster_capacity_providers.apply()
+    describe_clusters_include.apply()
+    capacity_providers.apply()
+    cluster_counts.apply()
+    delete_cluster.apply()
     _applied = True

@@ -292,3 +292,52 @@ def test_deleting_a_step_policy_leaves_its_action_on_the_alarm(plain_moto: Aws) 
         PolicyName="scale-out", ServiceNamespace="ecs", ResourceId=resource, ScalableDimension=ECS_DESIRED_COUNT
     )
     still_a_gap(plain_moto.alarms()[name]["AlarmActions"] == [policy], "scaling_policy_alarms.py")
+
+
+def test_update_cluster_settings_is_missing_and_any_setting_is_stored(plain_moto: Aws) -> None:
+    cluster = plain_moto.cluster()
+    try:
+        plain_moto.ecs.update_cluster_settings(cluster=cluster, settings=[{"name": "containerInsights", "value": "enabled"}])
+        missing = False
+    except ClientError:
+        missing = True
+    still_a_gap(missing, "cluster_settings.py")
+    updated = plain_moto.ecs.update_cluster(cluster=cluster, settings=[{"name": "containerInsights", "value": "on"}])
+    still_a_gap(updated["cluster"]["settings"] == [{"name": "containerInsights", "value": "on"}], "cluster_settings.py")
+
+
+def test_describe_clusters_returns_settings_without_include(plain_moto: Aws) -> None:
+    cluster = plain_moto.cluster()
+    described = plain_moto.ecs.describe_clusters(clusters=[cluster])["clusters"][0]
+    still_a_gap("settings" in described, "describe_clusters_include.py")
+
+
+def test_put_cluster_capacity_providers_accepts_anything(plain_moto: Aws) -> None:
+    cluster = plain_moto.cluster()
+    try:
+        plain_moto.ecs.put_cluster_capacity_providers(
+            cluster=cluster, capacityProviders=["FARGATE"], defaultCapacityProviderStrategy=[{"capacityProvider": "nowhere", "weight": 1}]
+        )
+        accepted = True
+    except ClientError:
+        accepted = False
+    still_a_gap(accepted, "cluster_capacity_providers.py")
+
+
+def test_create_capacity_provider_accepts_a_missing_group_and_a_reserved_name(plain_moto: Aws) -> None:
+    created = plain_moto.ecs.create_capacity_provider(name="ecs-reserved", autoScalingGroupProvider={"autoScalingGroupArn": "no-such-group"})
+    still_a_gap(created["capacityProvider"]["status"] == "ACTIVE", "capacity_providers.py")
+    plain_moto.ecs.delete_capacity_provider(capacityProvider="ecs-reserved")
+    failures = plain_moto.ecs.describe_capacity_providers(capacityProviders=["ecs-reserved"])["failures"]
+    still_a_gap(len(failures) == 1, "capacity_providers.py")
+
+
+def test_delete_cluster_ignores_its_services(plain_moto: Aws) -> None:
+    cluster, _ = service(plain_moto)
+    still_a_gap(plain_moto.ecs.delete_cluster(cluster=cluster)["cluster"]["status"] == "INACTIVE", "delete_cluster.py")
+
+
+def test_cluster_counts_ignore_services(plain_moto: Aws) -> None:
+    cluster, _ = service(plain_moto)
+    described = plain_moto.ecs.describe_clusters(clusters=[cluster])["clusters"][0]
+    still_a_gap(described["activeServicesCount"] == 0, "cluster_counts.py")

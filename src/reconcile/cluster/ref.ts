@@ -1,0 +1,22 @@
+// What an EcsService's `clusterRef: {name}` resolves to, from what the source (the controller's
+// cache, the CLI's manifests) knows of that EcsCluster: the ECS cluster once it is Ready, or why the
+// service has to wait. Kept with the cluster kind so that the service reconciler only asks.
+import { clusterNameOf, type EcsCluster } from '../../api/cluster.js';
+
+export type ClusterRefResolution = { cluster: string; region: string | undefined } | { waiting: string };
+
+/**
+ * `cluster` is the EcsCluster named by the reference in the service's namespace, if it exists.
+ * Ready means ECS holds the cluster with the providers and strategy of the object's current
+ * generation, so a service created then finds the capacity providers it names.
+ */
+export function resolveClusterRef(name: string, namespace: string, cluster: EcsCluster | undefined, deleting = false): ClusterRefResolution {
+  if (!cluster) return { waiting: `EcsCluster ${name} does not exist in namespace ${namespace}` };
+  if (deleting) return { waiting: `EcsCluster ${name} is being deleted` };
+  const ready = cluster.status?.conditions?.find((c) => c.type === 'Ready');
+  const current = ready?.observedGeneration === undefined || ready.observedGeneration === cluster.metadata.generation;
+  if (ready?.status !== 'True' || !current || !cluster.status?.clusterArn) {
+    return { waiting: `EcsCluster ${name} is not Ready yet${ready?.message ? `: ${ready.message}` : ''}` };
+  }
+  return { cluster: cluster.status.clusterArn ?? clusterNameOf(cluster), region: cluster.status.region ?? cluster.spec.region };
+}
