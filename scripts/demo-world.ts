@@ -56,10 +56,13 @@ export function needsOf(objects: readonly EcsObject[]): WorldNeeds {
   for (const obj of objects) {
     if (obj.kind !== 'EcsService') continue;
     const spec = obj.manifest.spec;
-    add(needs.clusters, spec.cluster);
-    const providers = needs.capacityProviders.get(spec.cluster) ?? new Set<string>();
-    for (const item of spec.capacityProviderStrategy ?? []) providers.add(item.capacityProvider);
-    needs.capacityProviders.set(spec.cluster, providers);
+    // A service with a clusterRef runs in a cluster that an EcsCluster manifest creates.
+    if (spec.cluster !== undefined) {
+      add(needs.clusters, spec.cluster);
+      const providers = needs.capacityProviders.get(spec.cluster) ?? new Set<string>();
+      for (const item of spec.capacityProviderStrategy ?? []) providers.add(item.capacityProvider);
+      needs.capacityProviders.set(spec.cluster, providers);
+    }
     const vpc = spec.networkConfiguration?.awsvpcConfiguration;
     for (const subnet of vpc?.subnets ?? []) add(needs.subnets, String(subnet));
     for (const group of vpc?.securityGroups ?? []) add(needs.securityGroups, String(group));

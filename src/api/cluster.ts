@@ -4,8 +4,7 @@
 // policies, adoptExisting).
 import { Type, type Static } from '@sinclair/typebox';
 import { AnyJson, CEL_RULES_KEY, DeletionPolicy, DriftPolicy, EcsName, Region, StringEnum, Struct, Tags, uniqueBy, type CelRule } from './common.js';
-import { API_VERSION } from './constants.js';
-import { ObjectMeta } from './resources.js';
+import type { EcsCluster } from './resources.js';
 import { CapacityProviderStrategyItem } from './service.js';
 import { Condition, DriftStatus } from './status.js';
 
@@ -233,30 +232,9 @@ export const EcsClusterStatus = Type.Object(
   { description: 'Observed state of the cluster, written by the operator.', 'x-kubernetes-preserve-unknown-fields': true },
 );
 
-export const EcsCluster = Struct(
-  'An Amazon ECS cluster managed by the operator, with its capacity providers (FARGATE, FARGATE_SPOT, Auto Scaling groups) and its default capacity provider strategy.',
-  {
-    apiVersion: StringEnum([API_VERSION], `Always ${API_VERSION}.`),
-    kind: StringEnum(['EcsCluster'], 'Always EcsCluster.'),
-    metadata: ObjectMeta,
-    spec: EcsClusterSpec,
-    status: Type.Optional(EcsClusterStatus),
-  },
-  {
-    rules: [
-      {
-        rule: "has(self.spec.clusterName) || !self.metadata.name.contains('.')",
-        message: 'metadata.name contains a dot, which ECS cluster names cannot: set spec.clusterName',
-        fieldPath: '.spec.clusterName',
-        reason: 'FieldValueRequired',
-      },
-    ],
-  },
-);
-
 export type EcsClusterSpec = Static<typeof EcsClusterSpec>;
 export type EcsClusterStatus = Static<typeof EcsClusterStatus>;
-export type EcsCluster = Static<typeof EcsCluster>;
+export type { EcsCluster };
 export type ClusterCapacityProvider = Static<typeof ClusterCapacityProvider>;
 export type OwnedCapacityProvider = Static<typeof OwnedCapacityProvider>;
 

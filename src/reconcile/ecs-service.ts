@@ -1,15 +1,40 @@
 // An EcsService is an ECS service plus its Application Auto Scaling resources: the service
 // reconciler runs first (a scalable target needs the service), then the scaling reconciler, and
-// their outcomes become one. Deletion runs in the other order.
+// their outcomes become one. Deletion runs in the other order. A service that names its cluster by
+// clusterRef waits for that EcsCluster to be Ready before either runs.
 import { deletionPolicyOf, type EcsService } from '../api/index.js';
 import type { AwsAdapter } from '../aws/adapter.js';
-import { withheldBecause, type CleanupOutcome, type ConditionUpdate, type OwnerIdentity, type ReconcileOptions, type ReconcileOutcome } from './outcome.js';
+import type { ClusterRefResolution } from './cluster/ref.js';
+import { unsyncedConditions, withheldBecause, type CleanupOutcome, type ConditionUpdate, type OwnerIdentity, type ReconcileOptions, type ReconcileOutcome } from './outcome.js';
 import { cleanupScaling, reconcileScaling } from './scaling/index.js';
 import { cleanupService } from './service/cleanup.js';
 import { reconcileService, type ServiceDeps } from './service/reconcile.js';
-import type { ServiceStatus } from './service/status.js';
+import { carriedStatus, type ServiceStatus } from './service/status.js';
 
-export async function reconcileEcsService(svc: EcsService, deps: ServiceDeps, opts: ReconcileOptions): Promise<ReconcileOutcome<ServiceStatus>> {
+export interface EcsServiceDeps extends ServiceDeps {
+  /** The ECS cluster an EcsCluster of this namespace holds once it is Ready, or why to wait. */
+  resolveClusterRef(name: string): ClusterRefResolution;
+}
+
+/**
+ * The service with its cluster: spec.cluster, or the cluster its clusterRef names (in that
+ * cluster's region unless the service names one).
+ */
+export function placeService(svc: EcsService, resolveClusterRef: (name: string) => ClusterRefResolution): { service: EcsService } | { waiting: string } {
+  if (svc.spec.cluster !== undefined) return { service: svc };
+  const found = resolveClusterRef(svc.spec.clusterRef?.name ?? '');
+  if ('waiting' in found) return found;
+  const region = svc.spec.region ?? found.region;
+  return { service: { ...svc, spec: { ...svc.spec, cluster: found.cluster, ...(region === undefined ? {} : { region }) } } };
+}
+
+export async function reconcileEcsService(unplaced: EcsService, deps: EcsServiceDeps, opts: ReconcileOptions): Promise<ReconcileOutcome<ServiceStatus>> {
+  const placed = placeService(unplaced, deps.resolveClusterRef);
+  if ('waiting' in placed) {
+    // No requeue of its own: the EcsCluster becoming Ready requeues the service.
+    return { plan: [], applied: false, status: carriedStatus(unplaced.status), conditions: unsyncedConditions({ kind: 'progressing', reason: 'WaitingForCluster', message: placed.waiting }), events: [] };
+  }
+  const svc = placed.service;
   const service = await reconcileService(svc, deps, opts);
   const serviceExists = service.status.serviceArn !== undefined && !service.conditions.some((c) => c.reason === 'Replacing' && c.status === 'True');
   const withheld = withheldBecause(svc, opts) !== undefined;
@@ -52,7 +77,16 @@ function mergeConditions(service: readonly ConditionUpdate[], scaling: readonly 
   return [...byType.values()];
 }
 
-export async function cleanupEcsService(svc: EcsService, deps: { aws: AwsAdapter; owner: OwnerIdentity }): Promise<CleanupOutcome> {
+export async function cleanupEcsService(
+  unplaced: EcsService,
+  deps: { aws: AwsAdapter; owner: OwnerIdentity; resolveClusterRef(name: string): ClusterRefResolution },
+): Promise<CleanupOutcome> {
+  // The cluster the service was created in, which status names even once its EcsCluster is gone.
+  const cluster = unplaced.status?.clusterArn;
+  const placed = cluster === undefined ? placeService(unplaced, deps.resolveClusterRef) : { service: { ...unplaced, spec: { ...unplaced.spec, cluster } } };
+  // A clusterRef never resolved: the service was never created, there is nothing to delete.
+  if ('waiting' in placed) return { done: true, conditions: [], events: [] };
+  const svc = placed.service;
   // Scaling first: a scalable target left behind would keep scaling a service being drained. Only
   // scaling this object declared or recorded is touched, and nothing under Retain.
   const hadScaling = svc.spec.autoscaling !== undefined || svc.status?.autoscaling !== undefined;

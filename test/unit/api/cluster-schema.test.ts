@@ -5,7 +5,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { compileCelRule, evaluateCelRules, type FieldError, type SchemaNode } from '../../../src/api/cel.js';
-import { EcsCluster } from '../../../src/api/cluster.js';
+import { EcsCluster } from '../../../src/api/index.js';
 import type { CelRule } from '../../../src/api/common.js';
 
 const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, useDefaults: true });

@@ -150,7 +150,7 @@ describe('loadManifests: files and folders, as kubectl -f reads them', () => {
   it('refuses a folder without manifests', async () => {
     const empty = await folder.write('empty/README.md', 'hello');
     const result = await loadManifests([join(empty, '..')]);
-    expect(result.errors).toEqual([expect.objectContaining({ code: 'NoObjects', message: 'no EcsTaskDefinition or EcsService found' })]);
+    expect(result.errors).toEqual([expect.objectContaining({ code: 'NoObjects', message: 'no EcsCluster, EcsTaskDefinition or EcsService found' })]);
   });
 });
 
