@@ -2,7 +2,6 @@
 // cluster (FARGATE + FARGATE_SPOT, FARGATE base 1 weight 1 / FARGATE_SPOT weight 4), an EC2 cluster
 // on an Auto Scaling group capacity provider, drift (Report and Correct), a provider a service still
 // uses, and a deletion that waits for the cluster's services. What AWS holds is read directly.
-import { CreateLaunchTemplateCommand, EC2Client } from '@aws-sdk/client-ec2';
 import {
   CreateServiceCommand,
   DeleteServiceCommand,
@@ -15,9 +14,10 @@ import {
   type Cluster,
 } from '@aws-sdk/client-ecs';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import type { EcsCluster } from '../../src/api/cluster.js';
+import type { EcsCluster } from '../../src/api/index.js';
 import { cleanupCluster, reconcileCluster, type ClusterDeps } from '../../src/reconcile/cluster/index.js';
 import { withDrift } from '../../src/reconcile/drift.js';
+import { createAutoScalingGroup } from '../support/autoscaling-group.js';
 import { testEnv } from '../support/env.js';
 import { callsSince, condition, createWorld, edit, owner, REGION, shortId, until, writeBack, type World } from './reconcile-support.js';
 
@@ -73,37 +73,7 @@ async function describeCluster(name: string): Promise<Cluster | undefined> {
 const strategyOf = (c: Cluster | undefined) => (c?.defaultCapacityProviderStrategy ?? []).map((i) => ({ capacityProvider: i.capacityProvider, base: i.base ?? 0, weight: i.weight ?? 0 }));
 const insightsOf = (c: Cluster | undefined) => c?.settings?.find((s) => s.name === 'containerInsights')?.value;
 
-/** An Auto Scaling group (launch template, no instances) made through the emulator's Auto Scaling API. */
-async function autoScalingGroup(): Promise<string> {
-  const endpoint = testEnv().awsEndpoint;
-  const ec2 = new EC2Client({ region: REGION, endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
-  const template = `lt-${shortId()}`;
-  await ec2.send(new CreateLaunchTemplateCommand({ LaunchTemplateName: template, LaunchTemplateData: { ImageId: 'ami-12c6146b', InstanceType: 't3.small' } }));
-  ec2.destroy();
-  const name = `asg-${shortId()}`;
-  // The project has no Auto Scaling SDK client: one Query API call, which the emulator routes by the
-  // service named in the credential scope (it does not check signatures).
-  const body = new URLSearchParams({
-    Action: 'CreateAutoScalingGroup',
-    Version: '2011-01-01',
-    AutoScalingGroupName: name,
-    'LaunchTemplate.LaunchTemplateName': template,
-    MinSize: '0',
-    MaxSize: '2',
-    'AvailabilityZones.member.1': 'us-east-1a',
-    NewInstancesProtectedFromScaleIn: 'true',
-  });
-  const res = await fetch(endpoint, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: `AWS4-HMAC-SHA256 Credential=testing/20260101/${REGION}/autoscaling/aws4_request, SignedHeaders=host, Signature=0`,
-    },
-    body,
-  });
-  expect(res.status, await res.text()).toBe(200);
-  return name;
-}
+const autoScalingGroup = () => createAutoScalingGroup(testEnv().awsEndpoint, REGION);
 
 describe('reconcileCluster on the emulator', () => {
   test('creates the workflow cluster: FARGATE + FARGATE_SPOT, FARGATE base 1 weight 1 / FARGATE_SPOT weight 4; a steady reconcile writes nothing', async () => {
