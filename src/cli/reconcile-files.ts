@@ -167,6 +167,14 @@ export class FileReconciler {
     return objectKey(obj.kind, obj.manifest.metadata.namespace ?? 'default', obj.manifest.metadata.name);
   }
 
+  /** The ECS cluster name of the EcsCluster a service's clusterRef names. */
+  private refCluster(svc: EcsService): string | undefined {
+    const name = svc.spec.clusterRef?.name;
+    if (name === undefined) return undefined;
+    const cluster = this.state.cluster(svc.metadata.namespace ?? 'default', name);
+    return cluster ? clusterNameOf(cluster) : name;
+  }
+
   private owner(obj: EcsObject): OwnerIdentity {
     return { clusterId: this.opts.clusterId, kind: obj.kind, namespace: obj.manifest.metadata.namespace ?? 'default', name: obj.manifest.metadata.name };
   }
@@ -177,7 +185,7 @@ export class FileReconciler {
       namespace: obj.manifest.metadata.namespace ?? 'default',
       name: obj.manifest.metadata.name,
       region: this.opts.aws.region(obj.manifest.spec.region).region,
-      ...(obj.kind === 'EcsService' ? { cluster: obj.manifest.spec.cluster ?? obj.manifest.spec.clusterRef?.name } : {}),
+      ...(obj.kind === 'EcsService' ? { cluster: obj.manifest.spec.cluster ?? this.refCluster(obj.manifest) } : {}),
       ...(obj.kind === 'EcsCluster' ? { cluster: clusterNameOf(obj.manifest) } : {}),
       source: formatLocation(obj.source),
     };
