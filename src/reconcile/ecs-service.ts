@@ -4,7 +4,7 @@
 // clusterRef waits for that EcsCluster to be Ready before either runs.
 import { deletionPolicyOf, type EcsService } from '../api/index.js';
 import type { AwsAdapter } from '../aws/adapter.js';
-import type { ClusterRefResolution } from './cluster/ref.js';
+import type { ClusterPlacement, ClusterRefResolution } from './cluster/ref.js';
 import { unsyncedConditions, withheldBecause, type CleanupOutcome, type ConditionUpdate, type OwnerIdentity, type ReconcileOptions, type ReconcileOutcome } from './outcome.js';
 import { cleanupScaling, reconcileScaling } from './scaling/index.js';
 import { cleanupService } from './service/cleanup.js';
@@ -18,14 +18,19 @@ export interface EcsServiceDeps extends ServiceDeps {
 
 /**
  * The service with its cluster: spec.cluster, or the cluster its clusterRef names (in that
- * cluster's region unless the service names one).
+ * cluster's region unless the service names one). A service waits for an EcsCluster that is not
+ * Ready, unless it already runs in that cluster: a cluster stuck on a change of its own (a
+ * capacity provider still in use) or being deleted does not stop its services' reconciles.
  */
 export function placeService(svc: EcsService, resolveClusterRef: (name: string) => ClusterRefResolution): { service: EcsService } | { waiting: string } {
   if (svc.spec.cluster !== undefined) return { service: svc };
-  const found = resolveClusterRef(svc.spec.clusterRef?.name ?? '');
-  if ('waiting' in found) return found;
-  const region = svc.spec.region ?? found.region;
-  return { service: { ...svc, spec: { ...svc.spec, cluster: found.cluster, ...(region === undefined ? {} : { region }) } } };
+  const resolved = resolveClusterRef(svc.spec.clusterRef?.name ?? '');
+  let placement: ClusterPlacement;
+  if (!('waiting' in resolved)) placement = resolved;
+  else if (resolved.existing !== undefined && resolved.existing.cluster === svc.status?.clusterArn) placement = resolved.existing;
+  else return { waiting: resolved.waiting };
+  const region = svc.spec.region ?? placement.region;
+  return { service: { ...svc, spec: { ...svc.spec, cluster: placement.cluster, ...(region === undefined ? {} : { region }) } } };
 }
 
 export async function reconcileEcsService(unplaced: EcsService, deps: EcsServiceDeps, opts: ReconcileOptions): Promise<ReconcileOutcome<ServiceStatus>> {

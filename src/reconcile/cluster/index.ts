@@ -3,4 +3,4 @@ export { reconcileCluster, type ClusterDeps } from './reconcile.js';
 export { cleanupCluster } from './cleanup.js';
 export { planCluster, type ClusterChange, type ClusterObservation, type ClusterPlan, type ClusterPlanContext } from './plan.js';
 export { desiredCluster, type DesiredCluster } from './desired.js';
-export { resolveClusterRef, type ClusterRefResolution } from './ref.js';
+export { resolveClusterRef, type ClusterPlacement, type ClusterRefResolution } from './ref.js';

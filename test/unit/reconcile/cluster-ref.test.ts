@@ -28,8 +28,10 @@ describe('resolveClusterRef', () => {
 
   it('waits for an EcsCluster that does not exist, is being deleted, or is not Ready (saying why)', () => {
     expect(resolveClusterRef('demo', 'shop', undefined)).toEqual({ waiting: 'EcsCluster demo does not exist in namespace shop' });
-    expect(resolveClusterRef('demo', 'shop', cluster('True'), true)).toEqual({ waiting: 'EcsCluster demo is being deleted' });
-    expect(resolveClusterRef('demo', 'shop', cluster('False'))).toEqual({ waiting: 'EcsCluster demo is not Ready yet: ECS cluster demo is being created' });
+    const existing = { cluster: ARN, region: 'eu-west-1' };
+    expect(resolveClusterRef('demo', 'shop', cluster('True'), true)).toEqual({ waiting: 'EcsCluster demo is being deleted', existing });
+    expect(resolveClusterRef('demo', 'shop', cluster('False'))).toEqual({ waiting: 'EcsCluster demo is not Ready yet: ECS cluster demo is being created', existing });
+    expect(resolveClusterRef('demo', 'shop', cluster('False', { clusterArn: undefined }))).toEqual({ waiting: 'EcsCluster demo is not Ready yet: ECS cluster demo is being created' });
   });
 
   it('waits while the Ready condition speaks of an older generation (an edit not carried out yet)', () => {
@@ -49,6 +51,13 @@ describe('an EcsService with clusterRef', () => {
   it('runs in the cluster its EcsCluster holds, in that cluster\'s region unless the service names one', () => {
     expect(placeService(svc({ clusterRef: { name: 'demo' } }), resolveTo(cluster('True')))).toEqual({ service: svc({ clusterRef: { name: 'demo' }, cluster: ARN, region: 'eu-west-1' }) });
     expect(placeService(svc({ clusterRef: { name: 'demo' }, region: 'us-east-1' }), resolveTo(cluster('True')))).toMatchObject({ service: { spec: { cluster: ARN, region: 'us-east-1' } } });
+  });
+
+  it('goes on in the cluster it already runs in while its EcsCluster is not Ready (a provider change refused, a deletion waiting)', () => {
+    const running = { ...svc({ clusterRef: { name: 'demo' } }), status: { clusterArn: ARN } };
+    expect(placeService(running, resolveTo(cluster('False')))).toMatchObject({ service: { spec: { cluster: ARN, region: 'eu-west-1' } } });
+    const elsewhere = { ...running, status: { clusterArn: 'arn:aws:ecs:eu-west-1:123456789012:cluster/old' } };
+    expect(placeService(elsewhere, resolveTo(cluster('False')))).toEqual({ waiting: 'EcsCluster demo is not Ready yet: ECS cluster demo is being created' });
   });
 
   it('leaves a service with a literal cluster as it is, without looking at any EcsCluster', () => {
