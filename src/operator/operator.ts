@@ -45,6 +45,11 @@ function prefetchServices(aws: AwsAdapter, services: readonly EcsService[]): voi
   for (const g of groups.values()) aws.region(g.region).services.prefetch(g.cluster, g.names);
 }
 
+/** A service whose last reconcile waited for its EcsCluster, or that never ran anywhere yet. */
+function waitsForCluster(svc: EcsService): boolean {
+  return svc.status?.clusterArn === undefined || svc.status.conditions?.some((c) => c.type === 'Reconciling' && c.status === 'True' && c.reason === 'WaitingForCluster') === true;
+}
+
 export function buildOperator(config: OperatorConfig, log: Logger): Operator {
   const kc = loadKubeConfig(config.kubeconfig);
   // A resync starts every service's reconcile at once; reads that reach DescribeServices within
@@ -119,11 +124,13 @@ export function buildOperator(config: OperatorConfig, log: Logger): Operator {
       .filter((s) => s.metadata.namespace === td.metadata.namespace && s.spec.taskDefinitionRef?.name === td.metadata.name)
       .map((s) => objectKey(s)),
   );
-  // A cluster that becomes Ready (status) starts the services that wait for it, at once.
+  // A cluster that becomes Ready (status) starts the services that wait for it, at once. Only
+  // those: the cluster's status changes with every count, and services already running in it
+  // have nothing to learn from that.
   svcController.watches(clusterInformer, (cluster) =>
     svcInformer.store
       .list()
-      .filter((s) => s.metadata.namespace === cluster.metadata.namespace && s.spec.clusterRef?.name === cluster.metadata.name)
+      .filter((s) => s.metadata.namespace === cluster.metadata.namespace && s.spec.clusterRef?.name === cluster.metadata.name && waitsForCluster(s))
       .map((s) => objectKey(s)),
   );
   tdController.watches(svcInformer, (svc) =>
