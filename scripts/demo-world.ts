@@ -1,5 +1,6 @@
 // The "demo world": what the manifests in examples/ expect to exist in the account before the
-// operator runs (subnets, security groups, ECS clusters, target groups behind a load balancer),
+// operator runs (subnets, security groups, target groups behind a load balancer, and any ECS
+// cluster a service names without an EcsCluster manifest),
 // created in an AWS emulator. `npm run demo` and the end-to-end tests that apply examples/ both
 // start from it. What is needed is read from the manifests themselves, through the file source, so
 // an example added or edited later gets its world without a change here.
@@ -9,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, EC2Client, type Tag } from '@aws-sdk/client-ec2';
 import { CreateClusterCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { CreateListenerCommand, CreateLoadBalancerCommand, CreateTargetGroupCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { Kind } from '../src/api/index.js';
 import { formatSourceIssue, loadManifests, type EcsObject } from '../src/sources/index.js';
 
 export const EXAMPLES_DIR = resolve(import.meta.dirname, '..', 'examples');
@@ -56,10 +58,13 @@ export function needsOf(objects: readonly EcsObject[]): WorldNeeds {
   for (const obj of objects) {
     if (obj.kind !== 'EcsService') continue;
     const spec = obj.manifest.spec;
-    add(needs.clusters, spec.cluster);
-    const providers = needs.capacityProviders.get(spec.cluster) ?? new Set<string>();
-    for (const item of spec.capacityProviderStrategy ?? []) providers.add(item.capacityProvider);
-    needs.capacityProviders.set(spec.cluster, providers);
+    // A service with a clusterRef runs in a cluster that an EcsCluster manifest creates.
+    if (spec.cluster !== undefined) {
+      add(needs.clusters, spec.cluster);
+      const providers = needs.capacityProviders.get(spec.cluster) ?? new Set<string>();
+      for (const item of spec.capacityProviderStrategy ?? []) providers.add(item.capacityProvider);
+      needs.capacityProviders.set(spec.cluster, providers);
+    }
     const vpc = spec.networkConfiguration?.awsvpcConfiguration;
     for (const subnet of vpc?.subnets ?? []) add(needs.subnets, String(subnet));
     for (const group of vpc?.securityGroups ?? []) add(needs.securityGroups, String(group));
@@ -172,9 +177,9 @@ export function substitute(text: string, substitutions: ReadonlyMap<string, stri
 
 /**
  * The YAML documents of one kind from the manifest files directly in `dir`, for applying in the
- * order of the examples' Argo CD sync waves: task definitions (wave 0) before services (wave 1).
+ * order of the examples' Argo CD sync waves: clusters (wave -1), task definitions (wave 0), services (wave 1).
  */
-export async function documentsOfKind(dir: string, kind: 'EcsTaskDefinition' | 'EcsService'): Promise<string> {
+export async function documentsOfKind(dir: string, kind: Kind): Promise<string> {
   const files = (await readdir(dir)).filter((f) => /\.ya?ml$/.test(f)).sort();
   const docs = (await Promise.all(files.map((f) => readFile(join(dir, f), 'utf8')))).flatMap((text) => text.split(/^---[ \t]*$/m));
   return docs.filter((doc) => new RegExp(`^kind:[ \\t]*${kind}[ \\t]*$`, 'm').test(doc)).join('\n---\n');

@@ -1,5 +1,6 @@
 // `npm run demo`: the operator's main job on an embedded default, with no AWS account and no
-// cluster. A local AWS emulator (moto, installed on first use) gets the world examples/ expects;
+// cluster. A local AWS emulator (moto, installed on first use) gets the world examples/ expects
+// (its network and load balancers; the ECS clusters are examples' EcsCluster manifests);
 // `ecs-operator apply` reconciles the examples into it and waits for the services to be Ready; a
 // service is then changed behind the operator's back, as someone in the console would, and
 // `ecs-operator drift` reports it (exit code 2) before `apply` puts it back.
@@ -15,6 +16,7 @@ import { ApplicationAutoScalingClient, DeleteScalingPolicyCommand, DescribeScali
 import { ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { startEmulator, type Emulator } from '../test/aws/emulator.js';
 import { freePort, startControlPlane, type ControlPlane } from '../test/support/controlplane.js';
+import { KIND_ORDER } from '../src/api/index.js';
 import { createDemoWorld, documentsOfKind, EXAMPLES_DIR, type DemoWorld } from './demo-world.js';
 
 const repoRoot = resolve(import.meta.dirname, '..');
@@ -79,9 +81,9 @@ async function setUp(): Promise<{ emulator: Emulator; world: DemoWorld; manifest
   cleanups.push(() => emulator.stop());
   note(`AWS endpoint: ${emulator.endpoint} (region ${REGION}, any credentials)`);
 
-  step('Creating what examples/ expects to exist: subnets, security groups, ECS clusters, target groups');
+  step('Creating what examples/ expects to exist: subnets, security groups, target groups (its ECS clusters are EcsCluster manifests)');
   const world = await createDemoWorld(emulator.endpoint);
-  note(`clusters: ${world.needs.clusters.join(', ')}`);
+  if (world.needs.clusters.length > 0) note(`clusters no EcsCluster declares: ${world.needs.clusters.join(', ')}`);
   note(`subnets: ${world.needs.subnets.length}, security groups: ${world.needs.securityGroups.length}, target groups behind an ALB: ${[...world.needs.targetGroups.keys()].join(', ')}`);
   if (world.substitutions.size > 0) {
     // moto picks its own ids for subnets, security groups and target groups; the examples use the
@@ -161,9 +163,9 @@ async function kubeDemo(): Promise<void> {
   step(`Running the controller against it, watching namespace ${NAMESPACE}`);
   await startController(cp, emulator.endpoint);
 
-  // In the order of the examples' Argo CD sync waves: task definitions, then the services that run them.
-  step('kubectl apply of the examples\' task definitions, then of their services; the controller reconciles them into ECS');
-  for (const kind of ['EcsTaskDefinition', 'EcsService'] as const) {
+  // In the order of the examples' Argo CD sync waves: clusters, task definitions, then the services.
+  step('kubectl apply of the examples\' clusters, then their task definitions, then their services; the controller reconciles them into ECS');
+  for (const kind of KIND_ORDER) {
     const input = await documentsOfKind(world.manifestsDir, kind);
     expectExit('kubectl apply', await sh(`kubectl apply -n ${NAMESPACE} -f -   # the ${kind} documents of ${shownPath(world.manifestsDir)}`, join(cp.binDir, 'kubectl'), [`--kubeconfig=${cp.kubeconfig}`, 'apply', '-n', NAMESPACE, '-f', '-'], {}, input), 0);
     expectExit('kubectl wait', await kubectl(['wait', '-n', NAMESPACE, '--for=condition=Ready', kind.toLowerCase(), '--all', '--timeout=120s']), 0);

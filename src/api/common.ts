@@ -1,4 +1,4 @@
-// Building blocks shared by both kinds. Every schema here is plain JSON Schema (TypeBox), written
+// Building blocks shared by the kinds. Every schema here is plain JSON Schema (TypeBox), written
 // so that the same object serves three readers: TypeScript (Static<>), ajv (the file source) and
 // the API server (the generated CRD). Anything the API server would not accept in a structural
 // schema is either avoided or translated in crd.ts.

@@ -59,6 +59,17 @@ const conditionColumn = (type: string, name = type) => ({
 const AGE = { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' };
 
 const PRINTER_COLUMNS: Record<Kind, JsonObject[]> = {
+  EcsCluster: [
+    { name: 'Cluster Name', type: 'string', jsonPath: '.status.clusterName', description: 'Name of the ECS cluster.' },
+    { name: 'Providers', type: 'string', jsonPath: '.status.capacityProviders', description: 'Capacity providers of the cluster.' },
+    { name: 'Services', type: 'integer', jsonPath: '.status.activeServicesCount', description: 'Services ACTIVE in the cluster.' },
+    { name: 'Running', type: 'integer', jsonPath: '.status.runningTasksCount', description: 'Tasks RUNNING in the cluster.' },
+    conditionColumn('Ready'),
+    conditionColumn('Synced'),
+    conditionColumn('Drifted'),
+    AGE,
+    { name: 'Cluster ARN', type: 'string', jsonPath: '.status.clusterArn', description: 'ARN of the ECS cluster.', priority: 1 },
+  ],
   EcsTaskDefinition: [
     { name: 'Family', type: 'string', jsonPath: '.status.family', description: 'Task definition family.' },
     { name: 'Revision', type: 'integer', jsonPath: '.status.revision', description: 'Latest registered revision.' },

@@ -8,6 +8,15 @@ export const DEFAULT_REVISION_HISTORY_LIMIT = 5;
 export const DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
 
 /** The ECS service name: spec.serviceName, else metadata.name. */
+/**
+ * The ECS cluster (name or ARN) of a service: spec.cluster, which the service reconciler's caller
+ * fills in from spec.clusterRef once that EcsCluster is Ready (src/reconcile/ecs-service.ts).
+ */
+export function clusterOf(svc: Pick<EcsService, 'spec'>): string {
+  if (svc.spec.cluster === undefined) throw new Error(`spec.clusterRef ${svc.spec.clusterRef?.name ?? ''} was not resolved to an ECS cluster`);
+  return svc.spec.cluster;
+}
+
 export function serviceNameOf(svc: Pick<EcsService, 'metadata' | 'spec'>): string {
   return svc.spec.serviceName ?? svc.metadata.name;
 }

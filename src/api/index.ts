@@ -1,7 +1,7 @@
-// The API of the operator: the two custom resources, their types, the schemas the CRDs are
+// The API of the operator: the custom resources, their types, the schemas the CRDs are
 // generated from, and the validator the file source uses.
-export { API_VERSION, CATEGORY, CONDITION_TYPES, GROUP, KINDS, PLURALS, SHORT_NAMES, SINGULARS, VERSION, type ConditionType, type Kind } from './constants.js';
-export { EcsService, EcsTaskDefinition, ObjectMeta, RESOURCE_SCHEMAS, type EcsResource } from './resources.js';
+export { API_VERSION, CATEGORY, CONDITION_TYPES, GROUP, KIND_ORDER, KINDS, PLURALS, SHORT_NAMES, SINGULARS, VERSION, type ConditionType, type Kind } from './constants.js';
+export { EcsCluster, EcsService, EcsTaskDefinition, ObjectMeta, RESOURCE_SCHEMAS, type EcsResource, type EcsResourceOf } from './resources.js';
 export {
   ContainerDefinition,
   EcsTaskDefinitionSpec,
@@ -11,6 +11,7 @@ export {
   Volume,
 } from './taskdefinition.js';
 export { CapacityProviderStrategyItem, EcsServiceSpec, LoadBalancer } from './service.js';
+export { ClusterCapacityProvider, clusterNameOf, EcsClusterSpec, EcsClusterStatus, FARGATE_PROVIDERS, OwnedCapacityProvider } from './cluster.js';
 export { Autoscaling, CustomizedMetric, MetricAlarm, ScheduledAction, StepAdjustment, StepScalingPolicy, TargetTrackingPolicy } from './autoscaling.js';
 export {
   AutoscalingStatus,
@@ -29,5 +30,5 @@ export {
 export { isAwsRegion, Tag, type CelRule } from './common.js';
 export { validateManifest, type FieldError, type ValidationResult } from './validate.js';
 export { describeFieldErrors, loadBalancerTargetErrors, TASK_DEFINITION_MAX_BYTES, taskDefinitionRequestBytes, taskDefinitionSizeError } from './preflight.js';
-export { DEFAULT_PROGRESS_DEADLINE_SECONDS, DEFAULT_REVISION_HISTORY_LIMIT, deletionPolicyOf, driftPolicyOf, familyOf, progressDeadlineSecondsOf, revisionHistoryLimitOf, serviceNameOf } from './defaults.js';
+export { clusterOf, DEFAULT_PROGRESS_DEADLINE_SECONDS, DEFAULT_REVISION_HISTORY_LIMIT, deletionPolicyOf, driftPolicyOf, familyOf, progressDeadlineSecondsOf, revisionHistoryLimitOf, serviceNameOf } from './defaults.js';
 export { buildCrd, renderCrdFiles, type CrdFile } from './crd.js';

@@ -1,7 +1,8 @@
-// The two resources as whole objects (apiVersion, kind, metadata, spec, status), which is what a
+// The resources as whole objects (apiVersion, kind, metadata, spec, status), which is what a
 // manifest file holds and what the API server returns.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { StringEnum, StringMap, Struct, type CelRule } from './common.js';
+import { EcsClusterSpec, EcsClusterStatus } from './cluster.js';
 import { API_VERSION, KINDS, type Kind } from './constants.js';
 import { EcsServiceSpec } from './service.js';
 import { EcsServiceStatus, EcsTaskDefinitionStatus } from './status.js';
@@ -32,7 +33,7 @@ export const ObjectMeta = Type.Object(
 export type ObjectMeta = Static<typeof ObjectMeta>;
 
 // ECS names allow no dots, Kubernetes names do; a name used as a default must therefore be checked.
-function nameDefaultRule(field: 'serviceName' | 'family', what: string): CelRule {
+function nameDefaultRule(field: 'serviceName' | 'family' | 'clusterName', what: string): CelRule {
   return {
     rule: `has(self.spec.${field}) || !self.metadata.name.contains('.')`,
     message: `metadata.name contains a dot, which ECS ${what} names cannot: set spec.${field}`,
@@ -73,9 +74,21 @@ export const EcsService = resource(
 );
 export type EcsService = Static<typeof EcsService>;
 
-export type EcsResource = EcsTaskDefinition | EcsService;
+export const EcsCluster = resource(
+  KINDS.EcsCluster,
+  'An Amazon ECS cluster managed by the operator, with its capacity providers (FARGATE, FARGATE_SPOT, Auto Scaling groups) and its default capacity provider strategy.',
+  EcsClusterSpec,
+  EcsClusterStatus,
+  [nameDefaultRule('clusterName', 'cluster')],
+);
+export type EcsCluster = Static<typeof EcsCluster>;
+
+export type EcsResource = EcsCluster | EcsTaskDefinition | EcsService;
+/** The object type of one kind. */
+export type EcsResourceOf<K extends Kind> = Extract<EcsResource, { kind: K }>;
 
 export const RESOURCE_SCHEMAS = {
+  EcsCluster,
   EcsTaskDefinition,
   EcsService,
 } as const;

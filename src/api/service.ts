@@ -121,6 +121,10 @@ const USES_FARGATE =
 
 const serviceRules: CelRule[] = [
   {
+    rule: 'has(self.cluster) != has(self.clusterRef)',
+    message: 'set exactly one of cluster (an ECS cluster name or ARN) and clusterRef (an EcsCluster in this namespace)',
+  },
+  {
     rule: 'has(self.taskDefinitionRef) != has(self.taskDefinition)',
     message: 'set exactly one of taskDefinitionRef (an EcsTaskDefinition in this namespace) and taskDefinition (family, family:revision or ARN)',
   },
@@ -175,12 +179,19 @@ const serviceRules: CelRule[] = [
 export const EcsServiceSpec = Struct(
   'Desired ECS service. The operator creates it when absent and otherwise calls UpdateService only for fields that differ.',
   {
-    cluster: Type.String({
-      description: 'ECS cluster (name or ARN) that runs the service.',
-      minLength: 1,
-      maxLength: 2048,
-      pattern: '^(arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:cluster/)?[a-zA-Z0-9_-]+$',
-    }),
+    cluster: Type.Optional(
+      Type.String({
+        description: 'ECS cluster (name or ARN) that runs the service. Give this or clusterRef.',
+        minLength: 1,
+        maxLength: 2048,
+        pattern: '^(arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:cluster/)?[a-zA-Z0-9_-]+$',
+      }),
+    ),
+    clusterRef: Type.Optional(
+      Struct('An EcsCluster in the same namespace. The service waits until it is Ready, then runs in its ECS cluster and region. Give this or cluster.', {
+        name: Type.String({ description: 'metadata.name of the EcsCluster.', minLength: 1, maxLength: 253, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$' }),
+      }),
+    ),
     serviceName: Type.Optional(EcsName('ECS service name, unique in the cluster. Defaults to metadata.name (which then must not contain dots). Cannot change in place: see replaceOnImmutableChange.')),
     region: Type.Optional(Region),
     taskDefinitionRef: Type.Optional(

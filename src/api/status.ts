@@ -1,4 +1,4 @@
-// Status of both kinds. Written only by the operator, so it is validated less strictly than spec:
+// Status of the task definition and service kinds (EcsCluster's is in cluster.ts). Written only by the operator, so it is validated less strictly than spec:
 // the status object keeps fields it does not declare (x-kubernetes-preserve-unknown-fields), which
 // lets the reconcilers add a field before the CRD describes it.
 import { Type, type Static } from '@sinclair/typebox';

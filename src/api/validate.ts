@@ -5,7 +5,7 @@ import { Ajv, type ErrorObject, type SchemaValidateFunction, type ValidateFuncti
 import addFormats from 'ajv-formats';
 import { evaluateCelRules, type FieldError, type SchemaNode } from './cel.js';
 import { API_VERSION, KINDS, type Kind } from './constants.js';
-import { RESOURCE_SCHEMAS, type EcsResource, type EcsService, type EcsTaskDefinition } from './resources.js';
+import { RESOURCE_SCHEMAS, type EcsResource } from './resources.js';
 
 export type { FieldError };
 
@@ -118,7 +118,7 @@ function validateAs<T extends EcsResource>(kind: Kind, manifest: Record<string, 
 }
 
 /**
- * Validates one manifest (an EcsTaskDefinition or an EcsService) as the API server would and
+ * Validates one manifest (an EcsCluster, EcsTaskDefinition or EcsService) as the API server would and
  * returns it typed, with schema defaults filled in, or the list of field errors. The input is not
  * modified.
  */
@@ -129,8 +129,7 @@ export function validateManifest(obj: unknown): ValidationResult {
     return { ok: false, errors: [{ path: 'apiVersion', message: `Unsupported value: ${JSON.stringify(manifest.apiVersion)}: supported values: "${API_VERSION}"` }] };
   }
   const kind = manifest.kind;
-  if (kind === KINDS.EcsTaskDefinition) return validateAs<EcsTaskDefinition>(kind, manifest);
-  if (kind === KINDS.EcsService) return validateAs<EcsService>(kind, manifest);
+  if (typeof kind === 'string' && Object.hasOwn(KINDS, kind)) return validateAs<EcsResource>(kind as Kind, manifest);
   return {
     ok: false,
     errors: [{ path: 'kind', message: `Unsupported value: ${JSON.stringify(kind)}: supported values: ${Object.values(KINDS).map((k) => `"${k}"`).join(', ')}` }],

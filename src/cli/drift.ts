@@ -22,7 +22,7 @@ export function driftCommand(): Command {
     .option('-f, --filename <paths...>', 'manifest files or folders (- for stdin)')
     .option('-R, --recursive', 'read folders recursively')
     .option('-n, --namespace <ns>', 'namespace for manifests that name none (and the only one --cluster-source reads)')
-    .option('--cluster-source', 'read the EcsTaskDefinitions and EcsServices of the current kube context instead of files')
+    .option('--cluster-source', 'read the EcsClusters, EcsTaskDefinitions and EcsServices of the current kube context instead of files')
     .option('--kubeconfig <path>', 'kubeconfig for --cluster-source')
     .addOption(new Option('-o, --output <format>', 'report format').choices(['table', 'json', 'markdown']).default('table'));
   addAwsOptions(cmd);

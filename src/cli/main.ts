@@ -10,7 +10,7 @@ import { runCommand } from './run.js';
 
 const program = new Command()
   .name('ecs-operator')
-  .description('Reconciles EcsTaskDefinition and EcsService manifests into Amazon ECS')
+  .description('Reconciles EcsCluster, EcsTaskDefinition and EcsService manifests into Amazon ECS')
   .showHelpAfterError();
 
 program.addCommand(runCommand());

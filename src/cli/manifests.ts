@@ -1,8 +1,8 @@
 // Reads the desired objects for `apply` and `drift`: from files (the file source), or from the
 // custom resources of the current kube context (`drift --cluster-source`).
-import { API_VERSION, KINDS, type EcsService, type EcsTaskDefinition } from '../api/index.js';
+import { API_VERSION, KINDS, type EcsCluster, type EcsService, type EcsTaskDefinition } from '../api/index.js';
 import type { ResourceClient } from '../kube/resource.js';
-import { SERVICES, TASK_DEFINITIONS } from '../operator/resources.js';
+import { CLUSTERS, SERVICES, TASK_DEFINITIONS } from '../operator/resources.js';
 import { formatSourceIssue, loadManifests, type EcsObject } from '../sources/index.js';
 
 export interface FileSourceOptions {
@@ -19,7 +19,7 @@ export async function readManifestFiles(opts: FileSourceOptions): Promise<EcsObj
   return loaded.errors.length > 0 ? undefined : loaded.objects;
 }
 
-/** Every EcsTaskDefinition and EcsService the kube context can list (optionally one namespace). */
+/** Every EcsCluster, EcsTaskDefinition and EcsService the kube context can list (optionally one namespace). */
 export async function readClusterObjects(opts: { kubeconfig?: string; namespace?: string }): Promise<EcsObject[]> {
   // Imported here rather than at the top: @kubernetes/client-node takes most of a second to load,
   // and only --cluster-source needs it, not every `apply` and `drift` of files.
@@ -35,10 +35,12 @@ export async function readClusterObjects(opts: { kubeconfig?: string; namespace?
     } while (continueToken);
     return items;
   };
+  const clusters = await list<EcsCluster>(new ResourceClient(kc, CLUSTERS));
   const tds = await list<EcsTaskDefinition>(new ResourceClient(kc, TASK_DEFINITIONS));
   const svcs = await list<EcsService>(new ResourceClient(kc, SERVICES));
   const where = (kind: string, m: { metadata: { namespace?: string; name: string } }) => ({ file: `${API_VERSION} ${kind} ${m.metadata.namespace}/${m.metadata.name}` });
   return [
+    ...clusters.map((m) => ({ kind: KINDS.EcsCluster, manifest: m, source: where(KINDS.EcsCluster, m) }) as const),
     ...tds.map((m) => ({ kind: KINDS.EcsTaskDefinition, manifest: m, source: where(KINDS.EcsTaskDefinition, m) }) as const),
     ...svcs.map((m) => ({ kind: KINDS.EcsService, manifest: m, source: where(KINDS.EcsService, m) }) as const),
   ];

@@ -1,16 +1,18 @@
 // Runs the reconcilers over manifests read from files, the way the controller runs them over the
-// Kubernetes API, minus the API: task definitions first (services reference their revisions),
-// then services, each group concurrently so reads batch. With dryRun nothing is written and the
+// Kubernetes API, minus the API: clusters first (services run in them), then task definitions
+// (services reference their revisions), then services, each group concurrently so reads batch. With dryRun nothing is written and the
 // plans are the drift report.
 //
 // A run may take several passes (`apply --wait` reconciles until rollouts settle). Like the
 // controller, which reads back the status it wrote, each pass hands every object the status the
 // previous pass produced: a rollout the circuit breaker rolled back is then not started again, and
 // a revision already registered is not looked up again.
-import type { EcsService, EcsTaskDefinition } from '../api/index.js';
+import { clusterNameOf, type EcsCluster, type EcsService, type EcsTaskDefinition } from '../api/index.js';
 import type { AwsAdapter } from '../aws/adapter.js';
 import type { ObjectIdentity, ObjectResult } from '../drift/index.js';
 import type { OwnerIdentity, ReconcileOutcome } from '../reconcile/outcome.js';
+import { reconcileCluster } from '../reconcile/cluster/reconcile.js';
+import { resolveClusterRef, type ClusterRefResolution } from '../reconcile/cluster/ref.js';
 import { reconcileEcsService } from '../reconcile/ecs-service.js';
 import type { TaskDefinitionRefResolution } from '../reconcile/service/resolve.js';
 import { reconcileTaskDefinition } from '../reconcile/taskdefinition/reconcile.js';
@@ -31,6 +33,8 @@ export interface FileRunResult {
 }
 
 type TaskDefinitionStatus = NonNullable<EcsTaskDefinition['status']>;
+type ClusterStatus = NonNullable<EcsCluster['status']>;
+type Checked<S> = ObjectResult & { outcome?: ReconcileOutcome<S> };
 
 export const objectKey = (kind: string, namespace: string, name: string): string => `${kind}/${namespace}/${name}`;
 
@@ -58,8 +62,20 @@ export class FileReconciler {
       this.statuses.set(key, outcome.status);
     };
 
-    // Task definitions first: their outcomes say which revision each service runs.
-    const tdOutcomes = new Map<string, ObjectResult & { outcome?: ReconcileOutcome<TaskDefinitionStatus> }>();
+    // Clusters first: a service created before its cluster's capacity providers would fail.
+    const clusterOutcomes = new Map<string, Checked<ClusterStatus>>();
+    await Promise.all(
+      this.objects.map(async (obj) => {
+        if (obj.kind !== 'EcsCluster') return;
+        const cluster = this.withStatus(obj.manifest);
+        const { result, outcome } = await this.run(obj, () => reconcileCluster(cluster, { aws: this.opts.aws, owner: this.owner(obj), now: this.now }, { dryRun: this.opts.dryRun }));
+        clusterOutcomes.set(`${this.identity(obj).namespace}/${obj.manifest.metadata.name}`, { ...result, ...(outcome ? { outcome } : {}) });
+        record(obj, result, outcome);
+      }),
+    );
+
+    // Then task definitions: their outcomes say which revision each service runs.
+    const tdOutcomes = new Map<string, Checked<TaskDefinitionStatus>>();
     await Promise.all(
       this.objects.map(async (obj) => {
         if (obj.kind !== 'EcsTaskDefinition') return;
@@ -83,13 +99,34 @@ export class FileReconciler {
           record(obj, { identity: this.identity(obj), error: { message: `not checked: its EcsTaskDefinition ${refName} could not be checked (${ref.error.message})`, ...(ref.error.reason ? { reason: ref.error.reason } : {}) } });
           return;
         }
-        const { result, outcome } = await this.run(obj, () =>
-          reconcileEcsService(svc, { aws: this.opts.aws, owner: this.owner(obj), now: this.now, resolveTaskDefinitionRef: (name) => this.resolveRef(namespace, name, ref?.outcome) }, { dryRun: this.opts.dryRun }),
-        );
+        const clusterName = svc.spec.clusterRef?.name;
+        const cluster = clusterName === undefined ? undefined : clusterOutcomes.get(`${namespace}/${clusterName}`);
+        if (cluster && 'error' in cluster) {
+          record(obj, { identity: this.identity(obj), error: { message: `not checked: its EcsCluster ${clusterName} could not be checked (${cluster.error.message})`, ...(cluster.error.reason ? { reason: cluster.error.reason } : {}) } });
+          return;
+        }
+        const deps = {
+          aws: this.opts.aws,
+          owner: this.owner(obj),
+          now: this.now,
+          resolveTaskDefinitionRef: (name: string) => this.resolveRef(namespace, name, ref?.outcome),
+          resolveClusterRef: (name: string) => this.resolveClusterRef(namespace, name, cluster?.outcome),
+        };
+        const { result, outcome } = await this.run(obj, () => reconcileEcsService(svc, deps, { dryRun: this.opts.dryRun }));
         record(obj, result, outcome);
       }),
     );
     return { results, outcomes };
+  }
+
+  private resolveClusterRef(namespace: string, name: string, outcome: ReconcileOutcome<ClusterStatus> | undefined): ClusterRefResolution {
+    const cluster = this.state.cluster(namespace, name);
+    if (!cluster) return { waiting: `EcsCluster ${name} is not among the manifests` };
+    // A dry run creates no cluster: the service is compared with the cluster the manifest names.
+    if (this.opts.dryRun) return { cluster: outcome?.status.clusterArn ?? clusterNameOf(cluster), region: cluster.spec.region };
+    // The outcome's conditions, as the controller would read them back from status.
+    const conditions = outcome?.conditions.map((c) => ({ ...c, lastTransitionTime: '', observedGeneration: cluster.metadata.generation }));
+    return resolveClusterRef(name, namespace, outcome ? { ...cluster, status: { ...outcome.status, ...(conditions ? { conditions } : {}) } } : cluster);
   }
 
   private resolveRef(namespace: string, name: string, outcome: ReconcileOutcome<TaskDefinitionStatus> | undefined): TaskDefinitionRefResolution {
@@ -111,9 +148,9 @@ export class FileReconciler {
       const outcome = await reconcile();
       const stalled = outcome.conditions.find((c) => c.type === 'Stalled' && c.status === 'True');
       if (stalled) return { result: { identity, error: { message: stalled.message, reason: stalled.reason } }, outcome };
-      // A service the plan would create is missing from ECS; the report says so rather than
-      // listing every field of it as a difference.
-      const missing = obj.kind === 'EcsService' && outcome.plan.some((c) => c.resource === 'Service' && c.action === 'Create');
+      // A service or cluster the plan would create is missing from ECS; the report says so rather
+      // than listing every field of it as a difference.
+      const missing = outcome.plan.some((c) => (obj.kind === 'EcsService' && c.resource === 'Service' && c.action === 'Create') || (obj.kind === 'EcsCluster' && c.action === 'CreateCluster'));
       return { result: { identity, plan: outcome.plan, ...(missing ? { missing } : {}) }, outcome };
     } catch (err) {
       return { result: { identity, error: { message: err instanceof Error ? err.message : String(err) } } };
@@ -121,13 +158,21 @@ export class FileReconciler {
   }
 
   /** The manifest with the status the previous pass left, as the controller would read it back. */
-  private withStatus<T extends EcsTaskDefinition | EcsService>(manifest: T): T {
+  private withStatus<T extends EcsCluster | EcsTaskDefinition | EcsService>(manifest: T): T {
     const status = this.statuses.get(objectKey(manifest.kind, manifest.metadata.namespace ?? 'default', manifest.metadata.name));
     return status ? ({ ...manifest, status } as T) : manifest;
   }
 
   private keyOf(obj: EcsObject): string {
     return objectKey(obj.kind, obj.manifest.metadata.namespace ?? 'default', obj.manifest.metadata.name);
+  }
+
+  /** The ECS cluster name of the EcsCluster a service's clusterRef names. */
+  private refCluster(svc: EcsService): string | undefined {
+    const name = svc.spec.clusterRef?.name;
+    if (name === undefined) return undefined;
+    const cluster = this.state.cluster(svc.metadata.namespace ?? 'default', name);
+    return cluster ? clusterNameOf(cluster) : name;
   }
 
   private owner(obj: EcsObject): OwnerIdentity {
@@ -140,7 +185,8 @@ export class FileReconciler {
       namespace: obj.manifest.metadata.namespace ?? 'default',
       name: obj.manifest.metadata.name,
       region: this.opts.aws.region(obj.manifest.spec.region).region,
-      ...(obj.kind === 'EcsService' ? { cluster: obj.manifest.spec.cluster } : {}),
+      ...(obj.kind === 'EcsService' ? { cluster: obj.manifest.spec.cluster ?? this.refCluster(obj.manifest) } : {}),
+      ...(obj.kind === 'EcsCluster' ? { cluster: clusterNameOf(obj.manifest) } : {}),
       source: formatLocation(obj.source),
     };
   }

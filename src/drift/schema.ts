@@ -25,15 +25,15 @@ export const DriftDifferenceSchema = Type.Object(
 
 export const ObjectReportSchema = Type.Object(
   {
-    kind: StringEnum(['EcsTaskDefinition', 'EcsService'], 'Kind of the manifest.'),
+    kind: StringEnum(['EcsCluster', 'EcsTaskDefinition', 'EcsService'], 'Kind of the manifest.'),
     namespace: Type.String({ description: 'Namespace of the manifest ("default" when it names none).' }),
     name: Type.String({ description: 'metadata.name of the manifest.' }),
     region: Type.Optional(Type.String({ description: 'AWS region of its resources.' })),
-    cluster: Type.Optional(Type.String({ description: 'ECS cluster (services only).' })),
+    cluster: Type.Optional(Type.String({ description: 'ECS cluster (clusters and services).' })),
     source: Type.Optional(Type.String({ description: 'Where the manifest was read from, for example examples/web.yaml:42 (file source only).' })),
     status: StringEnum(
       OBJECT_STATUSES,
-      'InSync: AWS matches the manifest. Drifted: AWS differs from it. Missing: the object\'s own AWS resource (its service, or any revision of its task definition family) does not exist. Error: it could not be checked (see error).',
+      'InSync: AWS matches the manifest. Drifted: AWS differs from it. Missing: the object\'s own AWS resource (its cluster, its service, or any revision of its task definition family) does not exist. Error: it could not be checked (see error).',
     ),
     differences: Type.Array(DriftDifferenceSchema, { description: 'The differences, in the order reconciling would address them; empty when InSync or Error.' }),
     error: Type.Optional(
@@ -46,7 +46,7 @@ export const ObjectReportSchema = Type.Object(
       ),
     ),
   },
-  { description: 'One EcsTaskDefinition or EcsService compared with AWS.' },
+  { description: 'One EcsCluster, EcsTaskDefinition or EcsService compared with AWS.' },
 );
 
 export const DriftReportSchema = Type.Object(
@@ -70,7 +70,7 @@ export const DriftReportSchema = Type.Object(
   {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: 'ecs-operator drift report',
-    description: 'Output of `ecs-operator drift --output json`: how AWS differs from the EcsTaskDefinition and EcsService manifests, computed by the same plan that reconciles them.',
+    description: 'Output of `ecs-operator drift --output json`: how AWS differs from the EcsCluster, EcsTaskDefinition and EcsService manifests, computed by the same plan that reconciles them.',
   },
 );
 

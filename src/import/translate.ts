@@ -190,9 +190,9 @@ export function translateService(observed: ObservedService, names: ServiceNames,
     const d = desiredOf(spec);
     return {
       fields: Object.fromEntries(SERVICE_FIELDS.map((f) => [f.name, f.desired(d) ?? null])),
-      identity: [spec.cluster, serviceNameOf({ ...manifest, spec }), spec.region ?? null, spec.taskDefinitionRef?.name ?? null, spec.adoptExisting ?? null],
+      identity: [spec.cluster ?? null, serviceNameOf({ ...manifest, spec }), spec.region ?? null, spec.taskDefinitionRef?.name ?? null, spec.adoptExisting ?? null],
       tags: sortedBy(d.userTags, (t) => t.key),
-      scaling: spec.autoscaling ? comparableScaling(spec.autoscaling, resourceIdOf(spec.cluster, serviceNameOf({ ...manifest, spec })), manifest.metadata.name) : null,
+      scaling: spec.autoscaling ? comparableScaling(spec.autoscaling, resourceIdOf(spec.cluster ?? '', serviceNameOf({ ...manifest, spec })), manifest.metadata.name) : null,
     };
   };
   minimize(manifest.spec, normalize);

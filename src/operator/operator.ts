@@ -1,8 +1,8 @@
-// The operator process in controller mode: informers for both kinds, a controller each, the
-// relation that rolls services out when their task definition publishes a revision, leader
-// election, and the Manager that runs it all until SIGTERM.
+// The operator process in controller mode: informers for every kind, a controller each, the
+// relations that roll services out when their task definition publishes a revision and start them
+// once their cluster is Ready, leader election, and the Manager that runs it all until SIGTERM.
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { serviceNameOf, type EcsService, type EcsServiceStatus, type EcsTaskDefinition, type EcsTaskDefinitionStatus } from '../api/index.js';
+import { serviceNameOf, type EcsCluster, type EcsClusterStatus, type EcsService, type EcsServiceStatus, type EcsTaskDefinition, type EcsTaskDefinitionStatus } from '../api/index.js';
 import { createAwsAdapter, type AwsAdapter } from '../aws/adapter.js';
 import type { OperatorConfig } from '../config/operator-config.js';
 import { Controller } from '../controller/controller.js';
@@ -16,7 +16,8 @@ import { ResourceClient } from '../kube/resource.js';
 import { StatusWriter } from '../kube/status.js';
 import type { Logger } from '../observability/logger.js';
 import { awsCallMetrics } from '../observability/metrics.js';
-import { SERVICES, TASK_DEFINITIONS } from './resources.js';
+import { ClusterReconciler } from './cluster-reconciler.js';
+import { CLUSTERS, SERVICES, TASK_DEFINITIONS } from './resources.js';
 import { ServiceReconciler } from './service-reconciler.js';
 import { TaskDefinitionReconciler } from './task-definition-reconciler.js';
 
@@ -33,7 +34,8 @@ export interface Operator {
 function prefetchServices(aws: AwsAdapter, services: readonly EcsService[]): void {
   const groups = new Map<string, { region: string | undefined; cluster: string; names: string[] }>();
   for (const svc of services) {
-    if ((svc as KubernetesObject).metadata?.deletionTimestamp !== undefined) continue;
+    // A clusterRef is resolved by the reconcile itself; the service is read then.
+    if ((svc as KubernetesObject).metadata?.deletionTimestamp !== undefined || svc.spec.cluster === undefined) continue;
     const name = svc.status?.serviceName ?? serviceNameOf(svc);
     const key = `${svc.spec.region ?? ''}\u0000${svc.spec.cluster}`;
     const group = groups.get(key) ?? { region: svc.spec.region, cluster: svc.spec.cluster, names: [] };
@@ -41,6 +43,11 @@ function prefetchServices(aws: AwsAdapter, services: readonly EcsService[]): voi
     groups.set(key, group);
   }
   for (const g of groups.values()) aws.region(g.region).services.prefetch(g.cluster, g.names);
+}
+
+/** A service whose last reconcile waited for its EcsCluster, or that never ran anywhere yet. */
+function waitsForCluster(svc: EcsService): boolean {
+  return svc.status?.clusterArn === undefined || svc.status.conditions?.some((c) => c.type === 'Reconciling' && c.status === 'True' && c.reason === 'WaitingForCluster') === true;
 }
 
 export function buildOperator(config: OperatorConfig, log: Logger): Operator {
@@ -52,8 +59,10 @@ export function buildOperator(config: OperatorConfig, log: Logger): Operator {
   aws.calls.addSink(awsCallMetrics);
   const now = () => new Date();
 
+  const clusterClient = new ResourceClient<EcsCluster>(kc, CLUSTERS);
   const tdClient = new ResourceClient<EcsTaskDefinition>(kc, TASK_DEFINITIONS);
   const svcClient = new ResourceClient<EcsService>(kc, SERVICES);
+  const clusterInformer = new Informer<EcsCluster>({ source: clusterClient, namespaces: config.namespaces, log });
   const tdInformer = new Informer<EcsTaskDefinition>({ source: tdClient, namespaces: config.namespaces, log });
   const svcInformer = new Informer<EcsService>({ source: svcClient, namespaces: config.namespaces, log });
   const events = new EventRecorder({
@@ -64,6 +73,19 @@ export function buildOperator(config: OperatorConfig, log: Logger): Operator {
   });
 
   const common = { concurrency: config.concurrency, resyncPeriodMs: config.resyncPeriodMs, rateLimit: config.rateLimit, log, events };
+  const clusterController = new Controller<EcsCluster>({
+    ...common,
+    name: 'ecscluster',
+    informer: clusterInformer,
+    reconciler: new ClusterReconciler({
+      client: clusterClient,
+      status: new StatusWriter<EcsClusterStatus, EcsCluster>(clusterClient, log),
+      events,
+      aws,
+      clusterId: config.clusterId,
+      now,
+    }),
+  });
   const tdController = new Controller<EcsTaskDefinition>({
     ...common,
     name: 'ecstaskdefinition',
@@ -87,6 +109,7 @@ export function buildOperator(config: OperatorConfig, log: Logger): Operator {
       client: svcClient,
       status: new StatusWriter<EcsServiceStatus, EcsService>(svcClient, log),
       taskDefinitions: tdInformer.store,
+      clusters: clusterInformer.store,
       events,
       aws,
       clusterId: config.clusterId,
@@ -101,6 +124,15 @@ export function buildOperator(config: OperatorConfig, log: Logger): Operator {
       .filter((s) => s.metadata.namespace === td.metadata.namespace && s.spec.taskDefinitionRef?.name === td.metadata.name)
       .map((s) => objectKey(s)),
   );
+  // A cluster that becomes Ready (status) starts the services that wait for it, at once. Only
+  // those: the cluster's status changes with every count, and services already running in it
+  // have nothing to learn from that.
+  svcController.watches(clusterInformer, (cluster) =>
+    svcInformer.store
+      .list()
+      .filter((s) => s.metadata.namespace === cluster.metadata.namespace && s.spec.clusterRef?.name === cluster.metadata.name && waitsForCluster(s))
+      .map((s) => objectKey(s)),
+  );
   tdController.watches(svcInformer, (svc) =>
     svc.spec.taskDefinitionRef ? [keyOf(svc.metadata.namespace, svc.spec.taskDefinitionRef.name)] : [],
   );
@@ -112,6 +144,7 @@ export function buildOperator(config: OperatorConfig, log: Logger): Operator {
     httpAddress: config.httpAddress,
     shutdownTimeoutMs: config.shutdownTimeoutMs,
   })
+    .add(clusterController)
     .add(tdController)
     .add(svcController)
     .onShutdown(() => events.flush());

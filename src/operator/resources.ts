@@ -1,8 +1,9 @@
-// The two custom resources as the Kubernetes runtime addresses them, and the finalizer that holds
+// The custom resources as the Kubernetes runtime addresses them, and the finalizer that holds
 // an object until its AWS resources are cleaned up.
 import { GROUP, KINDS, PLURALS, VERSION } from '../api/index.js';
 import type { ResourceType } from '../kube/resource.js';
 
+export const CLUSTERS: ResourceType = { group: GROUP, version: VERSION, plural: PLURALS.EcsCluster, kind: KINDS.EcsCluster };
 export const TASK_DEFINITIONS: ResourceType = { group: GROUP, version: VERSION, plural: PLURALS.EcsTaskDefinition, kind: KINDS.EcsTaskDefinition };
 export const SERVICES: ResourceType = { group: GROUP, version: VERSION, plural: PLURALS.EcsService, kind: KINDS.EcsService };
 

@@ -1,8 +1,9 @@
 // Runs the EcsService reconciler (service + scaling) for objects from the Kubernetes API: the
 // finalizer around it, status (with drift) and Events after it. A taskDefinitionRef is resolved
-// from the task definition informer's cache, so following a new revision costs no API call.
+// from the task definition informer's cache, so following a new revision costs no API call, and a
+// clusterRef from the cluster informer's cache.
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { EcsService, EcsServiceStatus, EcsTaskDefinition } from '../api/index.js';
+import type { EcsCluster, EcsService, EcsServiceStatus, EcsTaskDefinition } from '../api/index.js';
 import type { AwsAdapter } from '../aws/adapter.js';
 import { done, type ReconcileContext, type ReconcileResult, type Reconciler } from '../controller/reconciler.js';
 import type { EventRecorder } from '../kube/events.js';
@@ -13,6 +14,7 @@ import type { StatusWriter } from '../kube/status.js';
 import type { Store } from '../kube/store.js';
 import { recordDrift } from '../observability/metrics.js';
 import { withDrift } from '../reconcile/drift.js';
+import { resolveClusterRef, type ClusterRefResolution } from '../reconcile/cluster/ref.js';
 import { cleanupEcsService, reconcileEcsService } from '../reconcile/ecs-service.js';
 import type { TaskDefinitionRefResolution } from '../reconcile/service/resolve.js';
 import { FINALIZER } from './resources.js';
@@ -22,6 +24,7 @@ export interface ServiceReconcilerDeps {
   client: ResourceClient<EcsService>;
   status: StatusWriter<EcsServiceStatus, EcsService>;
   taskDefinitions: Store<EcsTaskDefinition>;
+  clusters: Store<EcsCluster>;
   events: EventRecorder;
   aws: AwsAdapter;
   clusterId: string;
@@ -37,7 +40,7 @@ export class ServiceReconciler implements Reconciler<EcsService> {
     const { deps } = this;
     const namespace = ctx.namespace ?? '';
     const owner = { clusterId: deps.clusterId, kind: 'EcsService' as const, namespace, name: ctx.name, uid: cached.metadata.uid };
-    const core = { aws: deps.aws, owner, now: deps.now, resolveTaskDefinitionRef: (name: string) => this.resolveRef(namespace, name) };
+    const core = { aws: deps.aws, owner, now: deps.now, resolveTaskDefinitionRef: (name: string) => this.resolveRef(namespace, name), resolveClusterRef: (name: string) => this.resolveClusterRef(namespace, name) };
 
     return withFinalizer(deps.client, FINALIZER, cached as EcsService, async (event) => {
       if (event.kind === 'cleanup') {
@@ -64,6 +67,11 @@ export class ServiceReconciler implements Reconciler<EcsService> {
       await writeStatus(deps.status, event.object, out.status, next.conditions, now, out.specDigest);
       return next.result;
     });
+  }
+
+  private resolveClusterRef(namespace: string, name: string): ClusterRefResolution {
+    const cluster = this.deps.clusters.get(keyOf(namespace, name));
+    return resolveClusterRef(name, namespace, cluster, (cluster as KubernetesObject | undefined)?.metadata?.deletionTimestamp !== undefined);
   }
 
   private resolveRef(namespace: string, name: string): TaskDefinitionRefResolution {

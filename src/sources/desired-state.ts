@@ -1,12 +1,13 @@
 // The loaded manifests as the reconcilers look them up when running from files: an
-// EcsTaskDefinition by namespace and name (a service's taskDefinitionRef), and the services that
+// EcsTaskDefinition or EcsCluster by namespace and name (a service's taskDefinitionRef, clusterRef), and the services that
 // reference a task definition (they roll out when it registers a revision). The Kubernetes
 // controller answers the same questions from its informer cache.
-import { KINDS, type EcsService, type EcsTaskDefinition } from '../api/index.js';
+import { KINDS, type EcsCluster, type EcsService, type EcsTaskDefinition } from '../api/index.js';
 import type { EcsObject, SourceLocation } from './types.js';
 
 export interface DesiredStateLookup {
   taskDefinition(namespace: string, name: string): EcsTaskDefinition | undefined;
+  cluster(namespace: string, name: string): EcsCluster | undefined;
   /** Services whose spec.taskDefinitionRef names this task definition, in source order. */
   servicesReferencing(namespace: string, taskDefinitionName: string): EcsService[];
 }
@@ -14,6 +15,7 @@ export interface DesiredStateLookup {
 const key = (namespace: string, name: string) => `${namespace}/${name}`;
 
 export class DesiredState implements DesiredStateLookup {
+  private readonly clusters = new Map<string, EcsCluster>();
   private readonly taskDefinitions = new Map<string, EcsTaskDefinition>();
   private readonly services = new Map<string, EcsService>();
   private readonly referencing = new Map<string, EcsService[]>();
@@ -24,6 +26,10 @@ export class DesiredState implements DesiredStateLookup {
     for (const obj of objects) {
       const { namespace = 'default', name } = obj.manifest.metadata;
       this.sources.set(`${obj.kind}/${key(namespace, name)}`, obj.source);
+      if (obj.kind === KINDS.EcsCluster) {
+        this.clusters.set(key(namespace, name), obj.manifest);
+        continue;
+      }
       if (obj.kind === KINDS.EcsTaskDefinition) {
         this.taskDefinitions.set(key(namespace, name), obj.manifest);
         continue;
@@ -39,6 +45,10 @@ export class DesiredState implements DesiredStateLookup {
 
   taskDefinition(namespace: string, name: string): EcsTaskDefinition | undefined {
     return this.taskDefinitions.get(key(namespace, name));
+  }
+
+  cluster(namespace: string, name: string): EcsCluster | undefined {
+    return this.clusters.get(key(namespace, name));
   }
 
   service(namespace: string, name: string): EcsService | undefined {

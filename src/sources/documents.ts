@@ -1,4 +1,4 @@
-// One decoded document to what it holds for the operator: EcsTaskDefinitions and EcsServices,
+// One decoded document to what it holds for the operator: EcsClusters, EcsTaskDefinitions and EcsServices,
 // validated as the API server would; lists flattened; other API groups skipped with a note.
 import { GROUP, KINDS, taskDefinitionSizeError, validateManifest, type EcsResource } from '../api/index.js';
 import type { DecodedDocument } from './decode.js';
@@ -121,7 +121,7 @@ function interpret(value: JsonValue, ctx: DocumentContext, prefix: string, item:
 }
 
 function toEcsObject(obj: EcsResource, source: SourceLocation): EcsObject {
-  return obj.kind === KINDS.EcsService ? { kind: KINDS.EcsService, manifest: obj, source } : { kind: KINDS.EcsTaskDefinition, manifest: obj, source };
+  return { kind: obj.kind, manifest: obj, source } as EcsObject;
 }
 
 function locationOf(ctx: DocumentContext, prefix: string, path: string, item: number | undefined): SourceLocation {

@@ -9,11 +9,12 @@ import { expandToJson } from './plain-json.js';
 import { DEFAULT_LIMITS, type EcsObject, type Limits, type LoadOptions, type LoadResult, type SourceError, type SourceLocation } from './types.js';
 
 const STDIN_LABEL = '<stdin>';
-const REF_PATH = 'spec.taskDefinitionRef.name';
 
 const identity = (kind: string, namespace: string, name: string) => `${kind}/${namespace}/${name}`;
 
 interface PendingReference {
+  kind: typeof KINDS.EcsTaskDefinition | typeof KINDS.EcsCluster;
+  path: string;
   namespace: string;
   name: string;
   object: string;
@@ -55,9 +56,11 @@ export async function loadManifests(paths: readonly string[], opts: LoadOptions 
       }
       defined.set(key, obj);
       result.objects.push(obj);
-      if (obj.kind === KINDS.EcsService && obj.manifest.spec.taskDefinitionRef) {
-        references.push({ namespace, name: obj.manifest.spec.taskDefinitionRef.name, object: `${obj.kind} ${name}`, service: obj.manifest, at });
-      }
+      if (obj.kind !== KINDS.EcsService) return;
+      const { taskDefinitionRef, clusterRef } = obj.manifest.spec;
+      const from = { namespace, object: `${obj.kind} ${name}`, service: obj.manifest, at };
+      if (taskDefinitionRef) references.push({ ...from, kind: KINDS.EcsTaskDefinition, path: 'spec.taskDefinitionRef.name', name: taskDefinitionRef.name });
+      if (clusterRef) references.push({ ...from, kind: KINDS.EcsCluster, path: 'spec.clusterRef.name', name: clusterRef.name });
     },
     error: (err) => result.errors.push(err),
     note: (note) => result.notes.push(note),
@@ -71,16 +74,17 @@ export async function loadManifests(paths: readonly string[], opts: LoadOptions 
   // Only the files exist for `apply -f` and `drift -f`: a reference to an object they do not define
   // can never resolve. One that is defined but invalid has its own error already.
   for (const ref of references) {
-    if (!seen.has(identity(KINDS.EcsTaskDefinition, ref.namespace, ref.name))) {
+    if (!seen.has(identity(ref.kind, ref.namespace, ref.name))) {
       result.errors.push({
-        ...ref.at(REF_PATH),
+        ...ref.at(ref.path),
         code: 'UnresolvedReference',
         object: ref.object,
-        path: REF_PATH,
-        message: `EcsTaskDefinition ${ref.namespace}/${ref.name} is not defined in any of the files given`,
+        path: ref.path,
+        message: `${ref.kind} ${ref.namespace}/${ref.name} is not defined in any of the files given`,
       });
       continue;
     }
+    if (ref.kind !== KINDS.EcsTaskDefinition) continue;
     // The same check the service reconciler makes before any AWS call (InvalidLoadBalancer).
     const td = defined.get(identity(KINDS.EcsTaskDefinition, ref.namespace, ref.name));
     if (td?.kind !== KINDS.EcsTaskDefinition) continue;
@@ -89,7 +93,7 @@ export async function loadManifests(paths: readonly string[], opts: LoadOptions 
     }
   }
   if (result.objects.length === 0 && result.errors.length === 0) {
-    result.errors.push({ file: paths.join(', ') || '(no paths)', code: 'NoObjects', message: 'no EcsTaskDefinition or EcsService found' });
+    result.errors.push({ file: paths.join(', ') || '(no paths)', code: 'NoObjects', message: 'no EcsCluster, EcsTaskDefinition or EcsService found' });
   }
   return result;
 }

@@ -1,6 +1,6 @@
 // What the file source hands back: the objects it read, each with where it came from, and every
 // problem it found, each with the file, document, line and field it is about.
-import type { EcsService, EcsTaskDefinition } from '../api/index.js';
+import type { EcsResourceOf, Kind } from '../api/index.js';
 
 /** Where something was found. Lines and columns are 1-based, as editors count them. */
 export interface SourceLocation {
@@ -15,9 +15,7 @@ export interface SourceLocation {
 }
 
 /** A loaded manifest, validated and defaulted as the API server would, with its origin. */
-export type EcsObject =
-  | { kind: 'EcsTaskDefinition'; manifest: EcsTaskDefinition; source: SourceLocation }
-  | { kind: 'EcsService'; manifest: EcsService; source: SourceLocation };
+export type EcsObject = { [K in Kind]: { kind: K; manifest: EcsResourceOf<K>; source: SourceLocation } }[Kind];
 
 export type SourceErrorCode =
   /** A path given does not exist. */
@@ -40,13 +38,13 @@ export type SourceErrorCode =
   | 'Duplicate'
   /** metadata.namespace differs from the namespace the caller asked for. */
   | 'NamespaceMismatch'
-  /** A taskDefinitionRef to an EcsTaskDefinition that none of the files define. */
+  /** A taskDefinitionRef or clusterRef to an object that none of the files define. */
   | 'UnresolvedReference'
   /** A service's load balancer names a container or port that its EcsTaskDefinition does not have. */
   | 'InvalidReference'
   /** Over a limit ECS enforces that the API server cannot check (task definition size). */
   | 'EcsLimitExceeded'
-  /** Nothing to work on: no EcsTaskDefinition or EcsService in any of the paths. */
+  /** Nothing to work on: no EcsCluster, EcsTaskDefinition or EcsService in any of the paths. */
   | 'NoObjects';
 
 export interface SourceError extends SourceLocation {

@@ -14,7 +14,7 @@ import { runCli, type CliRun } from '../support/cli.js';
 import { awsClientConfig, createNamespace, kubectl, testEnv, uniqueName } from '../support/env.js';
 import { startOperator, type OperatorProcess } from '../support/operator-process.js';
 
-const EXAMPLE_OBJECTS = 16;
+const EXAMPLE_OBJECTS = 18;
 
 let world: DemoWorld;
 let ns: string;
@@ -68,7 +68,7 @@ describe('ecs-operator apply and drift on examples/', () => {
     const table = await cli(['drift', '-f', world.manifestsDir, '-n', ns]);
     expect(table.code).toBe(2);
     expect(table.stdout).toMatch(/spec\.desiredCount\s+6\s+3/);
-    expect(table.stdout).toContain('Drift detected: 1 of 16 objects differ from their manifests');
+    expect(table.stdout).toContain('Drift detected: 1 of 18 objects differ from their manifests');
 
     const applied = await cli(['apply', '-f', world.manifestsDir, '-n', ns]);
     expect(applied.code, applied.stderr).toBe(0);
@@ -95,6 +95,8 @@ describe('exit code 1', () => {
     const badPort = example.replace('      containerPort: 80\n', '      containerPort: 8080\n');
     expect(badPort).not.toBe(example);
     await writeFile(join(dir, 'web.yaml'), badPort);
+    // The service's clusterRef must resolve among the files.
+    await writeFile(join(dir, 'clusters.yaml'), await readFile(join(world.manifestsDir, 'clusters.yaml'), 'utf8'));
     const lineOf = (text: string, needle: string) => text.slice(0, text.indexOf(needle)).split('\n').length;
     // An endpoint nothing listens on: reaching for AWS would fail differently.
     const unreachable = 'http://127.0.0.1:1';
@@ -137,7 +139,7 @@ describe('the controller on the same examples', () => {
   }
 
   async function objects(): Promise<{ kind: string; metadata: { name: string; generation: number }; status?: { observedGeneration?: number; drift?: { detected: boolean; differences?: unknown[] }; conditions?: { type: string; status: string; message: string }[] } }[]> {
-    const res = await kubectl(['get', 'ecsservices,ecstaskdefinitions', '-o', 'json'], { namespace: ns });
+    const res = await kubectl(['get', 'ecsclusters,ecsservices,ecstaskdefinitions', '-o', 'json'], { namespace: ns });
     expect(res.code, res.stderr).toBe(0);
     return (JSON.parse(res.stdout) as { items: Awaited<ReturnType<typeof objects>> }).items;
   }
@@ -169,14 +171,15 @@ describe('the controller on the same examples', () => {
   }
 
   it('reconciles the applied examples without one AWS write and reports no drift, over several resyncs and a restart', async () => {
-    // Task definitions first, services second: the order of the examples' Argo CD sync waves.
+    // Clusters and task definitions first, services second: the order of the examples' Argo CD sync waves.
     // WORKAROUND (reported): applied together, a driftPolicy Report service whose first reconciles
     // wait for its task definition is never created, because withheldBecause() takes any plan at
     // an observed generation for drift.
+    expect((await kubectl(['apply', '-f', '-'], { namespace: ns, input: await documentsOfKind(world.manifestsDir, 'EcsCluster') })).code).toBe(0);
     expect((await kubectl(['apply', '-f', '-'], { namespace: ns, input: await documentsOfKind(world.manifestsDir, 'EcsTaskDefinition') })).code).toBe(0);
 
     operator = await startOperator({ namespaces: [ns], extraArgs: [`--cluster-id=${clusterId}`], resyncPeriod: '10s', logLevel: 'info' });
-    await waitFor('the task definitions to be Ready', async () => (await objects()).filter((o) => condition(o, 'Ready') !== 'True').map((o) => o.metadata.name));
+    await waitFor('the clusters and task definitions to be Ready', async () => (await objects()).filter((o) => condition(o, 'Ready') !== 'True').map((o) => o.metadata.name));
     expect((await kubectl(['apply', '-f', '-'], { namespace: ns, input: await documentsOfKind(world.manifestsDir, 'EcsService') })).code).toBe(0);
     await waitFor('every example to be Ready and in sync', allInSync);
 

@@ -195,7 +195,7 @@ const is = (state: string) => async () => (await syncAndHealth()) === state;
 describe('an Application of examples/ (examples/argocd/application.yaml) synced by Argo CD', { timeout: 300_000 }, () => {
   const serviceNames = () => [...files.values()].flatMap((text) => [...text.matchAll(/kind: EcsService\nmetadata:\n {2}name: (\S+)/g)].map((m) => m[1] ?? ''));
 
-  it('syncs task definitions before services, is Progressing while the deployments roll out and Healthy when they complete', async () => {
+  it('syncs clusters, then task definitions, then services, is Progressing while the deployments roll out and Healthy when they complete', async () => {
     await commit('examples');
     // The Application as the README has users apply it; only where Git is and where the cluster is
     // (registered by its Secret: Argo CD runs on the host, without in-cluster config) differ.
@@ -221,10 +221,13 @@ describe('an Application of examples/ (examples/argocd/application.yaml) synced 
     expect(resourceHealth(await application(), 'EcsService', 'web')?.health?.status).toBe('Progressing');
     expect((await describeService('demo', 'web'))?.deployments?.[0]?.rolloutState).toBe('IN_PROGRESS');
 
-    // Wave 0 (task definitions) was Healthy before Argo CD created anything of wave 1 (services).
-    const taskDefinitionsReady = (await list('ecstaskdefinition')).map((td) => Date.parse(condition(td, 'Ready')?.lastTransitionTime ?? ''));
-    const servicesCreated = (await list('ecsservice')).map((svc) => Date.parse(svc.metadata.creationTimestamp));
-    expect(Math.max(...taskDefinitionsReady)).toBeLessThanOrEqual(Math.min(...servicesCreated));
+    // Wave -1 (clusters) was Healthy before Argo CD created anything of wave 0 (task definitions),
+    // and wave 0 before anything of wave 1 (services).
+    const readyTimes = async (kind: string) => (await list(kind)).map((o) => Date.parse(condition(o, 'Ready')?.lastTransitionTime ?? ''));
+    const createdTimes = async (kind: string) => (await list(kind)).map((o) => Date.parse(o.metadata.creationTimestamp));
+    expect(await readyTimes('ecscluster')).toHaveLength(2);
+    expect(Math.max(...(await readyTimes('ecscluster')))).toBeLessThanOrEqual(Math.min(...(await createdTimes('ecstaskdefinition'))));
+    expect(Math.max(...(await readyTimes('ecstaskdefinition')))).toBeLessThanOrEqual(Math.min(...(await createdTimes('ecsservice'))));
 
     await advanceUntil('the Application to be Healthy', is('Synced Healthy'));
     await record('deployments completed');
@@ -234,6 +237,7 @@ describe('an Application of examples/ (examples/argocd/application.yaml) synced 
       expect(resourceHealth(await application(), 'EcsService', name)?.health?.status, name).toBe('Healthy');
     }
     expect((await describeService('demo', 'web'))?.deployments?.[0]?.rolloutState).toBe('COMPLETED');
+    for (const name of ['demo', 'demo-ec2']) expect(resourceHealth(await application(), 'EcsCluster', name)?.health?.status, name).toBe('Healthy');
   });
 
   it('stays Synced while the operator resyncs every object several times', async () => {
@@ -367,6 +371,24 @@ describe('an Application of examples/ (examples/argocd/application.yaml) synced 
     expect(condition(await get('ecsservice', 'api-ec2'), 'Drifted')?.status).toBe('False');
   });
 
+  it('turns Degraded with the operator\'s message when a commit removes a capacity provider a service still uses, and Healthy when it is put back', async () => {
+    const withoutSpot = (all: Map<string, string>) => {
+      edit('clusters.yaml', '\n    - name: FARGATE_SPOT', '')(all);
+      edit('clusters.yaml', '\n    - capacityProvider: FARGATE_SPOT\n      weight: 4', '')(all);
+    };
+    const before = new Map(files);
+    await commit('demo: no more FARGATE_SPOT', withoutSpot);
+    await waitFor('the demo cluster to be Degraded', async () => resourceHealth(await application(), 'EcsCluster', 'demo')?.health?.status === 'Degraded');
+    expect(await record('FARGATE_SPOT removed while renderer runs on it', 'demo')).toBe('Synced Degraded');
+    const stalled = condition(await get('ecscluster', 'demo'), 'Stalled');
+    expect(stalled).toMatchObject({ status: 'True', reason: 'CapacityProviderInUse', message: expect.stringContaining('renderer') });
+    expect(resourceHealth(await application(), 'EcsCluster', 'demo')?.health).toEqual({ status: 'Degraded', message: stalled?.message });
+
+    await commit('demo: FARGATE_SPOT back', (all) => void all.set('clusters.yaml', before.get('clusters.yaml') ?? ''));
+    await waitFor('the Application to be Healthy again', is('Synced Healthy'));
+    await record('FARGATE_SPOT back', 'demo');
+  });
+
   it('prunes a service removed from Git: scaled to 0 and deleted in ECS, the Application Synced and Healthy', async () => {
     await commit('remove renderer', (all) => void all.delete('fargate-spot.yaml'));
     await advanceUntil('Argo CD to prune renderer', async () => (await get('ecsservice', 'renderer')) === undefined && (await get('ecstaskdefinition', 'renderer')) === undefined, 180_000);
@@ -391,7 +413,7 @@ describe('an Application of examples/ (examples/argocd/application.yaml) synced 
 
   // Last: until it passes, the service it leaves Progressing holds back later syncs.
   it('turns Degraded when a commit points a service at a missing cluster, and Healthy when it is put back', async () => {
-    await commit('node-agent: cluster that does not exist', edit('daemon-service.yaml', 'cluster: demo-ec2', 'cluster: no-such-cluster'));
+    await commit('node-agent: cluster that does not exist', edit('daemon-service.yaml', 'clusterRef:\n    name: demo-ec2', 'cluster: no-such-cluster'));
     // A service cannot move between clusters in place (it is replaced); the clock runs in case the
     // operator drains anything before its calls meet the missing cluster.
     await advanceUntil('node-agent to be Degraded', async () => resourceHealth(await application(), 'EcsService', 'node-agent')?.health?.status === 'Degraded', 90_000);
@@ -400,7 +422,7 @@ describe('an Application of examples/ (examples/argocd/application.yaml) synced 
     expect(stalled?.message).toContain('no-such-cluster');
     expect(resourceHealth(await application(), 'EcsService', 'node-agent')?.health).toEqual({ status: 'Degraded', message: stalled?.message });
 
-    await commit('node-agent: back on demo-ec2', edit('daemon-service.yaml', 'cluster: no-such-cluster', 'cluster: demo-ec2'));
+    await commit('node-agent: back on demo-ec2', edit('daemon-service.yaml', 'cluster: no-such-cluster', 'clusterRef:\n    name: demo-ec2'));
     await advanceUntil('the Application to be Healthy again', is('Synced Healthy'));
     await record('service back on its cluster', 'node-agent');
     expect((await describeService('demo-ec2', 'node-agent'))?.status).toBe('ACTIVE');

@@ -30,7 +30,7 @@ beforeAll(async () => {
   // The global setup installs the CRDs; applying them again is idempotent and keeps this file
   // independent of that order.
   await ok(['apply', '--server-side', '-f', join(repoRoot, 'crds')]);
-  await ok(['wait', '--for=condition=Established', '--timeout=60s', `crd/${PLURALS.EcsService}.ecs.operator.dev`, `crd/${PLURALS.EcsTaskDefinition}.ecs.operator.dev`]);
+  await ok(['wait', '--for=condition=Established', '--timeout=60s', ...Object.values(PLURALS).map((plural) => `crd/${plural}.ecs.operator.dev`)]);
 });
 
 describe('examples/', () => {
@@ -38,7 +38,7 @@ describe('examples/', () => {
     const ns = await createNamespace('api-examples');
     await ok(['apply', '-f', examplesDir], { namespace: ns });
 
-    const listed = JSON.parse(await ok(['get', `${PLURALS.EcsTaskDefinition},${PLURALS.EcsService}`, '-o', 'json'], { namespace: ns })) as { items: EcsResource[] };
+    const listed = JSON.parse(await ok(['get', Object.values(PLURALS).join(','), '-o', 'json'], { namespace: ns })) as { items: EcsResource[] };
     const files = readdirSync(examplesDir).filter((f) => f.endsWith('.yaml'));
     const expected = files.flatMap(exampleResources);
     expect(listed.items).toHaveLength(expected.length);
@@ -85,9 +85,10 @@ describe('kubectl explain', () => {
 });
 
 describe('kubectl get ecs', () => {
-  it('lists both kinds with their printer columns filled from status', async () => {
+  it('lists every kind with its printer columns filled from status', async () => {
     const ns = await createNamespace('api-columns');
     await ok(['apply', '-f', join(examplesDir, 'fargate-web-alb.yaml')], { namespace: ns });
+    await ok(['apply', '-f', join(examplesDir, 'clusters.yaml')], { namespace: ns });
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     const condition = (type: string, status: string, reason: string) => ({ type, status, reason, message: '', lastTransitionTime: now, observedGeneration: 1 });
     await ok(
@@ -119,12 +120,37 @@ describe('kubectl get ecs', () => {
       { namespace: ns },
     );
 
+    await ok(
+      [
+        'patch',
+        'ecscl/demo',
+        '--subresource=status',
+        '--type=merge',
+        '-p',
+        JSON.stringify({
+          status: {
+            observedGeneration: 1,
+            clusterArn: 'arn:aws:ecs:us-east-1:123456789012:cluster/demo',
+            clusterName: 'demo',
+            capacityProviders: ['FARGATE', 'FARGATE_SPOT'],
+            activeServicesCount: 1,
+            runningTasksCount: 2,
+            conditions: [condition('Ready', 'True', 'ClusterActive'), condition('Synced', 'True', 'InSync'), condition('Drifted', 'False', 'NoDrift')],
+          },
+        }),
+      ],
+      { namespace: ns },
+    );
+
     const table = await ok(['get', 'ecs'], { namespace: ns });
     const lines = table.split('\n').map((l) => l.trim().split(/\s{2,}/));
     const header = (first: string) => lines.find((l) => l[0] === 'NAME' && l.includes(first));
     const svcHeader = header('CLUSTER');
     expect(svcHeader).toEqual(['NAME', 'CLUSTER', 'DESIRED', 'RUNNING', 'TASK DEFINITION', 'READY', 'SYNCED', 'DRIFTED', 'AGE']);
-    expect(lines.find((l) => l[0] === 'ecsservice.ecs.operator.dev/web')?.slice(1, 8)).toEqual(['demo', '3', '2', 'web:7', 'False', 'True', 'False']);
+    // The service names its cluster by clusterRef: the CLUSTER cell (spec.cluster) is blank.
+    expect(lines.find((l) => l[0] === 'ecsservice.ecs.operator.dev/web')?.slice(1, 7)).toEqual(['3', '2', 'web:7', 'False', 'True', 'False']);
+    expect(header('CLUSTER NAME')).toEqual(['NAME', 'CLUSTER NAME', 'PROVIDERS', 'SERVICES', 'RUNNING', 'READY', 'SYNCED', 'DRIFTED', 'AGE']);
+    expect(lines.find((l) => l[0] === 'ecscluster.ecs.operator.dev/demo')?.slice(1, 8)).toEqual(['demo', '["FARGATE","FARGATE_SPOT"]', '1', '2', 'True', 'True', 'False']);
     expect(header('FAMILY')).toEqual(['NAME', 'FAMILY', 'REVISION', 'READY', 'SYNCED', 'AGE']);
     expect(lines.find((l) => l[0] === 'ecstaskdefinition.ecs.operator.dev/web')?.slice(1, 5)).toEqual(['web', '7', 'True', 'True']);
 
@@ -146,9 +172,9 @@ describe('kubectl get ecs', () => {
   it('keeps spec out of reach of status writes', async () => {
     const ns = await createNamespace('api-status');
     await ok(['apply', '-f', join(examplesDir, 'daemon-service.yaml')], { namespace: ns });
-    await ok(['patch', 'ecssvc/node-agent', '--subresource=status', '--type=merge', '-p', JSON.stringify({ spec: { cluster: 'other' }, status: { observedGeneration: 1 } })], { namespace: ns });
+    await ok(['patch', 'ecssvc/node-agent', '--subresource=status', '--type=merge', '-p', JSON.stringify({ spec: { clusterRef: { name: 'other' } }, status: { observedGeneration: 1 } })], { namespace: ns });
     const got = JSON.parse(await ok(['get', 'ecssvc/node-agent', '-o', 'json'], { namespace: ns })) as EcsResource;
-    expect(got.spec).toMatchObject({ cluster: 'demo-ec2' });
+    expect(got.spec).toMatchObject({ clusterRef: { name: 'demo-ec2' } });
     expect(got.status).toEqual({ observedGeneration: 1 });
   });
 });

@@ -87,6 +87,8 @@ describe('what the operator must not do is denied', () => {
     ['deletecollection', 'ecstaskdefinitions.ecs.operator.dev', {}],
     ['delete', 'ecstaskdefinitions.ecs.operator.dev', {}],
     ['patch', 'ecsservices.ecs.operator.dev', { subresource: 'status' }],
+    ['delete', 'ecsclusters.ecs.operator.dev', {}],
+    ['patch', 'ecsclusters.ecs.operator.dev', { subresource: 'status' }],
     ['delete', 'customresourcedefinitions.apiextensions.k8s.io', { allNamespaces: true }],
     ['update', 'customresourcedefinitions.apiextensions.k8s.io', { allNamespaces: true }],
     ['create', 'pods', {}],

@@ -24,8 +24,10 @@ const FIXTURE_LABEL = 'ecs-operator.test/fixture';
 export const OPERATOR_API_ACCESS = {
   /** Granted in every namespace (ClusterRole + ClusterRoleBinding). */
   cluster: [
+    { group: 'ecs.operator.dev', resource: 'ecsclusters', verbs: ['get', 'list', 'watch', 'patch'] },
     { group: 'ecs.operator.dev', resource: 'ecstaskdefinitions', verbs: ['get', 'list', 'watch', 'patch'] },
     { group: 'ecs.operator.dev', resource: 'ecsservices', verbs: ['get', 'list', 'watch', 'patch'] },
+    { group: 'ecs.operator.dev', resource: 'ecsclusters/status', verbs: ['update'] },
     { group: 'ecs.operator.dev', resource: 'ecstaskdefinitions/status', verbs: ['update'] },
     { group: 'ecs.operator.dev', resource: 'ecsservices/status', verbs: ['update'] },
     { group: 'events.k8s.io', resource: 'events', verbs: ['create', 'patch'] },

@@ -3,7 +3,7 @@
 // operator deletes the ECS service.
 import type { AutoscalingStatus, ResolvedLoadBalancer } from '../../api/status.js';
 import type { EcsService } from '../../api/resources.js';
-import { driftPolicyOf, serviceNameOf } from '../../api/defaults.js';
+import { clusterOf, driftPolicyOf, serviceNameOf } from '../../api/defaults.js';
 import type { AwsAdapter, RegionAdapter } from '../../aws/adapter.js';
 import { isAwsError } from '../../aws/errors.js';
 import { failureOf, type Failure } from '../aws-failure.js';
@@ -58,7 +58,7 @@ export interface ScalingResult {
 export async function reconcileScaling(svc: EcsService, deps: ScalingDeps, opts: ScalingOptions): Promise<ScalingResult> {
   const spec = svc.spec;
   const names = new ScalingNames(deps.owner, adoptedNamesOf(spec.autoscaling));
-  const resourceId = resourceIdOf(spec.cluster, serviceNameOf(svc));
+  const resourceId = resourceIdOf(clusterOf(svc), serviceNameOf(svc));
   const previous = svc.status?.autoscaling;
   // Nothing declared and nothing recorded as managed: no reads at all. A scalable target made by
   // hand for a service whose manifest never had autoscaling is not the operator's to touch.
@@ -122,7 +122,7 @@ function intoRangeDiff(plan: readonly ScalingChange[]) {
 export async function cleanupScaling(svc: EcsService, deps: ScalingDeps): Promise<void> {
   const names = new ScalingNames(deps.owner, adoptedNamesOf(svc.spec.autoscaling));
   const region = deps.aws.region(svc.spec.region);
-  const resourceId = resourceIdOf(svc.spec.cluster, serviceNameOf(svc));
+  const resourceId = resourceIdOf(clusterOf(svc), serviceNameOf(svc));
   const hadScaling = svc.spec.autoscaling !== undefined || svc.status?.autoscaling !== undefined;
   const [target, alarms] = await Promise.all([
     scalableTargetsOf(region).describe(resourceId),

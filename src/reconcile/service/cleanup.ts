@@ -1,7 +1,7 @@
 // The finalizer's work for an EcsService: with deletionPolicy Delete, scale the service this
 // object owns to 0, delete it and wait until ECS has drained it, reporting each step; with Retain,
 // or for a service this object does not own, touch nothing.
-import { deletionPolicyOf, serviceNameOf, type EcsService } from '../../api/index.js';
+import { clusterOf, deletionPolicyOf, serviceNameOf, type EcsService } from '../../api/index.js';
 import type { AwsAdapter } from '../../aws/adapter.js';
 import { isAwsError } from '../../aws/errors.js';
 import { cleanupFailed, failureOf } from '../aws-failure.js';
@@ -20,7 +20,7 @@ const DRAIN_POLL_MS = 5_000;
 export async function cleanupService(svc: EcsService, deps: ServiceCleanupDeps): Promise<CleanupOutcome> {
   // The service the operator last worked on, which status names, even if the manifest now names
   // another, and any it was replacing (status.previousServices).
-  const cluster = svc.status?.clusterArn ?? svc.spec.cluster;
+  const cluster = svc.status?.clusterArn ?? clusterOf(svc);
   const region = svc.status?.region ?? svc.spec.region;
   const locations = [
     { name: svc.status?.serviceName ?? serviceNameOf(svc), cluster, region },

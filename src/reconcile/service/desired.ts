@@ -1,7 +1,7 @@
 // What an EcsService asks ECS for, once its references are resolved: the task definition revision,
 // the target groups, and who owns desiredCount.
 import type { CreateServiceCommandInput, NetworkConfiguration } from '@aws-sdk/client-ecs';
-import { serviceNameOf, type EcsService, type EcsServiceSpec, type ResolvedLoadBalancer, type Tag } from '../../api/index.js';
+import { clusterOf, serviceNameOf, type EcsService, type EcsServiceSpec, type ResolvedLoadBalancer, type Tag } from '../../api/index.js';
 import type { CreateServiceInput } from '../../aws/ecs-api.js';
 import { hashOf, prune } from '../canonical.js';
 import type { OwnerIdentity } from '../outcome.js';
@@ -42,7 +42,7 @@ export function desiredCountOwnerOf(spec: Pick<EcsServiceSpec, 'autoscaling'>): 
 export function desiredService(svc: EcsService, region: string, taskDefinition: ResolvedTaskDefinition, loadBalancers: ResolvedLoadBalancer[]): DesiredService {
   return {
     region,
-    cluster: svc.spec.cluster,
+    cluster: clusterOf(svc),
     serviceName: serviceNameOf(svc),
     spec: svc.spec,
     taskDefinition,

@@ -29,6 +29,14 @@ from . import (
     task_definition_deletion,
     task_definition_size,
 )
+from . import (
+    capacity_providers,
+    cluster_capacity_providers,
+    cluster_counts,
+    cluster_settings,
+    delete_cluster,
+    describe_clusters_include,
+)
 
 _applied = False
 
@@ -57,4 +65,10 @@ def apply_all() -> None:
     aas_object_not_found.apply()
     aas_pagination.apply()
     task_definition_deletion.apply()
+    cluster_settings.apply()
+    cluster_capacity_providers.apply()
+    describe_clusters_include.apply()
+    capacity_providers.apply()
+    cluster_counts.apply()
+    delete_cluster.apply()
     _applied = True

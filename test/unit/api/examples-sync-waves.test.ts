@@ -1,5 +1,6 @@
 // Argo CD syncs examples/ (examples/argocd/application.yaml): every EcsService must come in a later
-// sync wave than the EcsTaskDefinitions, so a service is never created before its task definition.
+// sync wave than the EcsTaskDefinitions, so a service is never created before its task definition,
+// and the EcsClusters in an earlier one than both, so nothing waits for its cluster.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadAll } from 'js-yaml';
@@ -18,5 +19,12 @@ describe('examples sync order under Argo CD', () => {
     const services = docs.filter((d) => d.doc.kind === 'EcsService');
     expect(services.length).toBeGreaterThan(0);
     for (const s of services) expect(wave(s.doc), `${s.file}: ${s.doc.metadata?.name}`).toBeGreaterThan(Math.max(...tdWaves));
+  });
+
+  it('puts every EcsCluster in an earlier wave than every EcsTaskDefinition and EcsService', () => {
+    const others = docs.filter((d) => d.doc.kind === 'EcsTaskDefinition' || d.doc.kind === 'EcsService').map((d) => wave(d.doc));
+    const clusters = docs.filter((d) => d.doc.kind === 'EcsCluster');
+    expect(clusters.length).toBeGreaterThan(0);
+    for (const c of clusters) expect(wave(c.doc), `${c.file}: ${c.doc.metadata?.name}`).toBeLessThan(Math.min(...others));
   });
 });

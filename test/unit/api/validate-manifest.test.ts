@@ -150,11 +150,18 @@ describe('validateManifest', () => {
   });
 
   it('names a missing required field by its path', () => {
-    expect(errorsOf(service({ cluster: undefined }))).toEqual([{ path: 'spec.cluster', message: 'Required value' }]);
+    expect(errorsOf(service({ clusterRef: {} }))).toEqual([{ path: 'spec.clusterRef.name', message: 'Required value' }]);
+  });
+
+  it('takes the cluster as a name or ARN, or as a clusterRef to an EcsCluster, exactly one of them', () => {
+    expect(errorsOf(service({ cluster: undefined, clusterRef: { name: 'prod' } }))).toEqual([]);
+    const exactlyOne = [{ path: 'spec', message: 'set exactly one of cluster (an ECS cluster name or ARN) and clusterRef (an EcsCluster in this namespace)' }];
+    expect(errorsOf(service({ cluster: undefined }))).toEqual(exactlyOne);
+    expect(errorsOf(service({ clusterRef: { name: 'prod' } }))).toEqual(exactlyOne);
   });
 
   it('rejects other kinds and versions', () => {
-    expect(errorsOf({ ...service(), kind: 'Deployment' })).toEqual([{ path: 'kind', message: 'Unsupported value: "Deployment": supported values: "EcsTaskDefinition", "EcsService"' }]);
+    expect(errorsOf({ ...service(), kind: 'Deployment' })).toEqual([{ path: 'kind', message: 'Unsupported value: "Deployment": supported values: "EcsCluster", "EcsTaskDefinition", "EcsService"' }]);
     expect(errorsOf({ ...service(), apiVersion: 'ecs.operator.dev/v1' })).toEqual([
       { path: 'apiVersion', message: 'Unsupported value: "ecs.operator.dev/v1": supported values: "ecs.operator.dev/v1alpha1"' },
     ]);

@@ -3,10 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { EXAMPLES_DIR, substitute, worldNeeds } from '../../../scripts/demo-world.js';
 
 describe('worldNeeds', () => {
-  it('lists the clusters, capacity providers, subnets, security groups and target groups examples/ refers to', async () => {
+  it('lists the subnets, security groups and target groups examples/ refers to, and no cluster: EcsCluster manifests create them', async () => {
     const needs = await worldNeeds(EXAMPLES_DIR);
-    expect(needs.clusters.sort()).toEqual(['demo', 'demo-ec2']);
-    expect([...(needs.capacityProviders.get('demo') ?? [])].sort()).toEqual(['FARGATE', 'FARGATE_SPOT']);
+    expect(needs.clusters).toEqual([]);
     expect(needs.subnets.sort()).toEqual(['subnet-0a1b2c3d4e5f60001', 'subnet-0a1b2c3d4e5f60002', 'subnet-0a1b2c3d4e5f60003']);
     expect(needs.securityGroups).toHaveLength(6);
     // By name (api-ec2, bridge networking: instance targets) and by ARN (awsvpc: ip targets).

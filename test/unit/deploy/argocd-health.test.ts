@@ -47,8 +47,8 @@ function runHealth(script: string, input: string, opts: { openLibs?: boolean } =
 
 const kinds = readdirSync(groupDir).sort();
 
-it('has a health check for both kinds', () => {
-  expect(kinds).toEqual(['EcsService', 'EcsTaskDefinition']);
+it('has a health check for every kind', () => {
+  expect(kinds).toEqual(['EcsCluster', 'EcsService', 'EcsTaskDefinition']);
 });
 
 describe.each(kinds)('%s health.lua', (kind) => {

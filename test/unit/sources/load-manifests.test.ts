@@ -150,7 +150,7 @@ describe('loadManifests: files and folders, as kubectl -f reads them', () => {
   it('refuses a folder without manifests', async () => {
     const empty = await folder.write('empty/README.md', 'hello');
     const result = await loadManifests([join(empty, '..')]);
-    expect(result.errors).toEqual([expect.objectContaining({ code: 'NoObjects', message: 'no EcsTaskDefinition or EcsService found' })]);
+    expect(result.errors).toEqual([expect.objectContaining({ code: 'NoObjects', message: 'no EcsCluster, EcsTaskDefinition or EcsService found' })]);
   });
 });
 
@@ -184,6 +184,18 @@ describe('loadManifests: namespaces and identity', () => {
     const file = await folder.write('svc.yaml', `${taskDefinitionYaml('web', { namespace: 'shop' })}---\n${serviceYaml('web')}`);
     const result = await loadManifests([file]);
     expect(messages(result)).toEqual(['svc.yaml:24:5: EcsService web: spec.taskDefinitionRef.name: EcsTaskDefinition default/web is not defined in any of the files given']);
+  });
+
+  it('refuses a clusterRef that none of the files define, and takes one they define', async () => {
+    const byRef = serviceYaml('web').replace('  cluster: demo\n', '  clusterRef:\n    name: demo\n');
+    const file = await folder.write('svc.yaml', `${taskDefinitionYaml('web')}---\n${byRef}`);
+    expect(messages(await loadManifests([file]))).toEqual([expect.stringMatching(/^svc\.yaml:\d+:5: EcsService web: spec\.clusterRef\.name: EcsCluster default\/demo is not defined in any of the files given$/)]);
+
+    const cluster = 'apiVersion: ecs.operator.dev/v1alpha1\nkind: EcsCluster\nmetadata:\n  name: demo\nspec:\n  capacityProviders: [{ name: FARGATE }]\n';
+    const both = await folder.write('both.yaml', `${cluster}---\n${taskDefinitionYaml('web')}---\n${byRef}`);
+    const loaded = await loadManifests([both]);
+    expect(loaded.errors).toEqual([]);
+    expect(loaded.objects.map((o) => o.kind)).toEqual(['EcsCluster', 'EcsTaskDefinition', 'EcsService']);
   });
 
   it('does not also call a reference unresolved when the task definition it names is invalid', async () => {

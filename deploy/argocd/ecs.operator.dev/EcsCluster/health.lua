@@ -1,0 +1,70 @@
+-- Argo CD health of an EcsCluster, read from the operator's kstatus conditions the way
+-- kstatus (Flux, kpt, cli-utils) reads them, so every tool tells the same story:
+--   status not written for this generation yet  -> Progressing
+--   Reconciling=True (a capacity provider being
+--     updated; a deletion waiting for the
+--     cluster's services and tasks)             -> Progressing, with its message
+--   Stalled=True (a capacity provider that a
+--     service still uses cannot be removed,
+--     an Auto Scaling group that does not
+--     exist, IAM denied)                        -> Degraded, with the operator's message
+--   Ready=True                                  -> Healthy
+--   anything else                               -> Progressing
+-- Suspended does not apply: nothing about a cluster can be paused.
+-- Argo CD runs customizations from argocd-cm without Lua's standard libraries: only base
+-- functions (ipairs, tostring) and table are used here.
+
+local function condition(conditionType)
+  for _, c in ipairs(obj.status.conditions or {}) do
+    if c.type == conditionType then
+      return c
+    end
+  end
+  return nil
+end
+
+local function messageOf(c)
+  if c.message ~= nil and c.message ~= "" then
+    return c.message
+  end
+  return c.reason or ""
+end
+
+-- Drift under driftPolicy Report is left in place on purpose, so the object stays Healthy, but the
+-- message says what differs: in Argo CD it is seen where the health is.
+local function withReportedDrift(message)
+  local drifted = condition("Drifted")
+  if drifted ~= nil and drifted.status == "True" then
+    return message .. "; " .. messageOf(drifted)
+  end
+  return message
+end
+
+if obj.status == nil then
+  return { status = "Progressing", message = "Waiting for the operator to create or adopt the ECS cluster" }
+end
+
+local generation = obj.metadata.generation
+local observed = obj.status.observedGeneration
+if generation ~= nil and (observed == nil or observed < generation) then
+  return { status = "Progressing", message = "Waiting for the operator to reconcile generation " .. tostring(generation) }
+end
+
+local reconciling = condition("Reconciling")
+if reconciling ~= nil and reconciling.status == "True" then
+  return { status = "Progressing", message = messageOf(reconciling) }
+end
+
+local stalled = condition("Stalled")
+if stalled ~= nil and stalled.status == "True" then
+  return { status = "Degraded", message = messageOf(stalled) }
+end
+
+local ready = condition("Ready")
+if ready ~= nil and ready.status == "True" then
+  return { status = "Healthy", message = withReportedDrift(messageOf(ready)) }
+end
+if ready ~= nil then
+  return { status = "Progressing", message = messageOf(ready) }
+end
+return { status = "Progressing", message = "Waiting for the operator to report readiness" }
