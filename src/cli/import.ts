@@ -19,7 +19,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 export function importCommand(): Command {
   const cmd = new Command('import')
-    .description('write manifests (EcsTaskDefinition + EcsService with its autoscaling) for services that already run in ECS')
+    .description('write manifests (EcsCluster, and EcsTaskDefinition + EcsService with its autoscaling) for services that already run in ECS')
     .requiredOption('--cluster <name>', 'ECS cluster (name or ARN) to import from')
     .option('--service <name>', 'a service to import (repeatable; default: every service of the cluster)', collect)
     .option('--region <region>', 'AWS region of the cluster (default: $AWS_REGION)')
@@ -48,7 +48,10 @@ async function run(opts: ImportCliOptions): Promise<number> {
       await mkdir(opts.output, { recursive: true });
       for (const s of result.services) await writeFile(join(opts.output, `${s.name}.yaml`), s.text);
     }
-    const unexpressed = result.services.flatMap((s) => s.unexpressed.map((u) => ({ service: s.serviceArn, ...u })));
+    const unexpressed = [
+      ...(result.cluster?.unexpressed ?? []).map((u) => ({ service: result.cluster?.clusterArn ?? opts.cluster, ...u })),
+      ...result.services.flatMap((s) => s.unexpressed.map((u) => ({ service: s.serviceArn, ...u }))),
+    ];
     for (const u of unexpressed) console.error(`not imported: ${u.service}: ${u.field}: ${u.reason}`);
     const calls = aws.calls.snapshot();
     const seconds = ((performance.now() - started) / 1000).toFixed(1);

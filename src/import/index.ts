@@ -1,9 +1,10 @@
 // `ecs-operator import`, source-agnostic: what one cluster runs, read from AWS (read.ts), as
 // manifests (translate.ts), one document set per service with a header saying where it came from.
 import { dump } from 'js-yaml';
-import { validateManifest, type EcsService, type EcsTaskDefinition } from '../api/index.js';
+import { validateManifest, type EcsCluster, type EcsService, type EcsTaskDefinition } from '../api/index.js';
 import type { RegionAdapter } from '../aws/adapter.js';
 import { parseFamilyRevision } from '../reconcile/task-definition-names.js';
+import { translateCluster } from './cluster.js';
 import { kubeName } from './names.js';
 import { readCluster, type ClusterReading } from './read.js';
 import { translateService, translateTaskDefinition } from './translate.js';
@@ -22,8 +23,19 @@ export interface ImportedService {
   unexpressed: Unexpressed[];
 }
 
+export interface ImportedCluster {
+  /** metadata.name of the EcsCluster the services name by clusterRef. */
+  name: string;
+  clusterArn: string;
+  manifest: EcsCluster;
+  /** Settings of the cluster the manifest cannot express. */
+  unexpressed: Unexpressed[];
+}
+
 export interface ImportResult {
   services: ImportedService[];
+  /** Written ahead of the first service, in its file. */
+  cluster?: ImportedCluster;
 }
 
 export interface ImportContext {
@@ -35,12 +47,29 @@ export interface ImportContext {
 const yaml = (doc: object) => dump(doc, { lineWidth: -1, noRefs: true }).trimEnd();
 const comment = (text: string) => `# ${text.replace(/\r?\n/g, ' ')}`;
 
-/**
- * Where the EcsCluster kind will plug in: its manifest, written ahead of the services, once the
- * kind exists. Until then a cluster is named by spec.cluster and nothing more is written.
- */
-function clusterDocuments(_cluster: string, _reading: ClusterReading): object[] {
-  return [];
+/** The EcsCluster of the reading, under its header; the services then name it by clusterRef. */
+function clusterDocuments(reading: ClusterReading, ctx: ImportContext): { cluster: ImportedCluster; text: string } | undefined {
+  if (!reading.cluster) return undefined;
+  const c = reading.cluster.cluster;
+  const clusterArn = c.clusterArn ?? '';
+  const name = kubeName(c.clusterName ?? clusterArn, new Set());
+  const { manifest, unexpressed } = translateCluster(reading.cluster, name, ctx.region);
+  const valid = validateManifest(manifest);
+  if (!valid.ok) unexpressed.push(...valid.errors.map((e) => ({ field: `${manifest.kind}/${name} ${e.path}`, reason: e.message })));
+  const header = [
+    comment(`Imported by ecs-operator import at ${stamp(ctx.now)}`),
+    comment(`from account ${clusterArn.split(':')[4] ?? 'unknown'}, region ${ctx.region}`),
+    comment(`cluster ${clusterArn}`),
+    ...notImported(unexpressed),
+  ].join('\n');
+  return { cluster: { name, clusterArn, manifest, unexpressed }, text: `${header}\n${yaml(manifest)}\n` };
+}
+
+const stamp = (now: Date) => now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+function notImported(unexpressed: readonly Unexpressed[]): string[] {
+  if (unexpressed.length === 0) return [];
+  return [comment('Not imported (the manifests cannot express these settings; applying leaves them as they are):'), ...unexpressed.map((u) => comment(`  ${u.field}: ${u.reason}`))];
 }
 
 /** Object names for each revision: the family, or family-revision when services run several revisions of one family. */
@@ -61,6 +90,7 @@ function taskDefinitionNames(arns: readonly string[]): Map<string, string> {
 
 /** The manifests of a reading. Pure. */
 export function manifestsOf(cluster: string, reading: ClusterReading, ctx: ImportContext): ImportResult {
+  const imported = clusterDocuments(reading, ctx);
   const services = [...reading.services].sort((a, b) => (a.service.serviceName ?? '').localeCompare(b.service.serviceName ?? ''));
   const tdNames = taskDefinitionNames([...reading.taskDefinitions.keys()]);
   const serviceNames = new Set<string>();
@@ -82,7 +112,7 @@ export function manifestsOf(cluster: string, reading: ClusterReading, ctx: Impor
       manifests.push(td.manifest);
       unexpressed.push(...td.unexpressed);
     }
-    const svc = translateService(observed, { service: name, taskDefinition: tdName }, ctx.region);
+    const svc = translateService(observed, { service: name, taskDefinition: tdName, ...(imported ? { cluster: imported.cluster.name } : {}) }, ctx.region);
     manifests.push(svc.manifest);
     unexpressed.push(...svc.unexpressed);
     for (const m of manifests) {
@@ -91,17 +121,17 @@ export function manifestsOf(cluster: string, reading: ClusterReading, ctx: Impor
     }
     const account = serviceArn.split(':')[4] ?? 'unknown';
     const header = [
-      comment(`Imported by ecs-operator import at ${ctx.now.toISOString().replace(/\.\d{3}Z$/, 'Z')}`),
+      comment(`Imported by ecs-operator import at ${stamp(ctx.now)}`),
       comment(`from account ${account}, region ${ctx.region}, cluster ${cluster}`),
       comment(`service ${serviceArn}`),
       comment(`running ${tdArn}`),
-      ...(unexpressed.length > 0 ? [comment('Not imported (the manifests cannot express these settings; applying leaves them as they are):'), ...unexpressed.map((u) => comment(`  ${u.field}: ${u.reason}`))] : []),
+      ...notImported(unexpressed),
     ].join('\n');
     out.push({ name, serviceArn, manifests, unexpressed, text: `${header}\n${manifests.map(yaml).join('\n---\n')}\n` });
   }
-  const clusterDocs = clusterDocuments(cluster, reading);
-  if (clusterDocs.length > 0 && out[0]) out[0] = { ...out[0], text: `${clusterDocs.map(yaml).join('\n---\n')}\n---\n${out[0].text}` };
-  return { services: out };
+  if (!imported) return { services: out };
+  if (out[0]) out[0] = { ...out[0], text: `${imported.text}---\n${out[0].text}` };
+  return { services: out, cluster: imported.cluster };
 }
 
 export interface ImportOptions {

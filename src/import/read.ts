@@ -1,13 +1,17 @@
-// Reads what runs in one cluster, within ECS's read limits: ListServices by pages of 100 (its
-// maximum), DescribeServices by 10 (the most one call takes, DescribeServices API reference), each
-// revision once however many services run it, scalable targets by 50, and the step policies'
-// alarms by 100 (DescribeAlarms' maximum), a few calls at a time.
+// Reads one cluster and what runs in it, within ECS's read limits: DescribeClusters once,
+// ListServices by pages of 100 (its maximum), DescribeServices by 10 (the most one call takes,
+// DescribeServices API reference), each revision once however many services run it, scalable
+// targets by 50, and the step policies' alarms by 100 (DescribeAlarms' maximum), a few calls at a
+// time.
 import { DescribeServicesCommand, paginateListServices, type Service } from '@aws-sdk/client-ecs';
 import type { ScalableTarget } from '@aws-sdk/client-application-auto-scaling';
+import { FARGATE_PROVIDERS } from '../api/index.js';
 import type { RegionAdapter } from '../aws/adapter.js';
+import { EcsClusterApi } from '../aws/ecs-cluster-api.js';
 import type { TaskDefinitionRecord } from '../aws/task-definition-cache.js';
 import { resourceIdOf } from '../reconcile/scaling/naming.js';
 import { scalableTargetsOf } from '../reconcile/scaling/target-observer.js';
+import type { ObservedCluster } from './cluster.js';
 import type { ObservedScaling, ObservedService } from './translate.js';
 
 const DESCRIBE_SERVICES_MAX = 10;
@@ -19,6 +23,8 @@ export interface ClusterReading {
   services: ObservedService[];
   /** By ARN: each revision the services run, read once. */
   taskDefinitions: Map<string, TaskDefinitionRecord>;
+  /** The cluster itself, when it was read. */
+  cluster?: ObservedCluster;
 }
 
 async function inPool<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
@@ -65,8 +71,18 @@ async function readScaling(region: RegionAdapter, target: ScalableTarget | undef
   return { target, policies, scheduledActions, alarms: [] };
 }
 
-/** The cluster's services (or the ones named), with the revisions they run and their scaling. */
+/** The cluster with its settings and its Auto Scaling group capacity providers (FARGATE and FARGATE_SPOT need no reading). */
+async function describeCluster(region: RegionAdapter, cluster: string): Promise<ObservedCluster> {
+  const api = new EcsClusterApi(region.clients.ecs);
+  const found = await api.describeCluster(cluster);
+  if (!found) throw new Error(`cluster ${cluster} not found in ${region.region}`);
+  const names = (found.capacityProviders ?? []).filter((n) => !(FARGATE_PROVIDERS as readonly string[]).includes(n));
+  return { cluster: found, providers: await api.describeCapacityProviders(names) };
+}
+
+/** The cluster, its services (or the ones named), the revisions they run and their scaling. */
 export async function readCluster(region: RegionAdapter, cluster: string, only?: readonly string[]): Promise<ClusterReading> {
+  const observedCluster = await describeCluster(region, cluster);
   const names = only && only.length > 0 ? only : await listServiceArns(region, cluster);
   // Only ACTIVE services run: DRAINING ones are being deleted.
   const described = (await describeServices(region, cluster, names)).filter((s) => s.status === undefined || s.status === 'ACTIVE');
@@ -86,5 +102,5 @@ export async function readCluster(region: RegionAdapter, cluster: string, only?:
     const mine = new Set(sc.policies.flatMap((p) => (p.Alarms ?? []).map((a) => a.AlarmName)));
     return { service, scaling: { ...sc, alarms: alarms.filter((a) => mine.has(a.AlarmName)) } };
   });
-  return { services, taskDefinitions };
+  return { services, taskDefinitions, cluster: observedCluster };
 }

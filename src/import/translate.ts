@@ -134,6 +134,8 @@ export interface ServiceNames {
   service: string;
   /** metadata.name of the EcsTaskDefinition it references. */
   taskDefinition: string;
+  /** metadata.name of the EcsCluster it runs in, when one is imported; otherwise spec.cluster names the ECS cluster. */
+  cluster?: string;
 }
 
 /** The cluster's name, from the service's cluster ARN. */
@@ -209,6 +211,11 @@ export function translateService(observed: ObservedService, names: ServiceNames,
     }
   }
   if (observed.scaling && manifest.spec.autoscaling) unexpressed.push(...scalingMismatches(manifest.spec.autoscaling, observed.scaling, resourceIdOf(cluster, serviceName), manifest.metadata.name));
+  // Compared above as spec.cluster; the file names the EcsCluster, which resolves to that cluster.
+  if (names.cluster !== undefined) {
+    const { cluster: _cluster, ...rest } = manifest.spec;
+    manifest.spec = { clusterRef: { name: names.cluster }, ...rest };
+  }
   return { manifest, unexpressed };
 }
 
@@ -236,7 +243,7 @@ function serviceOnlySettings(s: Service): Unexpressed[] {
   return out;
 }
 
-function isEmpty(value: unknown): boolean {
+export function isEmpty(value: unknown): boolean {
   if (value === undefined || value === null) return true;
   if (Array.isArray(value)) return value.length === 0;
   if (typeof value === 'object' && !(value instanceof Date)) return Object.values(value).every(isEmpty);
@@ -403,7 +410,7 @@ function scalingMismatches(autoscaling: Autoscaling, observed: ObservedScaling, 
 }
 
 /** JSON-like copy without undefined members, so that YAML output and comparisons see no holes. */
-function withoutUndefined<T>(value: T): T {
+export function withoutUndefined<T>(value: T): T {
   if (Array.isArray(value)) return value.map(withoutUndefined) as T;
   if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
     return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, withoutUndefined(v)])) as T;

@@ -62,7 +62,19 @@ async function createWorld(cluster: string): Promise<string> {
     targetGroupArn = TargetGroups?.[0]?.TargetGroupArn ?? '';
     await elbv2.send(new CreateListenerCommand({ LoadBalancerArn: LoadBalancers?.[0]?.LoadBalancerArn, Protocol: 'HTTP', Port: 80, DefaultActions: [{ Type: 'forward', TargetGroupArn: targetGroupArn }] }));
 
-    await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+    // The cluster as the console's "Create cluster" makes it with Container Insights and Fargate Spot.
+    await ecs.send(
+      new CreateClusterCommand({
+        clusterName: cluster,
+        settings: [{ name: 'containerInsights', value: 'enabled' }],
+        capacityProviders: ['FARGATE', 'FARGATE_SPOT'],
+        defaultCapacityProviderStrategy: [
+          { capacityProvider: 'FARGATE', weight: 1, base: 1 },
+          { capacityProvider: 'FARGATE_SPOT', weight: 4 },
+        ],
+        tags: [{ key: 'team', value: 'platform' }],
+      }),
+    );
     const fargate = (family: string, extra: Partial<RegisterTaskDefinitionCommandInput> = {}): RegisterTaskDefinitionCommandInput => ({
       family,
       networkMode: 'awsvpc',
@@ -187,7 +199,15 @@ describe('ecs-operator import', () => {
     expect(imported.code, imported.stderr).toBe(0);
     expect((await readdir(dir)).sort()).toEqual(['payments-api.yaml', 'plain.yaml', 'worker.yaml']);
     const api = await readFile(join(dir, 'payments-api.yaml'), 'utf8');
-    expect(api).toMatch(new RegExp(`^# Imported by ecs-operator import at \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\n# from account 123456789012, region us-east-1, cluster ${cluster}\\n# service arn:aws:ecs:us-east-1:123456789012:service/${cluster}/Payments_API\\n`));
+    expect(api).toMatch(new RegExp(`\\n---\\n# Imported by ecs-operator import at \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\n# from account 123456789012, region us-east-1, cluster ${cluster}\\n# service arn:aws:ecs:us-east-1:123456789012:service/${cluster}/Payments_API\\n`));
+    // The cluster, ahead of the first service, with what differs from a new cluster; the services name it.
+    expect(api).toMatch(new RegExp(`^# Imported by ecs-operator import at .*\\n# from account 123456789012, region us-east-1\\n# cluster arn:aws:ecs:us-east-1:123456789012:cluster/${cluster}\\n`));
+    expect(api.match(/^kind: EcsCluster$/gm)).toHaveLength(1);
+    expect(api).toContain('  settings:\n    containerInsights: enabled\n');
+    expect(api).toContain('    - name: FARGATE_SPOT\n');
+    expect(api).toContain('      weight: 4\n');
+    for (const file of ['payments-api.yaml', 'plain.yaml', 'worker.yaml']) expect(await readFile(join(dir, file), 'utf8')).toContain(`  clusterRef:\n    name: ${cluster}\n`);
+    expect(api).not.toMatch(/^ {2}cluster: /m);
     // The ECS name is not a Kubernetes name: the object gets a valid one and keeps the original.
     expect(api).toContain('  name: payments-api\n');
     expect(api).toContain('  serviceName: Payments_API\n');
@@ -226,7 +246,7 @@ describe('ecs-operator import', () => {
     const res = await cli(['drift', '-f', dir, '-o', 'json']);
     const report = JSON.parse(res.stdout) as DriftReport;
     expect(report.objects.filter((o) => o.status !== 'InSync'), res.stderr).toEqual([]);
-    expect(report.summary).toMatchObject({ objects: 6, inSync: 6 });
+    expect(report.summary).toMatchObject({ objects: 7, inSync: 7 });
     expect(res.code).toBe(0);
   });
 
@@ -235,10 +255,11 @@ describe('ecs-operator import', () => {
     const clusterId = uniqueName('import');
     const res = await cli(['apply', '-f', dir, '--show-aws-calls', '--cluster-id', clusterId]);
     expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
-    // Three services and three revisions tagged as owned; nothing else written.
-    expect(writesOf(awsCalls(res.stderr))).toEqual(new Map([['ecs:TagResource', 6]]));
+    // The cluster, three services and three revisions tagged as owned; nothing else written.
+    expect(writesOf(awsCalls(res.stderr))).toEqual(new Map([['ecs:TagResource', 7]]));
     expect(await revisionsOf(`${cluster}-api`)).toEqual(before);
     expect(res.stdout).toContain('Adopted ECS service Payments_API');
+    expect(res.stdout).toContain(`Adopted ECS cluster ${cluster}`);
     // Owned now, the manifests still match.
     const again = await cli(['drift', '-f', dir, '--cluster-id', clusterId]);
     expect(again.code, again.stdout).toBe(0);
@@ -264,7 +285,7 @@ describe('the imported files through the controller', () => {
     const applied = await kubectl(['apply', '-f', dir], { namespace: ns });
     expect(applied.code, applied.stderr).toBe(0);
     const notReady = async () => {
-      const res = await kubectl(['get', 'ecsservices,ecstaskdefinitions', '-o', 'json'], { namespace: ns });
+      const res = await kubectl(['get', 'ecsclusters,ecsservices,ecstaskdefinitions', '-o', 'json'], { namespace: ns });
       const items = (JSON.parse(res.stdout) as { items: Array<{ kind: string; metadata: { name: string }; status?: { conditions?: Array<{ type: string; status: string; message: string }> } }> }).items;
       return items.filter((o) => o.status?.conditions?.find((c) => c.type === 'Ready')?.status !== 'True').map((o) => `${o.kind}/${o.metadata.name}: ${JSON.stringify(o.status?.conditions)}`);
     };
@@ -274,7 +295,7 @@ describe('the imported files through the controller', () => {
       await new Promise((r) => setTimeout(r, 1_000));
     }
     const writes = new Map([...(await operator.awsCalls())].filter(([key]) => /^(?!Describe|List|Get)/.test(key.split(':')[1] ?? '')));
-    expect(writes).toEqual(new Map([['ecs:TagResource', 6]]));
+    expect(writes).toEqual(new Map([['ecs:TagResource', 7]]));
   });
 });
 
@@ -316,9 +337,9 @@ describe('a cluster of many services', () => {
     expect(await readdir(dir)).toHaveLength(COUNT);
     const figures = importFigures(res.stderr);
     console.log(`import of ${COUNT} services: ${figures?.seconds}s, ${figures?.calls} AWS calls`);
-    // ListServices by 100, DescribeServices by 10, one DescribeTaskDefinition per revision (one per
-    // 10 services here), DescribeScalableTargets by 50: no call per service.
-    const pages = Math.ceil(COUNT / 100) + Math.ceil(COUNT / 10) + Math.ceil(COUNT / 10) + Math.ceil(COUNT / 50);
+    // DescribeClusters once, ListServices by 100, DescribeServices by 10, one DescribeTaskDefinition
+    // per revision (one per 10 services here), DescribeScalableTargets by 50: no call per service.
+    const pages = 1 + Math.ceil(COUNT / 100) + Math.ceil(COUNT / 10) + Math.ceil(COUNT / 10) + Math.ceil(COUNT / 50);
     expect(figures?.calls).toBe(pages);
     const drift = await cli(['drift', '-f', dir]);
     expect(drift.code, drift.stdout).toBe(0);

@@ -93,7 +93,7 @@ export function planCluster(desired: DesiredCluster, observed: ClusterObservatio
   }
   const arn = cluster.clusterArn ?? '';
   if (adopting) {
-    changes.push({ resource: 'Cluster', id: name, action: 'AdoptCluster', diffs: [{ path: 'spec.adoptExisting', desired: true }], payload: { resourceArn: arn, tags: ownerTags(ctx.owner) } });
+    changes.push({ resource: 'Cluster', id: name, action: 'AdoptCluster', diffs: [{ path: 'spec.adoptExisting', desired: true }], payload: { resourceArn: arn, tags: ownerTags(ctx.owner) }, adoption: true });
   }
   changes.push(...fieldChanges(desired, cluster));
   changes.push(...tagChanges(desired, cluster, ctx));
@@ -160,7 +160,7 @@ function providerChanges(desired: DesiredCluster, observed: ClusterObservation, 
       if (desired.spec.adoptExisting !== true) {
         return { changes, blocked: { reason: 'NotOwned', message: `${where} exists and was not created by this operator; it is left untouched. Set spec.adoptExisting: true to take it over, or give this one another name` } };
       }
-      changes.push({ resource: 'CapacityProvider', id: spec.name, action: 'AdoptCapacityProvider', diffs: [{ path: `${path}.name`, desired: spec.name }], payload: { resourceArn: current.capacityProviderArn ?? '', tags: ownerTags(ctx.owner) } });
+      changes.push({ resource: 'CapacityProvider', id: spec.name, action: 'AdoptCapacityProvider', diffs: [{ path: `${path}.name`, desired: spec.name }], payload: { resourceArn: current.capacityProviderArn ?? '', tags: ownerTags(ctx.owner) }, adoption: true });
     }
     const want = desiredProviderShape(spec);
     const have = observedProviderShape(current);

@@ -3,14 +3,17 @@
 // reconcilers' own comparisons, exactly as AWS holds things (the round trip), leave AWS's
 // defaults out, and list what they cannot say.
 import type { ScalingPolicy } from '@aws-sdk/client-application-auto-scaling';
-import type { Service, TaskDefinition } from '@aws-sdk/client-ecs';
+import type { CapacityProvider, Cluster, Service, TaskDefinition } from '@aws-sdk/client-ecs';
 import { describe, expect, test } from 'vitest';
 import { validateManifest, type EcsService } from '../../../src/api/index.js';
 import { buildDriftReport } from '../../../src/drift/index.js';
+import { translateCluster } from '../../../src/import/cluster.js';
 import { manifestsOf } from '../../../src/import/index.js';
 import { kubeName } from '../../../src/import/names.js';
 import { translateService, translateTaskDefinition, type ObservedScaling } from '../../../src/import/translate.js';
 import { sameJson } from '../../../src/reconcile/canonical.js';
+import { desiredCluster } from '../../../src/reconcile/cluster/desired.js';
+import { planCluster } from '../../../src/reconcile/cluster/plan.js';
 import { desiredScaling } from '../../../src/reconcile/scaling/desired.js';
 import { adoptedNamesOf, ScalingNames } from '../../../src/reconcile/scaling/naming.js';
 import { planScaling } from '../../../src/reconcile/scaling/plan.js';
@@ -344,5 +347,108 @@ describe('adoption is no drift', () => {
     expect(plan.current?.taskDefinitionArn).toBe(TD_ARN);
     const report = buildDriftReport([{ identity: { kind: 'EcsTaskDefinition', namespace: 'default', name: 'api' }, plan: plan.changes }], new Date());
     expect(report.summary).toMatchObject({ inSync: 1, drifted: 0, differences: 0 });
+  });
+});
+
+describe('translateCluster', () => {
+  const CLUSTER_ARN = 'arn:aws:ecs:us-east-1:123456789012:cluster/Prod_Cluster';
+  const ASG_ARN = 'arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:0a1b2c3d-0000-4000-8000-000000000001:autoScalingGroupName/ecs-asg';
+  const NAMESPACE = 'arn:aws:servicediscovery:us-east-1:123456789012:namespace/ns-abcdefghijklmnop';
+  /** A cluster as DescribeClusters (include SETTINGS, CONFIGURATIONS, TAGS) answers. */
+  const described = (extra: Partial<Cluster> = {}): Cluster => ({
+    clusterArn: CLUSTER_ARN,
+    clusterName: 'Prod_Cluster',
+    status: 'ACTIVE',
+    registeredContainerInstancesCount: 0,
+    runningTasksCount: 3,
+    pendingTasksCount: 0,
+    activeServicesCount: 2,
+    statistics: [],
+    settings: [{ name: 'containerInsights', value: 'enhanced' }],
+    configuration: { executeCommandConfiguration: { logging: 'OVERRIDE', logConfiguration: { cloudWatchLogGroupName: '/ecs/exec', cloudWatchEncryptionEnabled: false } } },
+    serviceConnectDefaults: { namespace: NAMESPACE },
+    capacityProviders: ['ec2', 'FARGATE_SPOT', 'FARGATE'],
+    defaultCapacityProviderStrategy: [
+      { capacityProvider: 'FARGATE', weight: 1, base: 1 },
+      { capacityProvider: 'FARGATE_SPOT', weight: 4, base: 0 },
+    ],
+    tags: [{ key: 'team', value: 'platform' }, { key: 'aws:cloudformation:stack-name', value: 'prod' }],
+    attachments: [],
+    ...extra,
+  });
+  /** An Auto Scaling group provider as DescribeCapacityProviders answers: ECS's defaults filled in. */
+  const ec2: CapacityProvider = {
+    name: 'ec2',
+    capacityProviderArn: 'arn:aws:ecs:us-east-1:123456789012:capacity-provider/ec2',
+    status: 'ACTIVE',
+    updateStatus: 'UPDATE_COMPLETE',
+    autoScalingGroupProvider: {
+      autoScalingGroupArn: ASG_ARN,
+      managedScaling: { status: 'ENABLED', targetCapacity: 80, minimumScalingStepSize: 1, maximumScalingStepSize: 10000, instanceWarmupPeriod: 300 },
+      managedTerminationProtection: 'DISABLED',
+      managedDraining: 'ENABLED',
+    },
+    tags: [],
+  };
+  const owner = { clusterId: 'import', kind: 'EcsCluster' as const, namespace: 'default', name: 'prod-cluster' };
+  const planOf = (cluster: Cluster, providers: CapacityProvider[]) => {
+    const { manifest, unexpressed } = translateCluster({ cluster, providers }, 'prod-cluster', REGION);
+    const observed = { cluster, providers: new Map(providers.map((p) => [p.name ?? '', p])) };
+    const plan = planCluster(desiredCluster(manifest, REGION), observed, { owner, managedTagKeys: [], ownedProviderNames: [], previousClusterName: undefined });
+    return { manifest, unexpressed, plan };
+  };
+
+  test('reads to the cluster plan as the cluster it came from: adopting it and its provider is all there is, and no drift', () => {
+    const { unexpressed, plan } = planOf(described(), [ec2]);
+    expect(unexpressed).toEqual([]);
+    expect(plan.blocked).toBeUndefined();
+    expect(plan.changes.map((c) => [c.action, c.adoption])).toEqual([
+      ['AdoptCapacityProvider', true],
+      ['AdoptCluster', true],
+    ]);
+    const report = buildDriftReport([{ identity: { kind: 'EcsCluster', namespace: 'default', name: 'prod-cluster' }, plan: plan.changes }], new Date());
+    expect(report.summary).toMatchObject({ inSync: 1, drifted: 0, differences: 0 });
+  });
+
+  test('is minimal: only what differs from a new cluster, Fargate providers by name, the group provider with its own settings', () => {
+    const { manifest } = planOf(described(), [ec2]);
+    expect(validateManifest(manifest).ok).toBe(true);
+    expect(manifest.spec).toEqual({
+      clusterName: 'Prod_Cluster',
+      region: REGION,
+      settings: { containerInsights: 'enhanced' },
+      configuration: { executeCommandConfiguration: { logging: 'OVERRIDE', logConfiguration: { cloudWatchLogGroupName: '/ecs/exec' } } },
+      serviceConnectDefaults: { namespace: NAMESPACE },
+      capacityProviders: [{ name: 'ec2', autoScalingGroup: ASG_ARN, managedScaling: { status: 'ENABLED', targetCapacity: 80 } }, { name: 'FARGATE_SPOT' }, { name: 'FARGATE' }],
+      defaultCapacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1, base: 1 }, { capacityProvider: 'FARGATE_SPOT', weight: 4 }],
+      tags: [{ key: 'team', value: 'platform' }],
+      adoptExisting: true,
+    });
+  });
+
+  test('a cluster as CreateCluster makes it with no settings is adoptExisting and nothing else', () => {
+    const bare = described({ clusterName: 'prod-cluster', settings: [{ name: 'containerInsights', value: 'disabled' }], configuration: undefined, serviceConnectDefaults: undefined, capacityProviders: [], defaultCapacityProviderStrategy: [], tags: [] });
+    const { manifest, unexpressed, plan } = planOf(bare, []);
+    expect(manifest.spec).toEqual({ region: REGION, adoptExisting: true });
+    expect(unexpressed).toEqual([]);
+    expect(plan.changes.map((c) => c.action)).toEqual(['AdoptCluster']);
+  });
+
+  test('lists what the EcsCluster schema cannot hold (managed storage encryption)', () => {
+    const withStorage = described({ configuration: { managedStorageConfiguration: { fargateEphemeralStorageKmsKeyId: 'arn:aws:kms:us-east-1:123456789012:key/k' } } });
+    const { unexpressed } = planOf(withStorage, [ec2]);
+    expect(unexpressed.map((u) => u.field)).toEqual(['spec.configuration.managedStorageConfiguration']);
+  });
+
+  test('the imported services name the EcsCluster by clusterRef, written ahead of them', () => {
+    const cluster = described({ clusterArn: 'arn:aws:ecs:us-east-1:123456789012:cluster/prod', clusterName: 'prod' });
+    const td = { taskDefinition: revision(), tags: [] };
+    const result = manifestsOf('prod', { services: [{ service: service() }], taskDefinitions: new Map([[TD_ARN, td]]), cluster: { cluster, providers: [ec2] } }, { region: REGION, now: new Date('2026-12-07T01:00:00Z') });
+    expect(result.cluster?.name).toBe('prod');
+    const svc = result.services[0]!.manifests.find((m): m is EcsService => m.kind === 'EcsService')!;
+    expect(svc.spec.clusterRef).toEqual({ name: 'prod' });
+    expect(svc.spec.cluster).toBeUndefined();
+    expect(validateManifest(svc).ok).toBe(true);
+    expect(result.services[0]!.text).toMatch(/^# Imported by ecs-operator import at 2026-12-07T01:00:00Z\n# from account 123456789012, region us-east-1\n# cluster arn:aws:ecs:us-east-1:123456789012:cluster\/prod\napiVersion: \S+\nkind: EcsCluster\n/);
   });
 });
