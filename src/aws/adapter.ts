@@ -45,13 +45,14 @@ export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
   function create(region: string): RegionAdapter {
     const c = clients.forRegion(region);
     const taskDefinitions = new TaskDefinitionCache(c.ecs, { maxEntries: config.taskDefinitionCacheSize });
+    const services = new ServiceObserver(c.ecs, { windowMs: config.batchWindowMs });
     return {
       region,
       clients: c,
-      services: new ServiceObserver(c.ecs, { windowMs: config.batchWindowMs }),
+      services,
       taskDefinitions,
       targetGroups: new TargetGroupResolver(c.elbv2, { windowMs: config.batchWindowMs, ttlMs: config.targetGroupTtlMs }),
-      ecs: new EcsApi(c.ecs, taskDefinitions, c.ecsRegistrar),
+      ecs: new EcsApi(c.ecs, taskDefinitions, c.ecsRegistrar, services),
       autoscaling: new AutoScalingApi(c.autoscaling),
       alarms: new AlarmsApi(c.cloudwatch),
     };

@@ -18,6 +18,7 @@ import {
   type UpdateServiceCommandInput,
 } from '@aws-sdk/client-ecs';
 import type { TaskDefinitionCache, TaskDefinitionRecord } from './task-definition-cache.js';
+import type { ServiceObserver } from './service-observer.js';
 
 /**
  * CreateService is idempotent per `clientToken` (up to 36 ASCII characters): repeating a create
@@ -31,6 +32,7 @@ export class EcsApi {
     private readonly ecs: ECSClient,
     private readonly taskDefinitions: TaskDefinitionCache,
     private readonly registrar: ECSClient = ecs,
+    private readonly services?: Pick<ServiceObserver, 'forget'>,
   ) {}
 
   /** Registers a revision. The response is the full revision with its tags, so it is cached as is. */
@@ -63,18 +65,21 @@ export class EcsApi {
 
   async createService(input: CreateServiceInput): Promise<Service> {
     const out = await this.ecs.send(new CreateServiceCommand(input));
+    if (input.serviceName) this.services?.forget(input.serviceName);
     return required(out.service, 'CreateService');
   }
 
   /** Sends only the fields given: ECS leaves every field that is absent from the request unchanged. */
   async updateService(input: UpdateServiceCommandInput): Promise<Service> {
     const out = await this.ecs.send(new UpdateServiceCommand(input));
+    if (input.service) this.services?.forget(input.service);
     return required(out.service, 'UpdateService');
   }
 
   /** Without `force`, ECS refuses to delete a service whose desiredCount is above zero. */
   async deleteService(input: { cluster: string; service: string; force?: boolean }): Promise<Service> {
     const out = await this.ecs.send(new DeleteServiceCommand(input));
+    this.services?.forget(input.service);
     return required(out.service, 'DeleteService');
   }
 

@@ -66,6 +66,18 @@ export class ServiceObserver {
     }
   }
 
+  /**
+   * Drops what was read ahead of `service` (a name or ARN, in any cluster): called after a write to
+   * it, so that the next reconcile never judges the service by a read made before its own write
+   * (a rollout it just started would look gone).
+   */
+  forget(service: string): void {
+    const name = lastSegment(service);
+    for (const key of this.prefetched.keys()) {
+      if (lastSegment(key.slice(key.indexOf('\u0000') + 1)) === name) this.prefetched.delete(key);
+    }
+  }
+
   private loaderFor(cluster: string): DataLoader<string, ServiceObservation> {
     let loader = this.loaders.get(cluster);
     if (!loader) {
@@ -97,4 +109,8 @@ function observationFor(name: string, out: DescribeServicesCommandOutput): Servi
   const code = failure?.reason ?? 'NoResult';
   const message = failure ? (failure.detail ?? failure.reason ?? 'failed') : `DescribeServices returned neither the service nor a failure for ${name}`;
   return new AwsError({ kind: 'unknown', retryable: true, code, message }, 'ecs', 'DescribeServices');
+}
+
+function lastSegment(nameOrArn: string): string {
+  return nameOrArn.slice(nameOrArn.lastIndexOf('/') + 1);
 }

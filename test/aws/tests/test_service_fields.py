@@ -134,7 +134,11 @@ def test_load_balancer_advanced_configuration_is_stored_and_returned(aws: Aws) -
     # LoadBalancer.advancedConfiguration (ECS API reference): the blue/green alternate target group,
     # listener rules and role. Kept as given, like the rest of the binding.
     cluster = aws.cluster()
-    aws.task_definition("web")
+    # The binding's container and port must be in the task definition (load_balancer_containers).
+    aws.ecs.register_task_definition(
+        family="web", networkMode="awsvpc", requiresCompatibilities=["FARGATE"], cpu="256", memory="512",
+        containerDefinitions=[{"name": "app", "image": "nginx:1", "memory": 128, "portMappings": [{"containerPort": 80}]}],
+    )
     binding = {
         "targetGroupArn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/blue/0123456789abcdef",
         "containerName": "app",

@@ -47,6 +47,21 @@ describe('ServiceObserver', () => {
     results.forEach((result, i) => expect(result).toMatchObject({ kind: 'found', service: { serviceName: `svc-${i}` } }));
   });
 
+  test('a read-ahead serves the next describe of its service, but never one after a write to it', async () => {
+    const { transport, client } = fakeEcs({ demo: ['web', 'api'] });
+    const observer = new ServiceObserver(client);
+
+    observer.prefetch('demo', ['web', 'api']);
+    await observer.describe('demo', 'api');
+    expect(transport.requests).toHaveLength(1);
+
+    // UpdateService on web (by ARN) happened after the read-ahead: its next reconcile reads afresh.
+    observer.forget('arn:aws:ecs:us-east-1:123456789012:service/demo/web');
+    await observer.describe('demo', 'web');
+    expect(transport.requests).toHaveLength(2);
+    expect(inputOf(transport.requests[1]!).services).toEqual(['web']);
+  });
+
   test('reads of services in different clusters are never mixed in one call', async () => {
     const { transport, client } = fakeEcs({ a: ['web'], b: ['web', 'api'] });
     const observer = new ServiceObserver(client);
