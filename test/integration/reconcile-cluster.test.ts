@@ -180,7 +180,7 @@ describe('reconcileCluster on the emulator', () => {
     expect(condition(out, 'Stalled')).toMatchObject({ status: 'True', reason: 'CapacityProviderInUse', message: expect.stringContaining(service) });
     expect(condition(out, 'Stalled')?.message).toContain('FARGATE_SPOT');
     expect(condition(out, 'Synced')).toMatchObject({ status: 'False' });
-    expect(out.requeueAfterMs).toBe(30_000);
+    expect(out.backoff).toBe('stalled');
     expect(obj.status?.blockedBy).toEqual({ capacityProviders: ['FARGATE_SPOT'], services: [service] });
     expect((await describeCluster(obj.metadata.name))?.capacityProviders?.slice().sort()).toEqual(['FARGATE', 'FARGATE_SPOT']);
   });

@@ -29,7 +29,7 @@ def test_cluster_with_a_running_task_cannot_be_deleted(aws: Aws) -> None:
     cluster = aws.cluster()
     aws.task_definition("job", fargate=False)
     aws.container_instances(cluster, 1)
-    aws.ecs.run_task(cluster=cluster, taskDefinition="job")
+    aws.ecs.run_task(cluster=cluster, taskDefinition="job", launchType="EC2")
     with pytest.raises(ClientError) as error:
         aws.ecs.delete_cluster(cluster=cluster)
     assert error.value.response["Error"]["Code"] in ("ClusterContainsTasksException",)

@@ -332,31 +332,6 @@ def test_requests_are_not_checked_against_the_service_model(plain_moto: Aws) -> 
         cloudwatch.put_metric_alarm(
             AlarmName="zero", EvaluationPeriods=0, ComparisonOperator="GreaterThanThreshold", Threshold=1.0,
             MetricName="CPUUtilization", Namespace="AWS/ECS", Statistic="Average", Period=60,
-
-
-def test_update_cluster_settings_is_missing_and_any_setting_is_stored(plain_moto: Aws) -> None:
-    cluster = plain_moto.cluster()
-    try:
-        plain_moto.ecs.update_cluster_settings(cluster=cluster, settings=[{"name": "containerInsights", "value": "enabled"}])
-        missing = False
-    except ClientError:
-        missing = True
-    still_a_gap(missing, "cluster_settings.py")
-    updated = plain_moto.ecs.update_cluster(cluster=cluster, settings=[{"name": "containerInsights", "value": "on"}])
-    still_a_gap(updated["cluster"]["settings"] == [{"name": "containerInsights", "value": "on"}], "cluster_settings.py")
-
-
-def test_describe_clusters_returns_settings_without_include(plain_moto: Aws) -> None:
-    cluster = plain_moto.cluster()
-    described = plain_moto.ecs.describe_clusters(clusters=[cluster])["clusters"][0]
-    still_a_gap("settings" in described, "describe_clusters_include.py")
-
-
-def test_put_cluster_capacity_providers_accepts_anything(plain_moto: Aws) -> None:
-    cluster = plain_moto.cluster()
-    try:
-        plain_moto.ecs.put_cluster_capacity_providers(
-            cluster=cluster, capacityProviders=["FARGATE"], defaultCapacityProviderStrategy=[{"capacityProvider": "nowhere", "weight": 1}]
         )
         accepted = True
     except ClientError:
@@ -405,6 +380,33 @@ def test_scalable_targets_have_no_role_and_container_instance_updates_no_attribu
     still_a_gap(all("name" not in a for a in attributes), "container_instance_attributes.py")
 
 
+def test_update_cluster_settings_is_missing_and_any_setting_is_stored(plain_moto: Aws) -> None:
+    cluster = plain_moto.cluster()
+    try:
+        plain_moto.ecs.update_cluster_settings(cluster=cluster, settings=[{"name": "containerInsights", "value": "enabled"}])
+        missing = False
+    except ClientError:
+        missing = True
+    still_a_gap(missing, "cluster_settings.py")
+    updated = plain_moto.ecs.update_cluster(cluster=cluster, settings=[{"name": "containerInsights", "value": "on"}])
+    still_a_gap(updated["cluster"]["settings"] == [{"name": "containerInsights", "value": "on"}], "cluster_settings.py")
+
+
+def test_describe_clusters_returns_settings_without_include(plain_moto: Aws) -> None:
+    cluster = plain_moto.cluster()
+    described = plain_moto.ecs.describe_clusters(clusters=[cluster])["clusters"][0]
+    still_a_gap("settings" in described, "describe_clusters_include.py")
+
+
+def test_put_cluster_capacity_providers_accepts_anything(plain_moto: Aws) -> None:
+    cluster = plain_moto.cluster()
+    try:
+        plain_moto.ecs.put_cluster_capacity_providers(
+            cluster=cluster, capacityProviders=["FARGATE"], defaultCapacityProviderStrategy=[{"capacityProvider": "nowhere", "weight": 1}]
+        )
+        accepted = True
+    except ClientError:
+        accepted = False
     still_a_gap(accepted, "cluster_capacity_providers.py")
 
 
