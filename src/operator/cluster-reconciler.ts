@@ -9,11 +9,9 @@ import type { EventRecorder } from '../kube/events.js';
 import { withFinalizer } from '../kube/finalizer.js';
 import type { ResourceClient } from '../kube/resource.js';
 import type { StatusWriter } from '../kube/status.js';
-import { recordDrift } from '../observability/metrics.js';
 import { cleanupCluster, reconcileCluster } from '../reconcile/cluster/index.js';
-import { withDrift } from '../reconcile/drift.js';
 import { FINALIZER } from './resources.js';
-import { markDriftUnknown, nextAttempt, recordEvents, writeStatus } from './status-binding.js';
+import { judgeReconcile, reportCleanup, writeStatus } from './status-binding.js';
 
 export interface ClusterReconcilerDeps {
   client: ResourceClient<EcsCluster>;
@@ -36,27 +34,8 @@ export class ClusterReconciler implements Reconciler<EcsCluster> {
     const core = { aws: deps.aws, owner, now: deps.now };
 
     return withFinalizer(deps.client, FINALIZER, cached, async (event) => {
-      if (event.kind === 'cleanup') {
-        const out = await cleanupCluster(event.object, core);
-        recordEvents(deps.events, event.object, out.events, out.conditions);
-        if (out.done) return done();
-        const now = deps.now();
-        const next = nextAttempt(event.object, { ...out, requeueAfterMs: out.requeueAfterMs ?? 5_000 }, ctx.failingSince, now);
-        await writeStatus(deps.status, event.object, undefined, next.conditions, now);
-        return next.result;
-      }
-      let reconciled;
-      try {
-        reconciled = await reconcileCluster(event.object, core, { dryRun: false });
-      } catch (err) {
-        await markDriftUnknown(deps.status, event.object, err, deps.now(), ctx.log);
-        throw err;
-      }
-      const now = deps.now();
-      const out = withDrift(event.object, reconciled, now);
-      recordDrift('EcsCluster', namespace, ctx.name, out.status.drift.detected, out.applied && out.conditions.some((c) => c.type === 'Drifted' && c.reason === 'DriftCorrected'));
-      recordEvents(deps.events, event.object, out.events, out.conditions);
-      const next = nextAttempt(event.object, out, ctx.failingSince, now);
+      if (event.kind === 'cleanup') return reportCleanup(deps, event.object, await cleanupCluster(event.object, core), ctx);
+      const { out, now, next } = await judgeReconcile(deps, event.object, 'EcsCluster', ctx, () => reconcileCluster(event.object, core, { dryRun: false }));
       await writeStatus(deps.status, event.object, out.status, next.conditions, now, out.specDigest);
       return next.result;
     });

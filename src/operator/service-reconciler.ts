@@ -12,13 +12,11 @@ import { keyOf } from '../kube/object-key.js';
 import type { ResourceClient } from '../kube/resource.js';
 import type { StatusWriter } from '../kube/status.js';
 import type { Store } from '../kube/store.js';
-import { recordDrift } from '../observability/metrics.js';
-import { withDrift } from '../reconcile/drift.js';
 import { resolveClusterRef, type ClusterRefResolution } from '../reconcile/cluster/ref.js';
 import { cleanupEcsService, reconcileEcsService } from '../reconcile/ecs-service.js';
 import type { TaskDefinitionRefResolution } from '../reconcile/service/resolve.js';
 import { FINALIZER } from './resources.js';
-import { markDriftUnknown, nextAttempt, recordEvents, writeStatus } from './status-binding.js';
+import { judgeReconcile, reportCleanup, writeStatus } from './status-binding.js';
 
 export interface ServiceReconcilerDeps {
   client: ResourceClient<EcsService>;
@@ -43,27 +41,8 @@ export class ServiceReconciler implements Reconciler<EcsService> {
     const core = { aws: deps.aws, owner, now: deps.now, resolveTaskDefinitionRef: (name: string) => this.resolveRef(namespace, name), resolveClusterRef: (name: string) => this.resolveClusterRef(namespace, name) };
 
     return withFinalizer(deps.client, FINALIZER, cached as EcsService, async (event) => {
-      if (event.kind === 'cleanup') {
-        const out = await cleanupEcsService(event.object, core);
-        recordEvents(deps.events, event.object, out.events, out.conditions);
-        if (out.done) return done();
-        const now = deps.now();
-        const next = nextAttempt(event.object, { ...out, requeueAfterMs: out.requeueAfterMs ?? 5_000 }, ctx.failingSince, now);
-        await writeStatus(deps.status, event.object, undefined, next.conditions, now);
-        return next.result;
-      }
-      let reconciled;
-      try {
-        reconciled = await reconcileEcsService(event.object, core, { dryRun: false });
-      } catch (err) {
-        await markDriftUnknown(deps.status, event.object, err, deps.now(), ctx.log);
-        throw err;
-      }
-      const now = deps.now();
-      const out = withDrift(event.object, reconciled, now);
-      recordDrift('EcsService', namespace, ctx.name, out.status.drift.detected, out.applied && out.conditions.some((c) => c.type === 'Drifted' && c.reason === 'DriftCorrected'));
-      recordEvents(deps.events, event.object, out.events, out.conditions);
-      const next = nextAttempt(event.object, out, ctx.failingSince, now);
+      if (event.kind === 'cleanup') return reportCleanup(deps, event.object, await cleanupEcsService(event.object, core), ctx);
+      const { out, now, next } = await judgeReconcile(deps, event.object, 'EcsService', ctx, () => reconcileEcsService(event.object, core, { dryRun: false }));
       await writeStatus(deps.status, event.object, out.status, next.conditions, now, out.specDigest);
       return next.result;
     });

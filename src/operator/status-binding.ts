@@ -8,8 +8,9 @@ import type { EventRecorder } from '../kube/events.js';
 import { findCondition, setConditions, type Condition } from '../kube/conditions.js';
 import type { StatusWriter } from '../kube/status.js';
 import type { Logger } from '../observability/logger.js';
-import { driftUnknown } from '../reconcile/drift.js';
-import type { ConditionUpdate, FailureBackoff, OperatorEvent } from '../reconcile/outcome.js';
+import { recordDrift } from '../observability/metrics.js';
+import { driftUnknown, withDrift } from '../reconcile/drift.js';
+import type { CleanupOutcome, ConditionUpdate, FailureBackoff, OperatorEvent, ReconcileOutcome } from '../reconcile/outcome.js';
 
 type Object<S> = KubernetesObject & { status?: S };
 type WithConditions = { conditions?: Condition[]; observedGeneration?: number; reconciledGeneration?: number; reconciledSpecDigest?: string };
@@ -107,4 +108,69 @@ export async function markDriftUnknown<S extends WithConditions, T extends Objec
   } catch (writeErr) {
     log.debug({ err: writeErr }, 'recording Drifted Unknown failed');
   }
+}
+
+/** What a kind's binding reports through. */
+export interface Reporter<S extends WithConditions, T extends Object<S>> {
+  status: StatusWriter<S, T>;
+  events: EventRecorder;
+  now(): Date;
+}
+
+/** What the controller tells a binding about the object's reconcile. */
+export interface AttemptContext {
+  namespace?: string;
+  name: string;
+  /** When the failure being retried began, if one is. */
+  failingSince: number | undefined;
+  log: Logger;
+}
+
+/** How long a cleanup that reports nothing of its own waits before looking again. */
+const CLEANUP_POLL_MS = 5_000;
+
+/**
+ * Reports a cleanup: its Events and, while AWS still holds something, its conditions with when the
+ * next look comes. With `writeWhenDone`, a finished cleanup's conditions are written too.
+ */
+export async function reportCleanup<S extends WithConditions, T extends Object<S>>(
+  r: Reporter<S, T>,
+  object: T,
+  out: CleanupOutcome,
+  ctx: AttemptContext,
+  writeWhenDone = false,
+): Promise<ReconcileResult> {
+  recordEvents(r.events, object, out.events, out.conditions);
+  if (out.done && !writeWhenDone) return done();
+  const now = r.now();
+  const next = out.done ? { conditions: out.conditions, result: done() } : nextAttempt(object, { ...out, requeueAfterMs: out.requeueAfterMs ?? CLEANUP_POLL_MS }, ctx.failingSince, now);
+  await writeStatus(r.status, object, undefined, next.conditions, now);
+  return next.result;
+}
+
+/**
+ * Runs a reconcile and judges it the same way for every kind: Drifted Unknown when it throws an
+ * AWS error (then rethrown for the work queue), otherwise the drift it found (status and metric),
+ * its Events, and the conditions with when to look next. The caller writes the status.
+ */
+export async function judgeReconcile<S extends WithConditions, T extends Object<S> & Parameters<typeof withDrift>[0], O extends object>(
+  r: Reporter<S, T>,
+  object: T,
+  kind: string,
+  ctx: AttemptContext,
+  reconcile: () => Promise<ReconcileOutcome<O>>,
+  drift?: Parameters<typeof withDrift>[3],
+) {
+  let reconciled: ReconcileOutcome<O>;
+  try {
+    reconciled = await reconcile();
+  } catch (err) {
+    await markDriftUnknown(r.status, object, err, r.now(), ctx.log);
+    throw err;
+  }
+  const now = r.now();
+  const out = withDrift(object, reconciled, now, drift);
+  recordDrift(kind, ctx.namespace ?? '', ctx.name, out.status.drift.detected, out.applied && out.conditions.some((c) => c.type === 'Drifted' && c.reason === 'DriftCorrected'));
+  recordEvents(r.events, object, out.events, out.conditions);
+  return { out, now, next: nextAttempt(object, out, ctx.failingSince, now) };
 }

@@ -10,11 +10,9 @@ import { withFinalizer } from '../kube/finalizer.js';
 import type { ResourceClient } from '../kube/resource.js';
 import type { StatusWriter } from '../kube/status.js';
 import type { Store } from '../kube/store.js';
-import { recordDrift } from '../observability/metrics.js';
-import { withDrift } from '../reconcile/drift.js';
 import { cleanupTaskDefinition, reconcileTaskDefinition } from '../reconcile/taskdefinition/reconcile.js';
 import { FINALIZER } from './resources.js';
-import { markDriftUnknown, nextAttempt, recordEvents, writeStatus } from './status-binding.js';
+import { judgeReconcile, reportCleanup, writeStatus } from './status-binding.js';
 
 export interface TaskDefinitionReconcilerDeps {
   client: ResourceClient<EcsTaskDefinition>;
@@ -56,26 +54,11 @@ export class TaskDefinitionReconciler implements Reconciler<EcsTaskDefinition> {
       if (event.kind === 'cleanup') {
         const out = await cleanupTaskDefinition(event.object, core, { servicesUsing: services.map((s) => s.name) });
         if (out.done) this.written.delete(key);
-        recordEvents(deps.events, event.object, out.events, out.conditions);
-        const now = deps.now();
-        const next = out.done ? { conditions: out.conditions, result: done() } : nextAttempt(event.object, { ...out, requeueAfterMs: out.requeueAfterMs ?? 5_000 }, ctx.failingSince, now);
-        await writeStatus(deps.status, event.object, undefined, next.conditions, now);
-        return next.result;
+        return reportCleanup(deps, event.object, out, ctx, true);
       }
-      let reconciled;
-      try {
-        reconciled = await reconcileTaskDefinition(event.object, core, { dryRun: false });
-      } catch (err) {
-        await markDriftUnknown(deps.status, event.object, err, deps.now(), ctx.log);
-        throw err;
-      }
-      const now = deps.now();
       // No check time in status.drift: services watch this object's status, and their status
       // writes wake it in turn, so a status that changed at every reconcile would never settle.
-      const out = withDrift(event.object, reconciled, now, { checkTime: false });
-      recordDrift('EcsTaskDefinition', ctx.namespace ?? '', ctx.name, out.status.drift.detected, out.applied && out.conditions.some((c) => c.type === 'Drifted' && c.reason === 'DriftCorrected'));
-      recordEvents(deps.events, event.object, out.events, out.conditions);
-      const next = nextAttempt(event.object, out, ctx.failingSince, now);
+      const { out, now, next } = await judgeReconcile(deps, event.object, 'EcsTaskDefinition', ctx, () => reconcileTaskDefinition(event.object, core, { dryRun: false }), { checkTime: false });
       // A new revision in status reaches the services that reference this object through the
       // service controller's watch on task definitions: no polling delay.
       await writeStatus(deps.status, event.object, out.status, next.conditions, now, out.specDigest);
