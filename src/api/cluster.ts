@@ -5,7 +5,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { AnyJson, CEL_RULES_KEY, DeletionPolicy, DriftPolicy, EcsName, Region, StringEnum, Struct, Tags, uniqueBy, type CelRule } from './common.js';
 import type { EcsCluster } from './resources.js';
-import { CapacityProviderStrategyItem } from './service.js';
+import { CapacityProviderStrategy } from './service.js';
 import { Condition, DriftStatus } from './status.js';
 
 export const FARGATE_PROVIDERS = ['FARGATE', 'FARGATE_SPOT'] as const;
@@ -13,32 +13,21 @@ export const FARGATE_PROVIDERS = ['FARGATE', 'FARGATE_SPOT'] as const;
 const IS_FARGATE = (item: string) => `${item} in ['FARGATE', 'FARGATE_SPOT']`;
 
 /**
- * A capacity provider strategy, with the rules ECS applies to every strategy (CapacityProviderStrategyItem
- * and PutClusterCapacityProviders in the ECS API reference): each provider once, at most one base
- * above 0, at least one weight above 0 when there are several providers, and Fargate providers
- * never mixed with Auto Scaling group providers.
+ * A cluster's default capacity provider strategy, with two more rules from CapacityProviderStrategyItem
+ * and PutClusterCapacityProviders in the ECS API reference: at least one weight above 0 when there
+ * are several providers, and Fargate providers never mixed with Auto Scaling group providers.
  */
-export function CapacityProviderStrategy(description: string) {
-  return Type.Array(CapacityProviderStrategyItem, {
-    description,
-    minItems: 1,
-    maxItems: 20,
-    [CEL_RULES_KEY]: [
-      uniqueBy('capacityProvider', 'capacity providers in a strategy'),
-      {
-        rule: 'size(self.filter(c, has(c.base) && c.base > 0)) <= 1',
-        message: 'only one capacity provider in a strategy can have a base greater than 0',
-      },
-      {
-        rule: 'size(self) <= 1 || self.exists(c, has(c.weight) && c.weight > 0)',
-        message: 'a strategy with several capacity providers needs a weight greater than 0 on at least one of them',
-      },
-      {
-        rule: `self.all(c, ${IS_FARGATE('c.capacityProvider')}) || self.all(c, !(${IS_FARGATE('c.capacityProvider')}))`,
-        message: 'a strategy holds either Fargate capacity providers (FARGATE, FARGATE_SPOT) or Auto Scaling group capacity providers, not both',
-      },
-    ] satisfies CelRule[],
-  });
+function DefaultCapacityProviderStrategy(description: string) {
+  return CapacityProviderStrategy(description, [
+    {
+      rule: 'size(self) <= 1 || self.exists(c, has(c.weight) && c.weight > 0)',
+      message: 'a strategy with several capacity providers needs a weight greater than 0 on at least one of them',
+    },
+    {
+      rule: `self.all(c, ${IS_FARGATE('c.capacityProvider')}) || self.all(c, !(${IS_FARGATE('c.capacityProvider')}))`,
+      message: 'a strategy holds either Fargate capacity providers (FARGATE, FARGATE_SPOT) or Auto Scaling group capacity providers, not both',
+    },
+  ]);
 }
 
 const Enabled = (description: string) => StringEnum(['ENABLED', 'DISABLED'], description);
@@ -174,7 +163,7 @@ export const EcsClusterSpec = Struct(
       }),
     ),
     defaultCapacityProviderStrategy: Type.Optional(
-      CapacityProviderStrategy('Strategy of services and tasks that name neither a launch type nor a strategy, for example FARGATE with base 1 and weight 1 plus FARGATE_SPOT with weight 4.'),
+      DefaultCapacityProviderStrategy('Strategy of services and tasks that name neither a launch type nor a strategy, for example FARGATE with base 1 and weight 1 plus FARGATE_SPOT with weight 4.'),
     ),
     tags: Type.Optional(Tags('Tags on the ECS cluster and on the capacity providers the operator creates, in addition to the operator\'s 2 ownership tags (ECS takes 50 in all).', 2)),
     driftPolicy: Type.Optional(DriftPolicy),

@@ -41,6 +41,26 @@ export const CapacityProviderStrategyItem = Struct('A capacity provider and its 
   base: Type.Optional(Type.Integer({ description: 'Tasks placed on this provider first, before weights apply (0-100000). Only one provider of a strategy can have a base.', minimum: 0, maximum: 100000 })),
 });
 
+/**
+ * A capacity provider strategy: each provider once, at most one base above 0, plus `rules` of the
+ * place it is used (a cluster's default strategy adds its own).
+ */
+export function CapacityProviderStrategy(description: string, rules: readonly CelRule[] = []) {
+  return Type.Array(CapacityProviderStrategyItem, {
+    description,
+    minItems: 1,
+    maxItems: 20,
+    [CEL_RULES_KEY]: [
+      uniqueBy('capacityProvider', 'capacity providers in a strategy'),
+      {
+        rule: 'size(self.filter(c, has(c.base) && c.base > 0)) <= 1',
+        message: 'only one capacity provider in a strategy can have a base greater than 0',
+      },
+      ...rules,
+    ] satisfies CelRule[],
+  });
+}
+
 const AwsvpcConfiguration = Struct('Network interfaces of tasks under awsvpc.', {
   subnets: StringSet('Subnet ids the tasks are placed in (1-16), for example subnet-0123456789abcdef0. Order does not matter.', Type.String({ description: 'A subnet id.', pattern: '^subnet-[0-9a-zA-Z]+$', maxLength: 64 }), 16, { minItems: 1 }),
   securityGroups: Type.Optional(
@@ -215,18 +235,7 @@ export const EcsServiceSpec = Struct(
     ),
     launchType: Type.Optional(StringEnum(['FARGATE', 'EC2', 'EXTERNAL', 'MANAGED_INSTANCES'], 'Where tasks run. Exclusive with capacityProviderStrategy.')),
     capacityProviderStrategy: Type.Optional(
-      Type.Array(CapacityProviderStrategyItem, {
-        description: 'How tasks are spread over capacity providers, for example FARGATE with a base plus FARGATE_SPOT by weight. Exclusive with launchType.',
-        minItems: 1,
-        maxItems: 20,
-        [CEL_RULES_KEY]: [
-          uniqueBy('capacityProvider', 'capacity providers in a strategy'),
-          {
-            rule: 'size(self.filter(c, has(c.base) && c.base > 0)) <= 1',
-            message: 'only one capacity provider in a strategy can have a base greater than 0',
-          },
-        ] satisfies CelRule[],
-      }),
+      CapacityProviderStrategy('How tasks are spread over capacity providers, for example FARGATE with a base plus FARGATE_SPOT by weight. Exclusive with launchType.'),
     ),
     platformVersion: Type.Optional(
       Type.String({
