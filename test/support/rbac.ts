@@ -78,7 +78,7 @@ export async function applyOperatorRbac(opts: { tokenSeconds?: number } = {}): P
       'apiVersion: kustomize.config.k8s.io/v1beta1',
       'kind: Kustomization',
       `namespace: ${namespace}`,
-      `nameSuffix: ${suffix}`,
+      `nameSuffix: ${JSON.stringify(suffix)}`, // quoted: a suffix of digits alone would be read as a number
       'labels:',
       '  - pairs:',
       `      ${FIXTURE_LABEL}: ${namespace}`,
