@@ -58,7 +58,9 @@ export class EcsRequestPacer {
     if (!category) return undefined;
     const key = category.ops[0] ?? operation;
     let bucket = this.buckets.get(key);
-    if (!bucket) this.buckets.set(key, (bucket = new TokenBucket(Math.floor(category.burst * SHARE), category.sustained * SHARE)));
+    // The burst leaves room for one second of refill, so that no second ever carries more than
+    // SHARE of ECS's burst (a full bucket plus the refill of the same second would).
+    if (!bucket) this.buckets.set(key, (bucket = new TokenBucket(Math.floor((category.burst - category.sustained) * SHARE), category.sustained * SHARE)));
     return bucket;
   }
 
