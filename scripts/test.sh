@@ -35,7 +35,7 @@ setup "emulator" test/aws/ensure-venv.sh
 step "Lua runner for the Argo CD health checks (gopher-lua, as Argo CD runs them)"
 setup "Lua runner" test/lua/ensure.sh
 
-step "Argo CD for the GitOps suite (built from Go modules; GOTOOLCHAIN from test/argocd/versions.env) and redis-server"
+step "Argo CD for the GitOps suite (built from Go modules; GOTOOLCHAIN from test/argocd/versions.env) and miniredis as its cache"
 setup "Argo CD" test/argocd/ensure.sh test/argocd/ensure-redis.sh
 
 step "typecheck, lint, generated CRDs"

@@ -1,6 +1,7 @@
 // A real Argo CD beside the test control plane, as issue 12 describes it: Argo CD's own
 // argocd-repo-server and argocd-application-controller (one binary built from Go modules by
-// test/argocd/ensure.sh, the component chosen by ARGOCD_BINARY_NAME), redis-server as their cache,
+// test/argocd/ensure.sh, the component chosen by ARGOCD_BINARY_NAME), miniredis as their cache (as in
+// Argo CD's own tests; test/argocd/ensure-redis.sh),
 // and `git daemon` on loopback serving a bare repository that the test commits to. No API server or
 // UI: tests read and drive Applications with kubectl, as `kubectl get application` shows them.
 //
@@ -262,7 +263,7 @@ export async function startArgoCd(opts: ArgoCdOptions): Promise<ArgoCd> {
     await git(bare, ['init', '--bare', '--quiet', '--initial-branch=main']);
     await git(work, ['init', '--quiet', '--initial-branch=main']);
     await git(work, ['remote', 'add', 'origin', bare]);
-    procs.redis = startProcess('redis', redisServer, ['--bind', '127.0.0.1', '--port', String(redisPort), '--save', '', '--appendonly', 'no', '--dir', dir], dir);
+    procs.redis = startProcess('redis', redisServer, ['--bind', '127.0.0.1', '--port', String(redisPort)], dir);
     procs['git-daemon'] = startProcess('git-daemon', 'git', ['daemon', '--reuseaddr', '--export-all', '--informative-errors', '--listen=127.0.0.1', `--port=${gitPort}`, `--base-path=${gitRoot}`, gitRoot], dir);
     procs['repo-server'] = startProcess(
       'repo-server',
