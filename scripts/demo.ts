@@ -129,7 +129,7 @@ async function startController(cp: ControlPlane, endpoint: string): Promise<{ lo
   const port = await freePort();
   const logFile = join(mkdtempSync(join(tmpdir(), 'ecs-operator-demo-')), 'operator.log');
   const log = createWriteStream(logFile);
-  const args = ['run', `--kubeconfig=${cp.kubeconfig}`, `--namespaces=${NAMESPACE}`, `--aws-endpoint=${endpoint}`, `--aws-region=${REGION}`, '--no-leader-elect', `--http-address=127.0.0.1:${port}`, '--resync-period=10s', `--cluster-id=${CLUSTER_ID}`];
+  const args = ['run', `--kubeconfig=${cp.kubeconfig}`, `--namespaces=${NAMESPACE}`, `--endpoint=${endpoint}`, `--region=${REGION}`, '--no-leader-elect', `--http-address=127.0.0.1:${port}`, '--resync-period=10s', `--cluster-id=${CLUSTER_ID}`];
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src', 'cli', 'main.ts'), ...args], { cwd: repoRoot, env: { ...process.env, ...awsEnv(endpoint) }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);

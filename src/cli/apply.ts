@@ -44,7 +44,7 @@ async function apply(opts: ApplyOptions): Promise<number> {
     console.error(`error: --timeout must be a duration like 90s or 10m (got "${opts.timeout}")`);
     return 1;
   }
-  const aws = awsAdapterFrom(opts);
+  const aws = await awsAdapterFrom(opts);
   if (!aws) return 1;
   const reconciler = new FileReconciler(objects, new DesiredState(objects), { aws, clusterId: opts.clusterId, dryRun: opts.dryRun === true });
   try {

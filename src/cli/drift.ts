@@ -41,7 +41,7 @@ async function drift(opts: DriftOptions): Promise<number> {
     ? await readClusterObjects({ ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.namespace ? { namespace: opts.namespace } : {}) })
     : await readManifestFiles({ filename: opts.filename ?? [], recursive: opts.recursive === true, ...(opts.namespace ? { namespace: opts.namespace } : {}) });
   if (!objects) return 1;
-  const aws = awsAdapterFrom(opts);
+  const aws = await awsAdapterFrom(opts);
   if (!aws) return 1;
   try {
     const { results } = await new FileReconciler(objects, new DesiredState(objects), { aws, clusterId: opts.clusterId, dryRun: true }).pass();

@@ -32,7 +32,7 @@ export function importCommand(): Command {
 }
 
 async function run(opts: ImportCliOptions): Promise<number> {
-  const aws = awsAdapterFrom({ ...opts, clusterId: 'import' });
+  const aws = await awsAdapterFrom({ ...opts, clusterId: 'import' });
   if (!aws) return 1;
   const started = performance.now();
   try {

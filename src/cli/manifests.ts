@@ -19,12 +19,23 @@ export async function readManifestFiles(opts: FileSourceOptions): Promise<EcsObj
   return loaded.errors.length > 0 ? undefined : loaded.objects;
 }
 
-/** Every EcsCluster, EcsTaskDefinition and EcsService the kube context can list (optionally one namespace). */
-export async function readClusterObjects(opts: { kubeconfig?: string; namespace?: string }): Promise<EcsObject[]> {
+/**
+ * Every EcsCluster, EcsTaskDefinition and EcsService the kube context can list (optionally one
+ * namespace), or undefined after printing why the kubeconfig or its server cannot be used.
+ */
+export async function readClusterObjects(opts: { kubeconfig?: string; namespace?: string }): Promise<EcsObject[] | undefined> {
   // Imported here rather than at the top: @kubernetes/client-node takes most of a second to load,
   // and only --cluster-source needs it, not every `apply` and `drift` of files.
-  const [{ loadKubeConfig }, { ResourceClient }] = await Promise.all([import('../kube/client.js'), import('../kube/resource.js')]);
-  const kc = loadKubeConfig(opts.kubeconfig);
+  const [{ checkKubeReachable, KubeConnectError, loadKubeConfig }, { ResourceClient }] = await Promise.all([import('../kube/client.js'), import('../kube/resource.js')]);
+  let kc;
+  try {
+    kc = loadKubeConfig(opts.kubeconfig);
+    await checkKubeReachable(kc);
+  } catch (err) {
+    if (!(err instanceof KubeConnectError)) throw err;
+    console.error(`error: ${err.message}`);
+    return undefined;
+  }
   const list = async <T>(client: ResourceClient<T & { metadata: { name: string } }>): Promise<T[]> => {
     const items: T[] = [];
     let continueToken: string | undefined;

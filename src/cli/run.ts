@@ -19,10 +19,20 @@ export function runCommand(): Command {
     }
     const log = createLogger({ level: config.logLevel });
     log.info({ config: describeConfig(config) }, 'starting ecs-operator');
+    if (config.aws.region === undefined) log.warn('no AWS region given (--region, $AWS_REGION or $AWS_DEFAULT_REGION): objects that name none use us-east-1');
     // Imported here: the controller's modules (@kubernetes/client-node above all) take most of a
     // second to load, which `apply` and `drift` should not pay for.
-    const { buildOperator } = await import('../operator/operator.js');
-    const { manager } = buildOperator(config, log);
+    const [{ buildOperator }, { checkKubeReachable, KubeConnectError, loadKubeConfig }] = await Promise.all([import('../operator/operator.js'), import('../kube/client.js')]);
+    let kc;
+    try {
+      kc = loadKubeConfig(config.kubeconfig);
+      await checkKubeReachable(kc);
+    } catch (err) {
+      if (!(err instanceof KubeConnectError)) throw err;
+      console.error(`error: ${err.message}`);
+      process.exit(1);
+    }
+    const { manager } = buildOperator(config, log, kc);
     const reason = await manager.run();
     // Losing the lease exits non-zero so Kubernetes restarts the pod as a fresh candidate.
     process.exitCode = reason === 'leadership-lost' ? 1 : 0;

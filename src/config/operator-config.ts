@@ -5,7 +5,7 @@
 // addOperatorOptions(cmd) and, once commander has parsed, calls resolveOperatorConfig(cmd, env).
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { isAwsRegion } from '../api/common.js';
 import { LOG_LEVELS, type LogLevel } from '../observability/logger.js';
 import { formatDuration, parseDuration } from './duration.js';
@@ -73,6 +73,8 @@ interface Setting {
   description: string;
   /** Environment variables read when the flag is absent, first set one wins. */
   env: string[];
+  /** Older flag names still accepted, hidden from --help (commander attribute name, flags). */
+  aliases?: { key: string; flags: string }[];
 }
 
 const SETTINGS: readonly Setting[] = [
@@ -90,8 +92,9 @@ const SETTINGS: readonly Setting[] = [
   { key: 'retryPeriod', flags: '--retry-period <duration>', description: 'interval between lease attempts and renewals (default: 2s)', env: ['ECS_OPERATOR_RETRY_PERIOD'] },
   { key: 'identity', flags: '--identity <id>', description: 'this replica in the Lease (default: $POD_NAME, else host and a random suffix)', env: ['ECS_OPERATOR_IDENTITY', 'POD_NAME'] },
   { key: 'clusterId', flags: '--cluster-id <id>', description: 'names this installation in the ownership tags on AWS resources; give each cluster sharing an AWS account its own (default: default)', env: ['ECS_OPERATOR_CLUSTER_ID'] },
-  { key: 'awsRegion', flags: '--aws-region <region>', description: 'default AWS region (default: $AWS_REGION)', env: ['AWS_REGION', 'AWS_DEFAULT_REGION'] },
-  { key: 'awsEndpoint', flags: '--aws-endpoint <url>', description: 'AWS endpoint override, e.g. an emulator', env: ['ECS_OPERATOR_AWS_ENDPOINT', 'AWS_ENDPOINT_URL'] },
+  // --region and --endpoint, as `apply`, `drift` and `import` name them; --aws-* was the controller's own spelling.
+  { key: 'region', flags: '--region <region>', description: 'default AWS region for objects that name none (default: $AWS_REGION, else us-east-1)', env: ['AWS_REGION', 'AWS_DEFAULT_REGION'], aliases: [{ key: 'awsRegion', flags: '--aws-region <region>' }] },
+  { key: 'endpoint', flags: '--endpoint <url>', description: 'AWS endpoint override, e.g. an emulator', env: ['ECS_OPERATOR_AWS_ENDPOINT', 'AWS_ENDPOINT_URL'], aliases: [{ key: 'awsEndpoint', flags: '--aws-endpoint <url>' }] },
   { key: 'awsPaceRequests', flags: '--no-aws-pace-requests', description: "do not pace ECS requests to ECS's documented throttling limits (only for benchmarks against an emulator)", env: ['ECS_OPERATOR_AWS_PACE_REQUESTS'] },
   { key: 'httpAddress', flags: '--http-address <host:port>', description: 'serve /metrics, /healthz and /readyz here (default: 0.0.0.0:8080)', env: ['ECS_OPERATOR_HTTP_ADDRESS'] },
   { key: 'logLevel', flags: '--log-level <level>', description: `log level: ${LOG_LEVELS.join(', ')} (default: info)`, env: ['ECS_OPERATOR_LOG_LEVEL', 'LOG_LEVEL'] },
@@ -103,6 +106,7 @@ export function addOperatorOptions(cmd: Command): Command {
   for (const s of SETTINGS) {
     const envNote = s.env.length > 0 ? ` [env: ${s.env.join(', ')}]` : '';
     cmd.option(s.flags, `${s.description}${envNote}`);
+    for (const alias of s.aliases ?? []) cmd.addOption(new Option(alias.flags).hideHelp());
   }
   return cmd;
 }
@@ -112,9 +116,9 @@ export function resolveOperatorConfig(cmd: Command, env: Env): OperatorConfig {
   const opts = cmd.opts<Record<string, unknown>>();
   const raw: Record<string, string | undefined> = {};
   for (const s of SETTINGS) {
-    const fromCli = cmd.getOptionValueSource(s.key) === 'cli';
-    const value = opts[s.key];
-    if (fromCli) raw[s.key] = typeof value === 'boolean' ? String(value) : (value as string);
+    const key = [s.key, ...(s.aliases ?? []).map((a) => a.key)].find((k) => cmd.getOptionValueSource(k) === 'cli');
+    const value = key === undefined ? undefined : opts[key];
+    if (key !== undefined) raw[s.key] = typeof value === 'boolean' ? String(value) : (value as string);
     else raw[s.key] = s.env.map((name) => env[name]).find((v) => v !== undefined && v !== '');
   }
   return buildConfig(raw);
@@ -192,9 +196,9 @@ function buildConfig(raw: Record<string, string | undefined>): OperatorConfig {
   const clusterId = raw.clusterId ?? 'default';
   if (!/^[A-Za-z0-9_.:/=+@-]{1,128}$/.test(clusterId)) problems.push(`cluster id "${clusterId}" must be 1-128 letters, digits or _ . : / = + @ - (it becomes an AWS tag value)`);
 
-  const endpoint = raw.awsEndpoint;
+  const endpoint = raw.endpoint;
   if (endpoint !== undefined && !isHttpUrl(endpoint)) problems.push(`AWS endpoint must be an http(s) URL (got "${redactUrl(endpoint)}")`);
-  const region = raw.awsRegion;
+  const region = raw.region;
   if (region !== undefined && !isAwsRegion(region)) problems.push(`AWS region "${region}" is not a region of any AWS partition (e.g. us-east-1)`);
 
   const httpAddress = parseHostPort(raw.httpAddress ?? '0.0.0.0:8080');

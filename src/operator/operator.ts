@@ -1,7 +1,7 @@
 // The operator process in controller mode: informers for every kind, a controller each, the
 // relations that roll services out when their task definition publishes a revision and start them
 // once their cluster is Ready, leader election, and the Manager that runs it all until SIGTERM.
-import type { KubernetesObject } from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { serviceNameOf, type EcsCluster, type EcsClusterStatus, type EcsService, type EcsServiceStatus, type EcsTaskDefinition, type EcsTaskDefinitionStatus } from '../api/index.js';
 import { createAwsAdapter, type AwsAdapter } from '../aws/adapter.js';
 import type { OperatorConfig } from '../config/operator-config.js';
@@ -50,8 +50,7 @@ function waitsForCluster(svc: EcsService): boolean {
   return svc.status?.clusterArn === undefined || svc.status.conditions?.some((c) => c.type === 'Reconciling' && c.status === 'True' && c.reason === 'WaitingForCluster') === true;
 }
 
-export function buildOperator(config: OperatorConfig, log: Logger): Operator {
-  const kc = loadKubeConfig(config.kubeconfig);
+export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfig = loadKubeConfig(config.kubeconfig)): Operator {
   // A resync starts every service's reconcile at once; reads that reach DescribeServices within
   // 25 ms of each other share a call of up to 10 services, which is what keeps a resync near 0.1
   // reads per service. 25 ms is nothing next to a reconcile's own round trips.

@@ -92,6 +92,22 @@ describe('kubectl apply of a task definition and a service', () => {
     expect(status?.taskDefinition).toBe(`${name}:1`);
   });
 
+  it('names the field manager ecs-operator for the status, the finalizer and the Events it writes', async () => {
+    type Managed = { manager: string; operation: string; subresource?: string; fieldsV1?: Record<string, unknown> };
+    const res = await kubectl(['get', 'ecsservice', name, '-o', 'json', '--show-managed-fields'], { namespace: ns });
+    const managed: Managed[] = JSON.parse(res.stdout).metadata.managedFields;
+    const byOperator = managed.filter((m) => m.manager === 'ecs-operator');
+    expect(byOperator.some((m) => m.subresource === 'status')).toBe(true);
+    expect(byOperator.some((m) => m.subresource === undefined && JSON.stringify(m.fieldsV1).includes('f:finalizers'))).toBe(true);
+    // Only kubectl (the manifest) and the operator write the object; no client's default name.
+    expect(new Set(managed.map((m) => m.manager))).toEqual(new Set(['kubectl-client-side-apply', 'ecs-operator']));
+
+    const events = await kubectl(['get', 'events.events.k8s.io', '-o', 'json', '--show-managed-fields', `--field-selector=regarding.name=${name}`], { namespace: ns });
+    const items: { metadata: { managedFields: Managed[] } }[] = JSON.parse(events.stdout).items;
+    expect(items.length).toBeGreaterThan(0);
+    expect(new Set(items.flatMap((e) => e.metadata.managedFields.map((m) => m.manager)))).toEqual(new Set(['ecs-operator']));
+  });
+
   it('makes no AWS write and registers nothing when the same manifests are applied again and the operator restarts', async () => {
     const svc = (await get('ecsservice', name)) as { spec: { loadBalancers: unknown } } & Awaited<ReturnType<typeof get>>;
     const before = await writes();

@@ -27,6 +27,17 @@ describe('operator configuration', () => {
     expect(c.httpAddress).toEqual({ host: '127.0.0.1', port: 9090 });
   });
 
+  it('names the AWS flags --region and --endpoint as apply and drift do, and still takes the old --aws-* names without listing them', () => {
+    const c = parseOperatorConfig(['--region', 'eu-west-1', '--endpoint', 'http://localhost:5000'], {});
+    expect(c.aws).toMatchObject({ region: 'eu-west-1', endpoint: 'http://localhost:5000' });
+    const old = parseOperatorConfig(['--aws-region', 'eu-central-1', '--aws-endpoint', 'http://localhost:5001'], {});
+    expect(old.aws).toMatchObject({ region: 'eu-central-1', endpoint: 'http://localhost:5001' });
+    const help = addOperatorOptions(new Command('run')).helpInformation();
+    expect(help).toContain('--region <region>');
+    expect(help).toContain('--endpoint <url>');
+    expect(help).not.toContain('--aws-');
+  });
+
   it('turns leader election off from the environment too', () => {
     expect(parseOperatorConfig([], { ECS_OPERATOR_LEADER_ELECT: 'false' }).leaderElection.enabled).toBe(false);
   });
