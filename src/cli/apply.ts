@@ -1,10 +1,12 @@
 // `ecs-operator apply`: reconciles manifests straight into ECS, without a cluster, with the same
-// reconcilers the controller runs. --wait keeps reconciling until every service's rollout has
-// completed (or failed), printing progress: a live line on a terminal, plain lines otherwise.
-import { Command } from 'commander';
+// reconcilers the controller runs. --wait keeps reconciling until every object settles (Ready, or
+// Stalled), printing progress: a live line on a terminal, one line per object that changed
+// otherwise. -o json prints one document for scripts, and moves everything else to stderr.
+import { Command, Option } from 'commander';
 import { buildDriftReport, renderDriftReport } from '../drift/index.js';
 import { DesiredState } from '../sources/index.js';
 import { parseDuration } from '../config/duration.js';
+import { applyReport, fitToTerminal, settledState, type ApplyReport, type ObjectProgress, type WaitUntil } from './apply-report.js';
 import { addAwsOptions, awsAdapterFrom, type AwsOptions } from './aws-options.js';
 import { readManifestFiles } from './manifests.js';
 import { FileReconciler, objectKey, type FileRunResult } from './reconcile-files.js';
@@ -15,7 +17,9 @@ interface ApplyOptions extends AwsOptions {
   namespace?: string;
   dryRun?: boolean;
   wait?: boolean;
+  waitUntil?: WaitUntil;
   timeout: string;
+  output: 'text' | 'json';
   showAwsCalls?: boolean;
 }
 
@@ -26,8 +30,12 @@ export function applyCommand(): Command {
     .option('-R, --recursive', 'read folders recursively')
     .option('-n, --namespace <ns>', 'namespace for manifests that name none')
     .option('--dry-run', 'print what would change and change nothing')
-    .option('--wait', 'wait until every service is Ready (or a rollout fails)')
+    .option('--wait', 'wait until every object is Ready (or Stalled); the same as --wait-until stable')
+    .addOption(
+      new Option('--wait-until <state>', 'wait until every service is deployed (its new deployment completed; old tasks may still drain) or stable (only the new tasks run: Ready)').choices(['deployed', 'stable']),
+    )
     .option('--timeout <duration>', 'give up waiting after this long', '10m')
+    .addOption(new Option('-o, --output <format>', 'text, or json: one document per run on stdout (per object: action, changed fields, outcome)').choices(['text', 'json']).default('text'))
     .option('--show-aws-calls', 'print the AWS calls made, by operation, on stderr when done');
   addAwsOptions(cmd);
   cmd.action(async (opts: ApplyOptions) => {
@@ -59,57 +67,90 @@ async function apply(opts: ApplyOptions): Promise<number> {
 }
 
 async function applyWith(reconciler: FileReconciler, opts: ApplyOptions, timeoutMs: number): Promise<number> {
+  const json = opts.output === 'json';
+  // With -o json, stdout holds the document alone; what a person reads goes to stderr.
+  const say = json ? (line: string) => console.error(line) : (line: string) => console.log(line);
+  const started = Date.now();
   const first = await reconciler.pass();
   if (opts.dryRun) {
-    process.stdout.write(renderDriftReport(buildDriftReport(first.results, new Date()), 'table'));
+    if (json) process.stdout.write(`${JSON.stringify(applyReport([first], undefined, { dryRun: true, elapsedMs: Date.now() - started }), null, 2)}\n`);
+    else process.stdout.write(renderDriftReport(buildDriftReport(first.results, new Date()), 'table'));
     return first.results.some((r) => 'error' in r) ? 1 : 0;
   }
-  printEvents(first);
+  printEvents(first, say);
   const failed = first.results.filter((r) => 'error' in r);
   for (const r of failed) if ('error' in r) console.error(`error: ${r.identity.kind}/${r.identity.namespace}/${r.identity.name}: ${r.error.message}`);
-  if (!opts.wait || failed.length > 0) return failed.length > 0 ? 1 : 0;
-  const notReady = await waitForReady(reconciler, timeoutMs);
-  return notReady.length > 0 ? 1 : 0;
+  const waitUntil: WaitUntil | undefined = opts.waitUntil ?? (opts.wait ? 'stable' : undefined);
+  const runs = [first];
+  let report: ApplyReport;
+  if (!waitUntil || failed.length > 0) {
+    report = applyReport(runs, undefined, { dryRun: false, elapsedMs: Date.now() - started });
+  } else {
+    const progress = await waitForSettled(reconciler, runs, waitUntil, started, timeoutMs, say, json);
+    report = applyReport(runs, progress, { dryRun: false, elapsedMs: Date.now() - started, waitUntil });
+  }
+  if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  return report.objects.some((o) => o.outcome === 'Failed' || o.outcome === 'Stalled' || o.outcome === 'TimedOut') ? 1 : 0;
 }
 
 /** What each pass did in AWS, one line per change (the Events the controller would record). */
-function printEvents(run: FileRunResult, clearLine = false): void {
+function printEvents(run: FileRunResult, say: (line: string) => void): void {
   for (const [key, outcome] of run.outcomes) {
-    for (const e of outcome.events) console.log(`${clearLine ? '\r\x1b[2K' : ''}${key}: ${e.message}`);
+    for (const e of outcome.events) say(`${key}: ${e.message}`);
   }
 }
 
-/** Reconciles again until every object is Ready or Stalled; returns the ones that are not Ready. */
-async function waitForReady(reconciler: FileReconciler, timeoutMs: number) {
-  const tty = process.stdout.isTTY === true;
-  const deadline = Date.now() + timeoutMs;
-  let lastLine = '';
+/**
+ * Reconciles again until every object is settled (per `waitUntil`) or Stalled, or the time is up;
+ * returns each object's last state. On a terminal: one live line, never cut when the terminal
+ * reports no width. Otherwise (CI logs): one line per object whose state changed, with the time.
+ */
+async function waitForSettled(
+  reconciler: FileReconciler,
+  runs: FileRunResult[],
+  waitUntil: WaitUntil,
+  started: number,
+  timeoutMs: number,
+  say: (line: string) => void,
+  json: boolean,
+): Promise<Map<string, ObjectProgress>> {
+  const out = json ? process.stderr : process.stdout;
+  const live = out.isTTY === true;
+  const deadline = started + timeoutMs;
+  const shown = new Map<string, string>();
   for (;;) {
     const run = await reconciler.pass();
+    runs.push(run);
+    const elapsed = `[${Math.round((Date.now() - started) / 1000)}s]`;
     // Changes made while waiting (scaling registered once its service exists, a rollout corrected).
-    printEvents(run, tty);
-    const rows = run.results.map((result) => {
+    printEvents(run, (line) => say(`${live ? '\r\x1b[2K' : ''}${line}`));
+    const progress = new Map<string, ObjectProgress>();
+    for (const result of run.results) {
       const { kind, namespace, name } = result.identity;
       const key = objectKey(kind, namespace, name);
-      const conditions = run.outcomes.get(key)?.conditions ?? [];
-      const ready = conditions.find((c) => c.type === 'Ready');
-      const stalled = conditions.find((c) => c.type === 'Stalled' && c.status === 'True');
-      // A pass that failed for this object without a verdict (a crash, an unchecked dependency) is
-      // not a settled state: the next pass may succeed.
-      const message = stalled?.message ?? ('error' in result ? result.error.message : (ready?.message ?? ''));
-      return { key, ready: ready?.status === 'True', stalled, message };
-    });
-    const pending = rows.filter((r) => !r.ready && !r.stalled);
-    const line = `${rows.length - pending.length}/${rows.length} settled${pending.length > 0 ? `; waiting for ${pending.map((r) => `${r.key} (${r.message})`).join(', ')}` : ''}`;
-    if (tty) process.stdout.write(`\r\x1b[2K${line.slice(0, (process.stdout.columns ?? 120) - 1)}`);
-    else if (line !== lastLine) console.log(line);
-    lastLine = line;
-    if (pending.length === 0 || Date.now() > deadline) {
-      if (tty) process.stdout.write('\n');
-      const notReady = rows.filter((r) => !r.ready);
-      for (const r of notReady) console.error(`not ready: ${r.key}: ${r.message}${pending.includes(r) ? ' (timed out)' : ''}`);
-      if (notReady.length === 0) console.log('all objects Ready');
-      return notReady;
+      progress.set(key, settledState(result, run.outcomes.get(key), waitUntil));
+    }
+    const pending = [...progress].filter(([, p]) => p.state === 'waiting');
+    if (live) {
+      const line = `${elapsed} ${progress.size - pending.length}/${progress.size} settled${pending.length > 0 ? `; waiting for ${pending.map(([key, p]) => `${key} (${p.message})`).join(', ')}` : ''}`;
+      out.write(`\r\x1b[2K${fitToTerminal(line, out.columns)}`);
+    } else {
+      for (const [key, p] of progress) {
+        const text = `${p.state === 'waiting' ? 'waiting' : p.state}: ${p.message}`;
+        if (shown.get(key) !== text) say(`${elapsed} ${key}: ${text}`);
+        shown.set(key, text);
+      }
+    }
+    const timedOut = Date.now() > deadline;
+    if (pending.length === 0 || timedOut) {
+      if (live) out.write('\n');
+      for (const [key, p] of progress) {
+        if (p.state === 'waiting') progress.set(key, { ...p, state: 'timedOut' });
+        const last = progress.get(key)!;
+        if (last.state !== 'settled') console.error(`not ready: ${key}: ${last.message}${last.state === 'timedOut' ? ' (timed out)' : ''}`);
+      }
+      if ([...progress.values()].every((p) => p.state === 'settled')) say(`all objects ${waitUntil === 'deployed' ? 'deployed' : 'Ready'} after ${Math.round((Date.now() - started) / 1000)}s`);
+      return progress;
     }
     await new Promise((r) => setTimeout(r, 2_000));
   }

@@ -1,5 +1,6 @@
 // How desired and actual values, and any text that came from AWS or a manifest, are shown in the
 // table and Markdown reports: one line, bounded length, nothing a terminal would execute.
+import stringWidth from 'string-width';
 
 /** Shown for a value that is absent (the manifest does not ask for it, or AWS does not have it). */
 export const ABSENT = '(none)';
@@ -33,7 +34,11 @@ export function printable(text: string): string {
   return text.replace(UNPRINTABLE, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
 
-/** Width in terminal columns, counting each code point as one (names and paths are ASCII). */
+/**
+ * Width in terminal columns: a CJK character or an emoji takes two, a combining mark none. Values
+ * (tags, container names, environment) are not always ASCII, and a table aligned by code points
+ * is misaligned by every wide one.
+ */
 export function width(text: string): number {
-  return Array.from(text).length;
+  return stringWidth(text);
 }

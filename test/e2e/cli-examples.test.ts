@@ -3,12 +3,14 @@
 // then the controller reconciling the same examples from the apiserver. A freshly applied,
 // untouched set of examples must show no drift anywhere, also after the operator restarts; a
 // change made in ECS must (exit code 2); a bad manifest or an unreachable endpoint is exit code 1.
+// `apply -o json` is one document per run; off a terminal, --wait prints a line per object change.
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoWorld, documentsOfKind, type DemoWorld } from '../../scripts/demo-world.js';
+import type { ApplyReport } from '../../src/cli/apply-report.js';
 import type { DriftReport } from '../../src/drift/index.js';
 import { runCli, type CliRun } from '../support/cli.js';
 import { awsClientConfig, createNamespace, kubectl, testEnv, uniqueName } from '../support/env.js';
@@ -40,8 +42,11 @@ describe('ecs-operator apply and drift on examples/', () => {
   it('applies every example and waits until each is Ready (exit 0)', async () => {
     const res = await cli(['apply', '-f', world.manifestsDir, '-n', ns, '--wait', '--timeout', '3m']);
     expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
-    expect(res.stdout).toContain('all objects Ready');
+    expect(res.stdout).toMatch(/all objects Ready after \d+s/);
     expect(res.stdout).toContain(`EcsService/${ns}/web: Created ECS service web`);
+    // Off a terminal (a CI log), progress is one line per object whose state changed, with the time.
+    expect(res.stdout).toMatch(new RegExp(`^\\[\\d+s\\] EcsService/${ns}/web: (waiting|settled): `, 'm'));
+    expect(res.stdout).not.toContain('\x1b[2K');
   });
 
   it('reports no drift right after (exit 0): defaults, list order, ARN forms and autoscaled counts are not differences', async () => {
@@ -70,10 +75,30 @@ describe('ecs-operator apply and drift on examples/', () => {
     expect(table.stdout).toMatch(/spec\.desiredCount\s+6\s+3/);
     expect(table.stdout).toContain('Drift detected: 1 of 18 objects differ from their manifests');
 
-    const applied = await cli(['apply', '-f', world.manifestsDir, '-n', ns]);
+    const applied = await cli(['apply', '-f', world.manifestsDir, '-n', ns, '-o', 'json']);
     expect(applied.code, applied.stderr).toBe(0);
-    expect(applied.stdout).toContain(`EcsService/${ns}/renderer: Updated ECS service renderer: spec.desiredCount`);
+    // -o json: stdout is one document for scripts; what a person reads went to stderr.
+    const report = JSON.parse(applied.stdout) as ApplyReport;
+    expect(report).toMatchObject({ kind: 'ApplyReport', dryRun: false, summary: { objects: EXAMPLE_OBJECTS, changed: 1, failed: 0 } });
+    expect(report.objects.find((o) => o.kind === 'EcsService' && o.name === 'renderer')).toMatchObject({
+      action: 'update',
+      changes: [{ resource: 'Service', id: 'renderer', action: 'Update', fields: ['spec.desiredCount'] }],
+      outcome: 'Applied',
+      events: [expect.stringContaining('Updated ECS service renderer: spec.desiredCount')],
+    });
+    expect(report.objects.filter((o) => o.outcome === 'Unchanged')).toHaveLength(EXAMPLE_OBJECTS - 1);
+    expect(applied.stderr).toContain(`EcsService/${ns}/renderer: Updated ECS service renderer: spec.desiredCount`);
     expect((await driftJson()).code).toBe(0);
+  });
+
+  it('waits until every service is deployed with --wait-until deployed, and says so per object in -o json', async () => {
+    const res = await cli(['apply', '-f', world.manifestsDir, '-n', ns, '--wait-until', 'deployed', '--timeout', '2m', '-o', 'json']);
+    expect(res.code, res.stderr).toBe(0);
+    const report = JSON.parse(res.stdout) as ApplyReport;
+    expect(report.waitUntil).toBe('deployed');
+    expect(new Set(report.objects.filter((o) => o.kind === 'EcsService').map((o) => o.outcome))).toEqual(new Set(['Deployed']));
+    expect(new Set(report.objects.filter((o) => o.kind !== 'EcsService').map((o) => o.outcome))).toEqual(new Set(['Ready']));
+    expect(res.stderr).toMatch(/all objects deployed after \d+s/);
   });
 });
 
@@ -117,13 +142,11 @@ describe('exit code 1', () => {
     );
   });
 
-  it('for an AWS endpoint that cannot be reached, with every object reported as not checked', async () => {
+  it('for an AWS endpoint that cannot be reached: one line saying so before any object is checked, no report', async () => {
     const res = await cli(['drift', '-f', world.manifestsDir, '-n', ns, '-o', 'json'], 'http://127.0.0.1:1');
     expect(res.code).toBe(1);
-    const report = JSON.parse(res.stdout) as DriftReport;
-    expect(report.summary).toMatchObject({ objects: EXAMPLE_OBJECTS, errors: EXAMPLE_OBJECTS, drifted: 0, inSync: 0 });
-    expect(report.objects.find((o) => o.kind === 'EcsTaskDefinition')?.error?.message).toMatch(/ECONNREFUSED/);
-    expect(report.objects.find((o) => o.kind === 'EcsService')?.error?.message).toMatch(/^not checked: its EcsTaskDefinition/);
+    expect(res.stdout).toBe('');
+    expect(res.stderr.trim()).toBe('error: cannot reach the AWS endpoint http://127.0.0.1:1 (ECONNREFUSED): is it running? Check --endpoint or $ECS_OPERATOR_AWS_ENDPOINT');
   });
 });
 

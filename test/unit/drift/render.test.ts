@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
+import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
 import { buildDriftReport, colorEnabled, DriftReportSchema, renderDriftReport, type ObjectResult } from '../../../src/drift/index.js';
 import { accessDenied, desiredCountChanged, issue7Results, NOW, serviceDeleted, taskDefinitionInSync } from './fixed-results.js';
@@ -92,6 +93,27 @@ describe('table report', () => {
     const header = lines[0] ?? '';
     const statusColumn = header.indexOf('STATUS');
     for (const line of lines.slice(1, 5)) expect(line.slice(statusColumn)).toMatch(/^(InSync|Drifted) /);
+  });
+
+  it('aligns columns after values with wide characters (CJK, emoji), which take two terminal columns', () => {
+    const text = renderDriftReport(
+      buildDriftReport(
+        [
+          service('s', [
+            { path: 'spec.tags[0].value', desired: '東京チーム', actual: 'team' },
+            { path: 'spec.tags[1].value', desired: 'ok 🚀', actual: 'x' },
+            { path: 'spec.tags[2].value', desired: 'plain', actual: 'y' },
+          ]),
+        ],
+        NOW,
+      ),
+      'table',
+    );
+    const rows = text.split('\n').filter((l) => l.includes('spec.tags['));
+    expect(rows).toHaveLength(3);
+    // The ACTUAL column starts at the same terminal column on every row.
+    const columnOf = (row: string, value: string) => stringWidth(row.slice(0, row.indexOf(value)));
+    expect(new Set([columnOf(rows[0]!, '"team"'), columnOf(rows[1]!, '"x"'), columnOf(rows[2]!, '"y"')]).size).toBe(1);
   });
 
   it('cuts long values in the middle, keeping the end where ARNs differ', () => {
