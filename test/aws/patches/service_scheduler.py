@@ -30,7 +30,9 @@ from . import (
     circuit_breaker,
     daemon_services,
     default_security_group,
+    deployment_rollback,
     pending_tasks,
+    service_deployment_history,
     service_deployments,
 )
 from .ecs_model import (
@@ -55,6 +57,7 @@ def tick(backend: EC2ContainerServiceBackend, service: Service) -> None:
     if daemon_services.is_daemon(service) and service.status == "ACTIVE":
         service_deployments.set_desired_count(service, daemon_services.desired_count(backend, service))
     progress_tasks(service)
+    deployment_rollback.carry_out_requests(service)
     current = primary(service)
     if current is not None:
         circuit_breaker.check(service, current)
@@ -165,6 +168,7 @@ def complete(service: Service, current: Deployment) -> None:
         current.rollout_state_reason = f"ECS deployment {current.id} completed."
         current.updated_at = utcnow()
         state.last_completed = current
+        service_deployment_history.completed(current)
         add_event(service, f"(service {service.name}) (deployment {current.id}) deployment completed.")
     if not state.steady:
         state.steady = True
