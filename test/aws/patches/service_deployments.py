@@ -17,7 +17,7 @@ from typing import Any
 from moto.core.utils import utcnow
 from moto.ecs.models import Service
 
-from . import service_deployment_history
+from . import native_strategies, service_deployment_history
 from .ecs_model import (
     DEPLOYABLE_FIELDS,
     Deployment,
@@ -68,7 +68,7 @@ def start(
     if reason:
         deployment.rollout_state_reason = reason
     if rollback_to is None:
-        service_deployment_history.started(service, deployment)
+        native_strategies.begin(service, service_deployment_history.started(service, deployment))
     else:
         deployment.revision_arn = rollback_to.revision_arn
     deployments(service).insert(0, deployment)

@@ -31,6 +31,7 @@ from . import (
     daemon_services,
     default_security_group,
     deployment_rollback,
+    native_strategies,
     pending_tasks,
     service_deployment_history,
     service_deployments,
@@ -61,6 +62,7 @@ def tick(backend: EC2ContainerServiceBackend, service: Service) -> None:
     current = primary(service)
     if current is not None:
         circuit_breaker.check(service, current)
+        native_strategies.tick(service)
         current = primary(service)
     if current is not None and service.status == "ACTIVE":
         launch(backend, service, current)
@@ -103,9 +105,13 @@ def launch(backend: EC2ContainerServiceBackend, service: Service, current: Deplo
     if current.rollout_state == "FAILED":
         return  # a failed deployment launches no new tasks
     wanted = current.desired_count - len(_kept(current))
-    ceiling = math.floor(service.desired_count * service.deployment_configuration["maximumPercent"] / 100)
-    in_use = sum(len(d.live_tasks()) for d in deployments(service))
-    count = min(wanted, max(0, ceiling - in_use))
+    native = native_strategies.launch_allowed(service)
+    if native is None:
+        ceiling = math.floor(service.desired_count * service.deployment_configuration["maximumPercent"] / 100)
+        in_use = sum(len(d.live_tasks()) for d in deployments(service))
+        count = min(wanted, max(0, ceiling - in_use))
+    else:
+        count = min(wanted, native)
     if count <= 0:
         return
     tasks = []
@@ -121,6 +127,8 @@ def stop_surplus(service: Service, current: Deployment | None) -> None:
     running ones only as far as minimumHealthyPercent allows."""
     candidates: list[tuple[Deployment, ServiceTask]] = []
     for deployment in deployments(service):
+        if native_strategies.keeps_tasks_of(service, deployment):
+            continue
         kept = _kept(deployment)
         surplus = (
             len(kept)
@@ -160,7 +168,7 @@ def complete(service: Service, current: Deployment) -> None:
     others_live = any(d.live_tasks() for d in deployments(service) if d is not current)
     running = [t for t in _kept(current) if t.last_status == "RUNNING"]
     steady = not others_live and len(running) == len(current.live_tasks()) == current.desired_count
-    if not steady or current.rollout_state == "FAILED":
+    if not steady or current.rollout_state == "FAILED" or native_strategies.holds_completion(service):
         return
     state = runtime(service)
     if current.rollout_state == "IN_PROGRESS":
