@@ -81,7 +81,7 @@ class ControlApi:
                 lifecycle_hooks.set_outcome(body)
                 return self.state()
             case ("POST", "/lifecycle-hooks/clear"):
-                lifecycle_hooks.clear()
+                lifecycle_hooks.clear(body.get("service"))
                 return self.state()
             case ("POST", "/deployment-clock"):
                 native_strategies.set_ticks_per_minute(int(body["ticksPerMinute"]))

@@ -66,9 +66,15 @@ def set_outcome(body: dict[str, Any]) -> None:
     )
 
 
-def clear() -> None:
-    _rules.clear()
-    _invocations.clear()
+def clear(service: str | None = None) -> None:
+    """Forgets every rule and invocation, or those of one service (as the rules name it, and by ARN
+    or ARN suffix for invocations)."""
+    if service is None:
+        _rules.clear()
+        _invocations.clear()
+        return
+    _rules[:] = [r for r in _rules if r.service != service]
+    _invocations[:] = [i for i in _invocations if i["service"] != service and not i["service"].endswith(f"/{service}")]
 
 
 def state() -> dict[str, Any]:
