@@ -21,7 +21,8 @@ this order, as its service deployment's `lifecycleStage` shows:
   alarms still watched), CLEAN_UP (the blue revision's tasks stop), then SUCCESSFUL.
 
 The hooks of each stage (lifecycle_hooks) run once the stage's work is done; PRE_PRODUCTION_TRAFFIC_SHIFT
-hooks run in PRODUCTION_TRAFFIC_SHIFT before any production traffic moves. A FAILED hook, an alarm
+hooks run in PRODUCTION_TRAFFIC_SHIFT before any production traffic moves, and PRODUCTION_TRAFFIC_SHIFT
+hooks after each step of the shift (each must succeed before the step's bake time starts). A FAILED hook, an alarm
 (deployment_alarms) or StopServiceDeployment rolls back: production and test traffic return to the
 blue target group, the blue revision (still running) is the PRIMARY deployment again, the green
 tasks stop; the service deployment goes ROLLBACK_IN_PROGRESS, then ROLLBACK_SUCCESSFUL.
@@ -62,7 +63,9 @@ STAGES = (
 )
 # Hook stages run before a stage's work (only production traffic has one) and after it.
 HOOKS_BEFORE = {"PRODUCTION_TRAFFIC_SHIFT": "PRE_PRODUCTION_TRAFFIC_SHIFT"}
-HOOKS_AFTER = {s: s for s in STAGES if s not in ("SCALE_UP", "BAKE_TIME", "CLEAN_UP")}
+# PRODUCTION_TRAFFIC_SHIFT hooks run after each step of the shift ("invoked at each production
+# traffic shift step", deployment-type-linear.html), inside that stage's work.
+HOOKS_AFTER = {s: s for s in STAGES if s not in ("SCALE_UP", "PRODUCTION_TRAFFIC_SHIFT", "BAKE_TIME", "CLEAN_UP")}
 
 LINEAR_DEFAULTS = {"stepPercent": 10.0, "stepBakeTimeInMinutes": 6}
 CANARY_DEFAULTS = {"canaryPercent": 5.0, "canaryBakeTimeInMinutes": 10}
@@ -106,6 +109,7 @@ class Rollout:
     work_done: bool = False
     hooks_before_done: bool = False
     wait: int = 0  # ticks left in a bake time
+    step_hooks_pending: bool = False  # the last production traffic step's hooks have not all succeeded
     production: float = 0.0  # percent of production traffic on green
     test: float = 0.0
     hook_status: dict[tuple[int, str], str] = field(default_factory=dict)
@@ -134,7 +138,7 @@ class Rollout:
         if not self.work_done:
             if not self._hooks(service, HOOKS_BEFORE.get(self.stage), before=True):
                 return
-            self.work_done = self._work()
+            self.work_done = self._work(service)
             if not self.work_done:
                 return
         if not self._hooks(service, HOOKS_AFTER.get(self.stage), before=False):
@@ -175,7 +179,7 @@ class Rollout:
             self.hooks_before_done = True
         return not pending
 
-    def _work(self) -> bool:
+    def _work(self, service: Service) -> bool:
         stage = self.stage
         if stage == "SCALE_UP":
             green = self.green
@@ -183,7 +187,7 @@ class Rollout:
         if stage == "TEST_TRAFFIC_SHIFT":
             self._route(test=100.0)
         elif stage == "PRODUCTION_TRAFFIC_SHIFT":
-            return self._shift_production()
+            return self._shift_production(service)
         elif stage == "BAKE_TIME":
             if self.wait > 0:
                 self.wait -= 1
@@ -192,25 +196,37 @@ class Rollout:
             return not self.blue.live_tasks()
         return True
 
-    def _shift_production(self) -> bool:
-        if self.wait > 0:
-            self.wait -= 1
+    def _shift_production(self, service: Service) -> bool:
+        if not self.step_hooks_pending:
+            if self.wait > 0:
+                self.wait -= 1
+                return False
+            self._route(production=self._next_step())
+            self.hook_status = {k: v for k, v in self.hook_status.items() if k[1] != "PRODUCTION_TRAFFIC_SHIFT"}
+            self.step_hooks_pending = True
+        if not self._hooks(service, "PRODUCTION_TRAFFIC_SHIFT", before=False):
             return False
-        if self.strategy == "LINEAR":
-            linear = {**LINEAR_DEFAULTS, **(self.configuration.get("linearConfiguration") or {})}
-            step, bake = float(linear["stepPercent"]), int(linear["stepBakeTimeInMinutes"])
-            self._route(production=min(100.0, round(self.production + step, 1)))
-        elif self.strategy == "CANARY":
-            canary = {**CANARY_DEFAULTS, **(self.configuration.get("canaryConfiguration") or {})}
-            step, bake = float(canary["canaryPercent"]), int(canary["canaryBakeTimeInMinutes"])
-            self._route(production=step if self.production == 0 else 100.0)
-        else:
-            bake = 0
-            self._route(production=100.0)
+        self.step_hooks_pending = False
         if self.production >= 100:
             return True
-        self.wait = bake * ticks_per_minute
+        self.wait = self._step_bake() * ticks_per_minute
         return False
+
+    def _next_step(self) -> float:
+        """The share of production traffic on green after the next step."""
+        if self.strategy == "LINEAR":
+            step = float({**LINEAR_DEFAULTS, **(self.configuration.get("linearConfiguration") or {})}["stepPercent"])
+            return min(100.0, round(self.production + step, 1))
+        if self.strategy == "CANARY" and self.production == 0:
+            return float({**CANARY_DEFAULTS, **(self.configuration.get("canaryConfiguration") or {})}["canaryPercent"])
+        return 100.0
+
+    def _step_bake(self) -> int:
+        if self.strategy == "LINEAR":
+            return int({**LINEAR_DEFAULTS, **(self.configuration.get("linearConfiguration") or {})}["stepBakeTimeInMinutes"])
+        if self.strategy == "CANARY":
+            return int({**CANARY_DEFAULTS, **(self.configuration.get("canaryConfiguration") or {})}["canaryBakeTimeInMinutes"])
+        return 0
 
     def _route(self, production: float | None = None, test: float | None = None) -> None:
         if production is not None:
@@ -245,7 +261,7 @@ class Rollout:
         details = []
         for index, hook in enumerate(self.configuration.get("lifecycleHooks") or []):
             status = next(
-                (self.hook_status[(index, s)] for s in (HOOKS_BEFORE.get(self.stage), HOOKS_AFTER.get(self.stage))
+                (self.hook_status[(index, s)] for s in (HOOKS_BEFORE.get(self.stage), HOOKS_AFTER.get(self.stage, self.stage))
                  if (index, s) in self.hook_status),
                 None,
             )
