@@ -13,7 +13,8 @@ One tick is one scheduling step for every service:
   1. drained non-PRIMARY deployments are removed (a FAILED one stays until the PRIMARY completes);
   2. tasks move on: PENDING -> RUNNING, or -> STOPPED when their task definition is made to fail
      (failedTasks grows), or stay PENDING when it is held; tasks being stopped reach STOPPED;
-  3. the circuit breaker judges the PRIMARY deployment (and may roll back);
+  3. the circuit breaker and the deployment alarms judge the PRIMARY deployment (and may roll
+     back); a BLUE_GREEN, LINEAR or CANARY deployment moves through its stages (native_strategies);
   4. the PRIMARY deployment starts tasks; 5. surplus tasks are asked to stop;
   6. the rollout completes when it can; 7. counts are refreshed.
 A deleted (DRAINING) service stops all its tasks and becomes INACTIVE once none is left.
@@ -30,6 +31,7 @@ from . import (
     circuit_breaker,
     daemon_services,
     default_security_group,
+    deployment_alarms,
     deployment_rollback,
     native_strategies,
     pending_tasks,
@@ -62,6 +64,7 @@ def tick(backend: EC2ContainerServiceBackend, service: Service) -> None:
     current = primary(service)
     if current is not None:
         circuit_breaker.check(service, current)
+        deployment_alarms.check(service)
         native_strategies.tick(service)
         current = primary(service)
     if current is not None and service.status == "ACTIVE":
