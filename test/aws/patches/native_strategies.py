@@ -345,9 +345,11 @@ def launch_allowed(service: Service) -> int | None:
 
 
 def keeps_tasks_of(service: Service, deployment: Deployment) -> bool:
-    """Whether the blue deployment's tasks stay (until CLEAN_UP)."""
+    """Whether the blue deployment's tasks stay (until CLEAN_UP; a deleted service stops them all)."""
     rollout = rollout_of(service)
-    return rollout is not None and deployment is not rollout.green and rollout.keeps_blue()
+    return (
+        rollout is not None and service.status == "ACTIVE" and deployment is not rollout.green and rollout.keeps_blue()
+    )
 
 
 def holds_completion(service: Service) -> bool:

@@ -15,7 +15,8 @@ StopServiceDeployment goes ROLLBACK_REQUESTED first. moto 5.2.5 has none of this
 Emulator choices where the pages are silent: a service deployment starts IN_PROGRESS (no PENDING
 step); one that a newer deployment replaces while it runs becomes STOPPED with the statusReason
 "Service deployment stopped: a new service deployment started." (wording the emulator's); a
-circuit-breaker or alarm rollback does not create a second service deployment.
+circuit-breaker or alarm rollback does not create a second service deployment; deleting the
+service makes its running service deployment STOPPED ("... the service was deleted.").
 """
 
 from __future__ import annotations
@@ -270,6 +271,13 @@ def previous_revision(record: Record) -> Deployment | None:
     """The deployment a rollback of `record` goes back to: its most recent completed source."""
     completed_sources = [d for d in record.sources if d.rollout_state == "COMPLETED"]
     return completed_sources[0] if completed_sources else (record.sources[0] if record.sources else None)
+
+
+def service_deleted(service: Service) -> None:
+    """A deleted (DRAINING) service's running service deployments stop."""
+    for record in runtime(service).history:
+        if record.in_progress:
+            record.set_status("STOPPED", "Service deployment stopped: the service was deleted.")
 
 
 def current(service: Service) -> Record | None:

@@ -73,6 +73,8 @@ def tick(backend: EC2ContainerServiceBackend, service: Service) -> None:
     if current is not None:
         complete(service, current)
     refresh_counts(service)
+    if service.status == "DRAINING":
+        service_deployment_history.service_deleted(service)
     if service.status == "DRAINING" and not any(d.live_tasks() for d in deployments(service)):
         service.status = "INACTIVE"
 

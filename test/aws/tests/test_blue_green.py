@@ -142,3 +142,14 @@ def test_blue_green_needs_advanced_configuration_and_the_ecs_controller(aws: Aws
     stored = aws.describe(cluster, "web")
     assert stored["deploymentConfiguration"]["strategy"] == "BLUE_GREEN"
     assert stored["loadBalancers"][0]["advancedConfiguration"]["alternateTargetGroupArn"] == lb.green
+
+
+def test_deleting_a_service_mid_deployment_stops_blue_and_green_tasks(aws: Aws) -> None:
+    cluster, _ = native_service(aws, {"strategy": "BLUE_GREEN", "bakeTimeInMinutes": 30})
+    aws.ecs.update_service(cluster=cluster, service="web", taskDefinition=task_definition(aws, "nginx:2"))
+    while current_deployment(aws, cluster)["lifecycleStage"] != "BAKE_TIME":
+        aws.server.advance()
+    aws.ecs.delete_service(cluster=cluster, service="web", force=True)
+    service = aws.advance_until(cluster, "web", lambda s: s["status"] == "INACTIVE")
+    assert service["runningCount"] == 0
+    assert current_deployment(aws, cluster)["status"] == "STOPPED"
