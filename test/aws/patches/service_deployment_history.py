@@ -252,7 +252,8 @@ def completed(deployment: Deployment) -> None:
     if record.target is deployment and record.in_progress:
         record.set_status("SUCCESSFUL", f"ECS deployment {deployment.id} completed.")
     elif record.rollback_deployment is deployment and record.status in ROLLING_BACK_STATES:
-        record.set_status("ROLLBACK_SUCCESSFUL", f"Rolled back to service revision {deployment.revision_arn}.")
+        # The reason keeps naming what triggered the rollback (also in `rollback.reason`).
+        record.set_status("ROLLBACK_SUCCESSFUL", record.status_reason)
 
 
 def rolling_back(record: Record, rollback_deployment: Deployment, reason: str) -> None:
