@@ -37,6 +37,7 @@ from . import (
     delete_cluster,
     describe_clusters_include,
 )
+from . import describe_tasks, standalone_tasks, stop_task
 
 _applied = False
 
@@ -71,4 +72,7 @@ def apply_all() -> None:
     capacity_providers.apply()
     cluster_counts.apply()
     delete_cluster.apply()
+    standalone_tasks.apply()
+    describe_tasks.apply()
+    stop_task.apply()
     _applied = True

@@ -12,7 +12,7 @@ from typing import Any
 from moto.moto_api._internal.models import moto_api_backend
 from werkzeug.wrappers import Request, Response
 
-from . import circuit_breaker, faults, model_validation, pending_tasks
+from . import circuit_breaker, faults, model_validation, pending_tasks, run_task_idempotency, task_outcomes
 from .clock import Clock
 from .ecs_model import LOCK
 
@@ -77,6 +77,12 @@ class ControlApi:
             case ("POST", "/pending-tasks/clear"):
                 pending_tasks.clear(body.get("taskDefinition"))
                 return self.state()
+            case ("POST", "/task-outcomes"):
+                added = task_outcomes.add(body)
+                return {**self.state(), "added": added}
+            case ("POST", "/task-outcomes/clear"):
+                task_outcomes.clear(None if body.get("id") is None else int(body["id"]))
+                return self.state()
             case ("POST", "/faults"):
                 added = faults.add(faults.from_request(body))
                 return {**self.state(), "added": added}
@@ -102,6 +108,7 @@ class ControlApi:
             "clock": self.clock.state(),
             "taskFailures": circuit_breaker.failing(),
             "pendingTasks": pending_tasks.held(),
+            "taskOutcomes": task_outcomes.rules(),
             "faults": faults.pending(),
             "modelViolations": model_validation.state(),
         }
@@ -109,6 +116,8 @@ class ControlApi:
     def reset_emulator(self) -> None:
         circuit_breaker.clear()
         pending_tasks.clear()
+        task_outcomes.clear()
+        run_task_idempotency.clear()
         faults.clear()
         self.clock.reset()
 

@@ -427,3 +427,17 @@ def test_cluster_counts_ignore_services(plain_moto: Aws) -> None:
     cluster, _ = service(plain_moto)
     described = plain_moto.ecs.describe_clusters(clusters=[cluster])["clusters"][0]
     still_a_gap(described["activeServicesCount"] == 0, "cluster_counts.py")
+
+
+def test_run_task_ignores_client_tokens_and_leaves_the_launch_type_empty(plain_moto: Aws) -> None:
+    cluster = plain_moto.cluster(providers=())
+    plain_moto.task_definition("job", fargate=False)
+    plain_moto.container_instances(cluster, 1)
+    first = plain_moto.ecs.run_task(cluster=cluster, taskDefinition="job", clientToken="t")["tasks"][0]
+    again = plain_moto.ecs.run_task(cluster=cluster, taskDefinition="job", clientToken="t")["tasks"][0]
+    still_a_gap(first["taskArn"] != again["taskArn"], "run_task_idempotency.py")
+    still_a_gap(not first.get("launchType"), "standalone_tasks.py")
+    stopped = plain_moto.ecs.stop_task(cluster=cluster, task=first["taskArn"])["task"]
+    still_a_gap(stopped["lastStatus"] == "STOPPED" and "stopCode" not in stopped, "stop_task.py, task_lifecycle.py")
+    described = plain_moto.ecs.describe_tasks(cluster=cluster, tasks=[first["taskArn"], "nope"])
+    still_a_gap(described["failures"] == [], "describe_tasks.py")
