@@ -38,6 +38,7 @@ from . import (
     describe_clusters_include,
 )
 from . import describe_tasks, standalone_tasks, stop_task
+from . import event_delivery, event_patterns, schedule_expressions, schedule_fields
 
 _applied = False
 
@@ -75,4 +76,9 @@ def apply_all() -> None:
     standalone_tasks.apply()
     describe_tasks.apply()
     stop_task.apply()
+    # schedule_expressions wraps the UpdateSchedule handler schedule_fields installs.
+    schedule_fields.apply()
+    schedule_expressions.apply()
+    event_patterns.apply()
+    event_delivery.apply()
     _applied = True
