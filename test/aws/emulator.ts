@@ -89,7 +89,7 @@ export interface ModelViolation {
   constraint: string;
   /** The whole error message the request was answered with. */
   message: string;
-  /** Signing name: ecs, application-autoscaling, monitoring, elasticloadbalancing. */
+  /** Signing name: ecs, application-autoscaling, monitoring, elasticloadbalancing, events, scheduler, sts. */
   service: string;
   accessKeyId: string | null;
   direction: 'request' | 'response';

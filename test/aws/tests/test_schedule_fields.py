@@ -78,3 +78,16 @@ def test_list_schedules_returns_summaries_and_duplicates_and_missing_groups_are_
     with pytest.raises(ClientError) as missing:
         aws.scheduler.create_schedule(Name="b", GroupName="nope", ScheduleExpression="rate(5 minutes)", FlexibleTimeWindow={"Mode": "OFF"}, Target=target)
     assert missing.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+def test_only_schedule_groups_take_tags(aws: Aws) -> None:
+    group_arn = aws.scheduler.create_schedule_group(Name="tagged", Tags=[{"Key": "owner", "Value": "ops"}])["ScheduleGroupArn"]
+    assert aws.scheduler.list_tags_for_resource(ResourceArn=group_arn)["Tags"] == [{"Key": "owner", "Value": "ops"}]
+    cluster_arn, task_definition, subnet = aws.fargate_job()
+    arn = aws.scheduler.create_schedule(
+        Name="s", ScheduleExpression="rate(1 day)", FlexibleTimeWindow={"Mode": "OFF"}, Target=ecs_target(cluster_arn, task_definition, subnet)
+    )["ScheduleArn"]
+    aws.server.expect_violation("TagResource", "resourceArn")
+    with pytest.raises(ClientError) as error:
+        aws.scheduler.tag_resource(ResourceArn=arn, Tags=[{"Key": "a", "Value": "b"}])
+    assert error.value.response["Error"]["Code"] == "ValidationException"
