@@ -92,9 +92,7 @@ def _container_status(task_status: str) -> str:
     return "RUNNING" if task_status in ("RUNNING", "DEACTIVATING", "STOPPING") else "PENDING"
 
 
-def placement(
-    backend: EC2ContainerServiceBackend, cluster: Cluster, params: dict[str, Any]
-) -> tuple[str, list[dict[str, Any]] | None]:
+def placement(cluster: Cluster, params: dict[str, Any]) -> tuple[str, list[dict[str, Any]] | None]:
     """The launch type the tasks report and the strategy they were placed with."""
     launch_type = params.get("launchType")
     strategy = params.get("capacityProviderStrategy") or None
@@ -117,7 +115,7 @@ def placement(
     return ("FARGATE" if on_fargate else "EC2"), strategy
 
 
-def task_tags(backend: EC2ContainerServiceBackend, definition: TaskDefinition, params: dict[str, Any]) -> list[dict[str, str]]:
+def task_tags(definition: TaskDefinition, params: dict[str, Any]) -> list[dict[str, str]]:
     tags = list(params.get("tags") or [])
     propagate = params.get("propagateTags")
     if propagate == "SERVICE":
@@ -143,7 +141,7 @@ def start_tasks(backend: EC2ContainerServiceBackend, params: dict[str, Any]) -> 
         raise InvalidParameterException(f"count must be between 1 and {MAX_COUNT}.")
     cluster = backend._get_cluster(params.get("cluster") or "default")
     definition = backend.describe_task_definition(params["taskDefinition"])
-    launch_type, strategy = placement(backend, cluster, params)
+    launch_type, strategy = placement(cluster, params)
     instances = _instances(backend, cluster) if launch_type == "EC2" else []
     if launch_type == "EC2" and not instances:
         raise InvalidParameterException("No Container Instances were found in your cluster.")
@@ -152,7 +150,7 @@ def start_tasks(backend: EC2ContainerServiceBackend, params: dict[str, Any]) -> 
         raise InvalidParameterException("Network Configuration must be provided when networkMode 'awsvpc' is specified.")
     if network:
         network = default_security_group.for_tasks(backend, default_security_group.complete(backend, network))
-    tags = task_tags(backend, definition, params)
+    tags = task_tags(definition, params)
     tasks = []
     for index in range(count):
         task = StandaloneTask(

@@ -18,7 +18,7 @@ Without a rule a standalone task runs DEFAULT_RUN_TICKS ticks and exits 0.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from moto.ecs.models import TaskDefinition
