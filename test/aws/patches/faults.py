@@ -45,6 +45,7 @@ from typing import Any
 from urllib.parse import parse_qs
 from xml.sax.saxutils import escape
 
+from . import rest_json
 from .ecs_model import LOCK
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -218,6 +219,9 @@ def identify(environ: dict[str, Any]) -> Call:
     target = environ.get("HTTP_X_AMZ_TARGET")
     if target:
         return Call(target.rsplit(".", 1)[-1], service, access_key_id, json_protocol=True)
+    routed = rest_json.route(service, environ)
+    if routed is not None:
+        return Call(routed[0].name, service, access_key_id, json_protocol=True)
     query = parse_qs(environ.get("QUERY_STRING", ""))
     if "Action" not in query and environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded"):
         # Query-protocol calls name their action in the form body.

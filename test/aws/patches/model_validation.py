@@ -38,6 +38,11 @@ is the one each service uses for these:
   ("ValidationError: 1 validation error detected: Value '…' at 'name' failed to satisfy
   constraint: Member must have length less than or equal to 32", tenesys/awsconsole#2).
 
+- EventBridge and EventBridge Scheduler: ValidationException, which both API references list
+  ("The input fails to satisfy the constraints specified by an AWS service", HTTP 400). Scheduler
+  speaks REST-JSON: its operation is found from the method and path (rest_json), and the path's
+  labels and the query string are checked with the body.
+
 A value of the wrong type is not a constraint breach but a serialization error: JSON services
 answer SerializationException (query services cannot send a wrong type; a number that does not
 parse is a ValidationError).
@@ -71,7 +76,7 @@ from botocore.model import ListShape, MapShape, OperationModel, ServiceModel, Sh
 from moto.core.parse import QueryParser
 from moto.core.utils import get_service_model as moto_service_model
 
-from . import faults
+from . import faults, rest_json
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,10 @@ VALIDATED_SERVICES: dict[str, Service] = {
     "monitoring": Service("cloudwatch", "ValidationError"),
     # Classic ELB signs as elasticloadbalancing too, with Version 2012-06-01: not validated.
     "elasticloadbalancing": Service("elbv2", "ValidationError", query_version="2015-12-01"),
+    "events": Service("events", "ValidationException"),
+    # REST-JSON: the operation comes from the method and path (rest_json).
+    "scheduler": Service("scheduler", "ValidationException"),
+    "sts": Service("sts", "ValidationError", query_version="2011-06-15"),
 }
 
 SERIALIZATION_ERROR = "SerializationException"
@@ -439,6 +448,7 @@ class Request:
     call: faults.Call
     json_version: str = "1.1"
     parse_error: str | None = None
+    rest: bool = False
 
 
 def read_request(environ: dict[str, Any]) -> Request | None:
@@ -452,6 +462,15 @@ def read_request(environ: dict[str, Any]) -> Request | None:
     if environ.get("HTTP_CONTENT_ENCODING") == "gzip":
         # SDKs compress large CloudWatch requests (PutMetricData); moto inflates them as well.
         body = gzip.decompress(body)
+    routed = rest_json.route(call.service, environ)
+    if routed is not None:
+        model, labels = routed
+        try:
+            payload = json.loads(body) if body else {}
+        except ValueError as error:
+            return Request(service, call.service or "", call.operation, model, None, "json", call, parse_error=str(error), rest=True)
+        params = rest_json.request_params(model, labels, parse_qs(environ.get("QUERY_STRING", "")), payload)
+        return Request(service, call.service or "", call.operation, model, params, "json", call, rest=True)
     if call.json_protocol:
         if "cbor" in content_type:
             # No SDK this project uses sends CBOR (boto3 and the JS SDK pick JSON); not checked.
@@ -503,7 +522,8 @@ def error_response(request: Request, code: str, message: str) -> tuple[str, list
     # and its query code in x-amzn-query-error (ValidationError): SDKs read one or the other.
     shape = next((e.name for e in model.error_shapes if e.metadata.get("error", {}).get("code") == code), code)
     status, headers, body = faults.render_error(request.call, 400, shape if query_compatible else code, message)
-    headers = [(k, f"application/x-amz-json-{request.json_version}" if k == "Content-Type" else v) for k, v in headers]
+    content_type = "application/json" if request.rest else f"application/x-amz-json-{request.json_version}"
+    headers = [(k, content_type if k == "Content-Type" else v) for k, v in headers]
     if query_compatible:
         headers.append(("x-amzn-query-error", f"{code};Sender"))
     return status, headers, body

@@ -230,3 +230,14 @@ def test_bad_fault_rules_are_rejected(aws: Aws, body: dict[str, Any]) -> None:
     status, payload = aws.server.control("/faults", body)
     assert status == 400, payload
     assert aws.server.ok("/faults/clear")["faults"] == []
+
+
+def test_a_rest_json_operation_is_named_from_its_method_and_path(aws: Aws) -> None:
+    aws.server.ok("/faults", {"operation": "GetSchedule", "service": "scheduler", "kind": "throttle"})
+    scheduler = aws.server.client("scheduler", retry=False)
+    with pytest.raises(ClientError) as error:
+        scheduler.get_schedule(Name="nightly")
+    assert error.value.response["Error"]["Code"] == "ThrottlingException"
+    with pytest.raises(ClientError) as missing:
+        scheduler.get_schedule(Name="nightly")
+    assert missing.value.response["Error"]["Code"] == "ResourceNotFoundException"

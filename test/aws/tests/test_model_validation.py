@@ -215,3 +215,37 @@ def test_cloudwatch_json_answer_names_the_error_shape_and_the_query_code(emulato
     assert error.value.headers["x-amzn-query-error"] == "ValidationError;Sender"
     assert error.value.headers["Content-Type"] == "application/x-amz-json-1.0"
     assert json.loads(error.value.read())["__type"] == "ValidationException"
+
+
+def test_eventbridge_breach_is_validation_exception(aws: Aws) -> None:
+    events = aws.server.client("events", validate=False)
+    aws.server.expect_violation("PutTargets", "targets.1.member.ecsParameters.taskCount")
+    target = {"Id": "t", "Arn": "arn:aws:ecs:us-east-1:123456789012:cluster/c", "EcsParameters": {"TaskDefinitionArn": "job", "TaskCount": 0}}
+    aws.events.put_rule(Name="r", EventPattern='{"source": ["a"]}')
+    error = error_of(lambda: events.put_targets(Rule="r", Targets=[target]))
+    assert error["Code"] == "ValidationException"
+    assert "'targets.1.member.ecsParameters.taskCount' failed to satisfy constraint: Member must have value greater than or equal to 1" in error["Message"]
+
+
+def test_scheduler_rest_json_requests_are_checked_in_body_path_and_query(aws: Aws) -> None:
+    scheduler = aws.server.client("scheduler", validate=False)
+    target = {"Arn": "arn:aws:ecs:us-east-1:123456789012:cluster/c", "RoleArn": "arn:aws:iam::123456789012:role/r"}
+    aws.server.expect_violation("CreateSchedule", "name")
+    aws.server.expect_violation("CreateSchedule", "target.ecsParameters.taskCount")
+    error = error_of(
+        lambda: scheduler.create_schedule(
+            Name="bad name", ScheduleExpression="rate(1 hour)", FlexibleTimeWindow={"Mode": "OFF"},
+            Target={**target, "EcsParameters": {"TaskDefinitionArn": "job", "TaskCount": 11}},
+        )
+    )
+    assert error["Code"] == "ValidationException" and error["Message"].startswith("2 validation errors detected")
+    aws.server.expect_violation("ListSchedules", "maxResults")
+    assert error_of(lambda: scheduler.list_schedules(MaxResults=1000))["Code"] == "ValidationException"
+    assert aws.server.violations()["checked"]["scheduler"] == 2
+
+
+def test_sts_query_request_is_checked(aws: Aws) -> None:
+    sts = aws.server.client("sts", validate=False)
+    aws.server.expect_violation("AssumeRole", "roleSessionName")
+    error = error_of(lambda: sts.assume_role(RoleArn="arn:aws:iam::123456789012:role/r", RoleSessionName="x"))
+    assert error["Code"] == "ValidationError"
