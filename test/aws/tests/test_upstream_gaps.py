@@ -427,3 +427,35 @@ def test_cluster_counts_ignore_services(plain_moto: Aws) -> None:
     cluster, _ = service(plain_moto)
     described = plain_moto.ecs.describe_clusters(clusters=[cluster])["clusters"][0]
     still_a_gap(described["activeServicesCount"] == 0, "cluster_counts.py")
+
+
+def test_service_deployment_calls_do_not_exist(plain_moto: Aws) -> None:
+    cluster, created = service(plain_moto)
+    calls = (
+        lambda: plain_moto.ecs.list_service_deployments(cluster=cluster, service="web"),
+        lambda: plain_moto.ecs.describe_service_deployments(serviceDeploymentArns=["arn:aws:ecs:us-east-1:123456789012:service-deployment/c/web/x"]),
+        lambda: plain_moto.ecs.stop_service_deployment(serviceDeploymentArn="arn:aws:ecs:us-east-1:123456789012:service-deployment/c/web/x"),
+    )
+    missing = 0
+    for call in calls:
+        try:
+            call()
+        except Exception:  # moto answers an unknown action with an error (or a 500)
+            missing += 1
+    still_a_gap(missing == len(calls) and "currentServiceDeployment" not in created, "service_deployments_api.py")
+
+
+def test_native_strategies_and_deployment_alarms_are_stored_but_never_run(plain_moto: Aws) -> None:
+    plain_moto.cloudwatch.put_metric_alarm(
+        AlarmName="web-5xx", MetricName="HTTPCode_Target_5XX_Count", Namespace="AWS/ApplicationELB", Statistic="Sum",
+        Period=60, EvaluationPeriods=1, Threshold=1.0, ComparisonOperator="GreaterThanThreshold",
+    )
+    plain_moto.cloudwatch.set_alarm_state(AlarmName="web-5xx", StateValue="ALARM", StateReason="test")
+    configuration = {"strategy": "BLUE_GREEN", "alarms": {"alarmNames": ["web-5xx"], "enable": True, "rollback": True}}
+    cluster, _ = service(plain_moto, deploymentConfiguration=configuration)
+    plain_moto.task_definition("web", image="nginx:2")
+    updated = plain_moto.ecs.update_service(cluster=cluster, service="web", taskDefinition="web:2")["service"]
+    still_a_gap(
+        all(d.get("rolloutState") != "FAILED" for d in updated.get("deployments", [])),
+        "native_strategies.py, deployment_alarms.py",
+    )
