@@ -3,7 +3,7 @@
 // operator runs as its own process (resync every 10s) against the real apiserver and an AWS
 // emulator of this file's own (its faults lose an answer after the call took effect); what AWS
 // holds is read back with the AWS SDK, what the operator sent from its /metrics.
-import { DescribeServicesCommand, type Service } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, ListServiceDeploymentsCommand, type Service, type ServiceDeploymentBrief } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isReadOperation } from '../../src/aws/operations.js';
 import { startEmulator, type Emulator } from '../aws/emulator.js';
@@ -183,6 +183,52 @@ describe('the restart annotation', () => {
     expect(await calls('ecs:UpdateService')).toBe(updates + 1);
     await resyncs(name, 1);
     expect(primaryOf(await describeService(name))?.id).toBe(now);
+  });
+});
+
+async function serviceDeployments(name: string): Promise<ServiceDeploymentBrief[]> {
+  const out = await world.aws.region().clients.ecs.send(new ListServiceDeploymentsCommand({ cluster: world.cluster, service: name }));
+  return out.serviceDeployments ?? [];
+}
+
+describe('the rollback annotation', () => {
+  const name = `rollback-${shortId()}`;
+  const service = () => serviceManifest(world, name, { desiredCount: 1, launchType: 'FARGATE' });
+
+  it('stops the deployment in progress with a rollback: ECS goes back to the revision before, and the operator does not roll forward again', async () => {
+    await apply(taskDefinitionManifest(name, { image: 'nginx:1.27' }), service());
+    await waitFor('the service to be Ready', () => isTrue('ecsservice', name, 'Ready'));
+    // Revision 2's tasks never start: its rollout stays in progress until something ends it.
+    await emulator.control.holdTasksPending(`${name}:2`);
+    await apply(taskDefinitionManifest(name, { image: 'nginx:1.28' }), service());
+    const inProgress = await eventually('the rollout of revision 2 to be under way', async () => {
+      const s = await describeService(name);
+      return s.taskDefinition?.endsWith(`${name}:2`) && (await isTrue('ecsservice', name, 'Reconciling')) ? (await serviceDeployments(name)).find((d) => d.status === 'IN_PROGRESS') : undefined;
+    });
+
+    await annotate('ecsservice', name, 'ecs.operator.dev/rollback=2026-12-07T04:30:00Z');
+    const done = await eventually('the rollback to be carried out', () => actionDone(name, 'rollback', '2026-12-07T04:30:00Z'));
+    expect(done.deploymentId).toBe(inProgress.serviceDeploymentArn);
+    expect(done.message).toContain('with a rollback');
+    expect((await eventNotes(name, 'RollbackRequested')).join('\n')).toContain(`stopped service deployment ${inProgress.serviceDeploymentArn}`);
+    expect(await calls('ecs:StopServiceDeployment')).toBe(1);
+
+    await waitFor('ECS to roll the service back to revision 1', async () => {
+      const d = (await serviceDeployments(name)).find((x) => x.serviceDeploymentArn === inProgress.serviceDeploymentArn);
+      return d?.status === 'ROLLBACK_SUCCESSFUL' && (await describeService(name)).taskDefinition?.endsWith(`${name}:1`) === true;
+    });
+    // The manifest still asks for revision 2: the rolled-back rollout is not started again.
+    await resyncs(name, 2);
+    expect((await describeService(name)).taskDefinition).toMatch(new RegExp(`${name}:1$`));
+    expect(await isTrue('ecsservice', name, 'Ready')).toBe(false);
+  });
+
+  it('with no deployment in progress records the value and says so in a Warning Event', async () => {
+    await annotate('ecsservice', name, 'ecs.operator.dev/rollback=again');
+    const done = await eventually('the value to be recorded', () => actionDone(name, 'rollback', 'again'));
+    expect(done.message).toBe(`no service deployment of ECS service ${name} is in progress: nothing to roll back`);
+    expect((await eventNotes(name, 'RollbackNotDone')).join('\n')).toContain('ecs.operator.dev/rollback=again: no service deployment');
+    expect(await calls('ecs:StopServiceDeployment')).toBe(1);
   });
 });
 
