@@ -3,7 +3,8 @@
 // operator runs as its own process (resync every 10s) against the real apiserver and an AWS
 // emulator of this file's own (its faults lose an answer after the call took effect); what AWS
 // holds is read back with the AWS SDK, what the operator sent from its /metrics.
-import { DescribeServicesCommand, ListServiceDeploymentsCommand, type Service, type ServiceDeploymentBrief } from '@aws-sdk/client-ecs';
+import { DescribeServiceDeploymentsCommand, DescribeServicesCommand, ListServiceDeploymentsCommand, UpdateServiceCommand, type Service, type ServiceDeploymentBrief } from '@aws-sdk/client-ecs';
+import { CreateListenerCommand, CreateLoadBalancerCommand, CreateRuleCommand, CreateTargetGroupCommand, DescribeRulesCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isReadOperation } from '../../src/aws/operations.js';
 import { startEmulator, type Emulator } from '../aws/emulator.js';
@@ -223,12 +224,77 @@ describe('the rollback annotation', () => {
     expect(await isTrue('ecsservice', name, 'Ready')).toBe(false);
   });
 
+  it('during the bake time of a BLUE_GREEN deployment rolls it back: production traffic goes back to the target group it was on and the service to the revision before', async () => {
+    // Blue/green is set up on the service outside the manifest (the operator keeps a load
+    // balancer's advancedConfiguration and compares no strategy): what is proven here is the annotation.
+    const bg = `bg-${shortId()}`;
+    const { elbv2, ecs } = world.aws.region().clients;
+    const { LoadBalancers } = await elbv2.send(new CreateLoadBalancerCommand({ Name: bg, Subnets: world.subnets }));
+    const [blue = '', green = ''] = await Promise.all(
+      [`${bg}-b`, `${bg}-g`].map(async (Name) => (await elbv2.send(new CreateTargetGroupCommand({ Name, Protocol: 'HTTP', Port: 80, VpcId: world.vpcId, TargetType: 'ip' }))).TargetGroups?.[0]?.TargetGroupArn ?? ''),
+    );
+    const { Listeners } = await elbv2.send(
+      new CreateListenerCommand({ LoadBalancerArn: LoadBalancers?.[0]?.LoadBalancerArn, Protocol: 'HTTP', Port: 80, DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404' } }] }),
+    );
+    const { Rules } = await elbv2.send(
+      new CreateRuleCommand({
+        ListenerArn: Listeners?.[0]?.ListenerArn,
+        Priority: 1,
+        Conditions: [{ Field: 'path-pattern', Values: ['/*'] }],
+        Actions: [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: blue, Weight: 100 }, { TargetGroupArn: green, Weight: 0 }] } }],
+      }),
+    );
+    const rule = Rules?.[0]?.RuleArn ?? '';
+    const weights = async () => {
+      const { Rules: [r] = [] } = await elbv2.send(new DescribeRulesCommand({ RuleArns: [rule] }));
+      return (r?.Actions?.[0]?.ForwardConfig?.TargetGroups ?? []).map((g) => `${g.TargetGroupArn === blue ? 'blue' : 'green'}=${g.Weight}`).sort().join(' ');
+    };
+    const service = () => serviceManifest(world, bg, { desiredCount: 1, launchType: 'FARGATE', loadBalancers: [{ targetGroupArn: blue, containerName: 'web', containerPort: 80 }] });
+    await apply(taskDefinitionManifest(bg, { image: 'nginx:1.27' }), service());
+    await waitFor('the service to be Ready', () => isTrue('ecsservice', bg, 'Ready'));
+
+    await emulator.control.setTicksPerMinute(1);
+    await ecs.send(
+      new UpdateServiceCommand({
+        cluster: world.cluster,
+        service: bg,
+        loadBalancers: [{ targetGroupArn: blue, containerName: 'web', containerPort: 80, advancedConfiguration: { alternateTargetGroupArn: green, productionListenerRule: rule, roleArn: 'arn:aws:iam::123456789012:role/ecsInfrastructureRole' } }],
+        deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 1, maximumPercent: 200, minimumHealthyPercent: 100 },
+      }),
+    );
+    await waitFor('the blue/green setup to be deployed', async () => (await serviceDeployments(bg)).every((d) => d.status !== 'IN_PROGRESS') && (await isTrue('ecsservice', bg, 'Ready')));
+    const trafficBefore = await weights();
+
+    // A bake minute now lasts 200 ticks (2.5 minutes on this clock): time for the annotation.
+    await emulator.control.setTicksPerMinute(200);
+    await apply(taskDefinitionManifest(bg, { image: 'nginx:1.28' }), service());
+    const baking = await eventually('the new revision to be baking', async () => {
+      const arn = (await describeService(bg)).currentServiceDeployment;
+      if (!arn) return undefined;
+      const { serviceDeployments = [] } = await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }));
+      const d = serviceDeployments[0];
+      return d?.status === 'IN_PROGRESS' && d.lifecycleStage === 'BAKE_TIME' ? d : undefined;
+    });
+    expect(await weights()).not.toBe(trafficBefore);
+
+    await annotate('ecsservice', bg, 'ecs.operator.dev/rollback=bake');
+    const done = await eventually('the rollback to be carried out', () => actionDone(bg, 'rollback', 'bake'));
+    expect(done.deploymentId).toBe(baking.serviceDeploymentArn);
+    await waitFor('ECS to roll the deployment back', async () => {
+      const d = (await serviceDeployments(bg)).find((x) => x.serviceDeploymentArn === baking.serviceDeploymentArn);
+      return d?.status === 'ROLLBACK_SUCCESSFUL';
+    });
+    expect(await weights()).toBe(trafficBefore);
+    expect((await describeService(bg)).taskDefinition).toMatch(new RegExp(`${bg}:1$`));
+  });
+
   it('with no deployment in progress records the value and says so in a Warning Event', async () => {
+    const stops = await calls('ecs:StopServiceDeployment');
     await annotate('ecsservice', name, 'ecs.operator.dev/rollback=again');
     const done = await eventually('the value to be recorded', () => actionDone(name, 'rollback', 'again'));
     expect(done.message).toBe(`no service deployment of ECS service ${name} is in progress: nothing to roll back`);
     expect((await eventNotes(name, 'RollbackNotDone')).join('\n')).toContain('ecs.operator.dev/rollback=again: no service deployment');
-    expect(await calls('ecs:StopServiceDeployment')).toBe(1);
+    expect(await calls('ecs:StopServiceDeployment')).toBe(stops);
   });
 });
 
