@@ -192,7 +192,7 @@ export const EcsClusterStatus = Type.Object(
     reconciledGeneration: Type.Optional(Type.Integer({ description: 'The latest metadata.generation whose changes were all carried out in AWS (Synced).', minimum: 0 })),
     conditions: Type.Optional(
       Type.Array(Condition, {
-        description: 'Ready, Reconciling, Stalled, Synced and Drifted.',
+        description: 'Ready, Reconciling, Stalled, Synced, Drifted and Paused.',
         maxItems: 16,
         'x-kubernetes-list-type': 'map',
         'x-kubernetes-list-map-keys': ['type'],

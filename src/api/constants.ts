@@ -31,7 +31,8 @@ export const CATEGORY = 'ecs';
 
 /**
  * Condition types the operator writes. Ready, Reconciling and Stalled follow kstatus so that
- * Argo CD, Flux and `kubectl wait` read them; Synced and Drifted say whether ECS matches the manifest.
+ * Argo CD, Flux and `kubectl wait` read them; Synced and Drifted say whether ECS matches the manifest;
+ * Paused says that the paused annotation holds every AWS write back.
  */
 export const CONDITION_TYPES = {
   Ready: 'Ready',
@@ -39,5 +40,6 @@ export const CONDITION_TYPES = {
   Stalled: 'Stalled',
   Synced: 'Synced',
   Drifted: 'Drifted',
+  Paused: 'Paused',
 } as const;
 export type ConditionType = (typeof CONDITION_TYPES)[keyof typeof CONDITION_TYPES];

@@ -13,7 +13,9 @@ export {
 export { CapacityProviderStrategyItem, EcsServiceSpec, LoadBalancer } from './service.js';
 export { ClusterCapacityProvider, clusterNameOf, EcsClusterSpec, EcsClusterStatus, FARGATE_PROVIDERS, OwnedCapacityProvider } from './cluster.js';
 export { Autoscaling, CustomizedMetric, MetricAlarm, ScheduledAction, StepAdjustment, StepScalingPolicy, TargetTrackingPolicy } from './autoscaling.js';
+export { ANNOTATIONS, isPaused, requestedAction, type ServiceAction } from './annotations.js';
 export {
+  ActionRecord,
   AutoscalingStatus,
   Condition,
   DriftDifference,
@@ -24,6 +26,7 @@ export {
   type PendingOnRunningTask,
   ResolvedLoadBalancer,
   RolloutStatus,
+  ServiceActions,
   ServiceDeployment,
   TaskDefinitionRevision,
 } from './status.js';

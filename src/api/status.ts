@@ -7,7 +7,7 @@ import { AnyJson, StringEnum, Struct } from './common.js';
 const Timestamp = (description: string) => Type.String({ description: `${description} (RFC 3339).`, format: 'date-time' });
 
 export const Condition = Struct('A condition in Kubernetes convention (metav1.Condition).', {
-  type: Type.String({ description: 'Condition type: Ready, Reconciling, Stalled, Synced or Drifted.', minLength: 1, maxLength: 316, pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$' }),
+  type: Type.String({ description: 'Condition type: Ready, Reconciling, Stalled, Synced, Drifted or Paused.', minLength: 1, maxLength: 316, pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$' }),
   status: StringEnum(['True', 'False', 'Unknown'], 'Status of the condition.'),
   observedGeneration: Type.Optional(Type.Integer({ description: 'metadata.generation the condition was computed from.', minimum: 0 })),
   lastTransitionTime: Timestamp('When status last changed'),
@@ -16,7 +16,7 @@ export const Condition = Struct('A condition in Kubernetes convention (metav1.Co
 });
 
 const Conditions = Type.Array(Condition, {
-  description: 'Ready (the summary), Reconciling (work under way), Stalled (cannot progress without a change from the user), Synced (ECS matches the manifest) and Drifted (ECS was changed outside the operator).',
+  description: 'Ready (the summary), Reconciling (work under way), Stalled (cannot progress without a change from the user), Synced (ECS matches the manifest), Drifted (ECS was changed outside the operator) and Paused (the ecs.operator.dev/paused annotation holds AWS writes back).',
   maxItems: 16,
   'x-kubernetes-list-type': 'map',
   'x-kubernetes-list-map-keys': ['type'],
@@ -164,6 +164,19 @@ export const AutoscalingStatus = Struct('Application Auto Scaling resources the 
   ),
 });
 
+export const ActionRecord = Struct('The last value of an action annotation the operator took up, and what came of it.', {
+  value: Type.String({ description: 'The annotation value: each new value is one request.', maxLength: 1024 }),
+  phase: StringEnum(['Started', 'Done'], 'Started: recorded before the AWS call, so that a restart of the operator carries it out once; Done: carried out (or found not applicable, see message).'),
+  time: Timestamp('When the phase was reached'),
+  deploymentId: Type.Optional(Type.String({ description: 'Restart: the PRIMARY deployment before it (while Started), then the deployment it started. Rollback: the service deployment ARN it stopped.', maxLength: 2048 })),
+  message: Type.Optional(Type.String({ description: 'What was done, or why nothing was.', maxLength: 4096 })),
+});
+
+export const ServiceActions = Struct('Actions requested by annotations (ecs.operator.dev/rollback, ecs.operator.dev/restart) that the operator took up.', {
+  rollback: Type.Optional(ActionRecord),
+  restart: Type.Optional(ActionRecord),
+});
+
 export const EcsServiceStatus = Type.Object(
   {
     ...ObservedStatus,
@@ -178,6 +191,7 @@ export const EcsServiceStatus = Type.Object(
     desiredCountOwner: Type.Optional(StringEnum(['Manifest', 'Autoscaling'], 'Who owns desiredCount: the manifest, or Application Auto Scaling (spec.autoscaling is set).')),
     deployments: Type.Optional(Type.Array(ServiceDeployment, { description: 'Deployments of the service, as ECS reports them.', maxItems: 16 })),
     rollout: Type.Optional(RolloutStatus),
+    actions: Type.Optional(ServiceActions),
     previousServices: Type.Optional(Type.Array(PreviousService, { description: 'Services this object ran before the manifest moved it, until each is deleted and gone (spec.replaceOnImmutableChange).', maxItems: 8 })),
     loadBalancers: Type.Optional(Type.Array(ResolvedLoadBalancer, { description: 'Load balancer bindings with resolved target group ARNs.', maxItems: 5 })),
     autoscaling: Type.Optional(AutoscalingStatus),
@@ -215,6 +229,8 @@ export type DriftDifference = Static<typeof DriftDifference>;
 export type DriftStatus = Static<typeof DriftStatus>;
 export type ServiceDeployment = Static<typeof ServiceDeployment>;
 export type RolloutStatus = Static<typeof RolloutStatus>;
+export type ActionRecord = Static<typeof ActionRecord>;
+export type ServiceActions = Static<typeof ServiceActions>;
 export type ResolvedLoadBalancer = Static<typeof ResolvedLoadBalancer>;
 export type PreviousService = Static<typeof PreviousService>;
 export type AutoscalingStatus = Static<typeof AutoscalingStatus>;

@@ -26,7 +26,9 @@ import type { RetryErrorInfo, StandardRetryToken } from '@smithy/types';
  * RegisterTaskDefinition has no idempotency token: a retried attempt whose first answer was lost
  * (a 5xx after the fact, a dropped connection) registers a second revision. Only throttling, which
  * AWS answers before doing anything, is retried here; any other failure goes back to the reconcile,
- * whose search by spec hash finds a revision that did get registered.
+ * whose search by spec hash finds a revision that did get registered. A restart (forceNewDeployment)
+ * is the same: the reconcile recorded the PRIMARY deployment before it, and tells from it whether
+ * the lost attempt started one.
  */
 class ThrottlingOnlyRetry extends StandardRetryStrategy {
   override async refreshRetryTokenForRetry(token: StandardRetryToken, errorInfo: RetryErrorInfo): Promise<StandardRetryToken> {
@@ -64,7 +66,7 @@ export interface AwsClientsConfig {
 export interface RegionClients {
   region: string;
   ecs: ECSClient;
-  /** For RegisterTaskDefinition only: retries throttling and nothing else. */
+  /** For calls that are not idempotent (RegisterTaskDefinition, a restart, a rollback): retries throttling and nothing else. */
   ecsRegistrar: ECSClient;
   autoscaling: ApplicationAutoScalingClient;
   elbv2: ElasticLoadBalancingV2Client;

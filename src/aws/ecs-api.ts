@@ -1,10 +1,12 @@
-// The ECS writes the reconcilers make, plus listing a family's revisions. Reads of services and
+// The ECS writes the reconcilers make, plus listing a family's revisions and a service's service deployments. Reads of services and
 // task definitions go through ServiceObserver and TaskDefinitionCache instead, which batch and cache.
 import {
   CreateServiceCommand,
   DeleteServiceCommand,
   DeregisterTaskDefinitionCommand,
+  ListServiceDeploymentsCommand,
   RegisterTaskDefinitionCommand,
+  StopServiceDeploymentCommand,
   TagResourceCommand,
   UntagResourceCommand,
   UpdateServiceCommand,
@@ -13,6 +15,8 @@ import {
   type ECSClient,
   type RegisterTaskDefinitionCommandInput,
   type Service,
+  type ServiceDeploymentBrief,
+  type ServiceDeploymentStatus,
   type Tag,
   type TaskDefinition,
   type UpdateServiceCommandInput,
@@ -81,6 +85,38 @@ export class EcsApi {
     const out = await this.ecs.send(new DeleteServiceCommand(input));
     this.services?.forget(input.service);
     return required(out.service, 'DeleteService');
+  }
+
+  /** The service's service deployments with one of these statuses (ListServiceDeployments, newest first). */
+  async listServiceDeployments(cluster: string, service: string, status: ServiceDeploymentStatus[]): Promise<ServiceDeploymentBrief[]> {
+    const found: ServiceDeploymentBrief[] = [];
+    let nextToken: string | undefined;
+    do {
+      const out = await this.ecs.send(new ListServiceDeploymentsCommand({ cluster, service, status, ...(nextToken ? { nextToken } : {}) }));
+      found.push(...(out.serviceDeployments ?? []));
+      nextToken = out.nextToken;
+    } while (nextToken);
+    return found;
+  }
+
+  /**
+   * Stops a service deployment with ROLLBACK: ECS rolls the service back to the service revision
+   * that ran before it (StopServiceDeployment). Sent once, like restartService.
+   */
+  async stopServiceDeployment(serviceDeploymentArn: string, service: string): Promise<void> {
+    await this.registrar.send(new StopServiceDeploymentCommand({ serviceDeploymentArn, stopType: 'ROLLBACK' }));
+    this.services?.forget(service);
+  }
+
+  /**
+   * One new deployment of the task definition the service runs (UpdateService forceNewDeployment,
+   * no taskDefinition). Not idempotent: a retry after a lost answer would start a second one, so it
+   * goes through the client that retries only throttling, and the caller decides whether to send again.
+   */
+  async restartService(cluster: string, service: string): Promise<Service> {
+    const out = await this.registrar.send(new UpdateServiceCommand({ cluster, service, forceNewDeployment: true }));
+    this.services?.forget(service);
+    return required(out.service, 'UpdateService');
   }
 
   async tagResource(resourceArn: string, tags: Tag[]): Promise<void> {

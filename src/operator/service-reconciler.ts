@@ -3,7 +3,7 @@
 // from the task definition informer's cache, so following a new revision costs no API call, and a
 // clusterRef from the cluster informer's cache.
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { EcsCluster, EcsService, EcsServiceStatus, EcsTaskDefinition } from '../api/index.js';
+import type { ActionRecord, EcsCluster, EcsService, EcsServiceStatus, EcsTaskDefinition, ServiceAction } from '../api/index.js';
 import type { AwsAdapter } from '../aws/adapter.js';
 import { done, type ReconcileContext, type ReconcileResult, type Reconciler } from '../controller/reconciler.js';
 import type { EventRecorder } from '../kube/events.js';
@@ -14,9 +14,10 @@ import type { StatusWriter } from '../kube/status.js';
 import type { Store } from '../kube/store.js';
 import { resolveClusterRef, type ClusterRefResolution } from '../reconcile/cluster/ref.js';
 import { cleanupEcsService, reconcileEcsService } from '../reconcile/ecs-service.js';
+import { carryOutActions } from '../reconcile/service/actions.js';
 import type { TaskDefinitionRefResolution } from '../reconcile/service/resolve.js';
 import { FINALIZER } from './resources.js';
-import { judgeReconcile, reportCleanup, writeStatus } from './status-binding.js';
+import { judgeReconcile, recordEvents, reportCleanup, writeStatus } from './status-binding.js';
 
 export interface ServiceReconcilerDeps {
   client: ResourceClient<EcsService>;
@@ -42,10 +43,32 @@ export class ServiceReconciler implements Reconciler<EcsService> {
 
     return withFinalizer(deps.client, FINALIZER, cached as EcsService, async (event) => {
       if (event.kind === 'cleanup') return reportCleanup(deps, event.object, await cleanupEcsService(event.object, core), ctx);
-      const { out, now, next } = await judgeReconcile(deps, event.object, 'EcsService', ctx, () => reconcileEcsService(event.object, core, { dryRun: false }));
-      await writeStatus(deps.status, event.object, out.status, next.conditions, now, out.specDigest);
+      const acted = await this.carryOutActions(event.object);
+      const { out, now, next } = await judgeReconcile(deps, acted, 'EcsService', ctx, () => reconcileEcsService(acted, core, { dryRun: false }));
+      await writeStatus(deps.status, acted, out.status, next.conditions, now, out.specDigest);
       return next.result;
     });
+  }
+
+  /**
+   * Carries out the rollback and restart annotations, recording each in status before and after its
+   * AWS call. Answers the object as status now holds it (with the rollout a restart started), which
+   * the reconcile then goes on from.
+   */
+  private async carryOutActions(svc: EcsService): Promise<EcsService> {
+    let current = svc;
+    const record = async (action: ServiceAction, next: ActionRecord) => {
+      const written = await this.deps.status.update(current, (status = {}) => {
+        const stored = status.actions?.[action];
+        if (next.phase === 'Started' && stored?.value === next.value) return status;
+        return { ...status, actions: { ...status.actions, [action]: next } };
+      });
+      if (written.kind !== 'gone') current = written.object;
+      return current.status?.actions?.[action];
+    };
+    const acted = await carryOutActions(svc, { aws: this.deps.aws, now: this.deps.now, record });
+    recordEvents(this.deps.events, current, acted.events);
+    return acted.rollout ? { ...current, status: { ...current.status, rollout: acted.rollout } } : current;
   }
 
   private resolveClusterRef(namespace: string, name: string): ClusterRefResolution {

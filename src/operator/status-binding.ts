@@ -1,6 +1,7 @@
 // Writes what a reconcile decided into an object's status and Events: the one place where the
 // source-agnostic outcome of src/reconcile meets the Kubernetes API.
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { ANNOTATIONS, isPaused } from '../api/index.js';
 import { isAwsError } from '../aws/errors.js';
 import { describeDelay, failureBackoffMs, STALLED_BACKOFF, WAITING_BACKOFF, type FailureBackoffPolicy } from '../controller/failure-backoff.js';
 import { backoffAfter, done, requeueAfter, type ReconcileResult } from '../controller/reconciler.js';
@@ -169,8 +170,27 @@ export async function judgeReconcile<S extends WithConditions, T extends Object<
     throw err;
   }
   const now = r.now();
-  const out = withDrift(object, reconciled, now, drift);
+  const out = withPause(object, withDrift(object, reconciled, now, drift));
   recordDrift(kind, ctx.namespace ?? '', ctx.name, out.status.drift.detected, out.applied && out.conditions.some((c) => c.type === 'Drifted' && c.reason === 'DriftCorrected'));
   recordEvents(r.events, object, out.events, out.conditions);
   return { out, now, next: nextAttempt(object, out, ctx.failingSince, now) };
+}
+
+/**
+ * The Paused condition and its Events, for every kind: True while the paused annotation holds
+ * every AWS write back (the reconcile still reads, so status stays current and the withheld
+ * changes are counted), False once it is removed. An object never paused has no Paused condition.
+ */
+function withPause<O extends { conditions: ConditionUpdate[]; events: OperatorEvent[]; plan: readonly unknown[] }>(object: Conditioned, out: O): O {
+  const was = findCondition(object.status?.conditions, 'Paused');
+  if (isPaused(object)) {
+    const waiting = out.plan.length === 0 ? 'no change waits' : `${out.plan.length} change(s) wait`;
+    const message = `annotation ${ANNOTATIONS.paused} is "true": no AWS writes for this object until it is removed (${waiting}); status is still read from AWS`;
+    const events: OperatorEvent[] = was?.status === 'True' ? [] : [{ type: 'Normal', reason: 'Paused', message: `Paused: ${message}` }];
+    return { ...out, conditions: [...out.conditions, { type: 'Paused', status: 'True', reason: 'PausedByAnnotation', message }], events: [...out.events, ...events] };
+  }
+  if (was === undefined) return out;
+  const message = `annotation ${ANNOTATIONS.paused} removed: AWS writes resumed`;
+  const events: OperatorEvent[] = was.status === 'True' ? [{ type: 'Normal', reason: 'Resumed', message: `Resumed: ${message}` }] : [];
+  return { ...out, conditions: [...out.conditions, { type: 'Paused', status: 'False', reason: 'Resumed', message }], events: [...out.events, ...events] };
 }

@@ -1,7 +1,7 @@
 // What a reconcile hands back to whoever runs it (the Kubernetes controller or the CLI's file
 // source): the plan, the new status, the conditions and the events. Nothing here knows where the
 // object came from or how its status is stored.
-import { driftPolicyOf, type ConditionType } from '../api/index.js';
+import { ANNOTATIONS, driftPolicyOf, isPaused, type ConditionType } from '../api/index.js';
 import type { PlannedChange } from './plan-types.js';
 
 /** Who owns what the operator creates in AWS; written on every resource as tags. */
@@ -107,7 +107,7 @@ export interface ReconcileOptions {
   dryRun: boolean;
 }
 
-type Tracked = { metadata: { generation?: number }; status?: { reconciledGeneration?: number; reconciledSpecDigest?: string } };
+type Tracked = { metadata: { generation?: number; annotations?: Record<string, string> | undefined }; status?: { reconciledGeneration?: number; reconciledSpecDigest?: string } };
 
 /**
  * True when what the spec asks of AWS (`specDigest`: the spec without the operator's own fields,
@@ -125,17 +125,20 @@ export function specReconciled(obj: Tracked, specDigest: string | undefined): bo
 }
 
 /**
- * Why changes found are not applied, or undefined when they are: a dry run, or drift under
- * driftPolicy Report (which is reported, not corrected). A spec edit that changes what is asked of
- * AWS is applied whatever the policy.
+ * Why changes found are not applied, or undefined when they are: a dry run, the paused annotation
+ * (which holds back every write, spec edits included), or drift under driftPolicy Report (which is
+ * reported, not corrected). A spec edit that changes what is asked of AWS is applied whatever the policy.
  */
 export function withheldBecause(obj: Tracked & { spec: { driftPolicy?: 'Correct' | 'Report' } }, specDigest: string | undefined, opts: ReconcileOptions): string | undefined {
   if (opts.dryRun) return 'dry run';
+  if (isPaused(obj)) return PAUSED_REASON;
   if (driftPolicyOf(obj) === 'Report' && specReconciled(obj, specDigest)) {
     return 'driftPolicy is Report, so differences made outside the operator are only reported';
   }
   return undefined;
 }
+
+export const PAUSED_REASON = `the object is paused (annotation ${ANNOTATIONS.paused}: "true"); removing the annotation applies them`;
 
 /** Synced=False for changes that were found and withheld. */
 export function withheldSync(count: number, why: string): Sync {

@@ -32,7 +32,7 @@ export interface RolloutJudgement {
   requeueAfterMs?: number;
 }
 
-function primaryDeployment(service: Service | undefined): Deployment | undefined {
+export function primaryDeployment(service: Service | undefined): Deployment | undefined {
   return service?.deployments?.find((d) => d.status === 'PRIMARY');
 }
 

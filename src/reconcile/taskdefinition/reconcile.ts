@@ -2,11 +2,12 @@
 // cleanup its finalizer runs. Source-agnostic: it takes the object and returns an outcome.
 import type { AwsAdapter, RegionAdapter } from '../../aws/adapter.js';
 import { isAwsError } from '../../aws/errors.js';
-import { deletionPolicyOf, describeFieldErrors, revisionHistoryLimitOf, taskDefinitionSizeError, type EcsTaskDefinition, type EcsTaskDefinitionStatus } from '../../api/index.js';
+import { deletionPolicyOf, describeFieldErrors, isPaused, revisionHistoryLimitOf, taskDefinitionSizeError, type EcsTaskDefinition, type EcsTaskDefinitionStatus } from '../../api/index.js';
 import { cleanupFailed, failureOf } from '../aws-failure.js';
 import {
   conditionsFor,
   IN_SYNC,
+  PAUSED_REASON,
   rfc3339,
   unsyncedConditions,
   withheldBecause,
@@ -55,8 +56,9 @@ export async function reconcileTaskDefinition(td: EcsTaskDefinition, deps: TaskD
   try {
     const observed = await observeTaskDefinition(region, desired, td.status ?? {}, deps.owner, limit, td.spec.adoptExisting === true);
     plan = planTaskDefinition(desired, observed, { history: td.status?.revisions ?? [], limit, inUse: deps.revisionsInUse ?? new Set(), managedTagKeys: managedTagKeysOf(td.status) });
-    // Deregistering old revisions is the operator's housekeeping: only a dry run holds it back.
-    const why = plan.changes.some((c) => !c.housekeeping) ? withheldBecause(td, desired.specDigest, opts) : plan.changes.length > 0 && opts.dryRun ? 'dry run' : undefined;
+    // Deregistering old revisions is the operator's housekeeping: only a dry run or a pause holds it back.
+    const housekeepingWithheld = opts.dryRun ? 'dry run' : isPaused(td) ? PAUSED_REASON : undefined;
+    const why = plan.changes.some((c) => !c.housekeeping) ? withheldBecause(td, desired.specDigest, opts) : plan.changes.length > 0 ? housekeepingWithheld : undefined;
     if (why !== undefined) return withheld(desired, plan, previous, why);
     const current = (await applyChanges(region, desired, plan, limit, deps, events)) ?? plan.current;
     // A plan either finds the current revision or registers it.

@@ -63,10 +63,19 @@ describe.each(kinds)('%s health.lua', (kind) => {
     expect(got).toEqual({ status: t.healthStatus.status, ...(t.healthStatus.message ? { message: t.healthStatus.message } : {}) });
   });
 
-  it('covers Healthy, Progressing and Degraded, and Suspended where it applies', () => {
+  it('covers Healthy, Progressing, Degraded and Suspended (every kind can be paused)', () => {
     const statuses = new Set(tests.map((t) => t.healthStatus.status));
-    const expected = kind === 'EcsService' ? ['Degraded', 'Healthy', 'Progressing', 'Suspended'] : ['Degraded', 'Healthy', 'Progressing'];
-    expect([...statuses].sort()).toEqual(expected);
+    expect([...statuses].sort()).toEqual(['Degraded', 'Healthy', 'Progressing', 'Suspended']);
+  });
+
+  it('is Suspended while the paused annotation holds writes back, with the Paused message, word for word', () => {
+    const paused = tests.filter((t) => t.inputPath === 'testdata/suspended_paused.yaml');
+    expect(paused).toHaveLength(1);
+    for (const t of paused) {
+      const condition = fixture(t).status?.conditions?.find((c) => c.type === 'Paused');
+      expect(condition?.status, t.inputPath).toBe('True');
+      expect(t.healthStatus).toEqual({ status: 'Suspended', message: condition?.message });
+    }
   });
 
   it('uses every testdata file and only existing ones', () => {

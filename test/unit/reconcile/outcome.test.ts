@@ -29,6 +29,12 @@ describe('withheldBecause', () => {
     expect(withheldBecause(obj('Correct', 2, 'd1'), 'd1', run)).toBeUndefined();
   });
 
+  test('the paused annotation withholds everything, a manifest edit included; any other value does not', () => {
+    const paused = (value: string) => ({ ...obj('Correct', 3, 'd1'), metadata: { generation: 3, annotations: { 'ecs.operator.dev/paused': value } } });
+    expect(withheldBecause(paused('true'), 'd2', run)).toContain('the object is paused');
+    expect(withheldBecause(paused('false'), 'd2', run)).toBeUndefined();
+  });
+
   test('the file source keeps no status: everything it finds is a manifest edit', () => {
     expect(withheldBecause({ metadata: {}, spec: { driftPolicy: 'Report' as const } }, 'd1', run)).toBeUndefined();
   });

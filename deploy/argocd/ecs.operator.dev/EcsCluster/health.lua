@@ -1,6 +1,8 @@
 -- Argo CD health of an EcsCluster, read from the operator's kstatus conditions the way
 -- kstatus (Flux, kpt, cli-utils) reads them, so every tool tells the same story:
 --   status not written for this generation yet  -> Progressing
+--   Paused=True (annotation ecs.operator.dev/
+--     paused: "true")                            -> Suspended, with its message
 --   Reconciling=True (a capacity provider being
 --     updated; a deletion waiting for the
 --     cluster's services and tasks)             -> Progressing, with its message
@@ -10,7 +12,6 @@
 --     exist, IAM denied)                        -> Degraded, with the operator's message
 --   Ready=True                                  -> Healthy
 --   anything else                               -> Progressing
--- Suspended does not apply: nothing about a cluster can be paused.
 -- Argo CD runs customizations from argocd-cm without Lua's standard libraries: only base
 -- functions (ipairs, tostring) and table are used here.
 
@@ -48,6 +49,13 @@ local generation = obj.metadata.generation
 local observed = obj.status.observedGeneration
 if generation ~= nil and (observed == nil or observed < generation) then
   return { status = "Progressing", message = "Waiting for the operator to reconcile generation " .. tostring(generation) }
+end
+
+-- The paused annotation holds back every AWS write: whatever else the status says, nothing the
+-- manifest asks will happen until it is removed.
+local paused = condition("Paused")
+if paused ~= nil and paused.status == "True" then
+  return { status = "Suspended", message = messageOf(paused) }
 end
 
 local reconciling = condition("Reconciling")

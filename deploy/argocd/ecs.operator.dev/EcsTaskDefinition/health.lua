@@ -1,11 +1,12 @@
 -- Argo CD health of an EcsTaskDefinition, read from the operator's kstatus conditions the way
 -- kstatus (Flux, kpt, cli-utils) reads them, so every tool tells the same story:
 --   status not written for this generation yet  -> Progressing
+--   Paused=True (annotation ecs.operator.dev/
+--     paused: "true")                            -> Suspended, with its message
 --   Reconciling=True                             -> Progressing, with its message
 --   Stalled=True                                 -> Degraded, with the operator's message
 --   Ready=True                                   -> Healthy
 --   anything else                                -> Progressing
--- Suspended does not apply: registering a revision is one API call, nothing can be paused.
 -- Argo CD runs customizations from argocd-cm without Lua's standard libraries: only base
 -- functions (ipairs, tostring) and table are used here.
 
@@ -43,6 +44,13 @@ local generation = obj.metadata.generation
 local observed = obj.status.observedGeneration
 if generation ~= nil and (observed == nil or observed < generation) then
   return { status = "Progressing", message = "Waiting for the operator to reconcile generation " .. tostring(generation) }
+end
+
+-- The paused annotation holds back every AWS write: whatever else the status says, nothing the
+-- manifest asks will happen until it is removed.
+local paused = condition("Paused")
+if paused ~= nil and paused.status == "True" then
+  return { status = "Suspended", message = messageOf(paused) }
 end
 
 local reconciling = condition("Reconciling")
