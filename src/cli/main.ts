@@ -7,10 +7,12 @@ import { convertCommand } from './convert.js';
 import { driftCommand } from './drift.js';
 import { importCommand } from './import.js';
 import { runCommand } from './run.js';
+import { VERSION } from '../observability/version.js';
 
 const program = new Command()
   .name('ecs-operator')
   .description('Reconciles EcsCluster, EcsTaskDefinition and EcsService manifests into Amazon ECS')
+  .version(VERSION, '-V, --version', 'print the version and exit')
   .showHelpAfterError();
 
 program.addCommand(runCommand());
