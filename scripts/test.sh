@@ -38,6 +38,10 @@ setup "Lua runner" test/lua/ensure.sh
 step "Argo CD for the GitOps suite (built from Go modules; GOTOOLCHAIN from test/argocd/versions.env) and redis-server"
 setup "Argo CD" test/argocd/ensure.sh test/argocd/ensure-redis.sh
 
+step "Helm and actionlint (built from Go modules) for the chart and workflow checks"
+setup "Helm" test/tools/helm/ensure.sh
+setup "actionlint" test/tools/actionlint/ensure.sh
+
 step "typecheck, lint, generated CRDs"
 npx tsc -p tsconfig.json --noEmit
 npx eslint .
