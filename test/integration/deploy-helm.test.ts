@@ -3,7 +3,7 @@
 // the kustomize base in deploy/ are two ways to install one thing: for the default values they
 // render the same objects. (deploy-rbac.test.ts and e2e/rbac-operator.test.ts run the RBAC suites
 // under the chart's rendered ServiceAccount and roles.)
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { load, loadAll } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -157,6 +157,26 @@ describe('values', () => {
     expect(deploymentOf(objects).spec.template.metadata.labels).toMatchObject(podMonitor.spec.selector.matchLabels);
     expect(podMonitor.spec.podMetricsEndpoints[0]?.port).toBe('http');
     expect((await render('ecs-operator', 'monitoring')).map((o) => o.kind)).not.toContain('ServiceMonitor');
+  });
+});
+
+describe('prometheusRule.enabled', () => {
+  // files/prometheus-rule.yaml is the copy of deploy/observability's PrometheusRule that
+  // scripts/sync-deploy-crds.ts keeps (test/unit/deploy/crds-sync.test.ts checks it is current).
+  const copy = join(CHART_DIR, 'files', 'prometheus-rule.yaml');
+
+  it("renders deploy/observability's alerts under the release's name and labels, or says the chart has none", async () => {
+    const out = await helm(['template', 'ecs-operator', CHART_DIR, '--namespace=monitoring', '--set=prometheusRule.enabled=true,prometheusRule.labels.release=prometheus']);
+    if (!existsSync(copy)) {
+      expect(out.code).not.toBe(0);
+      expect(out.stderr).toContain('the chart has no files/prometheus-rule.yaml');
+      return;
+    }
+    expect(out.code, out.stderr).toBe(0);
+    const rule = docs(out.stdout).find((o) => o.kind === 'PrometheusRule');
+    expect(rule?.metadata).toMatchObject({ name: 'ecs-operator', namespace: 'monitoring', labels: { release: 'prometheus', 'app.kubernetes.io/instance': 'ecs-operator' } });
+    expect(rule?.spec).toEqual((load(readFileSync(copy, 'utf8')) as K8sObject).spec);
+    expect((await render('ecs-operator', 'monitoring')).map((o) => o.kind)).not.toContain('PrometheusRule');
   });
 });
 
