@@ -3,7 +3,7 @@
 // never reads or writes the user's (~/.config/helm and friends), and the test apiserver's
 // kubeconfig unless a test passes another.
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -48,7 +48,11 @@ let helmHome: string | undefined;
 /** Runs the pinned Helm against the shared test apiserver (or `kubeconfig`); never throws on a non-zero exit. */
 export async function helm(args: string[], opts: { kubeconfig?: string } = {}): Promise<KubectlResult> {
   const bin = await ensureTool('helm');
-  helmHome ??= mkdtempSync(join(tmpdir(), 'ecs-op-helm-'));
+  if (helmHome === undefined) {
+    const home = mkdtempSync(join(tmpdir(), 'ecs-op-helm-'));
+    process.once('exit', () => rmSync(home, { recursive: true, force: true }));
+    helmHome = home;
+  }
   return runTool(bin, args, {
     env: {
       KUBECONFIG: opts.kubeconfig ?? testEnv().kubeconfig,
