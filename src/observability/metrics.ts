@@ -6,6 +6,15 @@ import { VERSION } from './version.js';
 
 export const metricsRegistry = new Registry();
 
+// Which build runs: a constant 1 whose labels say the version, as Prometheus' own *_build_info
+// metrics do, so a dashboard or alert can join on it and a rollout shows in a query.
+new Gauge({
+  name: 'ecs_operator_build_info',
+  help: 'Always 1; the labels name the running build (version from package.json, set from the release tag) and its Node.js runtime.',
+  labelNames: ['version', 'node_version'] as const,
+  registers: [metricsRegistry],
+}).set({ version: VERSION, node_version: process.versions.node }, 1);
+
 /** How one reconcile ended. `skipped` = not run because the object is parked on a terminal error. */
 export type ReconcileOutcome = 'done' | 'requeue' | 'backoff' | 'retryable_error' | 'terminal_error' | 'skipped';
 
@@ -188,12 +197,3 @@ export function recordDrift(kind: string, namespace: string, name: string, detec
   drifted.set(key, names);
   if (corrected) driftCorrections.inc({ kind, namespace });
 }
-
-// Which build runs: a constant 1 whose labels say the version, as Prometheus' own *_build_info
-// metrics do, so a dashboard or alert can join on it and a rollout shows in a query.
-new Gauge({
-  name: 'ecs_operator_build_info',
-  help: 'Always 1; the labels name the running build (version from package.json, set from the release tag) and its Node.js runtime.',
-  labelNames: ['version', 'node_version'] as const,
-  registers: [metricsRegistry],
-}).set({ version: VERSION, node_version: process.versions.node }, 1);
