@@ -54,13 +54,15 @@ describe('helm lint', () => {
 describe('the chart and deploy/ install the same objects', () => {
   // Labels Helm adds for its own bookkeeping (release, chart version); everything else must match.
   const HELM_LABELS = ['app.kubernetes.io/instance', 'app.kubernetes.io/managed-by', 'app.kubernetes.io/version', 'helm.sh/chart'];
-  function normalize(value: unknown): unknown {
-    if (Array.isArray(value)) return value.map(normalize);
+  // RBAC rules list resources as a set (the chart lists them in the order of crds/).
+  function normalize(value: unknown, key = ''): unknown {
+    if (key === 'resources' && Array.isArray(value)) return [...(value as string[])].sort();
+    if (Array.isArray(value)) return value.map((v) => normalize(v));
     if (value === null || typeof value !== 'object') return value;
     return Object.fromEntries(
       Object.entries(value)
         .filter(([k]) => !HELM_LABELS.includes(k))
-        .map(([k, v]) => [k, normalize(v)]),
+        .map(([k, v]) => [k, normalize(v, k)]),
     );
   }
   const key = (o: K8sObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;

@@ -32,3 +32,14 @@ app.kubernetes.io/component: controller
 {{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) -}}
 {{- end -}}
 {{- end -}}
+
+{{/* The plural of every kind in crds/ (one list for the RBAC rules, so a new kind's CRD brings its
+permissions with it): ecsclusters, ecsservices, ... in file order. */}}
+{{- define "ecs-operator.plurals" -}}
+{{- $plurals := list -}}
+{{- range $path, $_ := .Files.Glob "crds/*.yaml" -}}
+{{- $crd := $.Files.Get $path | fromYaml -}}
+{{- $plurals = append $plurals $crd.spec.names.plural -}}
+{{- end -}}
+{{- toJson $plurals -}}
+{{- end -}}
