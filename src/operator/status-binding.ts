@@ -56,12 +56,15 @@ export async function writeStatus<S extends WithConditions, T extends Object<S>>
 /**
  * One info line per condition whose status or reason changed in a status write: the object's
  * history, as `kubectl describe` shows it only while the Events last. A message that changes
- * under the same reason (a rollout's task count) is no change here.
+ * under the same reason (a rollout's task count) is no change here, and neither is the reason of
+ * a Reconciling or Stalled that stays False.
  */
 export function logConditionChanges(log: Logger, before: readonly Condition[], after: readonly Condition[]): void {
   for (const c of after) {
     const was = findCondition(before, c.type);
     if (was && was.status === c.status && was.reason === c.reason) continue;
+    // A False Reconciling or Stalled only repeats the health's reason, which Ready's line gives.
+    if (c.status === 'False' && (c.type === 'Reconciling' || c.type === 'Stalled') && (!was || was.status === 'False')) continue;
     const from = was ? `${was.status} (${was.reason})` : 'absent';
     log.info({ condition: c.type, from, to: `${c.status} (${c.reason})`, reason: c.reason, message: c.message }, `condition ${c.type}: ${from} -> ${c.status} (${c.reason})`);
   }

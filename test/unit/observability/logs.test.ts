@@ -97,6 +97,12 @@ describe('condition change log', () => {
   const at = '2026-12-07T00:00:00Z';
   const c = (type: string, status: Condition['status'], reason: string, message = ''): Condition => ({ type, status, reason, message, lastTransitionTime: at });
 
+  it('says nothing of a Reconciling or Stalled that stays False while the health\'s reason moves', () => {
+    const { lines, log } = capture();
+    logConditionChanges(log, [c('Stalled', 'False', 'RolloutCompleted')], [c('Stalled', 'False', 'WaitingForTasks'), c('Reconciling', 'False', 'WaitingForTasks')]);
+    expect(lines).toEqual([]);
+  });
+
   it('logs each condition whose status or reason changed, from -> to, and nothing for a message that moved alone', () => {
     const { lines, log } = capture();
     logConditionChanges(
