@@ -8,6 +8,7 @@ import { parseDuration } from '../config/duration.js';
 import { addAwsOptions, awsAdapterFrom, type AwsOptions } from './aws-options.js';
 import { readManifestFiles } from './manifests.js';
 import { FileReconciler, objectKey, type FileRunResult } from './reconcile-files.js';
+import { healthMessage } from '../reconcile/outcome.js';
 
 interface ApplyOptions extends AwsOptions {
   filename: string[];
@@ -96,7 +97,7 @@ async function waitForReady(reconciler: FileReconciler, timeoutMs: number) {
       const stalled = conditions.find((c) => c.type === 'Stalled' && c.status === 'True');
       // A pass that failed for this object without a verdict (a crash, an unchecked dependency) is
       // not a settled state: the next pass may succeed.
-      const message = stalled?.message ?? ('error' in result ? result.error.message : (ready?.message ?? ''));
+      const message = stalled?.message ?? ('error' in result ? result.error.message : (healthMessage(conditions) ?? ''));
       return { key, ready: ready?.status === 'True', stalled, message };
     });
     const pending = rows.filter((r) => !r.ready && !r.stalled);
