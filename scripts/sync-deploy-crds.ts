@@ -1,8 +1,8 @@
 // Copies crds/*.yaml into deploy/crds/, where the kustomize base can list them (`kubectl apply -k`
 // refuses files outside the kustomization's folder), and into charts/ecs-operator/crds/, where
 // Helm installs CRDs from (a chart reads no file outside its folder either); and the
-// PrometheusRule of deploy/observability/ into charts/ecs-operator/files/prometheus-rule.yaml,
-// which the chart renders when prometheusRule.enabled. With --check, writes nothing and exits 1
+// PrometheusRule and Grafana dashboard of deploy/observability/ into charts/ecs-operator/files/,
+// which the chart renders when prometheusRule.enabled or grafanaDashboard.enabled. With --check, writes nothing and exits 1
 // when a copy is missing, differs or has no original (the unit test
 // test/unit/deploy/crds-sync.test.ts fails the same way).
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -42,28 +42,35 @@ for (const target of CRD_COPIES) {
     }
   }
 }
-// The alerts: one PrometheusRule in deploy/observability/ (whatever its file is called).
+// The alerts and the dashboard of deploy/observability/, which the chart renders when asked.
 const observability = join(root, 'deploy', 'observability');
-const ruleCopy = join(root, 'charts', 'ecs-operator', 'files', 'prometheus-rule.yaml');
+const chartFiles = join(root, 'charts', 'ecs-operator', 'files');
+const readIf = (path: string | undefined) => (path !== undefined && existsSync(path) ? readFileSync(path, 'utf8') : undefined);
+// The PrometheusRule, whatever its file is called.
 const ruleFile = existsSync(observability) ? yamlFiles(observability).find((f) => /^kind:\s*PrometheusRule\s*$/m.test(readFileSync(join(observability, f), 'utf8'))) : undefined;
-const rule = ruleFile === undefined ? undefined : readFileSync(join(observability, ruleFile), 'utf8');
-const copiedRule = existsSync(ruleCopy) ? readFileSync(ruleCopy, 'utf8') : undefined;
-if (rule !== copiedRule) {
-  const where = relative(root, ruleCopy);
+const observabilityCopies: [original: string | undefined, copy: string][] = [
+  [ruleFile === undefined ? undefined : join(observability, ruleFile), join(chartFiles, 'prometheus-rule.yaml')],
+  [join(observability, 'grafana-dashboard.json'), join(chartFiles, 'grafana-dashboard.json')],
+];
+for (const [original, copyPath] of observabilityCopies) {
+  const content = readIf(original);
+  const copied = readIf(copyPath);
+  if (content === copied) continue;
+  const where = relative(root, copyPath);
   if (check) {
     stale++;
-    console.error(rule === undefined ? `${where} has no original in deploy/observability/` : `${where} is ${copiedRule === undefined ? 'missing' : 'out of date'}`);
-  } else if (rule === undefined) {
-    rmSync(ruleCopy);
+    console.error(content === undefined ? `${where} has no original in deploy/observability/` : `${where} is ${copied === undefined ? 'missing' : 'out of date'}`);
+  } else if (content === undefined) {
+    rmSync(copyPath);
     console.log(`removed ${where}`);
   } else {
-    mkdirSync(dirname(ruleCopy), { recursive: true });
-    writeFileSync(ruleCopy, rule);
+    mkdirSync(dirname(copyPath), { recursive: true });
+    writeFileSync(copyPath, content);
     console.log(`wrote ${where}`);
   }
 }
 
 if (stale > 0) {
-  console.error('the copies of crds/ or of the PrometheusRule differ from their originals: run `npx tsx scripts/sync-deploy-crds.ts` and commit the result.');
+  console.error('the copies of crds/ or of deploy/observability/ differ from their originals: run `npx tsx scripts/sync-deploy-crds.ts` and commit the result.');
   process.exit(1);
 }

@@ -182,15 +182,27 @@ describe('prometheusRule.enabled', () => {
   });
 });
 
+describe('grafanaDashboard.enabled', () => {
+  it("renders deploy/observability's dashboard as a ConfigMap Grafana's sidecar loads", async () => {
+    const objects = await render('ecs-operator', 'ecs-operator', ['--set=grafanaDashboard.enabled=true,grafanaDashboard.namespace=grafana']);
+    const configMap = objects.find((o) => o.kind === 'ConfigMap') as (K8sObject & { data: Record<string, string> }) | undefined;
+    expect(configMap?.metadata).toMatchObject({ name: 'ecs-operator-grafana-dashboard', namespace: 'grafana', labels: { grafana_dashboard: '1' } });
+    const original = JSON.parse(readFileSync(join(repoRoot, 'deploy', 'observability', 'grafana-dashboard.json'), 'utf8')) as unknown;
+    expect(JSON.parse(configMap?.data['ecs-operator.json'] ?? 'null')).toEqual(original);
+    expect((await render('ecs-operator', 'ecs-operator')).map((o) => o.kind)).not.toContain('ConfigMap');
+  });
+});
+
 describe('helm template | kubectl apply --dry-run=server', () => {
   it('is accepted by the apiserver: every object, CRDs included, passes its validation and admission', async () => {
     const namespace = await createNamespace('helm-dry-run');
     try {
-      const out = await helm(['template', 'ecs-operator', CHART_DIR, `--namespace=${namespace}`, '--include-crds', '--set=region=us-east-1,clusterId=dry-run,watchNamespaces={a,b}']);
+      const out = await helm(['template', 'ecs-operator', CHART_DIR, `--namespace=${namespace}`, '--include-crds', '--set=region=us-east-1,clusterId=dry-run,watchNamespaces={a,b},grafanaDashboard.enabled=true']);
       expect(out.code, out.stderr).toBe(0);
       const applied = await kubectl(['apply', '--server-side', '--dry-run=server', '--field-manager=helm-dry-run', '-f', '-'], { input: out.stdout });
       expect(applied.code, applied.stderr).toBe(0);
       expect(applied.stdout).toMatch(/deployment\.apps\/ecs-operator serverside-applied \(server dry run\)/);
+      expect(applied.stdout).toMatch(/configmap\/ecs-operator-grafana-dashboard serverside-applied \(server dry run\)/);
       expect(applied.stdout).toMatch(/customresourcedefinition\.apiextensions\.k8s\.io\/ecsservices\.ecs\.operator\.dev serverside-applied \(server dry run\)/);
     } finally {
       await kubectl(['delete', 'namespace', namespace, '--wait=false']);

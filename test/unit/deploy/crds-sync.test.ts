@@ -28,12 +28,17 @@ describe('deploy/crds/', () => {
   });
 });
 
-describe('charts/ecs-operator/files/prometheus-rule.yaml', () => {
-  it("is identical to deploy/observability's PrometheusRule, so the chart's alerts are deploy/'s (run `npx tsx scripts/sync-deploy-crds.ts`)", () => {
+describe('charts/ecs-operator/files/', () => {
+  it("prometheus-rule.yaml is identical to deploy/observability's PrometheusRule, so the chart's alerts are deploy/'s (run `npx tsx scripts/sync-deploy-crds.ts`)", () => {
     const dir = join(repoRoot, 'deploy', 'observability');
     const rules = existsSync(dir) ? yamlFiles(dir).map((f) => readFileSync(join(dir, f), 'utf8')).filter((text) => /^kind:\s*PrometheusRule\s*$/m.test(text)) : [];
     expect(rules.length).toBeLessThanOrEqual(1);
     const copy = join(repoRoot, 'charts', 'ecs-operator', 'files', 'prometheus-rule.yaml');
     expect(existsSync(copy) ? readFileSync(copy, 'utf8') : undefined).toBe(rules[0]);
+  });
+
+  it("grafana-dashboard.json is identical to deploy/observability's (run `npx tsx scripts/sync-deploy-crds.ts`)", () => {
+    const read = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : undefined);
+    expect(read(join(repoRoot, 'charts', 'ecs-operator', 'files', 'grafana-dashboard.json'))).toBe(read(join(repoRoot, 'deploy', 'observability', 'grafana-dashboard.json')));
   });
 });
