@@ -1,11 +1,16 @@
 # syntax=docker/dockerfile:1
-# The operator's image: `docker build -t REGISTRY/ecs-operator:TAG .`
+# The operator's image: `docker build --build-arg VERSION=1.2.3 -t REGISTRY/ecs-operator:1.2.3 .`
+# (the release workflow, .github/workflows/release.yml, passes the tag as VERSION).
 #
-# Three stages on one pinned Node.js LTS base (24.x on Debian bookworm slim; bump the three FROM
-# lines together): the build stage compiles TypeScript with the full dependency tree, the deps
-# stage installs production dependencies only, and the runtime stage gets just those two results.
-# No stage reads credentials: the pod gets AWS credentials at run time (IRSA or EKS Pod Identity).
-FROM node:24.11.1-bookworm-slim AS build
+# Three stages on one Node.js LTS base, pinned by version and by digest (24.x on Debian 13
+# "trixie" slim; the digest is the multi-platform index, so amd64 and arm64 builds both start from
+# it; bump the three FROM lines together): the build stage compiles TypeScript with the full
+# dependency tree, the deps stage installs production dependencies only, and the runtime stage gets
+# just those two results. No stage reads credentials: the pod gets AWS credentials at run time
+# (IRSA or EKS Pod Identity).
+# The build and deps stages make only JavaScript (no dependency compiles native code: --ignore-scripts),
+# so they run on the builder's own platform; only the runtime stage runs per target platform.
+FROM --platform=$BUILDPLATFORM node:24.21.0-trixie-slim@sha256:8ec5d7557396cfe32d21c3f9c13072355ceab22b584578ca4bb28af31120cffe AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
 # No dependency needs an install script to compile (esbuild's, for tsx, is a dev tool).
@@ -13,32 +18,41 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
+# The release's version, from the tag: written into package.json, which `ecs-operator --version`
+# and the ecs_operator_build_info metric read at run time. Empty keeps package.json's own.
+ARG VERSION=""
+RUN if [ -n "$VERSION" ]; then npm pkg set version="$VERSION"; fi
 
 # Production dependencies only, installed apart so dev tools never reach the image.
-FROM node:24.11.1-bookworm-slim AS deps
+FROM --platform=$BUILDPLATFORM node:24.21.0-trixie-slim@sha256:8ec5d7557396cfe32d21c3f9c13072355ceab22b584578ca4bb28af31120cffe AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
-FROM node:24.11.1-bookworm-slim
+FROM node:24.21.0-trixie-slim@sha256:8ec5d7557396cfe32d21c3f9c13072355ceab22b584578ca4bb28af31120cffe
+ARG VERSION=""
 # tini as PID 1 forwards SIGTERM to node and reaps zombies, so the operator's graceful shutdown
 # (finish reconciles, release the leader lease) runs when Kubernetes stops the pod.
 # npm and corepack are not needed at run time; removing them shrinks what a scanner must vet.
+# Debian rebuilds tini (0.19.0-3+bN) from time to time and drops the older build from the archive,
+# so the upstream version is checked instead of pinning a build number that will disappear.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends tini=0.19.0-1+b3 \
+ && apt-get install -y --no-install-recommends tini \
+ && tini --version | grep -q '^tini version 0\.19\.0' \
  && rm -rf /var/lib/apt/lists/* \
  && rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack \
            /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack
 LABEL org.opencontainers.image.title="ecs-operator" \
       org.opencontainers.image.description="Kubernetes operator that reconciles EcsTaskDefinition and EcsService manifests into Amazon ECS" \
-      org.opencontainers.image.licenses="Apache-2.0"
+      org.opencontainers.image.licenses="Apache-2.0" \
+      org.opencontainers.image.version="${VERSION}"
 WORKDIR /app
 ENV NODE_ENV=production
 # Root owns the application files and the process cannot write them; together with
 # readOnlyRootFilesystem the running operator can change nothing in its image.
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
-COPY package.json ./
+COPY --from=build /src/package.json ./
 # The base image's unprivileged `node` user, by number so that runAsNonRoot can verify it.
 USER 1000:1000
 # /metrics, /healthz and /readyz (see --http-address).

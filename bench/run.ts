@@ -173,7 +173,7 @@ async function bench(services: number): Promise<Figures> {
       reconcileP50Ms: quantile(metrics, 'ecs_operator_reconcile_duration_seconds', 0.5),
       reconcileP99Ms: quantile(metrics, 'ecs_operator_reconcile_duration_seconds', 0.99),
       operatorPeakRssMb: peakRssMb(operator.pid),
-      operatorHeapUsedMb: Math.round(Number(metrics.match(/^ecs_operator_nodejs_heap_size_used_bytes (\S+)$/m)?.[1] ?? NaN) / 2 ** 20),
+      operatorHeapUsedMb: Math.round(Number(metrics.match(/^nodejs_heap_size_used_bytes (\S+)$/m)?.[1] ?? NaN) / 2 ** 20),
       // The bench's own polling (one list per poll, plus the two /metrics reads) is not the operator's.
       apiserverRequestsByOperator: apiAfter - apiBefore - polls - 2,
     };

@@ -35,8 +35,15 @@ setup "emulator" test/aws/ensure-venv.sh
 step "Lua runner for the Argo CD health checks (gopher-lua, as Argo CD runs them)"
 setup "Lua runner" test/lua/ensure.sh
 
+step "promtool for the alerting rules of deploy/observability (Prometheus, built from Go modules)"
+setup "promtool" test/tools/promtool/ensure.sh
+
 step "Argo CD for the GitOps suite (built from Go modules; GOTOOLCHAIN from test/argocd/versions.env) and miniredis as its cache"
 setup "Argo CD" test/argocd/ensure.sh test/argocd/ensure-redis.sh
+
+step "Helm and actionlint (built from Go modules) for the chart and workflow checks"
+setup "Helm" test/tools/helm/ensure.sh
+setup "actionlint" test/tools/actionlint/ensure.sh
 
 step "typecheck, lint, generated CRDs"
 npx tsc -p tsconfig.json --noEmit

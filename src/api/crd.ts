@@ -57,6 +57,14 @@ const conditionColumn = (type: string, name = type) => ({
   description: `Status of the ${type} condition.`,
 });
 const AGE = { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' };
+// Every condition carries the health's reason, so Ready's says why the object is (not) Ready:
+// the Stalled or Reconciling reason when one of them is True.
+const REASON = {
+  name: 'Reason',
+  type: 'string',
+  jsonPath: '.status.conditions[?(@.type=="Ready")].reason',
+  description: 'Reason of the Ready condition: why the object is Ready, in progress (Reconciling) or Stalled.',
+};
 
 const PRINTER_COLUMNS: Record<Kind, JsonObject[]> = {
   EcsCluster: [
@@ -65,6 +73,7 @@ const PRINTER_COLUMNS: Record<Kind, JsonObject[]> = {
     { name: 'Services', type: 'integer', jsonPath: '.status.activeServicesCount', description: 'Services ACTIVE in the cluster.' },
     { name: 'Running', type: 'integer', jsonPath: '.status.runningTasksCount', description: 'Tasks RUNNING in the cluster.' },
     conditionColumn('Ready'),
+    REASON,
     conditionColumn('Synced'),
     conditionColumn('Drifted'),
     AGE,
@@ -74,6 +83,7 @@ const PRINTER_COLUMNS: Record<Kind, JsonObject[]> = {
     { name: 'Family', type: 'string', jsonPath: '.status.family', description: 'Task definition family.' },
     { name: 'Revision', type: 'integer', jsonPath: '.status.revision', description: 'Latest registered revision.' },
     conditionColumn('Ready'),
+    REASON,
     conditionColumn('Synced'),
     AGE,
     { name: 'ARN', type: 'string', jsonPath: '.status.taskDefinitionArn', description: 'ARN of the latest revision.', priority: 1 },
@@ -84,6 +94,7 @@ const PRINTER_COLUMNS: Record<Kind, JsonObject[]> = {
     { name: 'Running', type: 'integer', jsonPath: '.status.runningCount', description: 'Running tasks.' },
     { name: 'Task Definition', type: 'string', jsonPath: '.status.taskDefinition', description: 'Task definition family:revision the service runs.' },
     conditionColumn('Ready'),
+    REASON,
     conditionColumn('Synced'),
     conditionColumn('Drifted'),
     AGE,

@@ -15,7 +15,10 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, MiddlewareStack } from '@smithy/types';
+import type { Logger } from '../observability/logger.js';
+import { silentLogger } from '../observability/logger.js';
 import { AwsCallCounter } from './call-counter.js';
+import { callLogPlugin } from './call-log.js';
 import { classifyErrorsPlugin } from './errors.js';
 import type { AwsService } from './operations.js';
 import { EcsRequestPacer } from './request-rate.js';
@@ -61,6 +64,11 @@ export interface AwsClientsConfig {
   requestTimeoutMs?: number;
   /** Where calls are counted; a new counter when absent. */
   calls?: AwsCallCounter;
+  /**
+   * Where calls are logged (writes at info, reads at debug) when no reconcile's logger is in
+   * context (see src/observability/log-context.ts). Silent when absent.
+   */
+  log?: Logger;
 }
 
 export interface RegionClients {
@@ -82,10 +90,14 @@ export interface AwsClients {
   destroy(): void;
 }
 
-/** Makes a client's calls end in classified AwsErrors and counts every request it sends. */
-export function instrumentClient<I extends object, O extends object>(stack: MiddlewareStack<I, O>, service: AwsService, calls: AwsCallCounter): void {
+/**
+ * Makes a client's calls end in classified AwsErrors, counts every request it sends and, given a
+ * logger, logs every call (see call-log.ts).
+ */
+export function instrumentClient<I extends object, O extends object>(stack: MiddlewareStack<I, O>, service: AwsService, calls: AwsCallCounter, logged?: { region: string; log: Logger }): void {
   stack.use(classifyErrorsPlugin<I, O>(service));
   stack.use(calls.plugin<I, O>(service));
+  if (logged) stack.use(callLogPlugin<I, O>(service, logged.region, logged.log));
 }
 
 export function createAwsClients(config: AwsClientsConfig): AwsClients {
@@ -116,11 +128,12 @@ export function createAwsClients(config: AwsClientsConfig): AwsClients {
       clients.ecs.middlewareStack.use(pacer.plugin());
       clients.ecsRegistrar.middlewareStack.use(pacer.plugin());
     }
-    instrumentClient(clients.ecs.middlewareStack, 'ecs', calls);
-    instrumentClient(clients.ecsRegistrar.middlewareStack, 'ecs', calls);
-    instrumentClient(clients.autoscaling.middlewareStack, 'application-autoscaling', calls);
-    instrumentClient(clients.elbv2.middlewareStack, 'elasticloadbalancing', calls);
-    instrumentClient(clients.cloudwatch.middlewareStack, 'cloudwatch', calls);
+    const logged = { region, log: config.log ?? silentLogger() };
+    instrumentClient(clients.ecs.middlewareStack, 'ecs', calls, logged);
+    instrumentClient(clients.ecsRegistrar.middlewareStack, 'ecs', calls, logged);
+    instrumentClient(clients.autoscaling.middlewareStack, 'application-autoscaling', calls, logged);
+    instrumentClient(clients.elbv2.middlewareStack, 'elasticloadbalancing', calls, logged);
+    instrumentClient(clients.cloudwatch.middlewareStack, 'cloudwatch', calls, logged);
     return clients;
   }
 

@@ -2,7 +2,7 @@
 // for scripts, and the settled/waiting verdict `apply --wait` loops on. Pure: passes in, report out.
 import { API_VERSION } from '../api/index.js';
 import type { ObjectResult } from '../drift/index.js';
-import type { ReconcileOutcome } from '../reconcile/outcome.js';
+import { healthMessage, type ReconcileOutcome } from '../reconcile/outcome.js';
 import { objectKey, type FileRunResult } from './reconcile-files.js';
 
 /**
@@ -54,9 +54,9 @@ export function settledState(result: ObjectResult, outcome: ReconcileOutcome<unk
   const ready = conditions.find((c) => c.type === 'Ready');
   if (ready?.status === 'True') return { state: 'settled', message: ready.message };
   if (waitUntil === 'deployed' && result.identity.kind === 'EcsService' && deploymentCompleted(outcome?.status)) {
-    return { state: 'settled', message: `deployed; ${ready?.message ?? 'tasks of the previous deployment still draining'}` };
+    return { state: 'settled', message: `deployed; ${healthMessage(conditions) ?? 'tasks of the previous deployment still draining'}` };
   }
-  return { state: 'waiting', message: ready?.message ?? 'not reconciled yet' };
+  return { state: 'waiting', message: healthMessage(conditions) ?? 'not reconciled yet' };
 }
 
 /**

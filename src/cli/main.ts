@@ -8,10 +8,12 @@ import { driftCommand } from './drift.js';
 import { importCommand } from './import.js';
 import { rollbackCommand } from './rollback.js';
 import { runCommand } from './run.js';
+import { VERSION } from '../observability/version.js';
 
 const program = new Command()
   .name('ecs-operator')
   .description('Reconciles EcsCluster, EcsTaskDefinition and EcsService manifests into Amazon ECS')
+  .version(VERSION, '-V, --version', 'print the version and exit')
   .showHelpAfterError();
 
 program.addCommand(runCommand());

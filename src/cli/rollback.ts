@@ -62,7 +62,7 @@ async function rollback(opts: RollbackOptions): Promise<number> {
     console.error('error: the files hold no EcsService to roll back');
     return 1;
   }
-  const aws = awsAdapterFrom(opts);
+  const aws = await awsAdapterFrom(opts);
   if (!aws) return 1;
   const state = new DesiredState(objects);
   let exitCode = 0;

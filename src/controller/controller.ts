@@ -10,6 +10,7 @@ import { describeKubeError, kubeStatusCode } from '../kube/errors.js';
 import type { EventRecorder } from '../kube/events.js';
 import type { Informer } from '../kube/informer.js';
 import { objectKey, parseObjectKey, type ObjectKey } from '../kube/object-key.js';
+import { withLogContext } from '../observability/log-context.js';
 import type { Logger } from '../observability/logger.js';
 import { recordReconcile, registerQueue, type ReconcileOutcome } from '../observability/metrics.js';
 import { classifyError } from './errors.js';
@@ -105,6 +106,7 @@ export class Controller<T extends KubernetesObject> {
       const key = objectKey(change.object);
       if (change.type === 'deleted') this.parked.delete(key);
       if (change.type === 'updated' && !this.predicate(change.old, change.object)) return;
+      this.log.debug({ key, change: change.type }, 'queued: the object changed');
       this.queue.add(key);
     });
   }
@@ -121,6 +123,7 @@ export class Controller<T extends KubernetesObject> {
       if (change.type === 'updated') for (const k of mapper(change.old)) keys.add(k);
       for (const key of keys) {
         this.parked.delete(key);
+        this.log.debug({ key, related: `${informer.resource} ${objectKey(change.object)}` }, 'queued: a related object changed');
         this.queue.add(key);
       }
     });
@@ -224,6 +227,7 @@ export class Controller<T extends KubernetesObject> {
     if (until !== undefined) {
       // Queued by something that does not lift the park (a label change, enqueue()): the time stays.
       if (Number.isFinite(until)) this.queue.addAfter(key, until - Date.now());
+      this.log.debug({ key, parkedForMs: Number.isFinite(until) ? until - Date.now() : 'until the spec changes' }, 'skipped: parked after a reported failure');
       return recordReconcile(this.name, 'skipped', 0);
     }
     const failingSince = this.parkOf(key, object)?.sinceMs;
@@ -236,7 +240,8 @@ export class Controller<T extends KubernetesObject> {
     const finish = (outcome: ReconcileOutcome) => recordReconcile(this.name, outcome, (performance.now() - started) / 1000);
 
     try {
-      const result = await this.reconciler.reconcile(key, ctx);
+      // AWS calls and status writes below log through `log`, so their lines name the object.
+      const result = await withLogContext(log, () => this.reconciler.reconcile(key, ctx));
       this.queue.forget(key);
       if (result.kind === 'backoff') {
         this.parked.set(key, { generation, deleting, untilMs: Date.now() + result.afterMs, sinceMs: result.sinceMs });
@@ -262,7 +267,7 @@ export class Controller<T extends KubernetesObject> {
       }
       if (classified.kind === 'terminal') {
         try {
-          await this.reconciler.onTerminalError?.(key, classified.error, ctx);
+          await withLogContext(log, () => this.reconciler.onTerminalError?.(key, classified.error, ctx));
           this.parked.set(key, { generation, deleting, untilMs: Infinity });
           this.queue.forget(key);
           log.warn({ reason: classified.error.reason, err: classified.error.message }, 'terminal error; not retrying until the spec changes');

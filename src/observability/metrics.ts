@@ -2,8 +2,18 @@
 // (the AWS adapters in particular) can count what it does without being handed a handle; label
 // values, not separate registries, tell controllers apart.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { VERSION } from './version.js';
 
 export const metricsRegistry = new Registry();
+
+// Which build runs: a constant 1 whose labels say the version, as Prometheus' own *_build_info
+// metrics do, so a dashboard or alert can join on it and a rollout shows in a query.
+new Gauge({
+  name: 'ecs_operator_build_info',
+  help: 'Always 1; the labels name the running build (version from package.json, set from the release tag) and its Node.js runtime.',
+  labelNames: ['version', 'node_version'] as const,
+  registers: [metricsRegistry],
+}).set({ version: VERSION, node_version: process.versions.node }, 1);
 
 /** How one reconcile ended. `skipped` = not run because the object is parked on a terminal error. */
 export type ReconcileOutcome = 'done' | 'requeue' | 'backoff' | 'retryable_error' | 'terminal_error' | 'skipped';
@@ -149,11 +159,15 @@ export function registerQueue(controller: string, read: () => QueueStats): () =>
 }
 
 let processMetricsOn = false;
-/** Adds Node's process metrics (memory, CPU, event-loop lag). Idempotent. */
+/**
+ * Adds Node's process metrics (memory, CPU, event-loop lag) under their standard names
+ * (`process_cpu_seconds_total`, `nodejs_heap_size_used_bytes`...), without the operator's prefix:
+ * the names every Node.js dashboard and the process exporter conventions use. Idempotent.
+ */
 export function enableProcessMetrics(): void {
   if (processMetricsOn) return;
   processMetricsOn = true;
-  collectDefaultMetrics({ register: metricsRegistry, prefix: 'ecs_operator_' });
+  collectDefaultMetrics({ register: metricsRegistry });
 }
 
 // Drift, by kind and namespace: which objects differ from AWS now (a gauge computed from the set
@@ -186,4 +200,66 @@ export function recordDrift(kind: string, namespace: string, name: string, detec
   else names.delete(name);
   drifted.set(key, names);
   if (corrected) driftCorrections.inc({ kind, namespace });
+}
+
+/** What the object gauges read of one cached object. */
+export interface ObjectSummary {
+  namespace: string;
+  conditions: readonly { type: string; status: string; reason?: string }[];
+  /** True when drift found in AWS is to be put back (driftPolicy Correct, the default). */
+  correctsDrift: boolean;
+}
+const objectSources = new Map<string, () => readonly ObjectSummary[]>();
+
+// Objects by condition, read from the informer caches when Prometheus scrapes: exact, deletions
+// included, and the same on every replica (each keeps its caches warm), so alerts take max().
+new Gauge({
+  name: 'ecs_operator_objects',
+  help: 'Objects by kind, namespace and the status and reason of each condition (Ready, Reconciling, Stalled, Synced, Drifted).',
+  labelNames: ['kind', 'namespace', 'condition', 'status', 'reason'] as const,
+  registers: [metricsRegistry],
+  collect() {
+    this.reset();
+    const counts = new Map<string, { labels: Record<'kind' | 'namespace' | 'condition' | 'status' | 'reason', string>; n: number }>();
+    for (const [kind, list] of objectSources) {
+      for (const o of list()) {
+        for (const c of o.conditions) {
+          const labels = { kind, namespace: o.namespace, condition: c.type, status: c.status, reason: c.reason ?? '' };
+          const key = JSON.stringify(labels);
+          const entry = counts.get(key) ?? { labels, n: 0 };
+          entry.n++;
+          counts.set(key, entry);
+        }
+      }
+    }
+    for (const { labels, n } of counts.values()) this.set(labels, n);
+  },
+});
+
+// Drift the operator should have put back and has not (driftPolicy Correct, Drifted True): a
+// correction that keeps failing. Drift under driftPolicy Report is left in place on purpose.
+new Gauge({
+  name: 'ecs_operator_uncorrected_drift_objects',
+  help: 'Objects under driftPolicy Correct whose Drifted condition is True: drift found and not (yet) put back, by kind and namespace.',
+  labelNames: ['kind', 'namespace'] as const,
+  registers: [metricsRegistry],
+  collect() {
+    this.reset();
+    for (const [kind, list] of objectSources) {
+      const byNamespace = new Map<string, number>();
+      for (const o of list()) {
+        if (!o.correctsDrift || !o.conditions.some((c) => c.type === 'Drifted' && c.status === 'True')) continue;
+        byNamespace.set(o.namespace, (byNamespace.get(o.namespace) ?? 0) + 1);
+      }
+      for (const [namespace, n] of byNamespace) this.set({ kind, namespace }, n);
+    }
+  },
+});
+
+/** Registers the cached objects of a kind for the object gauges; returns the function that unregisters it. */
+export function registerObjects(kind: string, list: () => readonly ObjectSummary[]): () => void {
+  objectSources.set(kind, list);
+  return () => {
+    if (objectSources.get(kind) === list) objectSources.delete(kind);
+  };
 }

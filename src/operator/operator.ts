@@ -2,7 +2,7 @@
 // relations that roll services out when their task definition publishes a revision and start them
 // once their cluster is Ready, leader election, and the Manager that runs it all until SIGTERM.
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
-import { serviceNameOf, type EcsCluster, type EcsClusterStatus, type EcsService, type EcsServiceStatus, type EcsTaskDefinition, type EcsTaskDefinitionStatus } from '../api/index.js';
+import { driftPolicyOf, serviceNameOf, type EcsCluster, type EcsClusterStatus, type EcsService, type EcsServiceStatus, type EcsTaskDefinition, type EcsTaskDefinitionStatus } from '../api/index.js';
 import { createAwsAdapter, type AwsAdapter } from '../aws/adapter.js';
 import type { OperatorConfig } from '../config/operator-config.js';
 import { Controller } from '../controller/controller.js';
@@ -15,7 +15,7 @@ import { keyOf, objectKey } from '../kube/object-key.js';
 import { ResourceClient } from '../kube/resource.js';
 import { StatusWriter } from '../kube/status.js';
 import type { Logger } from '../observability/logger.js';
-import { awsCallMetrics } from '../observability/metrics.js';
+import { awsCallMetrics, registerObjects, type ObjectSummary } from '../observability/metrics.js';
 import { ClusterReconciler } from './cluster-reconciler.js';
 import { CLUSTERS, SERVICES, TASK_DEFINITIONS } from './resources.js';
 import { ServiceReconciler } from './service-reconciler.js';
@@ -54,7 +54,7 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
   // A resync starts every service's reconcile at once; reads that reach DescribeServices within
   // 25 ms of each other share a call of up to 10 services, which is what keeps a resync near 0.1
   // reads per service. 25 ms is nothing next to a reconcile's own round trips.
-  const aws = createAwsAdapter({ region: config.aws.region ?? 'us-east-1', endpoint: config.aws.endpoint, batchWindowMs: 25, paceEcsRequests: config.aws.paceRequests });
+  const aws = createAwsAdapter({ region: config.aws.region ?? 'us-east-1', endpoint: config.aws.endpoint, batchWindowMs: 25, paceEcsRequests: config.aws.paceRequests, log });
   aws.calls.addSink(awsCallMetrics);
   const now = () => new Date();
 
@@ -64,6 +64,15 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
   const clusterInformer = new Informer<EcsCluster>({ source: clusterClient, namespaces: config.namespaces, log });
   const tdInformer = new Informer<EcsTaskDefinition>({ source: tdClient, namespaces: config.namespaces, log });
   const svcInformer = new Informer<EcsService>({ source: svcClient, namespaces: config.namespaces, log });
+  // The object gauges (ecs_operator_objects...) read these caches when Prometheus scrapes.
+  const summary = (o: EcsCluster | EcsTaskDefinition | EcsService): ObjectSummary => ({
+    namespace: o.metadata.namespace ?? '',
+    conditions: o.status?.conditions ?? [],
+    correctsDrift: driftPolicyOf(o) === 'Correct',
+  });
+  registerObjects('EcsCluster', () => clusterInformer.store.list().map(summary));
+  registerObjects('EcsTaskDefinition', () => tdInformer.store.list().map(summary));
+  registerObjects('EcsService', () => svcInformer.store.list().map(summary));
   const events = new EventRecorder({
     sink: new KubeEventSink(kc),
     reportingController: 'ecs.operator.dev/ecs-operator',

@@ -8,9 +8,11 @@ import { backoffAfter, done, requeueAfter, type ReconcileResult } from '../contr
 import type { EventRecorder } from '../kube/events.js';
 import { findCondition, setConditions, type Condition } from '../kube/conditions.js';
 import type { StatusWriter } from '../kube/status.js';
-import type { Logger } from '../observability/logger.js';
+import { contextLogger } from '../observability/log-context.js';
+import { silentLogger, type Logger } from '../observability/logger.js';
 import { recordDrift } from '../observability/metrics.js';
-import { driftUnknown, withDrift } from '../reconcile/drift.js';
+import { driftDifferences, driftUnknown, withDrift } from '../reconcile/drift.js';
+import type { DriftStatus } from '../api/index.js';
 import type { CleanupOutcome, ConditionUpdate, FailureBackoff, OperatorEvent, ReconcileOutcome } from '../reconcile/outcome.js';
 
 type Object<S> = KubernetesObject & { status?: S };
@@ -31,20 +33,42 @@ export async function writeStatus<S extends WithConditions, T extends Object<S>>
   now: Date,
   specDigest?: string,
 ): Promise<void> {
-  await writer.update(object, (current, fresh) => {
+  let before: readonly Condition[] = [];
+  let after: readonly Condition[] = [];
+  const written = await writer.update(object, (current, fresh) => {
     const generation = fresh.metadata?.generation;
     const base = (next ?? current ?? {}) as S;
     const synced = conditions.some((c) => c.type === 'Synced' && c.status === 'True');
     const reconciledGeneration = synced ? generation : current?.reconciledGeneration;
     const reconciledSpecDigest = synced && specDigest !== undefined ? specDigest : current?.reconciledSpecDigest;
+    before = current?.conditions ?? [];
+    after = setConditions(current?.conditions, conditions.map((c) => ({ ...c, observedGeneration: generation })), now);
     return {
       ...base,
       observedGeneration: generation,
       ...(reconciledGeneration === undefined ? {} : { reconciledGeneration }),
       ...(reconciledSpecDigest === undefined ? {} : { reconciledSpecDigest }),
-      conditions: setConditions(current?.conditions, conditions.map((c) => ({ ...c, observedGeneration: generation })), now),
+      conditions: after,
     } as S;
   });
+  if (written.kind === 'updated') logConditionChanges(contextLogger(silentLogger()), before, after);
+}
+
+/**
+ * One info line per condition whose status or reason changed in a status write: the object's
+ * history, as `kubectl describe` shows it only while the Events last. A message that changes
+ * under the same reason (a rollout's task count) is no change here, and neither is the reason of
+ * a Reconciling or Stalled that stays False.
+ */
+export function logConditionChanges(log: Logger, before: readonly Condition[], after: readonly Condition[]): void {
+  for (const c of after) {
+    const was = findCondition(before, c.type);
+    if (was && was.status === c.status && was.reason === c.reason) continue;
+    // A False Reconciling or Stalled only repeats the health's reason, which Ready's line gives.
+    if (c.status === 'False' && (c.type === 'Reconciling' || c.type === 'Stalled') && (!was || was.status === 'False')) continue;
+    const from = was ? `${was.status} (${was.reason})` : 'absent';
+    log.info({ condition: c.type, from, to: `${c.status} (${c.reason})`, reason: c.reason, message: c.message }, `condition ${c.type}: ${from} -> ${c.status} (${c.reason})`);
+  }
 }
 
 /**
@@ -171,7 +195,9 @@ export async function judgeReconcile<S extends WithConditions, T extends Object<
   }
   const now = r.now();
   const out = withPause(object, withDrift(object, reconciled, now, drift));
-  recordDrift(kind, ctx.namespace ?? '', ctx.name, out.status.drift.detected, out.applied && out.conditions.some((c) => c.type === 'Drifted' && c.reason === 'DriftCorrected'));
+  const corrected = out.applied && out.conditions.some((c) => c.type === 'Drifted' && c.reason === 'DriftCorrected');
+  recordDrift(kind, ctx.namespace ?? '', ctx.name, out.status.drift.detected, corrected);
+  logDrift(ctx.log, object.status?.drift, out.status.drift, corrected ? driftDifferences(reconciled.plan) : undefined);
   recordEvents(r.events, object, out.events, out.conditions);
   return { out, now, next: nextAttempt(object, out, ctx.failingSince, now) };
 }
@@ -193,4 +219,21 @@ function withPause<O extends { conditions: ConditionUpdate[]; events: OperatorEv
   const message = `annotation ${ANNOTATIONS.paused} removed: AWS writes resumed`;
   const events: OperatorEvent[] = was.status === 'True' ? [{ type: 'Normal', reason: 'Resumed', message: `Resumed: ${message}` }] : [];
   return { ...out, conditions: [...out.conditions, { type: 'Paused', status: 'False', reason: 'Resumed', message }], events: [...out.events, ...events] };
+}
+
+/**
+ * Drift in the log: found (when it first appears or its fields change, not at every resync that
+ * still finds it under driftPolicy Report) and corrected. Field paths only: the values may be a
+ * container's environment.
+ */
+function logDrift(log: Logger, previous: DriftStatus | undefined, current: DriftStatus, corrected: readonly { path: string }[] | undefined): void {
+  if (corrected) {
+    log.info({ drift: { fields: corrected.map((d) => d.path) } }, 'drift corrected: put back what was changed outside the operator');
+    return;
+  }
+  if (!current.detected) return;
+  const fields = (current.differences ?? []).map((d) => d.path);
+  const known = previous?.detected ? (previous.differences ?? []).map((d) => d.path) : [];
+  if (fields.length === known.length && fields.every((f, i) => f === known[i])) return;
+  log.info({ drift: { fields } }, 'drift found: AWS differs from the manifest and was not put back');
 }

@@ -5,7 +5,7 @@
 import { deletionPolicyOf, type EcsService } from '../api/index.js';
 import type { AwsAdapter } from '../aws/adapter.js';
 import type { ClusterPlacement, ClusterRefResolution } from './cluster/ref.js';
-import { unsyncedConditions, withheldBecause, type CleanupOutcome, type ConditionUpdate, type OwnerIdentity, type ReconcileOptions, type ReconcileOutcome } from './outcome.js';
+import { notReadyMessage, unsyncedConditions, withheldBecause, type CleanupOutcome, type ConditionUpdate, type OwnerIdentity, type ReconcileOptions, type ReconcileOutcome } from './outcome.js';
 import { cleanupScaling, reconcileScaling } from './scaling/index.js';
 import { cleanupService } from './service/cleanup.js';
 import { serviceSpecDigest } from './service/desired.js';
@@ -80,7 +80,7 @@ function mergeConditions(service: readonly ConditionUpdate[], scaling: readonly 
   const byType = new Map(service.map((c) => [c.type, { ...c }]));
   for (const problem of scaling.filter((c) => c.status === 'True')) {
     byType.set(problem.type, problem);
-    byType.set('Ready', { type: 'Ready', status: 'False', reason: problem.reason, message: problem.message });
+    byType.set('Ready', { type: 'Ready', status: 'False', reason: problem.reason, message: notReadyMessage(problem.type === 'Stalled' ? 'Stalled' : 'Reconciling') });
   }
   const synced = byType.get('Synced');
   if (scalingWithheld && synced?.status === 'True') {

@@ -84,13 +84,26 @@ export interface Sync {
   message: string;
 }
 
-/** Ready, Reconciling, Stalled and Synced, always all four, so stale ones never linger. */
+/**
+ * The condition whose message explains a health: the kstatus condition that is True for it
+ * (Reconciling, Stalled), or Ready when neither is.
+ */
+const EXPLAINED_BY: Readonly<Record<Health['kind'], 'Ready' | 'Reconciling' | 'Stalled'>> = { ready: 'Ready', progressing: 'Reconciling', stalled: 'Stalled', pending: 'Ready' };
+
+/**
+ * Ready, Reconciling, Stalled and Synced, always all four, so stale ones never linger. All carry
+ * the health's reason (the REASON column reads Ready's), but only the condition that explains the
+ * health carries its message; the others say what they mean for it in a few words, so
+ * `kubectl describe` does not print the same text four times.
+ */
 export function conditionsFor(health: Health, sync: Sync): ConditionUpdate[] {
   const { reason, message } = health;
+  const where = EXPLAINED_BY[health.kind];
+  const own = (type: 'Ready' | 'Reconciling' | 'Stalled', otherwise: string): string => (type === where ? message : otherwise);
   return [
-    { type: 'Ready', status: health.kind === 'ready' ? 'True' : 'False', reason, message },
-    { type: 'Reconciling', status: health.kind === 'progressing' ? 'True' : 'False', reason, message },
-    { type: 'Stalled', status: health.kind === 'stalled' ? 'True' : 'False', reason, message },
+    { type: 'Ready', status: health.kind === 'ready' ? 'True' : 'False', reason, message: own('Ready', notReadyMessage(where)) },
+    { type: 'Reconciling', status: health.kind === 'progressing' ? 'True' : 'False', reason, message: own('Reconciling', 'No change in progress') },
+    { type: 'Stalled', status: health.kind === 'stalled' ? 'True' : 'False', reason, message: own('Stalled', 'Not stalled') },
     { type: 'Synced', status: sync.inSync ? 'True' : 'False', reason: sync.reason, message: sync.message },
   ];
 }
@@ -99,7 +112,21 @@ export const IN_SYNC: Sync = { inSync: true, reason: 'InSync', message: 'AWS mat
 
 /** The conditions of an object whose manifest was not carried out, for the reason its health gives. */
 export function unsyncedConditions(health: Health): ConditionUpdate[] {
-  return conditionsFor(health, { inSync: false, reason: health.reason, message: health.message });
+  return conditionsFor(health, { inSync: false, reason: health.reason, message: `The manifest is not carried out in AWS (see the ${EXPLAINED_BY[health.kind]} condition)` });
+}
+
+/** Ready's message when Reconciling or Stalled explains why it is False. */
+export function notReadyMessage(explainedBy: 'Reconciling' | 'Stalled' | 'Ready'): string {
+  return `Not ready: ${explainedBy} (see that condition)`;
+}
+
+/**
+ * The message that explains how an object stands: that of Stalled or Reconciling when one is True,
+ * otherwise Ready's. For whoever summarizes an object in one line.
+ */
+export function healthMessage(conditions: readonly { type: string; status: string; message?: string }[] | undefined): string | undefined {
+  const explaining = conditions?.find((c) => (c.type === 'Stalled' || c.type === 'Reconciling') && c.status === 'True') ?? conditions?.find((c) => c.type === 'Ready');
+  return explaining?.message;
 }
 
 export interface ReconcileOptions {

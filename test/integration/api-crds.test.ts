@@ -85,7 +85,7 @@ describe('kubectl explain', () => {
 });
 
 describe('kubectl get ecs', () => {
-  it('lists every kind with its printer columns filled from status', async () => {
+  it('lists every kind with its printer columns filled from status, REASON being the Ready reason', async () => {
     const ns = await createNamespace('api-columns');
     await ok(['apply', '-f', join(examplesDir, 'fargate-web-alb.yaml')], { namespace: ns });
     await ok(['apply', '-f', join(examplesDir, 'clusters.yaml')], { namespace: ns });
@@ -146,13 +146,13 @@ describe('kubectl get ecs', () => {
     const lines = table.split('\n').map((l) => l.trim().split(/\s{2,}/));
     const header = (first: string) => lines.find((l) => l[0] === 'NAME' && l.includes(first));
     const svcHeader = header('CLUSTER');
-    expect(svcHeader).toEqual(['NAME', 'CLUSTER', 'DESIRED', 'RUNNING', 'TASK DEFINITION', 'READY', 'SYNCED', 'DRIFTED', 'AGE']);
+    expect(svcHeader).toEqual(['NAME', 'CLUSTER', 'DESIRED', 'RUNNING', 'TASK DEFINITION', 'READY', 'REASON', 'SYNCED', 'DRIFTED', 'AGE']);
     // The service names its cluster by clusterRef: the CLUSTER cell (spec.cluster) is blank.
-    expect(lines.find((l) => l[0] === 'ecsservice.ecs.operator.dev/web')?.slice(1, 7)).toEqual(['3', '2', 'web:7', 'False', 'True', 'False']);
-    expect(header('CLUSTER NAME')).toEqual(['NAME', 'CLUSTER NAME', 'PROVIDERS', 'SERVICES', 'RUNNING', 'READY', 'SYNCED', 'DRIFTED', 'AGE']);
-    expect(lines.find((l) => l[0] === 'ecscluster.ecs.operator.dev/demo')?.slice(1, 8)).toEqual(['demo', '["FARGATE","FARGATE_SPOT"]', '1', '2', 'True', 'True', 'False']);
-    expect(header('FAMILY')).toEqual(['NAME', 'FAMILY', 'REVISION', 'READY', 'SYNCED', 'AGE']);
-    expect(lines.find((l) => l[0] === 'ecstaskdefinition.ecs.operator.dev/web')?.slice(1, 5)).toEqual(['web', '7', 'True', 'True']);
+    expect(lines.find((l) => l[0] === 'ecsservice.ecs.operator.dev/web')?.slice(1, 8)).toEqual(['3', '2', 'web:7', 'False', 'RolloutInProgress', 'True', 'False']);
+    expect(header('CLUSTER NAME')).toEqual(['NAME', 'CLUSTER NAME', 'PROVIDERS', 'SERVICES', 'RUNNING', 'READY', 'REASON', 'SYNCED', 'DRIFTED', 'AGE']);
+    expect(lines.find((l) => l[0] === 'ecscluster.ecs.operator.dev/demo')?.slice(1, 9)).toEqual(['demo', '["FARGATE","FARGATE_SPOT"]', '1', '2', 'True', 'ClusterActive', 'True', 'False']);
+    expect(header('FAMILY')).toEqual(['NAME', 'FAMILY', 'REVISION', 'READY', 'REASON', 'SYNCED', 'AGE']);
+    expect(lines.find((l) => l[0] === 'ecstaskdefinition.ecs.operator.dev/web')?.slice(1, 6)).toEqual(['web', '7', 'True', 'Registered', 'True']);
 
     const wide = await ok(['get', 'ecssvc', 'web', '-o', 'wide'], { namespace: ns });
     expect(wide).toMatch(/COUNT OWNER\s+SERVICE ARN/);

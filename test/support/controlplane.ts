@@ -263,7 +263,8 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
           `--kubeconfig=${kubeconfig}`,
           `--authentication-kubeconfig=${kubeconfig}`,
           `--authorization-kubeconfig=${kubeconfig}`,
-          '--controllers=garbagecollector,namespace',
+          // clusterrole-aggregation: deploy/rbac's aggregated ClusterRoles add to view and edit.
+          '--controllers=garbagecollector,namespace,clusterrole-aggregation-controller',
           '--leader-elect=false',
           '--bind-address=127.0.0.1',
           `--secure-port=${kcmPort}`,

@@ -1,7 +1,8 @@
-// The operator's RBAC from deploy/rbac/, applied to the shared test apiserver as a user would
-// apply it, but isolated: every fixture gets its own namespace (for the ServiceAccount, the Role
-// and the leader-election Lease) and a name suffix on the cluster-scoped ClusterRole and
-// ClusterRoleBinding, so test files running in parallel never share or race on them.
+// The operator's RBAC from deploy/rbac/ (kustomize) or from the Helm chart (`helm template`),
+// applied to the shared test apiserver as a user would apply it, but isolated: every fixture gets
+// its own namespace (for the ServiceAccount, the Role and the leader-election Lease) and its own
+// names for the cluster-scoped ClusterRoles and ClusterRoleBinding (a kustomize name suffix, or
+// the Helm release name), so test files running in parallel never share or race on them.
 //
 // The fixture also hands out a kubeconfig that authenticates as the ServiceAccount with a token
 // from the TokenRequest API, exactly what the operator gets in a pod: run `kubectl` or the
@@ -11,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { loadAll } from 'js-yaml';
 import { createNamespace, kubeConfig, kubectl } from './env.js';
+import { CHART_DIR, helm } from './tools.js';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 export const DEPLOY_RBAC_DIR = join(repoRoot, 'deploy', 'rbac');
@@ -51,7 +53,7 @@ export interface OperatorIdentity {
   user: string;
   clusterRole: string;
   clusterRoleBinding: string;
-  /** The Lease the leader-election Role allows. */
+  /** The Lease the leader-election Role allows (the chart names it after the release). */
   leaseName: string;
   /** A kubeconfig file that authenticates as the ServiceAccount (a TokenRequest token). */
   kubeconfig: string;
@@ -61,13 +63,18 @@ export interface OperatorIdentity {
 
 interface RenderedObject {
   kind: string;
-  metadata: { name: string; namespace?: string };
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  roleRef?: { name: string };
+  rules?: { resourceNames?: string[] }[];
 }
 
-/** Applies deploy/rbac into a fresh namespace and returns the identity it grants. */
-export async function applyOperatorRbac(opts: { tokenSeconds?: number } = {}): Promise<OperatorIdentity> {
-  const namespace = await createNamespace('ecs-op-rbac');
-  const work = mkdtempSync(join(tmpdir(), 'ecs-op-rbac-'));
+/** Where the RBAC comes from: deploy/rbac through kustomize, or the chart through `helm template`. */
+export type RbacSource = 'kustomize' | 'helm';
+
+const RBAC_KINDS = ['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'];
+
+/** deploy/rbac as an overlay renders it: its namespace, a name suffix and the fixture label. */
+async function renderKustomize(work: string, namespace: string): Promise<string> {
   const suffix = namespace.slice(namespace.lastIndexOf('-'));
   // An overlay of deploy/rbac, as a user's overlay would be: namespace moves the ServiceAccount and
   // the bindings' subjects, nameSuffix keeps the cluster-scoped names apart from other fixtures,
@@ -88,22 +95,45 @@ export async function applyOperatorRbac(opts: { tokenSeconds?: number } = {}): P
       '',
     ].join('\n'),
   );
+  const rendered = await kubectl(['kustomize', work]);
+  if (rendered.code !== 0) throw new Error(`kubectl kustomize of deploy/rbac failed: ${rendered.stderr}`);
+  return rendered.stdout;
+}
+
+/**
+ * The chart's RBAC objects, as `helm template` renders them for a release named after the
+ * namespace (so the cluster-scoped names are the fixture's own), with the fixture label added.
+ */
+async function renderChart(namespace: string): Promise<string> {
+  const release = `ecs-operator${namespace.slice(namespace.lastIndexOf('-'))}`;
+  const rendered = await helm(['template', release, CHART_DIR, `--namespace=${namespace}`]);
+  if (rendered.code !== 0) throw new Error(`helm template failed: ${rendered.stderr}`);
+  const objects = (loadAll(rendered.stdout) as (RenderedObject | null)[]).filter((o): o is RenderedObject => o !== null && RBAC_KINDS.includes(o.kind));
+  for (const o of objects) o.metadata.labels = { ...o.metadata.labels, [FIXTURE_LABEL]: namespace };
+  return objects.map((o) => JSON.stringify(o)).join('\n---\n');
+}
+
+/** Applies the operator's RBAC (deploy/rbac or the chart's) into a fresh namespace and returns the identity it grants. */
+export async function applyOperatorRbac(opts: { tokenSeconds?: number; source?: RbacSource } = {}): Promise<OperatorIdentity> {
+  const namespace = await createNamespace('ecs-op-rbac');
+  const work = mkdtempSync(join(tmpdir(), 'ecs-op-rbac-'));
   const cleanup = async () => {
     rmSync(work, { recursive: true, force: true });
     await kubectl(['delete', 'clusterrolebinding,clusterrole', '-l', `${FIXTURE_LABEL}=${namespace}`, '--ignore-not-found', '--wait=false']);
     await kubectl(['delete', 'namespace', namespace, '--ignore-not-found', '--wait=false']);
   };
   try {
-    const rendered = await kubectl(['kustomize', work]);
-    if (rendered.code !== 0) throw new Error(`kubectl kustomize of deploy/rbac failed: ${rendered.stderr}`);
-    const objects = loadAll(rendered.stdout) as RenderedObject[];
-    const nameOf = (kind: string) => {
+    const source = opts.source ?? 'kustomize';
+    const rendered = source === 'helm' ? await renderChart(namespace) : await renderKustomize(work, namespace);
+    const objects = loadAll(rendered) as RenderedObject[];
+    const find = (kind: string) => {
       const found = objects.find((o) => o.kind === kind);
-      if (!found) throw new Error(`deploy/rbac renders no ${kind}`);
-      return found.metadata.name;
+      if (!found) throw new Error(`the ${source} RBAC renders no ${kind}`);
+      return found;
     };
-    const applied = await kubectl(['apply', '-f', '-'], { input: rendered.stdout });
-    if (applied.code !== 0) throw new Error(`applying deploy/rbac failed: ${applied.stderr}`);
+    const nameOf = (kind: string) => find(kind).metadata.name;
+    const applied = await kubectl(['apply', '-f', '-'], { input: rendered });
+    if (applied.code !== 0) throw new Error(`applying the ${source} RBAC failed: ${applied.stderr}`);
 
     const serviceAccount = nameOf('ServiceAccount');
     const token = await kubectl(['create', 'token', serviceAccount, `--duration=${opts.tokenSeconds ?? 3600}s`], { namespace });
@@ -115,9 +145,10 @@ export async function applyOperatorRbac(opts: { tokenSeconds?: number } = {}): P
       namespace,
       serviceAccount,
       user: `system:serviceaccount:${namespace}:${serviceAccount}`,
-      clusterRole: nameOf('ClusterRole'),
+      // The ClusterRole the binding grants (the aggregated view/edit roles are not the operator's).
+      clusterRole: find('ClusterRoleBinding').roleRef?.name ?? '',
       clusterRoleBinding: nameOf('ClusterRoleBinding'),
-      leaseName: OPERATOR_API_ACCESS.leaderElection.leaseName,
+      leaseName: find('Role').rules?.find((r) => r.resourceNames)?.resourceNames?.[0] ?? OPERATOR_API_ACCESS.leaderElection.leaseName,
       kubeconfig,
       cleanup,
     };

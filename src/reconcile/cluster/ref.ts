@@ -2,6 +2,7 @@
 // cache, the CLI's manifests) knows of that EcsCluster: the ECS cluster once it is Ready, or why the
 // service has to wait. Kept with the cluster kind so that the service reconciler only asks.
 import { clusterNameOf, type EcsCluster } from '../../api/cluster.js';
+import { healthMessage } from '../outcome.js';
 
 export interface ClusterPlacement {
   cluster: string;
@@ -27,7 +28,8 @@ export function resolveClusterRef(name: string, namespace: string, cluster: EcsC
   const ready = cluster.status?.conditions?.find((c) => c.type === 'Ready');
   const current = ready?.observedGeneration === undefined || ready.observedGeneration === cluster.metadata.generation;
   if (ready?.status !== 'True' || !current || !arn) {
-    return { waiting: `EcsCluster ${name} is not Ready yet${ready?.message ? `: ${ready.message}` : ''}`, ...existing };
+    const why = healthMessage(cluster.status?.conditions);
+    return { waiting: `EcsCluster ${name} is not Ready yet${why ? `: ${why}` : ''}`, ...existing };
   }
   return { cluster: arn ?? clusterNameOf(cluster), region: cluster.status?.region ?? cluster.spec.region };
 }

@@ -39,20 +39,39 @@ const stages = instructions.reduce<Instruction[][]>((acc, ins) => {
   return acc;
 }, []);
 const runtime = stages.at(-1) ?? [];
+/** A FROM line's image, after any --platform flag. */
+const imageOf = (from: string) => from.split(/\s+/).find((w) => !w.startsWith('--')) ?? '';
 const all = (keyword: string, within = instructions) => within.filter((i) => i.keyword === keyword).map((i) => i.args);
 
 describe('Dockerfile', () => {
   it('builds in stages, so compilers and dev dependencies stay out of the image', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
-    expect(all('COPY', runtime).filter((a) => !a.includes('--from='))).toEqual(['package.json ./']);
+    expect(all('COPY', runtime).filter((a) => !a.includes('--from='))).toEqual([]);
   });
 
-  it('uses a pinned Node.js LTS image (an exact 22.x or 24.x version), never latest', () => {
-    for (const from of all('FROM')) {
-      const image = from.split(/\s+/)[0] ?? '';
-      expect(image, from).toMatch(/^node:(22|24)\.\d+\.\d+-[a-z]+(-slim)?(@sha256:[0-9a-f]{64})?$/);
-    }
-    expect(new Set(all('FROM').map((f) => f.split(/\s+/)[0])).size).toBe(1);
+  it('uses a Node.js LTS image pinned by exact version (22.x or 24.x) and by digest, never latest', () => {
+    for (const from of all('FROM')) expect(imageOf(from), from).toMatch(/^node:(22|24)\.\d+\.\d+-[a-z]+(-slim)?@sha256:[0-9a-f]{64}$/);
+    expect(new Set(all('FROM').map(imageOf)).size).toBe(1);
+  });
+
+  it('builds on a current Debian release (13 "trixie"), not one past its regular security support', () => {
+    // Debian 12 "bookworm" left regular security support on 2026-06-10 (https://www.debian.org/security/faq).
+    const codename = /^node:[\d.]+-([a-z]+)/.exec(imageOf(all('FROM')[0] ?? ''))?.[1];
+    expect(['trixie']).toContain(codename);
+  });
+
+  it('takes its version from the VERSION build argument and carries it to run time in package.json', () => {
+    const build = stages.find((s) => / AS build$/i.test(s[0]?.args ?? '')) ?? [];
+    expect(all('ARG', build)).toContain('VERSION=""');
+    expect(all('RUN', build).join('\n')).toMatch(/npm pkg set version="\$VERSION"/);
+    // --version and the build_info metric read the package.json next to dist/ (src/observability/version.ts).
+    expect(all('COPY', runtime)).toContain('--from=build /src/package.json ./');
+    expect(all('LABEL', runtime).join(' ')).toContain('org.opencontainers.image.version="${VERSION}"');
+  });
+
+  it('runs only the runtime stage per target platform (a multi-arch build compiles once)', () => {
+    for (const stage of stages.slice(0, -1)) expect(stage[0]?.args, stage[0]?.args).toMatch(/^--platform=\$BUILDPLATFORM /);
+    expect(stages.at(-1)?.[0]?.args).not.toMatch(/--platform/);
   });
 
   it('installs production dependencies only for the image, from the lock file', () => {
@@ -78,6 +97,7 @@ describe('Dockerfile', () => {
 
   it('bakes in no credentials', () => {
     const settings = [...all('ENV'), ...all('ARG')].join('\n');
+    expect(all('ARG')).toEqual(['VERSION=""', 'VERSION=""']);
     expect(settings).not.toMatch(/AWS_|SECRET|TOKEN|PASSWORD|KEY/i);
     expect(all('COPY').join('\n')).not.toMatch(/\.aws|kubeconfig|\.env\b|\.npmrc/);
   });

@@ -36,8 +36,10 @@ function kustomizationObjects(dir: string): K8sObject[] {
 
 const kustomization = load(readFileSync(join(deployDir, 'kustomization.yaml'), 'utf8')) as Kustomization;
 const objects = kustomizationObjects(deployDir);
+/** The aggregated ClusterRoles for namespace users (aggregate-roles.yaml), apart from the operator's own. */
+const isAggregated = (o: K8sObject) => Object.keys(o.metadata.labels ?? {}).some((l) => l.startsWith('rbac.authorization.k8s.io/aggregate-to-'));
 const one = <T = K8sObject>(kind: string): T => {
-  const found = objects.filter((o) => o.kind === kind);
+  const found = objects.filter((o) => o.kind === kind && !isAggregated(o));
   expect(found.map((o) => o.metadata.name), kind).toHaveLength(1);
   return found[0] as T;
 };
@@ -116,7 +118,7 @@ describe('deploy/kustomization.yaml', () => {
 
   it('installs the three CRDs, the RBAC, the Deployment, its metrics Service and a disruption budget', () => {
     expect(objects.map((o) => o.kind).sort()).toEqual(
-      ['ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'CustomResourceDefinition', 'CustomResourceDefinition', 'Deployment', 'Namespace', 'PodDisruptionBudget', 'Role', 'RoleBinding', 'Service', 'ServiceAccount'].sort(),
+      ['ClusterRole', 'ClusterRole', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'CustomResourceDefinition', 'CustomResourceDefinition', 'Deployment', 'Namespace', 'PodDisruptionBudget', 'Role', 'RoleBinding', 'Service', 'ServiceAccount'].sort(),
     );
   });
 
@@ -251,6 +253,17 @@ describe('RBAC', () => {
       expect(rule.resources.filter((r) => ['secrets', 'configmaps', 'pods', 'serviceaccounts/token'].includes(r))).toEqual([]);
       expect(rule.verbs.filter((v) => ['delete', 'deletecollection', 'escalate', 'bind', 'impersonate'].includes(v))).toEqual([]);
     }
+  });
+
+  it('adds read access to the built-in view role and write access to edit, for the three kinds only and never their status', () => {
+    const aggregated = objects.filter(isAggregated);
+    const byLabel = (label: string) => aggregated.filter((o) => o.metadata.labels?.[`rbac.authorization.k8s.io/${label}`] === 'true') as ({ rules: Rule[] } & K8sObject)[];
+    const kinds = OPERATOR_API_ACCESS.cluster.filter((a) => a.group === 'ecs.operator.dev' && !a.resource.includes('/')).map((a) => a.resource);
+    const [view] = byLabel('aggregate-to-view');
+    const [edit] = byLabel('aggregate-to-edit');
+    expect(aggregated.map((o) => o.metadata.name).sort()).toEqual(['ecs-operator-edit', 'ecs-operator-view']);
+    expect(triples(view?.rules ?? [])).toEqual([...kinds, ...kinds.map((k) => `${k}/status`)].flatMap((r) => ['get', 'list', 'watch'].map((v) => `ecs.operator.dev/${r}:${v}`)).sort());
+    expect(triples(edit?.rules ?? [])).toEqual(kinds.flatMap((r) => ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'].map((v) => `ecs.operator.dev/${r}:${v}`)).sort());
   });
 
   it('binds the roles it defines', () => {

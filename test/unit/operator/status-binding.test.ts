@@ -18,13 +18,15 @@ function object(conditions: Omit<Condition, 'message'>[] = [], generation = 2) {
 }
 
 describe('nextAttempt', () => {
-  it('says in the Stalled, Ready and Synced messages when a failure is looked at again, and backs off from its start', () => {
+  it('says in the Stalled message when a failure is looked at again, and backs off from its start', () => {
     const next = nextAttempt(object(), { conditions: unsyncedConditions(invalid), backoff: 'stalled' }, undefined, NOW);
     expect(next.result).toEqual({ kind: 'backoff', afterMs: 30_000, sinceMs: NOW.getTime() });
     const byType = Object.fromEntries(next.conditions.map((c) => [c.type, c]));
-    expect(byType.Stalled).toMatchObject({ status: 'True', message: `${invalid.message} (looking again in 30s)` });
-    expect(byType.Ready?.message).toBe(`${invalid.message} (looking again in 30s)`);
-    expect(byType.Reconciling).toMatchObject({ status: 'False' });
+    expect(byType.Stalled).toMatchObject({ status: 'True', reason: 'InvalidRequest', message: `${invalid.message} (looking again in 30s)` });
+    // The other conditions point at Stalled instead of repeating its text.
+    expect(byType.Ready).toMatchObject({ status: 'False', reason: 'InvalidRequest', message: 'Not ready: Stalled (see that condition)' });
+    expect(byType.Synced).toMatchObject({ status: 'False', reason: 'InvalidRequest', message: 'The manifest is not carried out in AWS (see the Stalled condition)' });
+    expect(byType.Reconciling).toMatchObject({ status: 'False', message: 'No change in progress' });
   });
 
   it('waits longer the longer the failure has lasted, as the controller remembers it', () => {

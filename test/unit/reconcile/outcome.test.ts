@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { conditionsFor, IN_SYNC, withheldBecause } from '../../../src/reconcile/outcome.js';
+import { conditionsFor, healthMessage, IN_SYNC, unsyncedConditions, withheldBecause } from '../../../src/reconcile/outcome.js';
 import { diffJson } from '../../../src/reconcile/canonical.js';
 
 describe('withheldBecause', () => {
@@ -51,6 +51,35 @@ describe('conditionsFor', () => {
     ]);
     const pending = conditionsFor({ kind: 'pending', reason: 'ChangesWithheld', message: 'm' }, IN_SYNC);
     expect(pending.filter((c) => c.status === 'True').map((c) => c.type)).toEqual(['Synced']);
+  });
+
+  test('one message per condition: the health\'s text only on the condition that explains it, its reason on all', () => {
+    const message = 'deployment ecs-svc/1 failed: tasks failed to start';
+    const messages = (health: Parameters<typeof conditionsFor>[0]) => Object.fromEntries(unsyncedConditions(health).map((c) => [c.type, [c.reason, c.message]]));
+    expect(messages({ kind: 'stalled', reason: 'RolloutFailed', message })).toEqual({
+      Ready: ['RolloutFailed', 'Not ready: Stalled (see that condition)'],
+      Reconciling: ['RolloutFailed', 'No change in progress'],
+      Stalled: ['RolloutFailed', message],
+      Synced: ['RolloutFailed', 'The manifest is not carried out in AWS (see the Stalled condition)'],
+    });
+    expect(messages({ kind: 'progressing', reason: 'WaitingForCluster', message: 'EcsCluster demo is not Ready yet' })).toEqual({
+      Ready: ['WaitingForCluster', 'Not ready: Reconciling (see that condition)'],
+      Reconciling: ['WaitingForCluster', 'EcsCluster demo is not Ready yet'],
+      Stalled: ['WaitingForCluster', 'Not stalled'],
+      Synced: ['WaitingForCluster', 'The manifest is not carried out in AWS (see the Reconciling condition)'],
+    });
+    const ready = Object.fromEntries(conditionsFor({ kind: 'ready', reason: 'ServiceStable', message: '2/2 tasks running' }, IN_SYNC).map((c) => [c.type, c.message]));
+    expect(ready).toEqual({ Ready: '2/2 tasks running', Reconciling: 'No change in progress', Stalled: 'Not stalled', Synced: 'AWS matches the manifest' });
+    expect(new Set(Object.values(ready)).size).toBe(4);
+  });
+});
+
+describe('healthMessage', () => {
+  test('is the message of a True Stalled or Reconciling, else Ready\'s', () => {
+    expect(healthMessage(unsyncedConditions({ kind: 'stalled', reason: 'X', message: 'why stalled' }))).toBe('why stalled');
+    expect(healthMessage(unsyncedConditions({ kind: 'progressing', reason: 'X', message: 'what is under way' }))).toBe('what is under way');
+    expect(healthMessage(conditionsFor({ kind: 'pending', reason: 'ChangesWithheld', message: 'withheld' }, IN_SYNC))).toBe('withheld');
+    expect(healthMessage(undefined)).toBeUndefined();
   });
 });
 
