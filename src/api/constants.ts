@@ -13,6 +13,7 @@ const KIND_NAMES = {
   EcsCluster: { plural: 'ecsclusters', singular: 'ecscluster', shortNames: ['ecscl'] },
   EcsTaskDefinition: { plural: 'ecstaskdefinitions', singular: 'ecstaskdefinition', shortNames: ['ecstd'] },
   EcsService: { plural: 'ecsservices', singular: 'ecsservice', shortNames: ['ecssvc'] },
+  EcsScheduledTask: { plural: 'ecsscheduledtasks', singular: 'ecsscheduledtask', shortNames: ['ecsst'] },
 } as const;
 export type Kind = keyof typeof KIND_NAMES;
 

@@ -4,6 +4,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { StringEnum, StringMap, Struct, type CelRule } from './common.js';
 import { EcsClusterSpec, EcsClusterStatus } from './cluster.js';
 import { API_VERSION, KINDS, type Kind } from './constants.js';
+import { EcsScheduledTaskSpec, EcsScheduledTaskStatus } from './scheduled-task.js';
 import { EcsServiceSpec } from './service.js';
 import { EcsServiceStatus, EcsTaskDefinitionStatus } from './status.js';
 import { EcsTaskDefinitionSpec } from './taskdefinition.js';
@@ -83,7 +84,24 @@ export const EcsCluster = resource(
 );
 export type EcsCluster = Static<typeof EcsCluster>;
 
-export type EcsResource = EcsCluster | EcsTaskDefinition | EcsService;
+export const EcsScheduledTask = resource(
+  KINDS.EcsScheduledTask,
+  'Amazon ECS tasks that EventBridge starts on a schedule (EventBridge Scheduler) or when an event matches a pattern (an EventBridge rule), managed by the operator.',
+  EcsScheduledTaskSpec,
+  EcsScheduledTaskStatus,
+  [
+    {
+      // Schedule and rule names hold at most 64 characters, Kubernetes names 253.
+      rule: "has(self.spec.name) || self.metadata.name.matches('^[0-9a-zA-Z-_.]{1,64}$')",
+      message: 'metadata.name is longer than the 64 characters a schedule or rule name holds: set spec.name',
+      fieldPath: '.spec.name',
+      reason: 'FieldValueRequired',
+    },
+  ],
+);
+export type EcsScheduledTask = Static<typeof EcsScheduledTask>;
+
+export type EcsResource = EcsCluster | EcsTaskDefinition | EcsService | EcsScheduledTask;
 /** The object type of one kind. */
 export type EcsResourceOf<K extends Kind> = Extract<EcsResource, { kind: K }>;
 
@@ -91,4 +109,5 @@ export const RESOURCE_SCHEMAS = {
   EcsCluster,
   EcsTaskDefinition,
   EcsService,
+  EcsScheduledTask,
 } as const;

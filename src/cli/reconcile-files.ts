@@ -7,13 +7,14 @@
 // controller, which reads back the status it wrote, each pass hands every object the status the
 // previous pass produced: a rollout the circuit breaker rolled back is then not started again, and
 // a revision already registered is not looked up again.
-import { clusterNameOf, type EcsCluster, type EcsService, type EcsTaskDefinition } from '../api/index.js';
+import { clusterNameOf, type EcsCluster, type EcsScheduledTask, type EcsService, type EcsTaskDefinition } from '../api/index.js';
 import type { AwsAdapter } from '../aws/adapter.js';
 import type { ObjectIdentity, ObjectResult } from '../drift/index.js';
 import type { OwnerIdentity, ReconcileOutcome } from '../reconcile/outcome.js';
 import { reconcileCluster } from '../reconcile/cluster/reconcile.js';
 import { resolveClusterRef, type ClusterRefResolution } from '../reconcile/cluster/ref.js';
 import { reconcileEcsService } from '../reconcile/ecs-service.js';
+import { reconcileScheduledTask } from '../reconcile/scheduledtask/reconcile.js';
 import type { TaskDefinitionRefResolution } from '../reconcile/service/resolve.js';
 import { reconcileTaskDefinition } from '../reconcile/taskdefinition/reconcile.js';
 import { formatLocation, type DesiredState, type EcsObject } from '../sources/index.js';
@@ -116,6 +117,32 @@ export class FileReconciler {
         record(obj, result, outcome);
       }),
     );
+
+    // Schedules and rules last: their targets start the revisions registered above.
+    await Promise.all(
+      this.objects.map(async (obj) => {
+        if (obj.kind !== 'EcsScheduledTask') return;
+        const st = this.withStatus(obj.manifest);
+        const namespace = this.identity(obj).namespace;
+        const refName = st.spec.target.taskDefinitionRef?.name;
+        const ref = refName === undefined ? undefined : tdOutcomes.get(`${namespace}/${refName}`);
+        if (ref && 'error' in ref) {
+          record(obj, { identity: this.identity(obj), error: { message: `not checked: its EcsTaskDefinition ${refName} could not be checked (${ref.error.message})`, ...(ref.error.reason ? { reason: ref.error.reason } : {}) } });
+          return;
+        }
+        const clusterName = st.spec.target.clusterRef?.name;
+        const cluster = clusterName === undefined ? undefined : clusterOutcomes.get(`${namespace}/${clusterName}`);
+        const deps = {
+          aws: this.opts.aws,
+          owner: this.owner(obj),
+          now: this.now,
+          resolveTaskDefinitionRef: (name: string) => this.resolveRef(namespace, name, ref?.outcome),
+          resolveClusterRef: (name: string) => this.resolveClusterRef(namespace, name, cluster?.outcome),
+        };
+        const { result, outcome } = await this.run(obj, () => reconcileScheduledTask(st, deps, { dryRun: this.opts.dryRun }));
+        record(obj, result, outcome);
+      }),
+    );
     return { results, outcomes };
   }
 
@@ -150,7 +177,9 @@ export class FileReconciler {
       if (stalled) return { result: { identity, error: { message: stalled.message, reason: stalled.reason } }, outcome };
       // A service or cluster the plan would create is missing from ECS; the report says so rather
       // than listing every field of it as a difference.
-      const missing = outcome.plan.some((c) => (obj.kind === 'EcsService' && c.resource === 'Service' && c.action === 'Create') || (obj.kind === 'EcsCluster' && c.action === 'CreateCluster'));
+      const missing = outcome.plan.some(
+        (c) => (obj.kind === 'EcsService' && c.resource === 'Service' && c.action === 'Create') || (obj.kind === 'EcsCluster' && c.action === 'CreateCluster') || c.action === 'CreateSchedule' || (c.action === 'PutRule' && c.diffs.some((d) => d.path === 'spec.eventPattern' && d.actual === undefined) && c.payload !== undefined && 'Tags' in (c.payload as object)),
+      );
       return { result: { identity, plan: outcome.plan, ...(missing ? { missing } : {}) }, outcome };
     } catch (err) {
       return { result: { identity, error: { message: err instanceof Error ? err.message : String(err) } } };
@@ -158,7 +187,7 @@ export class FileReconciler {
   }
 
   /** The manifest with the status the previous pass left, as the controller would read it back. */
-  private withStatus<T extends EcsCluster | EcsTaskDefinition | EcsService>(manifest: T): T {
+  private withStatus<T extends EcsCluster | EcsTaskDefinition | EcsService | EcsScheduledTask>(manifest: T): T {
     const status = this.statuses.get(objectKey(manifest.kind, manifest.metadata.namespace ?? 'default', manifest.metadata.name));
     return status ? ({ ...manifest, status } as T) : manifest;
   }

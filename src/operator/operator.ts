@@ -2,7 +2,7 @@
 // relations that roll services out when their task definition publishes a revision and start them
 // once their cluster is Ready, leader election, and the Manager that runs it all until SIGTERM.
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { serviceNameOf, type EcsCluster, type EcsClusterStatus, type EcsService, type EcsServiceStatus, type EcsTaskDefinition, type EcsTaskDefinitionStatus } from '../api/index.js';
+import { serviceNameOf, type EcsCluster, type EcsClusterStatus, type EcsScheduledTask, type EcsScheduledTaskStatus, type EcsService, type EcsServiceStatus, type EcsTaskDefinition, type EcsTaskDefinitionStatus } from '../api/index.js';
 import { createAwsAdapter, type AwsAdapter } from '../aws/adapter.js';
 import type { OperatorConfig } from '../config/operator-config.js';
 import { Controller } from '../controller/controller.js';
@@ -17,7 +17,8 @@ import { StatusWriter } from '../kube/status.js';
 import type { Logger } from '../observability/logger.js';
 import { awsCallMetrics } from '../observability/metrics.js';
 import { ClusterReconciler } from './cluster-reconciler.js';
-import { CLUSTERS, SERVICES, TASK_DEFINITIONS } from './resources.js';
+import { CLUSTERS, SCHEDULED_TASKS, SERVICES, TASK_DEFINITIONS } from './resources.js';
+import { ScheduledTaskReconciler } from './scheduled-task-reconciler.js';
 import { ServiceReconciler } from './service-reconciler.js';
 import { TaskDefinitionReconciler } from './task-definition-reconciler.js';
 
@@ -65,6 +66,8 @@ export function buildOperator(config: OperatorConfig, log: Logger): Operator {
   const clusterInformer = new Informer<EcsCluster>({ source: clusterClient, namespaces: config.namespaces, log });
   const tdInformer = new Informer<EcsTaskDefinition>({ source: tdClient, namespaces: config.namespaces, log });
   const svcInformer = new Informer<EcsService>({ source: svcClient, namespaces: config.namespaces, log });
+  const stClient = new ResourceClient<EcsScheduledTask>(kc, SCHEDULED_TASKS);
+  const stInformer = new Informer<EcsScheduledTask>({ source: stClient, namespaces: config.namespaces, log });
   const events = new EventRecorder({
     sink: new KubeEventSink(kc),
     reportingController: 'ecs.operator.dev/ecs-operator',
@@ -116,6 +119,35 @@ export function buildOperator(config: OperatorConfig, log: Logger): Operator {
       now,
     }),
   });
+  const stController = new Controller<EcsScheduledTask>({
+    ...common,
+    name: 'ecsscheduledtask',
+    informer: stInformer,
+    reconciler: new ScheduledTaskReconciler({
+      client: stClient,
+      status: new StatusWriter<EcsScheduledTaskStatus, EcsScheduledTask>(stClient, log),
+      taskDefinitions: tdInformer.store,
+      clusters: clusterInformer.store,
+      events,
+      aws,
+      clusterId: config.clusterId,
+      now,
+    }),
+  });
+  // A new revision moves the targets of the schedules and rules that reference the task
+  // definition, and a cluster that becomes Ready starts those waiting for it.
+  stController.watches(tdInformer, (td) =>
+    stInformer.store
+      .list()
+      .filter((s) => s.metadata.namespace === td.metadata.namespace && s.spec.target.taskDefinitionRef?.name === td.metadata.name)
+      .map((s) => objectKey(s)),
+  );
+  stController.watches(clusterInformer, (cluster) =>
+    stInformer.store
+      .list()
+      .filter((s) => s.metadata.namespace === cluster.metadata.namespace && s.spec.target.clusterRef?.name === cluster.metadata.name && s.status?.arn === undefined)
+      .map((s) => objectKey(s)),
+  );
   // A new revision (status of the task definition) reaches every service that references it at
   // once; a service that goes away lets a waiting task definition finish its deletion.
   svcController.watches(tdInformer, (td) =>
@@ -147,6 +179,7 @@ export function buildOperator(config: OperatorConfig, log: Logger): Operator {
     .add(clusterController)
     .add(tdController)
     .add(svcController)
+    .add(stController)
     .onShutdown(() => events.flush());
   manager.onShutdown(async () => aws.destroy());
   return { manager, aws };

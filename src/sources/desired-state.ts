@@ -34,6 +34,7 @@ export class DesiredState implements DesiredStateLookup {
         this.taskDefinitions.set(key(namespace, name), obj.manifest);
         continue;
       }
+      if (obj.kind === KINDS.EcsScheduledTask) continue;
       this.services.set(key(namespace, name), obj.manifest);
       const ref = obj.manifest.spec.taskDefinitionRef;
       if (ref) {

@@ -114,9 +114,9 @@ describe('deploy/kustomization.yaml', () => {
     expect(one('Namespace').metadata.name).toBe('ecs-operator');
   });
 
-  it('installs the three CRDs, the RBAC, the Deployment, its metrics Service and a disruption budget', () => {
+  it('installs the four CRDs, the RBAC, the Deployment, its metrics Service and a disruption budget', () => {
     expect(objects.map((o) => o.kind).sort()).toEqual(
-      ['ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'CustomResourceDefinition', 'CustomResourceDefinition', 'Deployment', 'Namespace', 'PodDisruptionBudget', 'Role', 'RoleBinding', 'Service', 'ServiceAccount'].sort(),
+      ['ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'CustomResourceDefinition', 'CustomResourceDefinition', 'CustomResourceDefinition', 'Deployment', 'Namespace', 'PodDisruptionBudget', 'Role', 'RoleBinding', 'Service', 'ServiceAccount'].sort(),
     );
   });
 
