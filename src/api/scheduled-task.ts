@@ -8,13 +8,14 @@ import { DeletionPolicy, DriftPolicy, IamRoleArn, Region, StringEnum, StringMap,
 import { RunTaskParameters } from './run-task.js';
 import { Condition, DriftStatus } from './status.js';
 
+// (Parentheses are matched as [(] and [)]: CEL string literals take no \( escape.)
 // Expressions as the Scheduler API reference (CreateSchedule, ScheduleExpression) defines them:
 // at(yyyy-mm-ddThh:mm:ss), rate(value unit) and cron(minutes hours day-of-month month day-of-week year).
-const AT = '^at\\([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\)$';
+const AT = '^at[(][0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[)]$';
 // "rate(1 minute)" but "rate(5 minutes)": the unit is singular for 1 only.
-const RATE = '^rate\\((1 (minute|hour|day)|([2-9]|[1-9][0-9]+) (minutes|hours|days))\\)$';
+const RATE = '^rate[(](1 (minute|hour|day)|([2-9]|[1-9][0-9]+) (minutes|hours|days))[)]$';
 // Six fields, and one of day-of-month and day-of-week must be '?' (not both).
-const CRON = '^cron\\([^ ?]+ [^ ?]+ ([?] [^ ?]+ [^ ?]+|[^ ?]+ [^ ?]+ [?]) [^ ?]+\\)$';
+const CRON = '^cron[(][^ ?]+ [^ ?]+ ([?] [^ ?]+ [^ ?]+|[^ ?]+ [^ ?]+ [?]) [^ ?]+[)]$';
 
 const Timestamp = (description: string) => Type.String({ description: `${description} (RFC 3339, for example 2027-01-01T00:00:00Z).`, format: 'date-time' });
 

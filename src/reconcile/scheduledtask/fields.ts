@@ -51,7 +51,14 @@ export function ecsTargetRows<T>(target: (value: T) => EcsTargetLike | undefined
     { path: 'spec.target.enableECSManagedTags', read: (v) => json(ecs(target(v), 'EnableECSManagedTags') ?? false) },
     { path: 'spec.target.enableExecuteCommand', read: (v) => json(ecs(target(v), 'EnableExecuteCommand') ?? false) },
     { path: 'spec.target.tags', read: (v) => json(sortedBy(tags(v), (t) => t.key)) },
-    { path: 'spec.retryPolicy', read: (v) => json(target(v)?.RetryPolicy) },
+    {
+      // Both services default to retrying for 24 hours, up to 185 times, and may return the defaults.
+      path: 'spec.retryPolicy',
+      read: (v) => {
+        const r = target(v)?.RetryPolicy as { MaximumEventAgeInSeconds?: number; MaximumRetryAttempts?: number } | undefined;
+        return json({ MaximumEventAgeInSeconds: r?.MaximumEventAgeInSeconds ?? 86_400, MaximumRetryAttempts: r?.MaximumRetryAttempts ?? 185 });
+      },
+    },
     { path: 'spec.deadLetterQueueArn', read: (v) => json(target(v)?.DeadLetterConfig?.Arn) },
   ];
 }

@@ -5,11 +5,10 @@ import { describeFieldErrors, scheduledTaskErrors, type EcsScheduledTask, type E
 import type { AwsAdapter, RegionAdapter } from '../../aws/adapter.js';
 import { EventsApi } from '../../aws/events-api.js';
 import { SchedulerApi } from '../../aws/scheduler-api.js';
-import { tasksOfGroup } from '../../aws/started-tasks.js';
+import { startedByOf, tasksStartedBy } from '../../aws/started-tasks.js';
 import { failureOf } from '../aws-failure.js';
 import { hashOf } from '../canonical.js';
 import { conditionsFor, IN_SYNC, unsyncedConditions, withheldBecause, withheldSync, type Health, type OperatorEvent, type OwnerIdentity, type ReconcileOptions, type ReconcileOutcome } from '../outcome.js';
-import { parseFamilyRevision } from '../task-definition-names.js';
 import { desiredScheduledTask, scheduledTaskNameOf, taskGroupOf, type DesiredScheduledTask } from './desired.js';
 import { planScheduledTask, type ScheduledTaskChange, type ScheduledTaskObservation } from './plan.js';
 import { resolveTarget, type TargetResolvers } from './resolve.js';
@@ -86,8 +85,7 @@ function observedOf(o: ScheduledTaskObservation): Omit<Observed, 'tasks'> {
 }
 
 async function startedTasks(region: RegionAdapter, desired: DesiredScheduledTask): Promise<Task[]> {
-  const { family } = parseFamilyRevision(desired.target.taskDefinitionArn);
-  return tasksOfGroup(region.clients.ecs, desired.target.clusterArn, family, desired.spec.target.group ?? taskGroupOf(desired.name), LAST_TASKS);
+  return tasksStartedBy(region.clients.ecs, desired.target.clusterArn, startedByOf(desired.mode, desired.name), desired.spec.target.group ?? taskGroupOf(desired.name), LAST_TASKS);
 }
 
 async function apply(region: RegionAdapter, changes: readonly ScheduledTaskChange[], events: OperatorEvent[]): Promise<void> {
