@@ -48,7 +48,7 @@ function runHealth(script: string, input: string, opts: { openLibs?: boolean } =
 const kinds = readdirSync(groupDir).sort();
 
 it('has a health check for every kind', () => {
-  expect(kinds).toEqual(['EcsCluster', 'EcsService', 'EcsTaskDefinition']);
+  expect(kinds).toEqual(['EcsCluster', 'EcsScheduledTask', 'EcsService', 'EcsTaskDefinition']);
 });
 
 describe.each(kinds)('%s health.lua', (kind) => {
@@ -65,7 +65,7 @@ describe.each(kinds)('%s health.lua', (kind) => {
 
   it('covers Healthy, Progressing and Degraded, and Suspended where it applies', () => {
     const statuses = new Set(tests.map((t) => t.healthStatus.status));
-    const expected = kind === 'EcsService' ? ['Degraded', 'Healthy', 'Progressing', 'Suspended'] : ['Degraded', 'Healthy', 'Progressing'];
+    const expected = kind === 'EcsService' || kind === 'EcsScheduledTask' ? ['Degraded', 'Healthy', 'Progressing', 'Suspended'] : ['Degraded', 'Healthy', 'Progressing'];
     expect([...statuses].sort()).toEqual(expected);
   });
 
