@@ -107,7 +107,8 @@ export const EcsScheduledTaskSpec = Struct(
         description: 'EventBridge event pattern, as JSON, for example {"source":["aws.s3"],"detail-type":["Object Created"],"detail":{"bucket":{"name":["uploads"]}}}.',
         minLength: 2,
         maxLength: 4096,
-        'x-kubernetes-validations': [{ rule: "self.startsWith('{') && self.endsWith('}')", message: 'must be a JSON object' }] satisfies CelRule[],
+        // Whitespace around the object is allowed: a YAML block scalar (|) ends with a newline.
+        'x-kubernetes-validations': [{ rule: "self.matches('^[ \\t\\r\\n]*[{](.|\\r|\\n)*[}][ \\t\\r\\n]*$')", message: 'must be a JSON object' }] satisfies CelRule[],
       }),
     ),
     eventBusName: Type.Optional(Type.String({ description: 'Event bus of the rule. Defaults to default.', minLength: 1, maxLength: 256, pattern: '^[/\\.\\-_A-Za-z0-9]+$' })),

@@ -6,7 +6,10 @@ import { DescribeTasksCommand, ListTasksCommand, type Task } from '@aws-sdk/clie
 import { GetScheduleCommand, UpdateScheduleCommand, type GetScheduleOutput } from '@aws-sdk/client-scheduler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_VERSION, KINDS } from '../../src/api/index.js';
-import { createNamespace, kubectl, testEnv } from '../support/env.js';
+import { CreateClusterCommand } from '@aws-sdk/client-ecs';
+import { join, resolve } from 'node:path';
+import { runCli } from '../support/cli.js';
+import { createNamespace, kubectl, testEnv, uniqueName } from '../support/env.js';
 import { taskDefinitionManifest } from '../support/manifests.js';
 import { startOperator, type OperatorProcess } from '../support/operator-process.js';
 import { waiter } from '../support/wait.js';
@@ -179,5 +182,43 @@ describe('an S3 "Object Created" rule', () => {
     const delivered = await control<Delivery>('events/deliver', s3Event(`other-${shortId()}`, 'photos/dog.jpg'));
     expect(delivered.matchedRules).not.toContain(name);
     expect(await tasksStarted()).toEqual(before);
+  });
+});
+
+const examplesDir = join(resolve(import.meta.dirname, '..', '..'), 'examples', 'scheduled-tasks');
+
+describe('admission by the API server', () => {
+  it('admits the examples, and refuses a cron expression with seven fields, naming the rule', async () => {
+    const ok = await kubectl(['apply', '--dry-run=server', '-f', examplesDir], { namespace: ns });
+    expect(ok.code, ok.stderr).toBe(0);
+    const bad = { apiVersion: API_VERSION, kind: KINDS.EcsScheduledTask, metadata: { name: 'bad-cron' }, spec: { schedule: { expression: 'cron(0 * * * ? * *)' }, roleArn: ROLE, target: target('x', {}) } };
+    const refused = await kubectl(['apply', '--dry-run=server', '-f', '-'], { namespace: ns, input: JSON.stringify(bad) });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('a cron expression has six fields');
+  });
+});
+
+describe('examples/scheduled-tasks with the CLI', () => {
+  const dir = examplesDir;
+  const clusterId = uniqueName('sched-examples');
+  const cli = (args: string[]) => runCli([...args, '-f', dir, `--endpoint=${testEnv().awsEndpoint}`, `--cluster-id=${clusterId}`], { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1', NO_COLOR: '1' });
+
+  it('apply -f creates the schedule and the rule, and drift -f then finds AWS as the manifests say (exit 0)', async () => {
+    // The examples run in the ECS cluster "batch"; only this test uses that name on the emulator.
+    await world.aws.region().clients.ecs.send(new CreateClusterCommand({ clusterName: 'batch', capacityProviders: ['FARGATE'] }));
+    const drifted = await cli(['drift', '-o', 'json']);
+    expect(drifted.code, drifted.stdout).toBe(2);
+    const before = JSON.parse(drifted.stdout) as { summary: object; objects: { kind: string; status: string }[] };
+    expect(before.summary).toMatchObject({ objects: 4, errors: 0 });
+    expect(before.objects.filter((o) => o.kind === 'EcsScheduledTask').map((o) => o.status)).toEqual(['Missing', 'Missing']);
+    const applied = await cli(['apply', '--wait', '--timeout', '1m']);
+    expect(applied.code, `${applied.stdout}\n${applied.stderr}`).toBe(0);
+    expect(applied.stdout).toContain('all objects Ready');
+    const schedule = await world.aws.region().clients.scheduler.send(new GetScheduleCommand({ GroupName: 'default', Name: 'report-hourly' }));
+    expect(schedule).toMatchObject({ ScheduleExpression: 'cron(0 * * * ? *)', ScheduleExpressionTimezone: 'Europe/Berlin', FlexibleTimeWindow: { Mode: 'FLEXIBLE', MaximumWindowInMinutes: 10 } });
+    expect(schedule.Target).toMatchObject({ RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 3 }, DeadLetterConfig: { Arn: 'arn:aws:sqs:us-east-1:123456789012:report-missed' } });
+    const after = await cli(['drift', '-o', 'json']);
+    expect(after.code, after.stdout).toBe(0);
+    expect(JSON.parse(after.stdout).summary).toMatchObject({ objects: 4, inSync: 4, differences: 0 });
   });
 });

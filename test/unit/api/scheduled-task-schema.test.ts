@@ -85,3 +85,12 @@ describe('what CEL cannot check', () => {
     expect(scheduledTaskErrors(s)).toEqual([{ path: 'spec.target.overrides', message: '<bucket> is not a name of spec.inputTransformer.inputPathsMap' }]);
   });
 });
+
+describe('event patterns', () => {
+  it('takes a JSON object with whitespace around it, as a YAML block scalar leaves it', () => {
+    expect(errorsOf({ eventPattern: '{\n  "source": ["aws.s3"]\n}\n' })).toEqual([]);
+  });
+  it('refuses what is not a JSON object', () => {
+    expect(errorsOf({ eventPattern: '["aws.s3"]' })).toEqual([{ path: 'spec.eventPattern', message: 'must be a JSON object' }]);
+  });
+});
