@@ -3,6 +3,7 @@
 // operator process, the real apiserver and the AWS emulator, whose control endpoint fires a
 // schedule or delivers an event now, calling RunTask as the services would (test/aws/README.md).
 import { DescribeTasksCommand, ListTasksCommand, type Task } from '@aws-sdk/client-ecs';
+import { DescribeRuleCommand } from '@aws-sdk/client-eventbridge';
 import { GetScheduleCommand, UpdateScheduleCommand, type GetScheduleOutput } from '@aws-sdk/client-scheduler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_VERSION, KINDS } from '../../src/api/index.js';
@@ -144,6 +145,17 @@ describe('an hourly Fargate schedule', () => {
     expect(drift.differences).toContainEqual({ path: 'spec.schedule.expression', desired: 'cron(0 * * * ? *)', actual: 'cron(30 * * * ? *)' });
     expect((await scheduleOf(name)).ScheduleExpression).toBe('cron(30 * * * ? *)');
   });
+
+  it('is left in EventBridge Scheduler when the object is deleted with deletionPolicy Retain', async () => {
+    await patch(KINDS.EcsScheduledTask, name, { spec: { deletionPolicy: 'Retain' } });
+    await waitFor(`${name} observed Retain`, async () => {
+      const obj = await get(KINDS.EcsScheduledTask, name);
+      return obj?.status?.observedGeneration === obj?.metadata.generation;
+    });
+    const res = await kubectl(['delete', KINDS.EcsScheduledTask, name, '--wait=true', '--timeout=60s'], { namespace: ns });
+    expect(res.code, res.stderr).toBe(0);
+    expect((await scheduleOf(name)).Name).toBe(name);
+  });
 });
 
 describe('an S3 "Object Created" rule', () => {
@@ -182,6 +194,14 @@ describe('an S3 "Object Created" rule', () => {
     const delivered = await control<Delivery>('events/deliver', s3Event(`other-${shortId()}`, 'photos/dog.jpg'));
     expect(delivered.matchedRules).not.toContain(name);
     expect(await tasksStarted()).toEqual(before);
+  });
+
+  it('is deleted from EventBridge, target first, when the object is deleted', async () => {
+    const res = await kubectl(['delete', KINDS.EcsScheduledTask, name, '--wait=true', '--timeout=60s'], { namespace: ns });
+    expect(res.code, res.stderr).toBe(0);
+    await expect(world.aws.region().clients.eventbridge.send(new DescribeRuleCommand({ Name: name }))).rejects.toMatchObject({ code: 'ResourceNotFoundException' });
+    const delivered = await control<Delivery>('events/deliver', s3Event(bucket, 'photos/after.jpg'));
+    expect(delivered.matchedRules).not.toContain(name);
   });
 });
 
