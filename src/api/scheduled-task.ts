@@ -160,7 +160,6 @@ export const EcsScheduledTaskStatus = Type.Object(
     targetRevision: Type.Optional(Type.String({ description: 'family:revision the target starts.', maxLength: 512 })),
     nextFireTime: Type.Optional(Type.String({ description: 'When the schedule next starts tasks (RFC 3339), computed for rate schedules.', maxLength: 64 })),
     lastTasks: Type.Optional(Type.Array(StartedTask, { description: 'The latest tasks the schedule or rule started, newest first.', maxItems: 10 })),
-    lastCheckedTime: Type.Optional(Type.String({ description: 'When AWS was last read (RFC 3339).', format: 'date-time' })),
   },
   { description: 'Observed state of the scheduled task, written by the operator.', 'x-kubernetes-preserve-unknown-fields': true },
 );

@@ -51,7 +51,7 @@ export interface Observed {
 }
 
 export function scheduledTaskStatus(previous: EcsScheduledTaskStatus, desired: DesiredScheduledTask, observed: Observed, now: Date): EcsScheduledTaskStatus {
-  const base: EcsScheduledTaskStatus = { ...previous, region: desired.region, mode: desired.mode, name: desired.name, lastCheckedTime: rfc3339(now) };
+  const base: EcsScheduledTaskStatus = { ...previous, region: desired.region, mode: desired.mode, name: desired.name };
   delete base.nextFireTime;
   const lastTasks = observed.tasks.map(startedTask);
   if (desired.mode === 'Schedule') {
