@@ -6,6 +6,7 @@ import { EcsClusterSpec, EcsClusterStatus } from './cluster.js';
 import { API_VERSION, KINDS, type Kind } from './constants.js';
 import { EcsServiceSpec } from './service.js';
 import { EcsServiceStatus, EcsTaskDefinitionStatus } from './status.js';
+import { EcsTaskSpec, EcsTaskStatus } from './task.js';
 import { EcsTaskDefinitionSpec } from './taskdefinition.js';
 
 // The API server owns metadata and validates it itself; the CRD generator replaces this schema
@@ -83,7 +84,16 @@ export const EcsCluster = resource(
 );
 export type EcsCluster = Static<typeof EcsCluster>;
 
-export type EcsResource = EcsCluster | EcsTaskDefinition | EcsService;
+export const EcsTask = resource(
+  KINDS.EcsTask,
+  'Amazon ECS task(s) run to completion by the operator, once per generation of the spec (a database migration, a batch job).',
+  EcsTaskSpec,
+  EcsTaskStatus,
+  [],
+);
+export type EcsTask = Static<typeof EcsTask>;
+
+export type EcsResource = EcsCluster | EcsTaskDefinition | EcsService | EcsTask;
 /** The object type of one kind. */
 export type EcsResourceOf<K extends Kind> = Extract<EcsResource, { kind: K }>;
 
@@ -91,4 +101,5 @@ export const RESOURCE_SCHEMAS = {
   EcsCluster,
   EcsTaskDefinition,
   EcsService,
+  EcsTask,
 } as const;

@@ -25,7 +25,7 @@ export const DriftDifferenceSchema = Type.Object(
 
 export const ObjectReportSchema = Type.Object(
   {
-    kind: StringEnum(['EcsCluster', 'EcsTaskDefinition', 'EcsService'], 'Kind of the manifest.'),
+    kind: StringEnum(['EcsCluster', 'EcsTaskDefinition', 'EcsService', 'EcsTask'], 'Kind of the manifest.'),
     namespace: Type.String({ description: 'Namespace of the manifest ("default" when it names none).' }),
     name: Type.String({ description: 'metadata.name of the manifest.' }),
     region: Type.Optional(Type.String({ description: 'AWS region of its resources.' })),
