@@ -120,12 +120,80 @@ export interface ModelViolations {
   expectations: (Required<Omit<ModelViolationExpectation, 'count' | 'accessKeyId'>> & { id: number; accessKeyId: string | null; remaining: number })[];
 }
 
+/** How standalone tasks (RunTask) end, for the tasks started after the rule whose task definition
+ * (family, family:revision or ARN) and, if given, startedBy match; the newest matching rule wins. */
+export interface TaskOutcomeRule {
+  taskDefinition: string;
+  startedBy?: string;
+  /** `exit` (default): the task runs `runTicks` ticks (default 3) and its containers exit with
+   * `exitCodes[name]` or `exitCode` (default 0). `CannotPullContainerError`: it stops from PENDING
+   * with stopCode TaskFailedToStart and no exit codes. */
+  outcome?: 'exit' | 'CannotPullContainerError';
+  exitCode?: number;
+  exitCodes?: Record<string, number>;
+  runTicks?: number;
+  /** The task runs until StopTask (or a deadline) stops it. */
+  runsUntilStopped?: boolean;
+  /** How many tasks the rule applies to (default: until cleared). */
+  count?: number;
+}
+
+/** A rule as the emulator holds it. */
+export interface TaskOutcome {
+  id: number;
+  taskDefinition: string;
+  startedBy: string | null;
+  outcome: 'exit' | 'CannotPullContainerError';
+  exitCode: number;
+  exitCodes: Record<string, number>;
+  /** null: runs until stopped */
+  runTicks: number | null;
+  /** Tasks left to apply to; null: until cleared. */
+  remaining: number | null;
+  applied: number;
+}
+
+/** What an ECS target's RunTask did when a schedule fired or an event was delivered. */
+export interface TargetInvocation {
+  /** The RunTask request EventBridge (Scheduler) sent. */
+  request: Record<string, unknown>;
+  /** The tasks it started, or (instead) the error RunTask answered. */
+  taskArns?: string[];
+  error?: string;
+}
+
+export interface ScheduleFiring extends TargetInvocation {
+  scheduleArn: string;
+  /** false when the schedule is DISABLED (nothing started; `reason` says why). */
+  fired: boolean;
+  reason?: string;
+}
+
+/** An event as an AWS service sends it to a bus (the envelope's other fields are filled in). */
+export interface BusEvent {
+  source: string;
+  'detail-type': string;
+  detail: Record<string, unknown>;
+  resources?: string[];
+  time?: string;
+  id?: string;
+}
+
+export interface EventDelivery {
+  /** The event as delivered. */
+  event: Record<string, unknown>;
+  /** Names of the ENABLED rules whose pattern matched. */
+  matchedRules: string[];
+  invocations: (TargetInvocation & { rule: string; targetId: string })[];
+}
+
 export interface EmulatorState {
   clock: ClockState;
   /** family:revision -> the stoppedReason its failing tasks report */
   taskFailures: Record<string, string>;
   /** family:revision of the task definitions whose tasks stay PENDING */
   pendingTasks: string[];
+  taskOutcomes: TaskOutcome[];
   faults: Fault[];
   modelViolations: ModelViolations;
 }
@@ -141,6 +209,16 @@ export interface EmulatorControl {
   holdTasksPending(taskDefinition: string): Promise<void>;
   /** Lets the held tasks of this task definition (or of all, when omitted) start. */
   releasePendingTasks(taskDefinition?: string): Promise<void>;
+  /** Sets how the standalone tasks started from now on end (exit codes, CannotPullContainerError,
+   * how many ticks they run); without a rule a task runs 3 ticks and exits 0. */
+  setTaskOutcome(rule: TaskOutcomeRule): Promise<TaskOutcome>;
+  /** Drops one task outcome rule, or (without an id) every rule. */
+  clearTaskOutcomes(id?: number): Promise<void>;
+  /** The schedule's time has come: an ENABLED schedule's ECS target calls RunTask as EventBridge Scheduler would. */
+  fireSchedule(schedule: { scheduleArn: string } | { name: string; groupName?: string; region?: string; accountId?: string }): Promise<ScheduleFiring>;
+  /** Delivers an event to a bus now (default bus by default), as an AWS service would send it:
+   * the ECS targets of every ENABLED rule it matches call RunTask with the transformed input. */
+  deliverEvent(event: BusEvent, opts?: { eventBusName?: string; region?: string; accountId?: string }): Promise<EventDelivery>;
   /** The next `count` calls of `operation` get ThrottlingException (HTTP 400), or `code`. */
   throttle(operation: string, count: number, scope?: FaultScope & { code?: string }): Promise<void>;
   /** The next `count` calls of `operation` fail with a 5xx (default 500 InternalFailure). With
@@ -273,6 +351,10 @@ function controlClient(endpoint: string): EmulatorControl {
     clearTaskFailures: async (taskDefinition) => void (await call('/task-failures/clear', { taskDefinition })),
     holdTasksPending: async (taskDefinition) => void (await call('/pending-tasks', { taskDefinition })),
     releasePendingTasks: async (taskDefinition) => void (await call('/pending-tasks/clear', { taskDefinition })),
+    setTaskOutcome: async (rule) => (await call<EmulatorState & { added: TaskOutcome }>('/task-outcomes', rule)).added,
+    clearTaskOutcomes: async (id) => void (await call('/task-outcomes/clear', id === undefined ? {} : { id })),
+    fireSchedule: (schedule) => call<ScheduleFiring>('/schedules/fire', schedule),
+    deliverEvent: (event, opts = {}) => call<EventDelivery>('/events/deliver', { event, ...opts }),
     throttle: async (operation, count, scope = {}) => void (await call('/faults', { kind: 'throttle', operation, count, ...scope })),
     failCalls: async (operation, count, opts = {}) => void (await call('/faults', { kind: 'error', operation, count, ...opts })),
     dropConnections: async (operation, count, opts = {}) => void (await call('/faults', { kind: 'reset', operation, count, ...opts })),

@@ -37,6 +37,8 @@ from . import (
     delete_cluster,
     describe_clusters_include,
 )
+from . import describe_tasks, standalone_tasks, stop_task
+from . import event_delivery, event_patterns, schedule_expressions, schedule_fields
 
 _applied = False
 
@@ -71,4 +73,12 @@ def apply_all() -> None:
     capacity_providers.apply()
     cluster_counts.apply()
     delete_cluster.apply()
+    standalone_tasks.apply()
+    describe_tasks.apply()
+    stop_task.apply()
+    # schedule_expressions wraps the UpdateSchedule handler schedule_fields installs.
+    schedule_fields.apply()
+    schedule_expressions.apply()
+    event_patterns.apply()
+    event_delivery.apply()
     _applied = True

@@ -1,5 +1,7 @@
 """The emulator's clock: each tick is one scheduling step for every ECS service.
 
+Standalone tasks (RunTask) move on the same ticks (task_lifecycle).
+
 `manual` ticks only when a test advances it through the control endpoint, so a test sees every
 intermediate state in order. `realtime` also ticks on a timer, every tick_ms milliseconds, for
 end-to-end tests that run the operator as a user would.
@@ -10,7 +12,7 @@ from __future__ import annotations
 import threading
 from typing import Any, Literal
 
-from . import service_scheduler
+from . import service_scheduler, task_lifecycle
 from .ecs_model import LOCK
 
 Mode = Literal["manual", "realtime"]
@@ -28,6 +30,7 @@ class Clock:
         with LOCK:
             for _ in range(steps):
                 service_scheduler.tick_all()
+                task_lifecycle.tick_all()
                 self.ticks += 1
             return self.ticks
 

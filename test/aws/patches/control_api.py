@@ -9,10 +9,20 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from moto.core.exceptions import ServiceException, _RESTError
 from moto.moto_api._internal.models import moto_api_backend
 from werkzeug.wrappers import Request, Response
 
-from . import circuit_breaker, faults, model_validation, pending_tasks
+from . import (
+    circuit_breaker,
+    event_delivery,
+    faults,
+    model_validation,
+    pending_tasks,
+    run_task_idempotency,
+    schedule_firing,
+    task_outcomes,
+)
 from .clock import Clock
 from .ecs_model import LOCK
 
@@ -49,6 +59,10 @@ class ControlApi:
             result = self.dispatch(route, body)
         except (BadRequest, ValueError, KeyError, TypeError) as exc:
             return _json({"error": f"{type(exc).__name__}: {exc}"}, 400)
+        except _RESTError as exc:  # a schedule or bus that does not exist
+            return _json({"error": f"{exc.error_type}: {exc.message}"}, 400)
+        except ServiceException as exc:
+            return _json({"error": f"{exc.code}: {exc.message}"}, 400)
         if result is None:
             return _json({"error": f"no control route {route[0]} {route[1]}"}, 404)
         return _json(result, 200)
@@ -77,6 +91,16 @@ class ControlApi:
             case ("POST", "/pending-tasks/clear"):
                 pending_tasks.clear(body.get("taskDefinition"))
                 return self.state()
+            case ("POST", "/task-outcomes"):
+                added = task_outcomes.add(body)
+                return {**self.state(), "added": added}
+            case ("POST", "/task-outcomes/clear"):
+                task_outcomes.clear(None if body.get("id") is None else int(body["id"]))
+                return self.state()
+            case ("POST", "/schedules/fire"):
+                return schedule_firing.fire(body)
+            case ("POST", "/events/deliver"):
+                return event_delivery.deliver(body)
             case ("POST", "/faults"):
                 added = faults.add(faults.from_request(body))
                 return {**self.state(), "added": added}
@@ -102,6 +126,7 @@ class ControlApi:
             "clock": self.clock.state(),
             "taskFailures": circuit_breaker.failing(),
             "pendingTasks": pending_tasks.held(),
+            "taskOutcomes": task_outcomes.rules(),
             "faults": faults.pending(),
             "modelViolations": model_validation.state(),
         }
@@ -109,6 +134,8 @@ class ControlApi:
     def reset_emulator(self) -> None:
         circuit_breaker.clear()
         pending_tasks.clear()
+        task_outcomes.clear()
+        run_task_idempotency.clear()
         faults.clear()
         self.clock.reset()
 

@@ -96,6 +96,8 @@ class Aws:
         self.ec2 = server.client("ec2")
         self.scaling = server.client("application-autoscaling")
         self.cloudwatch = server.client("cloudwatch")
+        self.scheduler = server.client("scheduler")
+        self.events = server.client("events")
 
     def subnet(self) -> tuple[str, str]:
         """A new VPC's subnet, and the VPC's id."""
@@ -221,6 +223,13 @@ class Aws:
             )["containerInstance"]["containerInstanceArn"]
             for i in reservation["Instances"]
         ]
+
+    def fargate_job(self, family: str = "job") -> tuple[str, str, str]:
+        """A cluster, a Fargate task definition and a subnet: the ARNs and id an ECS target names."""
+        cluster = self.cluster()
+        cluster_arn = self.ecs.describe_clusters(clusters=[cluster])["clusters"][0]["clusterArn"]
+        subnet, _ = self.subnet()
+        return str(cluster_arn), self.task_definition(family), subnet
 
     def describe(self, cluster: str, name: str) -> dict[str, Any]:
         return dict(self.ecs.describe_services(cluster=cluster, services=[name])["services"][0])

@@ -427,3 +427,37 @@ def test_cluster_counts_ignore_services(plain_moto: Aws) -> None:
     cluster, _ = service(plain_moto)
     described = plain_moto.ecs.describe_clusters(clusters=[cluster])["clusters"][0]
     still_a_gap(described["activeServicesCount"] == 0, "cluster_counts.py")
+
+
+def test_run_task_ignores_client_tokens_and_leaves_the_launch_type_empty(plain_moto: Aws) -> None:
+    cluster = plain_moto.cluster(providers=())
+    plain_moto.task_definition("job", fargate=False)
+    plain_moto.container_instances(cluster, 1)
+    first = plain_moto.ecs.run_task(cluster=cluster, taskDefinition="job", clientToken="t")["tasks"][0]
+    again = plain_moto.ecs.run_task(cluster=cluster, taskDefinition="job", clientToken="t")["tasks"][0]
+    still_a_gap(first["taskArn"] != again["taskArn"], "run_task_idempotency.py")
+    still_a_gap(not first.get("launchType"), "standalone_tasks.py")
+    stopped = plain_moto.ecs.stop_task(cluster=cluster, task=first["taskArn"])["task"]
+    still_a_gap(stopped["lastStatus"] == "STOPPED" and "stopCode" not in stopped, "stop_task.py, task_lifecycle.py")
+    described = plain_moto.ecs.describe_tasks(cluster=cluster, tasks=[first["taskArn"], "nope"])
+    still_a_gap(described["failures"] == [], "describe_tasks.py")
+
+
+def test_scheduler_and_events_gaps(plain_moto: Aws) -> None:
+    scheduler = plain_moto.server.client("scheduler", retry=False)
+    target = {"Arn": "arn:aws:ecs:us-east-1:123456789012:cluster/c", "RoleArn": "arn:aws:iam::123456789012:role/r"}
+    with pytest.raises(ClientError) as error:
+        scheduler.create_schedule(
+            Name="s", GroupName="nope", ScheduleExpression="rate(1 hour)", FlexibleTimeWindow={"Mode": "OFF"}, Target=target
+        )
+    still_a_gap(error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500, "schedule_fields.py")
+    scheduler.create_schedule(Name="s", ScheduleExpression="every hour", FlexibleTimeWindow={"Mode": "OFF"}, Target=target)
+    still_a_gap("ActionAfterCompletion" not in scheduler.get_schedule(Name="s"), "schedule_fields.py, schedule_expressions.py")
+    events = plain_moto.server.client("events", retry=False)
+    events.put_rule(Name="r", EventPattern=json.dumps({"source": [{"regex": "x"}]}))
+    still_a_gap(True, "event_patterns.py")
+    events.put_rule(Name="e", EventPattern=json.dumps({"source": ["app"]}))
+    events.put_targets(Rule="e", Targets=[{**target, "Id": "t", "EcsParameters": {"TaskDefinitionArn": "job"}}])
+    with pytest.raises(ClientError) as error:
+        events.put_events(Entries=[{"Source": "app", "DetailType": "x", "Detail": "{}"}])
+    still_a_gap(error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500, "event_delivery.py")
