@@ -15,7 +15,6 @@ export const ContainerOverride = Struct('Changes to one container of the task de
     Type.Array(KeyValuePair('environment variable'), {
       description: 'Environment variables added to the container\'s (or replacing those of the same name).',
       maxItems: 256,
-      [CEL_RULES_KEY]: [uniqueBy('name', 'environment variable names')] satisfies CelRule[],
     }),
   ),
   cpu: Type.Optional(Type.Integer({ description: 'CPU units reserved for the container (1024 is one vCPU).', minimum: 0, maximum: 196608 })),
@@ -26,7 +25,8 @@ export const TaskOverrides = Struct('Changes to the task definition for these ta
   containerOverrides: Type.Optional(
     Type.Array(ContainerOverride, {
       description: 'Per container: command, environment, cpu and memory.',
-      maxItems: 100,
+      // A task definition holds at most 10 containers.
+      maxItems: 10,
       [CEL_RULES_KEY]: [uniqueBy('name', 'containers in containerOverrides')] satisfies CelRule[],
     }),
   ),
