@@ -7,6 +7,7 @@ import { API_VERSION, KINDS, type Kind } from './constants.js';
 import { EcsScheduledTaskSpec, EcsScheduledTaskStatus } from './scheduled-task.js';
 import { EcsServiceSpec } from './service.js';
 import { EcsServiceStatus, EcsTaskDefinitionStatus } from './status.js';
+import { EcsTaskSpec, EcsTaskStatus } from './task.js';
 import { EcsTaskDefinitionSpec } from './taskdefinition.js';
 
 // The API server owns metadata and validates it itself; the CRD generator replaces this schema
@@ -84,6 +85,15 @@ export const EcsCluster = resource(
 );
 export type EcsCluster = Static<typeof EcsCluster>;
 
+export const EcsTask = resource(
+  KINDS.EcsTask,
+  'Amazon ECS task(s) run to completion by the operator, once per generation of the spec (a database migration, a batch job).',
+  EcsTaskSpec,
+  EcsTaskStatus,
+  [],
+);
+export type EcsTask = Static<typeof EcsTask>;
+
 export const EcsScheduledTask = resource(
   KINDS.EcsScheduledTask,
   'Amazon ECS tasks that EventBridge starts on a schedule (EventBridge Scheduler) or when an event matches a pattern (an EventBridge rule), managed by the operator.',
@@ -101,7 +111,7 @@ export const EcsScheduledTask = resource(
 );
 export type EcsScheduledTask = Static<typeof EcsScheduledTask>;
 
-export type EcsResource = EcsCluster | EcsTaskDefinition | EcsService | EcsScheduledTask;
+export type EcsResource = EcsCluster | EcsTaskDefinition | EcsService | EcsTask | EcsScheduledTask;
 /** The object type of one kind. */
 export type EcsResourceOf<K extends Kind> = Extract<EcsResource, { kind: K }>;
 
@@ -109,5 +119,6 @@ export const RESOURCE_SCHEMAS = {
   EcsCluster,
   EcsTaskDefinition,
   EcsService,
+  EcsTask,
   EcsScheduledTask,
 } as const;

@@ -1,6 +1,7 @@
 // `ecs-operator apply`: reconciles manifests straight into ECS, without a cluster, with the same
 // reconcilers the controller runs. --wait keeps reconciling until every service's rollout has
-// completed (or failed), printing progress: a live line on a terminal, plain lines otherwise.
+// completed (or failed) and every EcsTask's run has ended (exit code 1 when one failed, as
+// `ecspresso run` does), printing progress: a live line on a terminal, plain lines otherwise.
 import { Command } from 'commander';
 import { buildDriftReport, renderDriftReport } from '../drift/index.js';
 import { DesiredState } from '../sources/index.js';
@@ -26,7 +27,7 @@ export function applyCommand(): Command {
     .option('-R, --recursive', 'read folders recursively')
     .option('-n, --namespace <ns>', 'namespace for manifests that name none')
     .option('--dry-run', 'print what would change and change nothing')
-    .option('--wait', 'wait until every service is Ready (or a rollout fails)')
+    .option('--wait', 'wait until every service is Ready (or a rollout fails) and every task has ended; exits 1 when one did not end Ready (a task that failed)')
     .option('--timeout <duration>', 'give up waiting after this long', '10m')
     .option('--show-aws-calls', 'print the AWS calls made, by operation, on stderr when done');
   addAwsOptions(cmd);
