@@ -17,8 +17,8 @@ const UNIT_MS: Readonly<Record<string, number>> = { minute: 60_000, hour: 3_600_
 
 /**
  * The next time a rate schedule fires: rate schedules count from their start date, or from their
- * creation when they have none (EventBridge Scheduler user guide, "Schedule types"). Cron and at
- * schedules are not computed here.
+ * creation when they have none (EventBridge Scheduler user guide, "Schedule types"). Cron
+ * schedules are not computed: that takes a cron library the project does not have yet.
  */
 export function nextRateFireTime(expression: string, base: Date | undefined, now: Date, endDate?: Date): Date | undefined {
   const m = /^rate\((\d+) (minute|hour|day)s?\)$/.exec(expression);
@@ -28,6 +28,26 @@ export function nextRateFireTime(expression: string, base: Date | undefined, now
   const elapsed = now.getTime() - base.getTime();
   const next = new Date(base.getTime() + (elapsed < 0 ? 0 : Math.floor(elapsed / period) + 1) * period);
   return endDate !== undefined && next > endDate ? undefined : next;
+}
+
+/** The UTC instant of a wall-clock time in an IANA time zone (Intl gives the zone's offset at that instant). */
+function zonedTime(local: string, zone: string): Date {
+  const asUtc = Date.parse(`${local}Z`);
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+      .formatToParts(new Date(asUtc))
+      .map((p) => [p.type, p.value]),
+  );
+  const offset = Date.parse(`${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}Z`) - asUtc;
+  return new Date(asUtc - offset);
+}
+
+/** When a one-time at() schedule fires, read in its time zone (UTC by default); none once past. */
+export function nextAtFireTime(expression: string, zone: string | undefined, now: Date): Date | undefined {
+  const m = /^at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)$/.exec(expression);
+  if (!m?.[1]) return undefined;
+  const at = zonedTime(m[1], zone ?? 'UTC');
+  return at > now ? at : undefined;
 }
 
 export function startedTask(t: Task): StartedTask {
@@ -58,7 +78,8 @@ export function scheduledTaskStatus(previous: EcsScheduledTaskStatus, desired: D
     const s = observed.schedule;
     if (!s) return { ...base, groupName: desired.groupName };
     const arn = s.Target?.EcsParameters?.TaskDefinitionArn;
-    const next = s.State === 'DISABLED' ? undefined : nextRateFireTime(s.ScheduleExpression ?? '', s.StartDate ?? s.CreationDate, now, s.EndDate);
+    const expression = s.ScheduleExpression ?? '';
+    const next = s.State === 'DISABLED' ? undefined : (nextRateFireTime(expression, s.StartDate ?? s.CreationDate, now, s.EndDate) ?? nextAtFireTime(expression, s.ScheduleExpressionTimezone, now));
     return {
       ...base,
       groupName: desired.groupName,

@@ -6,7 +6,7 @@ import type { EcsScheduledTask } from '../../../src/api/index.js';
 import type { ObservedRule } from '../../../src/aws/events-api.js';
 import { createScheduleRequest, desiredScheduledTask, ownerDescription, ruleTarget } from '../../../src/reconcile/scheduledtask/desired.js';
 import { planScheduledTask, type ScheduledTaskPlanContext } from '../../../src/reconcile/scheduledtask/plan.js';
-import { nextRateFireTime } from '../../../src/reconcile/scheduledtask/status.js';
+import { nextAtFireTime, nextRateFireTime } from '../../../src/reconcile/scheduledtask/status.js';
 import type { OwnerIdentity } from '../../../src/reconcile/outcome.js';
 import { ownerTags } from '../../../src/reconcile/ownership.js';
 
@@ -171,5 +171,17 @@ describe('next fire time of a rate schedule', () => {
   it('is none past the end date, and none for cron or at expressions', () => {
     expect(nextRateFireTime('rate(1 day)', created, new Date('2026-12-08T00:00:00Z'), new Date('2026-12-08T01:00:00Z'))).toBeUndefined();
     expect(nextRateFireTime('cron(0 * * * ? *)', created, created)).toBeUndefined();
+  });
+});
+
+describe('fire time of a one-time at() schedule', () => {
+  const now = new Date('2026-12-07T10:00:00Z');
+  it('reads the time in the schedule\'s time zone, daylight saving included', () => {
+    expect(nextAtFireTime('at(2027-01-15T09:00:00)', 'Europe/Paris', now)?.toISOString()).toBe('2027-01-15T08:00:00.000Z');
+    expect(nextAtFireTime('at(2027-07-15T09:00:00)', 'Europe/Paris', now)?.toISOString()).toBe('2027-07-15T07:00:00.000Z');
+    expect(nextAtFireTime('at(2027-01-15T09:00:00)', undefined, now)?.toISOString()).toBe('2027-01-15T09:00:00.000Z');
+  });
+  it('is none once the time has passed', () => {
+    expect(nextAtFireTime('at(2026-12-01T09:00:00)', 'Asia/Tokyo', now)).toBeUndefined();
   });
 });
