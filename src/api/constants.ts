@@ -6,13 +6,15 @@ export const API_VERSION = `${GROUP}/${VERSION}` as const;
 
 /**
  * The kinds, in the order they are applied: a cluster before the services that run in it, a task
- * definition before the services that run its revisions. Adding a kind means a row here, its
+ * definition before the services and tasks that run its revisions. Adding a kind means a row here, its
  * schema in RESOURCE_SCHEMAS and its printer columns; the tables below are derived from this one.
  */
 const KIND_NAMES = {
   EcsCluster: { plural: 'ecsclusters', singular: 'ecscluster', shortNames: ['ecscl'] },
   EcsTaskDefinition: { plural: 'ecstaskdefinitions', singular: 'ecstaskdefinition', shortNames: ['ecstd'] },
   EcsService: { plural: 'ecsservices', singular: 'ecsservice', shortNames: ['ecssvc'] },
+  EcsTask: { plural: 'ecstasks', singular: 'ecstask', shortNames: ['ecstask'] },
+  EcsScheduledTask: { plural: 'ecsscheduledtasks', singular: 'ecsscheduledtask', shortNames: ['ecsst'] },
 } as const;
 export type Kind = keyof typeof KIND_NAMES;
 

@@ -101,6 +101,28 @@ const PRINTER_COLUMNS: Record<Kind, JsonObject[]> = {
     { name: 'Count Owner', type: 'string', jsonPath: '.status.desiredCountOwner', description: 'Who owns desiredCount: Manifest or Autoscaling.', priority: 1 },
     { name: 'Service ARN', type: 'string', jsonPath: '.status.serviceArn', description: 'ARN of the ECS service.', priority: 1 },
   ],
+  EcsTask: [
+    { name: 'Phase', type: 'string', jsonPath: '.status.phase', description: 'Running, Succeeded or Failed.' },
+    { name: 'Task Definition', type: 'string', jsonPath: '.status.taskDefinition', description: 'Task definition family:revision the tasks run.' },
+    { name: 'Attempts', type: 'integer', jsonPath: '.status.attempts', description: 'Runs started for this generation.' },
+    conditionColumn('Ready'),
+    conditionColumn('Stalled'),
+    { name: 'Started', type: 'date', jsonPath: '.status.startTime', description: 'When the run started.' },
+    AGE,
+    { name: 'Reason', type: 'string', jsonPath: '.status.failureReason', description: 'Why the run failed.', priority: 1 },
+  ],
+  EcsScheduledTask: [
+    { name: 'Mode', type: 'string', jsonPath: '.status.mode', description: 'Schedule (EventBridge Scheduler) or Event (EventBridge rule).' },
+    { name: 'Schedule', type: 'string', jsonPath: '.spec.schedule.expression', description: 'Schedule expression.' },
+    { name: 'State', type: 'string', jsonPath: '.status.state', description: 'ENABLED or DISABLED, as AWS reports it.' },
+    { name: 'Task Definition', type: 'string', jsonPath: '.status.targetRevision', description: 'Task definition family:revision the target starts.' },
+    { name: 'Next', type: 'string', jsonPath: '.status.nextFireTime', description: 'When the schedule next starts tasks.' },
+    conditionColumn('Ready'),
+    conditionColumn('Synced'),
+    conditionColumn('Drifted'),
+    AGE,
+    { name: 'ARN', type: 'string', jsonPath: '.status.arn', description: 'ARN of the schedule or rule.', priority: 1 },
+  ],
 };
 
 export function buildCrd(kind: Kind): JsonObject {

@@ -1,7 +1,7 @@
 // The API of the operator: the custom resources, their types, the schemas the CRDs are
 // generated from, and the validator the file source uses.
 export { API_VERSION, CATEGORY, CONDITION_TYPES, GROUP, KIND_ORDER, KINDS, PLURALS, SHORT_NAMES, SINGULARS, VERSION, type ConditionType, type Kind } from './constants.js';
-export { EcsCluster, EcsService, EcsTaskDefinition, ObjectMeta, RESOURCE_SCHEMAS, type EcsResource, type EcsResourceOf } from './resources.js';
+export { EcsCluster, EcsScheduledTask, EcsService, EcsTask, EcsTaskDefinition, ObjectMeta, RESOURCE_SCHEMAS, type EcsResource, type EcsResourceOf } from './resources.js';
 export {
   ContainerDefinition,
   EcsTaskDefinitionSpec,
@@ -12,6 +12,7 @@ export {
 } from './taskdefinition.js';
 export { CapacityProviderStrategyItem, EcsServiceSpec, LoadBalancer } from './service.js';
 export { ClusterCapacityProvider, clusterNameOf, EcsClusterSpec, EcsClusterStatus, FARGATE_PROVIDERS, OwnedCapacityProvider } from './cluster.js';
+export { EcsScheduledTaskSpec, EcsScheduledTaskStatus, InputTransformer, isTimeZone, scheduledTaskErrors, Schedule, StartedTask } from './scheduled-task.js';
 export { Autoscaling, CustomizedMetric, MetricAlarm, ScheduledAction, StepAdjustment, StepScalingPolicy, TargetTrackingPolicy } from './autoscaling.js';
 export { ANNOTATIONS, isPaused, requestedAction, type ServiceAction } from './annotations.js';
 export {
@@ -30,6 +31,8 @@ export {
   ServiceDeployment,
   TaskDefinitionRevision,
 } from './status.js';
+export { EcsTaskSpec, EcsTaskStatus, TaskContainerStatus, TaskRunStatus } from './task.js';
+export { ContainerOverride, RunTaskParameters, TaskOverrides } from './run-task.js';
 export { isAwsRegion, Tag, type CelRule } from './common.js';
 export { validateManifest, type FieldError, type ValidationResult } from './validate.js';
 export { describeFieldErrors, loadBalancerTargetErrors, TASK_DEFINITION_MAX_BYTES, taskDefinitionRequestBytes, taskDefinitionSizeError } from './preflight.js';

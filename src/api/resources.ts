@@ -4,8 +4,10 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { StringEnum, StringMap, Struct, type CelRule } from './common.js';
 import { EcsClusterSpec, EcsClusterStatus } from './cluster.js';
 import { API_VERSION, KINDS, type Kind } from './constants.js';
+import { EcsScheduledTaskSpec, EcsScheduledTaskStatus } from './scheduled-task.js';
 import { EcsServiceSpec } from './service.js';
 import { EcsServiceStatus, EcsTaskDefinitionStatus } from './status.js';
+import { EcsTaskSpec, EcsTaskStatus } from './task.js';
 import { EcsTaskDefinitionSpec } from './taskdefinition.js';
 
 // The API server owns metadata and validates it itself; the CRD generator replaces this schema
@@ -83,7 +85,33 @@ export const EcsCluster = resource(
 );
 export type EcsCluster = Static<typeof EcsCluster>;
 
-export type EcsResource = EcsCluster | EcsTaskDefinition | EcsService;
+export const EcsTask = resource(
+  KINDS.EcsTask,
+  'Amazon ECS task(s) run to completion by the operator, once per generation of the spec (a database migration, a batch job).',
+  EcsTaskSpec,
+  EcsTaskStatus,
+  [],
+);
+export type EcsTask = Static<typeof EcsTask>;
+
+export const EcsScheduledTask = resource(
+  KINDS.EcsScheduledTask,
+  'Amazon ECS tasks that EventBridge starts on a schedule (EventBridge Scheduler) or when an event matches a pattern (an EventBridge rule), managed by the operator.',
+  EcsScheduledTaskSpec,
+  EcsScheduledTaskStatus,
+  [
+    {
+      // Schedule and rule names hold at most 64 characters, Kubernetes names 253.
+      rule: "has(self.spec.name) || self.metadata.name.matches('^[0-9a-zA-Z-_.]{1,64}$')",
+      message: 'metadata.name is longer than the 64 characters a schedule or rule name holds: set spec.name',
+      fieldPath: '.spec.name',
+      reason: 'FieldValueRequired',
+    },
+  ],
+);
+export type EcsScheduledTask = Static<typeof EcsScheduledTask>;
+
+export type EcsResource = EcsCluster | EcsTaskDefinition | EcsService | EcsTask | EcsScheduledTask;
 /** The object type of one kind. */
 export type EcsResourceOf<K extends Kind> = Extract<EcsResource, { kind: K }>;
 
@@ -91,4 +119,6 @@ export const RESOURCE_SCHEMAS = {
   EcsCluster,
   EcsTaskDefinition,
   EcsService,
+  EcsTask,
+  EcsScheduledTask,
 } as const;

@@ -69,6 +69,38 @@ const AwsvpcConfiguration = Struct('Network interfaces of tasks under awsvpc.', 
   assignPublicIp: Type.Optional(StringEnum(['ENABLED', 'DISABLED'], 'Give each task a public IP (Fargate tasks in public subnets need it to pull images without a NAT). ECS defaults to DISABLED.')),
 });
 
+export const NetworkConfiguration = Struct('Network settings of tasks under awsvpc (required on Fargate).', {
+  awsvpcConfiguration: AwsvpcConfiguration,
+});
+
+const K8S_NAME = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
+
+/** An ECS cluster by name or ARN, for a `what` (service, task) that runs in it. */
+export const ClusterName = (what: string) =>
+  Type.String({
+    description: `ECS cluster (name or ARN) that runs the ${what}. Give this or clusterRef.`,
+    minLength: 1,
+    maxLength: 2048,
+    pattern: '^(arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:cluster/)?[a-zA-Z0-9_-]+$',
+  });
+
+export const ClusterRef = (what: string) =>
+  Struct(`An EcsCluster in the same namespace. The ${what} waits until it is Ready, then runs in its ECS cluster and region. Give this or cluster.`, {
+    name: Type.String({ description: 'metadata.name of the EcsCluster.', minLength: 1, maxLength: 253, pattern: K8S_NAME }),
+  });
+
+/** `follows` says what the referring object does with the revisions the EcsTaskDefinition registers. */
+export const TaskDefinitionRef = (follows: string) =>
+  Struct(`An EcsTaskDefinition in the same namespace. ${follows} Give this or taskDefinition.`, {
+    name: Type.String({ description: 'metadata.name of the EcsTaskDefinition.', minLength: 1, maxLength: 253, pattern: K8S_NAME }),
+  });
+
+export const TaskDefinitionLiteral = Type.String({
+  description: 'A task definition not managed by this operator: family (latest ACTIVE revision), family:revision or a full ARN. Give this or taskDefinitionRef.',
+  maxLength: 2048,
+  pattern: '^(arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:task-definition/)?[a-zA-Z0-9_-]+(:[0-9]+)?$',
+});
+
 const DeploymentConfiguration = Struct(
   'How a rolling deployment replaces tasks.',
   {
@@ -136,7 +168,7 @@ const ServiceRegistry = Struct('Registers tasks in AWS Cloud Map service discove
 });
 
 const IS_DAEMON = "has(self.schedulingStrategy) && self.schedulingStrategy == 'DAEMON'";
-const USES_FARGATE =
+export const USES_FARGATE =
   "(has(self.launchType) && self.launchType == 'FARGATE') || (has(self.capacityProviderStrategy) && self.capacityProviderStrategy.exists(c, c.capacityProvider in ['FARGATE', 'FARGATE_SPOT']))";
 
 const serviceRules: CelRule[] = [
@@ -199,33 +231,12 @@ const serviceRules: CelRule[] = [
 export const EcsServiceSpec = Struct(
   'Desired ECS service. The operator creates it when absent and otherwise calls UpdateService only for fields that differ.',
   {
-    cluster: Type.Optional(
-      Type.String({
-        description: 'ECS cluster (name or ARN) that runs the service. Give this or clusterRef.',
-        minLength: 1,
-        maxLength: 2048,
-        pattern: '^(arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:cluster/)?[a-zA-Z0-9_-]+$',
-      }),
-    ),
-    clusterRef: Type.Optional(
-      Struct('An EcsCluster in the same namespace. The service waits until it is Ready, then runs in its ECS cluster and region. Give this or cluster.', {
-        name: Type.String({ description: 'metadata.name of the EcsCluster.', minLength: 1, maxLength: 253, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$' }),
-      }),
-    ),
+    cluster: Type.Optional(ClusterName('service')),
+    clusterRef: Type.Optional(ClusterRef('service')),
     serviceName: Type.Optional(EcsName('ECS service name, unique in the cluster. Defaults to metadata.name (which then must not contain dots). Cannot change in place: see replaceOnImmutableChange.')),
     region: Type.Optional(Region),
-    taskDefinitionRef: Type.Optional(
-      Struct('An EcsTaskDefinition in the same namespace. The service runs its latest registered revision and rolls out every new one. Give this or taskDefinition.', {
-        name: Type.String({ description: 'metadata.name of the EcsTaskDefinition.', minLength: 1, maxLength: 253, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$' }),
-      }),
-    ),
-    taskDefinition: Type.Optional(
-      Type.String({
-        description: 'A task definition not managed by this operator: family (latest ACTIVE revision), family:revision or a full ARN. Give this or taskDefinitionRef.',
-        maxLength: 2048,
-        pattern: '^(arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:task-definition/)?[a-zA-Z0-9_-]+(:[0-9]+)?$',
-      }),
-    ),
+    taskDefinitionRef: Type.Optional(TaskDefinitionRef('The service runs its latest registered revision and rolls out every new one.')),
+    taskDefinition: Type.Optional(TaskDefinitionLiteral),
     desiredCount: Type.Optional(
       Type.Integer({
         description: 'Number of tasks to run (REPLICA only). With autoscaling it is only the count the service is created with (minCapacity when omitted): autoscaling owns the count afterwards.',
@@ -247,11 +258,7 @@ export const EcsServiceSpec = Struct(
     schedulingStrategy: Type.Optional(
       StringEnum(['REPLICA', 'DAEMON'], 'REPLICA keeps desiredCount tasks running; DAEMON runs one task on each container instance (EC2) and takes no desiredCount or autoscaling. ECS defaults to REPLICA. Cannot change in place.'),
     ),
-    networkConfiguration: Type.Optional(
-      Struct('Network settings of tasks under awsvpc (required on Fargate).', {
-        awsvpcConfiguration: AwsvpcConfiguration,
-      }),
-    ),
+    networkConfiguration: Type.Optional(NetworkConfiguration),
     loadBalancers: Type.Optional(Type.Array(LoadBalancer, { description: 'Target groups the tasks register with (up to 5).', maxItems: 5 })),
     healthCheckGracePeriodSeconds: Type.Optional(Type.Integer({ description: 'Seconds after a task starts during which failing load balancer health checks are ignored.', minimum: 0, maximum: 2147483647 })),
     deploymentConfiguration: Type.Optional(DeploymentConfiguration),

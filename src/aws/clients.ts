@@ -14,6 +14,8 @@ import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-s
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, MiddlewareStack } from '@smithy/types';
 import type { Logger } from '../observability/logger.js';
 import { silentLogger } from '../observability/logger.js';
@@ -79,6 +81,9 @@ export interface RegionClients {
   autoscaling: ApplicationAutoScalingClient;
   elbv2: ElasticLoadBalancingV2Client;
   cloudwatch: CloudWatchClient;
+  /** EventBridge Scheduler and EventBridge: created on first use, as only EcsScheduledTasks need them. */
+  readonly scheduler: SchedulerClient;
+  readonly eventbridge: EventBridgeClient;
 }
 
 export interface AwsClients {
@@ -103,6 +108,8 @@ export function instrumentClient<I extends object, O extends object>(stack: Midd
 export function createAwsClients(config: AwsClientsConfig): AwsClients {
   const calls = config.calls ?? new AwsCallCounter();
   const byRegion = new Map<string, RegionClients>();
+  // The lazily created clients of each region, read without creating them (to close them).
+  const lazyClients = new WeakMap<RegionClients, () => Array<{ destroy(): void } | undefined>>();
 
   function create(region: string): RegionClients {
     const requestTimeout = config.requestTimeoutMs ?? 30_000;
@@ -115,6 +122,8 @@ export function createAwsClients(config: AwsClientsConfig): AwsClients {
       ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
       ...(config.credentials === undefined ? {} : { credentials: config.credentials }),
     };
+    let scheduler: SchedulerClient | undefined;
+    let eventbridge: EventBridgeClient | undefined;
     const clients: RegionClients = {
       region,
       ecs: new ECSClient(common),
@@ -122,7 +131,22 @@ export function createAwsClients(config: AwsClientsConfig): AwsClients {
       autoscaling: new ApplicationAutoScalingClient(common),
       elbv2: new ElasticLoadBalancingV2Client(common),
       cloudwatch: new CloudWatchClient(common),
+      get scheduler() {
+        if (!scheduler) {
+          scheduler = new SchedulerClient(common);
+          instrumentClient(scheduler.middlewareStack, 'scheduler', calls);
+        }
+        return scheduler;
+      },
+      get eventbridge() {
+        if (!eventbridge) {
+          eventbridge = new EventBridgeClient(common);
+          instrumentClient(eventbridge.middlewareStack, 'events', calls);
+        }
+        return eventbridge;
+      },
     };
+    lazyClients.set(clients, () => [scheduler, eventbridge]);
     if (config.paceEcsRequests !== false) {
       const pacer = new EcsRequestPacer();
       clients.ecs.middlewareStack.use(pacer.plugin());
@@ -152,6 +176,7 @@ export function createAwsClients(config: AwsClientsConfig): AwsClients {
         c.autoscaling.destroy();
         c.elbv2.destroy();
         c.cloudwatch.destroy();
+        for (const lazy of lazyClients.get(c)?.() ?? []) lazy?.destroy();
       }
       byRegion.clear();
     },

@@ -113,6 +113,16 @@ const KIND_BY_CODE: Readonly<Record<string, KnownKind>> = {
   InvalidNextToken: 'invalid',
   InternalServiceFault: 'transient',
   InternalServiceError: 'transient',
+
+  // EventBridge Scheduler (ConflictException above: the schedule exists, or is being changed).
+  ServiceQuotaExceededException: 'limitExceeded',
+  InternalServerException: 'transient',
+
+  // EventBridge.
+  ConcurrentModificationException: 'conflict',
+  InvalidEventPatternException: 'invalid',
+  ManagedRuleException: 'accessDenied',
+  InternalException: 'transient',
 };
 
 interface KnownMessage {

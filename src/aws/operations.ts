@@ -5,7 +5,7 @@
 import type { HandlerExecutionContext } from '@smithy/types';
 
 /** IAM action prefixes of the services the operator talks to. */
-export type AwsService = 'ecs' | 'application-autoscaling' | 'elasticloadbalancing' | 'cloudwatch';
+export type AwsService = 'ecs' | 'application-autoscaling' | 'elasticloadbalancing' | 'cloudwatch' | 'scheduler' | 'events';
 
 export type AwsOperation = `${AwsService}:${string}`;
 
@@ -22,11 +22,15 @@ export const AWS_OPERATIONS = [
   'ecs:DescribeServices',
   'ecs:DescribeTaskDefinition',
   'ecs:ListServiceDeployments',
+  'ecs:DescribeTasks',
   'ecs:ListServices',
   'ecs:ListTaskDefinitions',
+  'ecs:ListTasks',
   'ecs:PutClusterCapacityProviders',
   'ecs:RegisterTaskDefinition',
   'ecs:StopServiceDeployment',
+  'ecs:RunTask',
+  'ecs:StopTask',
   'ecs:TagResource',
   'ecs:UntagResource',
   'ecs:UpdateCapacityProvider',
@@ -46,6 +50,19 @@ export const AWS_OPERATIONS = [
   'cloudwatch:DeleteAlarms',
   'cloudwatch:DescribeAlarms',
   'cloudwatch:PutMetricAlarm',
+  'scheduler:CreateSchedule',
+  'scheduler:DeleteSchedule',
+  'scheduler:GetSchedule',
+  'scheduler:UpdateSchedule',
+  'events:DeleteRule',
+  'events:DescribeRule',
+  'events:ListTagsForResource',
+  'events:ListTargetsByRule',
+  'events:PutRule',
+  'events:PutTargets',
+  'events:RemoveTargets',
+  'events:TagResource',
+  'events:UntagResource',
 ] as const satisfies readonly AwsOperation[];
 
 /** The operation a middleware is running for, e.g. `DescribeServices`. */
@@ -65,7 +82,7 @@ export function isReadOperation(operation: string): boolean {
  * needs them too, although no code calls them.
  */
 export const AWS_IMPLIED_PERMISSIONS = {
-  'iam:PassRole': 'RegisterTaskDefinition passes the task and execution roles; CreateService passes a service role when one is given',
+  'iam:PassRole': 'RegisterTaskDefinition passes the task and execution roles; CreateService passes a service role when one is given; RunTask passes the task and execution roles, and the task role of its overrides; CreateSchedule, UpdateSchedule and PutTargets pass the role that starts scheduled tasks',
   'iam:CreateServiceLinkedRole': "RegisterScalableTarget creates Application Auto Scaling's ECS service-linked role the first time in an account",
   'application-autoscaling:TagResource': 'RegisterScalableTarget with Tags (the owner tags) is authorized as TagResource too',
   'cloudwatch:TagResource': 'PutMetricAlarm with Tags (the owner tags) is authorized as TagResource too',

@@ -1,6 +1,7 @@
 // `ecs-operator apply`: reconciles manifests straight into ECS, without a cluster, with the same
 // reconcilers the controller runs. --wait keeps reconciling until every object settles (Ready, or
-// Stalled), printing progress: a live line on a terminal, one line per object that changed
+// Stalled; an EcsTask settles when its run has ended, and one that failed exits 1, as `ecspresso
+// run` does), printing progress: a live line on a terminal, one line per object that changed
 // otherwise. -o json prints one document for scripts, and moves everything else to stderr.
 import { Command, Option } from 'commander';
 import { buildDriftReport, renderDriftReport } from '../drift/index.js';
@@ -30,7 +31,7 @@ export function applyCommand(): Command {
     .option('-R, --recursive', 'read folders recursively')
     .option('-n, --namespace <ns>', 'namespace for manifests that name none')
     .option('--dry-run', 'print what would change and change nothing')
-    .option('--wait', 'wait until every object is Ready (or Stalled); the same as --wait-until stable')
+    .option('--wait', 'wait until every object is Ready (or Stalled) and every task has ended; exits 1 when one did not end Ready (a task that failed); the same as --wait-until stable')
     .addOption(
       new Option('--wait-until <state>', 'wait until every service is deployed (its new deployment completed; old tasks may still drain) or stable (only the new tasks run: Ready)').choices(['deployed', 'stable']),
     )

@@ -1,20 +1,23 @@
 // Runs the reconcilers over manifests read from files, the way the controller runs them over the
 // Kubernetes API, minus the API: clusters first (services run in them), then task definitions
-// (services reference their revisions), then services, each group concurrently so reads batch. With dryRun nothing is written and the
+// (services reference their revisions), then services, then tasks, each group concurrently so reads batch. With dryRun nothing is written and the
 // plans are the drift report.
 //
 // A run may take several passes (`apply --wait` reconciles until rollouts settle). Like the
 // controller, which reads back the status it wrote, each pass hands every object the status the
 // previous pass produced: a rollout the circuit breaker rolled back is then not started again, and
 // a revision already registered is not looked up again.
-import { clusterNameOf, type EcsCluster, type EcsService, type EcsTaskDefinition } from '../api/index.js';
+import { randomUUID } from 'node:crypto';
+import { clusterNameOf, type EcsCluster, type EcsScheduledTask, type EcsService, type EcsTask, type EcsTaskDefinition } from '../api/index.js';
 import type { AwsAdapter } from '../aws/adapter.js';
 import type { ObjectIdentity, ObjectResult } from '../drift/index.js';
 import type { OwnerIdentity, ReconcileOutcome } from '../reconcile/outcome.js';
 import { reconcileCluster } from '../reconcile/cluster/reconcile.js';
 import { resolveClusterRef, type ClusterRefResolution } from '../reconcile/cluster/ref.js';
 import { reconcileEcsService } from '../reconcile/ecs-service.js';
+import { reconcileScheduledTask } from '../reconcile/scheduledtask/reconcile.js';
 import type { TaskDefinitionRefResolution } from '../reconcile/service/resolve.js';
+import { reconcileTask } from '../reconcile/task/reconcile.js';
 import { reconcileTaskDefinition } from '../reconcile/taskdefinition/reconcile.js';
 import { formatLocation, type DesiredState, type EcsObject } from '../sources/index.js';
 
@@ -41,6 +44,8 @@ export const objectKey = (kind: string, namespace: string, name: string): string
 export class FileReconciler {
   private readonly statuses = new Map<string, object>();
   private readonly now: () => Date;
+  /** Each run of the CLI starts its tasks once, however many passes `--wait` makes. */
+  private readonly runId = randomUUID();
 
   constructor(
     private readonly objects: readonly EcsObject[],
@@ -116,6 +121,55 @@ export class FileReconciler {
         record(obj, result, outcome);
       }),
     );
+
+    // Schedules and rules: their targets start the revisions registered above.
+    await Promise.all(
+      this.objects.map(async (obj) => {
+        if (obj.kind !== 'EcsScheduledTask') return;
+        const st = this.withStatus(obj.manifest);
+        const namespace = this.identity(obj).namespace;
+        const refName = st.spec.target.taskDefinitionRef?.name;
+        const ref = refName === undefined ? undefined : tdOutcomes.get(`${namespace}/${refName}`);
+        if (ref && 'error' in ref) {
+          record(obj, { identity: this.identity(obj), error: { message: `not checked: its EcsTaskDefinition ${refName} could not be checked (${ref.error.message})`, ...(ref.error.reason ? { reason: ref.error.reason } : {}) } });
+          return;
+        }
+        const clusterName = st.spec.target.clusterRef?.name;
+        const cluster = clusterName === undefined ? undefined : clusterOutcomes.get(`${namespace}/${clusterName}`);
+        const deps = {
+          aws: this.opts.aws,
+          owner: this.owner(obj),
+          now: this.now,
+          resolveTaskDefinitionRef: (name: string) => this.resolveRef(namespace, name, ref?.outcome),
+          resolveClusterRef: (name: string) => this.resolveClusterRef(namespace, name, cluster?.outcome),
+        };
+        const { result, outcome } = await this.run(obj, () => reconcileScheduledTask(st, deps, { dryRun: this.opts.dryRun }));
+        record(obj, result, outcome);
+      }),
+    );
+
+    // Tasks last: they run the revisions registered above, in the clusters created above.
+    await Promise.all(
+      this.objects.map(async (obj) => {
+        if (obj.kind !== 'EcsTask') return;
+        const task = this.withStatus(obj.manifest);
+        const namespace = this.identity(obj).namespace;
+        const refName = task.spec.taskDefinitionRef?.name;
+        const ref = refName === undefined ? undefined : tdOutcomes.get(`${namespace}/${refName}`);
+        const clusterName = task.spec.clusterRef?.name;
+        const cluster = clusterName === undefined ? undefined : clusterOutcomes.get(`${namespace}/${clusterName}`);
+        const deps = {
+          aws: this.opts.aws,
+          owner: this.owner(obj),
+          now: this.now,
+          runId: this.runId,
+          resolveTaskDefinitionRef: (name: string) => this.resolveRef(namespace, name, ref?.outcome),
+          resolveClusterRef: (name: string) => this.resolveClusterRef(namespace, name, cluster?.outcome),
+        };
+        const { result, outcome } = await this.run(obj, () => reconcileTask(task, deps, { dryRun: this.opts.dryRun }));
+        record(obj, result, outcome);
+      }),
+    );
     return { results, outcomes };
   }
 
@@ -150,7 +204,10 @@ export class FileReconciler {
       if (stalled) return { result: { identity, error: { message: stalled.message, reason: stalled.reason } }, outcome };
       // A service or cluster the plan would create is missing from ECS; the report says so rather
       // than listing every field of it as a difference.
-      const missing = outcome.plan.some((c) => (obj.kind === 'EcsService' && c.resource === 'Service' && c.action === 'Create') || (obj.kind === 'EcsCluster' && c.action === 'CreateCluster'));
+      // A task's run is missing until this invocation starts it: files keep no record of past runs.
+      const missing = outcome.plan.some(
+        (c) => (obj.kind === 'EcsService' && c.resource === 'Service' && c.action === 'Create') || (obj.kind === 'EcsCluster' && c.action === 'CreateCluster') || (obj.kind === 'EcsTask' && c.action === 'RunTask') || c.action === 'CreateSchedule' || (c.action === 'PutRule' && c.diffs.some((d) => d.path === 'spec.eventPattern' && d.actual === undefined) && c.payload !== undefined && 'Tags' in (c.payload as object)),
+      );
       return { result: { identity, plan: outcome.plan, ...(missing ? { missing } : {}) }, outcome };
     } catch (err) {
       return { result: { identity, error: { message: err instanceof Error ? err.message : String(err) } } };
@@ -158,7 +215,7 @@ export class FileReconciler {
   }
 
   /** The manifest with the status the previous pass left, as the controller would read it back. */
-  private withStatus<T extends EcsCluster | EcsTaskDefinition | EcsService>(manifest: T): T {
+  private withStatus<T extends EcsCluster | EcsTaskDefinition | EcsService | EcsTask | EcsScheduledTask>(manifest: T): T {
     const status = this.statuses.get(objectKey(manifest.kind, manifest.metadata.namespace ?? 'default', manifest.metadata.name));
     return status ? ({ ...manifest, status } as T) : manifest;
   }
@@ -167,8 +224,8 @@ export class FileReconciler {
     return objectKey(obj.kind, obj.manifest.metadata.namespace ?? 'default', obj.manifest.metadata.name);
   }
 
-  /** The ECS cluster name of the EcsCluster a service's clusterRef names. */
-  private refCluster(svc: EcsService): string | undefined {
+  /** The ECS cluster name of the EcsCluster a service's or task's clusterRef names. */
+  private refCluster(svc: EcsService | EcsTask): string | undefined {
     const name = svc.spec.clusterRef?.name;
     if (name === undefined) return undefined;
     const cluster = this.state.cluster(svc.metadata.namespace ?? 'default', name);
@@ -185,7 +242,7 @@ export class FileReconciler {
       namespace: obj.manifest.metadata.namespace ?? 'default',
       name: obj.manifest.metadata.name,
       region: this.opts.aws.region(obj.manifest.spec.region).region,
-      ...(obj.kind === 'EcsService' ? { cluster: obj.manifest.spec.cluster ?? this.refCluster(obj.manifest) } : {}),
+      ...(obj.kind === 'EcsService' || obj.kind === 'EcsTask' ? { cluster: obj.manifest.spec.cluster ?? this.refCluster(obj.manifest) } : {}),
       ...(obj.kind === 'EcsCluster' ? { cluster: clusterNameOf(obj.manifest) } : {}),
       source: formatLocation(obj.source),
     };

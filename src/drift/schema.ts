@@ -13,7 +13,7 @@ const Count = (description: string) => Type.Integer({ minimum: 0, description })
 
 export const DriftDifferenceSchema = Type.Object(
   {
-    resource: Type.String({ description: 'Kind of AWS resource: TaskDefinition, Service, ScalableTarget, ScalingPolicy, ScheduledAction or Alarm.' }),
+    resource: Type.String({ description: 'Kind of AWS resource: TaskDefinition, Service, ScalableTarget, ScalingPolicy, ScheduledAction, Alarm, Cluster, CapacityProvider, Task, Schedule, Rule or RuleTarget.' }),
     id: Type.String({ description: 'Readable id of the AWS resource: a service name, a task definition family (or family:revision), a scaling policy name.' }),
     action: Type.String({ description: 'What reconciling would do about it, in the reconciler\'s words (for example create, update, delete, Register, Deregister).' }),
     path: Type.Optional(Type.String({ description: 'Field path in the manifest, for example spec.desiredCount or spec.autoscaling.targetTracking[cpu]. Absent when the change is not about one field.' })),
@@ -25,7 +25,7 @@ export const DriftDifferenceSchema = Type.Object(
 
 export const ObjectReportSchema = Type.Object(
   {
-    kind: StringEnum(['EcsCluster', 'EcsTaskDefinition', 'EcsService'], 'Kind of the manifest.'),
+    kind: StringEnum(['EcsCluster', 'EcsTaskDefinition', 'EcsService', 'EcsTask', 'EcsScheduledTask'], 'Kind of the manifest.'),
     namespace: Type.String({ description: 'Namespace of the manifest ("default" when it names none).' }),
     name: Type.String({ description: 'metadata.name of the manifest.' }),
     region: Type.Optional(Type.String({ description: 'AWS region of its resources.' })),

@@ -1,8 +1,8 @@
 // The operator process in controller mode: informers for every kind, a controller each, the
 // relations that roll services out when their task definition publishes a revision and start them
-// once their cluster is Ready, leader election, and the Manager that runs it all until SIGTERM.
+// (and tasks) once their cluster is Ready, leader election, and the Manager that runs it all until SIGTERM.
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
-import { driftPolicyOf, serviceNameOf, type EcsCluster, type EcsClusterStatus, type EcsService, type EcsServiceStatus, type EcsTaskDefinition, type EcsTaskDefinitionStatus } from '../api/index.js';
+import { driftPolicyOf, serviceNameOf, type EcsCluster, type EcsClusterStatus, type EcsScheduledTask, type EcsScheduledTaskStatus, type EcsService, type EcsServiceStatus, type EcsTask, type EcsTaskDefinition, type EcsTaskDefinitionStatus, type EcsTaskStatus } from '../api/index.js';
 import { createAwsAdapter, type AwsAdapter } from '../aws/adapter.js';
 import type { OperatorConfig } from '../config/operator-config.js';
 import { Controller } from '../controller/controller.js';
@@ -17,9 +17,11 @@ import { StatusWriter } from '../kube/status.js';
 import type { Logger } from '../observability/logger.js';
 import { awsCallMetrics, registerObjects, type ObjectSummary } from '../observability/metrics.js';
 import { ClusterReconciler } from './cluster-reconciler.js';
-import { CLUSTERS, SERVICES, TASK_DEFINITIONS } from './resources.js';
+import { CLUSTERS, SCHEDULED_TASKS, SERVICES, TASK_DEFINITIONS, TASKS } from './resources.js';
+import { ScheduledTaskReconciler } from './scheduled-task-reconciler.js';
 import { ServiceReconciler } from './service-reconciler.js';
 import { TaskDefinitionReconciler } from './task-definition-reconciler.js';
+import { TaskReconciler } from './task-reconciler.js';
 
 export interface Operator {
   manager: Manager;
@@ -64,15 +66,22 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
   const clusterInformer = new Informer<EcsCluster>({ source: clusterClient, namespaces: config.namespaces, log });
   const tdInformer = new Informer<EcsTaskDefinition>({ source: tdClient, namespaces: config.namespaces, log });
   const svcInformer = new Informer<EcsService>({ source: svcClient, namespaces: config.namespaces, log });
+  const taskClient = new ResourceClient<EcsTask>(kc, TASKS);
+  const taskInformer = new Informer<EcsTask>({ source: taskClient, namespaces: config.namespaces, log });
+  const stClient = new ResourceClient<EcsScheduledTask>(kc, SCHEDULED_TASKS);
+  const stInformer = new Informer<EcsScheduledTask>({ source: stClient, namespaces: config.namespaces, log });
   // The object gauges (ecs_operator_objects...) read these caches when Prometheus scrapes.
-  const summary = (o: EcsCluster | EcsTaskDefinition | EcsService): ObjectSummary => ({
+  // A one-off task has no drift to correct: what it ran cannot be changed afterwards.
+  const summary = (o: EcsCluster | EcsTaskDefinition | EcsService | EcsScheduledTask | EcsTask): ObjectSummary => ({
     namespace: o.metadata.namespace ?? '',
     conditions: o.status?.conditions ?? [],
-    correctsDrift: driftPolicyOf(o) === 'Correct',
+    correctsDrift: o.kind !== 'EcsTask' && driftPolicyOf(o) === 'Correct',
   });
   registerObjects('EcsCluster', () => clusterInformer.store.list().map(summary));
   registerObjects('EcsTaskDefinition', () => tdInformer.store.list().map(summary));
   registerObjects('EcsService', () => svcInformer.store.list().map(summary));
+  registerObjects('EcsTask', () => taskInformer.store.list().map(summary));
+  registerObjects('EcsScheduledTask', () => stInformer.store.list().map(summary));
   const events = new EventRecorder({
     sink: new KubeEventSink(kc),
     reportingController: 'ecs.operator.dev/ecs-operator',
@@ -124,6 +133,59 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
       now,
     }),
   });
+  const taskController = new Controller<EcsTask>({
+    ...common,
+    name: 'ecstask',
+    informer: taskInformer,
+    reconciler: new TaskReconciler({
+      client: taskClient,
+      status: new StatusWriter<EcsTaskStatus, EcsTask>(taskClient, log),
+      taskDefinitions: tdInformer.store,
+      clusters: clusterInformer.store,
+      events,
+      aws,
+      clusterId: config.clusterId,
+      now,
+    }),
+  });
+  const stController = new Controller<EcsScheduledTask>({
+    ...common,
+    name: 'ecsscheduledtask',
+    informer: stInformer,
+    reconciler: new ScheduledTaskReconciler({
+      client: stClient,
+      status: new StatusWriter<EcsScheduledTaskStatus, EcsScheduledTask>(stClient, log),
+      taskDefinitions: tdInformer.store,
+      clusters: clusterInformer.store,
+      events,
+      aws,
+      clusterId: config.clusterId,
+      now,
+    }),
+  });
+  // A new revision moves the targets of the schedules and rules that reference the task
+  // definition, and a cluster that becomes Ready starts those waiting for it.
+  stController.watches(tdInformer, (td) =>
+    stInformer.store
+      .list()
+      .filter((s) => s.metadata.namespace === td.metadata.namespace && s.spec.target.taskDefinitionRef?.name === td.metadata.name)
+      .map((s) => objectKey(s)),
+  );
+  stController.watches(clusterInformer, (cluster) =>
+    stInformer.store
+      .list()
+      .filter((s) => s.metadata.namespace === cluster.metadata.namespace && s.spec.target.clusterRef?.name === cluster.metadata.name && s.status?.arn === undefined)
+      .map((s) => objectKey(s)),
+  );
+  // A task waiting for its task definition's revision or its cluster starts as soon as they are
+  // there; a task already started has nothing to learn from them.
+  const waitingTasks = (namespace: string | undefined, matches: (t: EcsTask) => boolean) =>
+    taskInformer.store
+      .list()
+      .filter((t) => t.metadata.namespace === namespace && matches(t) && t.status?.runGeneration !== t.metadata.generation)
+      .map((t) => objectKey(t));
+  taskController.watches(tdInformer, (td) => waitingTasks(td.metadata.namespace, (t) => t.spec.taskDefinitionRef?.name === td.metadata.name));
+  taskController.watches(clusterInformer, (cluster) => waitingTasks(cluster.metadata.namespace, (t) => t.spec.clusterRef?.name === cluster.metadata.name));
   // A new revision (status of the task definition) reaches every service that references it at
   // once; a service that goes away lets a waiting task definition finish its deletion.
   svcController.watches(tdInformer, (td) =>
@@ -155,6 +217,8 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
     .add(clusterController)
     .add(tdController)
     .add(svcController)
+    .add(taskController)
+    .add(stController)
     .onShutdown(() => events.flush());
   manager.onShutdown(async () => aws.destroy());
   return { manager, aws };

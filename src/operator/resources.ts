@@ -6,5 +6,7 @@ import type { ResourceType } from '../kube/resource.js';
 export const CLUSTERS: ResourceType = { group: GROUP, version: VERSION, plural: PLURALS.EcsCluster, kind: KINDS.EcsCluster };
 export const TASK_DEFINITIONS: ResourceType = { group: GROUP, version: VERSION, plural: PLURALS.EcsTaskDefinition, kind: KINDS.EcsTaskDefinition };
 export const SERVICES: ResourceType = { group: GROUP, version: VERSION, plural: PLURALS.EcsService, kind: KINDS.EcsService };
+export const TASKS: ResourceType = { group: GROUP, version: VERSION, plural: PLURALS.EcsTask, kind: KINDS.EcsTask };
+export const SCHEDULED_TASKS: ResourceType = { group: GROUP, version: VERSION, plural: PLURALS.EcsScheduledTask, kind: KINDS.EcsScheduledTask };
 
 export const FINALIZER = `${GROUP}/finalizer`;

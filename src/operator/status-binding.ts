@@ -207,7 +207,7 @@ export async function judgeReconcile<S extends WithConditions, T extends Object<
  * every AWS write back (the reconcile still reads, so status stays current and the withheld
  * changes are counted), False once it is removed. An object never paused has no Paused condition.
  */
-function withPause<O extends { conditions: ConditionUpdate[]; events: OperatorEvent[]; plan: readonly unknown[] }>(object: Conditioned, out: O): O {
+export function withPause<O extends { conditions: ConditionUpdate[]; events: OperatorEvent[]; plan: readonly unknown[] }>(object: Conditioned, out: O): O {
   const was = findCondition(object.status?.conditions, 'Paused');
   if (isPaused(object)) {
     const waiting = out.plan.length === 0 ? 'no change waits' : `${out.plan.length} change(s) wait`;

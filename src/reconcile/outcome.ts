@@ -8,7 +8,7 @@ import type { PlannedChange } from './plan-types.js';
 export interface OwnerIdentity {
   /** Names this operator installation (one Kubernetes cluster, or a CLI workspace). */
   clusterId: string;
-  kind: 'EcsTaskDefinition' | 'EcsService' | 'EcsCluster';
+  kind: 'EcsTaskDefinition' | 'EcsService' | 'EcsCluster' | 'EcsTask' | 'EcsScheduledTask';
   namespace: string;
   name: string;
   /** The object's uid, when it has one (the CLI's file source has none). */

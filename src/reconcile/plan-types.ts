@@ -13,7 +13,7 @@ export interface FieldDiff {
 }
 
 /** What kind of AWS resource a change touches, for reports and Events. */
-export type ResourceKind = 'TaskDefinition' | 'Service' | 'ScalableTarget' | 'ScalingPolicy' | 'ScheduledAction' | 'Alarm' | 'Cluster' | 'CapacityProvider';
+export type ResourceKind = 'TaskDefinition' | 'Service' | 'ScalableTarget' | 'ScalingPolicy' | 'ScheduledAction' | 'Alarm' | 'Cluster' | 'CapacityProvider' | 'Task' | 'Schedule' | 'Rule' | 'RuleTarget';
 
 /**
  * A planned change: `action` says what will be done, `diffs` says why. Whether a change is drift

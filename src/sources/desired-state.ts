@@ -34,6 +34,9 @@ export class DesiredState implements DesiredStateLookup {
         this.taskDefinitions.set(key(namespace, name), obj.manifest);
         continue;
       }
+      // Tasks are looked up by nobody: they only refer to task definitions and clusters.
+      if (obj.kind === KINDS.EcsTask) continue;
+      if (obj.kind === KINDS.EcsScheduledTask) continue;
       this.services.set(key(namespace, name), obj.manifest);
       const ref = obj.manifest.spec.taskDefinitionRef;
       if (ref) {

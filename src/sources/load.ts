@@ -1,6 +1,6 @@
 // The file source: manifests on disk (or standard input) to validated objects, the way
 // `kubectl apply -f` reads them, with every problem located to a file, line and field.
-import { KINDS, loadBalancerTargetErrors, type EcsService } from '../api/index.js';
+import { KINDS, loadBalancerTargetErrors, scheduledTaskErrors, type EcsService } from '../api/index.js';
 import { DecodeError, decodeJson, decodeYaml, looksLikeJson, type DecodedDocument } from './decode.js';
 import { interpretDocument, type DocumentSink } from './documents.js';
 import { listFiles, readFileText, readStreamText, STDIN, type FileProblem } from './files.js';
@@ -18,7 +18,8 @@ interface PendingReference {
   namespace: string;
   name: string;
   object: string;
-  service: EcsService;
+  /** The referring service, whose load balancers are checked against the task definition. */
+  service?: EcsService;
   /** Locates a field of the referring service. */
   at(path: string): SourceLocation;
 }
@@ -56,6 +57,15 @@ export async function loadManifests(paths: readonly string[], opts: LoadOptions 
       }
       defined.set(key, obj);
       result.objects.push(obj);
+      if (obj.kind === KINDS.EcsScheduledTask) {
+        // What CEL cannot check (the pattern's JSON, the time zone...), refused before any AWS call.
+        for (const e of scheduledTaskErrors(obj.manifest.spec)) result.errors.push({ ...at(e.path), code: 'Invalid', object: `${obj.kind} ${name}`, path: e.path, message: e.message });
+        const { taskDefinitionRef, clusterRef } = obj.manifest.spec.target;
+        const from = { namespace, object: `${obj.kind} ${name}`, at };
+        if (taskDefinitionRef) references.push({ ...from, kind: KINDS.EcsTaskDefinition, path: 'spec.target.taskDefinitionRef.name', name: taskDefinitionRef.name });
+        if (clusterRef) references.push({ ...from, kind: KINDS.EcsCluster, path: 'spec.target.clusterRef.name', name: clusterRef.name });
+        return;
+      }
       if (obj.kind !== KINDS.EcsService) return;
       const { taskDefinitionRef, clusterRef } = obj.manifest.spec;
       const from = { namespace, object: `${obj.kind} ${name}`, service: obj.manifest, at };
@@ -84,7 +94,7 @@ export async function loadManifests(paths: readonly string[], opts: LoadOptions 
       });
       continue;
     }
-    if (ref.kind !== KINDS.EcsTaskDefinition) continue;
+    if (ref.kind !== KINDS.EcsTaskDefinition || !ref.service) continue;
     // The same check the service reconciler makes before any AWS call (InvalidLoadBalancer).
     const td = defined.get(identity(KINDS.EcsTaskDefinition, ref.namespace, ref.name));
     if (td?.kind !== KINDS.EcsTaskDefinition) continue;

@@ -8,10 +8,13 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { dump } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoWorld, documentsOfKind, type DemoWorld } from '../../scripts/demo-world.js';
 import type { ApplyReport } from '../../src/cli/apply-report.js';
+import { API_VERSION, KINDS } from '../../src/api/index.js';
 import type { DriftReport } from '../../src/drift/index.js';
+import { createWorld, type World } from '../integration/reconcile-support.js';
 import { runCli, type CliRun } from '../support/cli.js';
 import { awsClientConfig, createNamespace, kubectl, testEnv, uniqueName } from '../support/env.js';
 import { startOperator, type OperatorProcess } from '../support/operator-process.js';
@@ -230,5 +233,55 @@ describe('the controller on the same examples', () => {
     const fromCluster = await cli(['drift', '--cluster-source', `--kubeconfig=${testEnv().kubeconfig}`, '-n', ns, '-o', 'json']);
     expect(fromCluster.code, fromCluster.stderr).toBe(0);
     expect((JSON.parse(fromCluster.stdout) as DriftReport).summary).toMatchObject({ objects: EXAMPLE_OBJECTS, inSync: EXAMPLE_OBJECTS });
+  });
+});
+
+describe('ecs-operator apply --wait on an EcsTask (a migration step in CI)', () => {
+  let placement: World;
+  let dir: string;
+
+  beforeAll(async () => {
+    placement = await createWorld(testEnv().awsEndpoint, { accessKeyId: 'cli-task' });
+    dir = await mkdtemp(join(tmpdir(), 'ecs-operator-task-'));
+  });
+
+  afterAll(() => placement?.destroy());
+
+  /** A file with a task definition whose container is `app` and an EcsTask running it once. */
+  async function taskFile(name: string): Promise<string> {
+    const docs = [
+      { apiVersion: API_VERSION, kind: KINDS.EcsTaskDefinition, metadata: { name }, spec: { networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], cpu: '256', memory: '512', containerDefinitions: [{ name: 'app', image: 'migrate:1' }] } },
+      {
+        apiVersion: API_VERSION,
+        kind: KINDS.EcsTask,
+        metadata: { name },
+        spec: { cluster: placement.cluster, taskDefinitionRef: { name }, launchType: 'FARGATE', networkConfiguration: { awsvpcConfiguration: { subnets: placement.subnets } } },
+      },
+    ];
+    const file = join(dir, `${name}.yaml`);
+    await writeFile(file, docs.map((d) => dump(d)).join('---\n'));
+    return file;
+  }
+
+  it('waits until the task ended with exit code 0 (exit 0)', async () => {
+    const name = uniqueName('migrate-ok');
+    const res = await cli(['apply', '-f', await taskFile(name), '-n', ns, '--wait', '--timeout', '2m']);
+    expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
+    expect(res.stdout).toMatch(new RegExp(`EcsTask/${ns}/${name}: Started 1 task\\(s\\) of ${name}:1`));
+    expect(res.stdout).toContain('all objects Ready');
+  });
+
+  it('exits 1 naming the exit code when the task failed', async () => {
+    const name = uniqueName('migrate-fail');
+    // How the emulator's tasks of this family end (test/aws/README.md, POST /task-outcomes).
+    const rule = await fetch(`${testEnv().awsEndpoint}/moto-api/ecs-operator/task-outcomes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ taskDefinition: name, outcome: 'exit', exitCodes: { app: 3 } }),
+    });
+    expect(rule.ok).toBe(true);
+    const res = await cli(['apply', '-f', await taskFile(name), '-n', ns, '--wait', '--timeout', '2m']);
+    expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(1);
+    expect(res.stderr).toMatch(new RegExp(`not ready: EcsTask/${ns}/${name}: task \\S+ failed: container app exited with code 3`));
   });
 });

@@ -96,6 +96,12 @@ describe.each(SOURCES)('%s', (_name, source) => {
       ['patch', 'ecsservices.ecs.operator.dev', { subresource: 'status' }],
       ['delete', 'ecsclusters.ecs.operator.dev', {}],
       ['patch', 'ecsclusters.ecs.operator.dev', { subresource: 'status' }],
+      ['create', 'ecstasks.ecs.operator.dev', {}],
+      ['delete', 'ecstasks.ecs.operator.dev', {}],
+      ['patch', 'ecstasks.ecs.operator.dev', { subresource: 'status' }],
+      ['create', 'ecsscheduledtasks.ecs.operator.dev', {}],
+      ['delete', 'ecsscheduledtasks.ecs.operator.dev', {}],
+      ['patch', 'ecsscheduledtasks.ecs.operator.dev', { subresource: 'status' }],
       ['delete', 'customresourcedefinitions.apiextensions.k8s.io', { allNamespaces: true }],
       ['update', 'customresourcedefinitions.apiextensions.k8s.io', { allNamespaces: true }],
       ['create', 'pods', {}],
@@ -290,7 +296,7 @@ describe.each(SOURCES)('%s', (_name, source) => {
       if (opts.subresource) args.push(`--subresource=${opts.subresource}`);
       return (await kubectl(args)).stdout.trim() === 'yes';
     };
-    const kinds = ['ecsclusters', 'ecstaskdefinitions', 'ecsservices'];
+    const kinds = ['ecsclusters', 'ecstaskdefinitions', 'ecsservices', 'ecstasks', 'ecsscheduledtasks'];
 
     it("installs one role selected by view's aggregation rule and one by edit's", async () => {
       const ours = (await getJson<{ items: ClusterRole[] }>(['get', 'clusterroles', '-l', `ecs-operator.test/fixture=${id.namespace}`])).items;

@@ -29,9 +29,13 @@ export const OPERATOR_API_ACCESS = {
     { group: 'ecs.operator.dev', resource: 'ecsclusters', verbs: ['get', 'list', 'watch', 'patch'] },
     { group: 'ecs.operator.dev', resource: 'ecstaskdefinitions', verbs: ['get', 'list', 'watch', 'patch'] },
     { group: 'ecs.operator.dev', resource: 'ecsservices', verbs: ['get', 'list', 'watch', 'patch'] },
+    { group: 'ecs.operator.dev', resource: 'ecstasks', verbs: ['get', 'list', 'watch', 'patch'] },
+    { group: 'ecs.operator.dev', resource: 'ecsscheduledtasks', verbs: ['get', 'list', 'watch', 'patch'] },
     { group: 'ecs.operator.dev', resource: 'ecsclusters/status', verbs: ['update'] },
     { group: 'ecs.operator.dev', resource: 'ecstaskdefinitions/status', verbs: ['update'] },
     { group: 'ecs.operator.dev', resource: 'ecsservices/status', verbs: ['update'] },
+    { group: 'ecs.operator.dev', resource: 'ecstasks/status', verbs: ['update'] },
+    { group: 'ecs.operator.dev', resource: 'ecsscheduledtasks/status', verbs: ['update'] },
     { group: 'events.k8s.io', resource: 'events', verbs: ['create', 'patch'] },
   ],
   /** Granted in the operator's own namespace only (Role + RoleBinding), for leader election. */

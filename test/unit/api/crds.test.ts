@@ -33,7 +33,7 @@ describe('CRDs', () => {
     const crd = buildCrd(kind) as { spec: { scope: string; names: { shortNames: string[]; categories: string[] }; versions: { subresources: unknown }[] } };
     expect(crd.spec.scope).toBe('Namespaced');
     expect(crd.spec.names.categories).toEqual(['ecs']);
-    expect(crd.spec.names.shortNames).toEqual([{ EcsCluster: 'ecscl', EcsTaskDefinition: 'ecstd', EcsService: 'ecssvc' }[kind]]);
+    expect(crd.spec.names.shortNames).toEqual([{ EcsCluster: 'ecscl', EcsTaskDefinition: 'ecstd', EcsService: 'ecssvc', EcsTask: 'ecstask', EcsScheduledTask: 'ecsst' }[kind]]);
     expect(crd.spec.versions[0]!.subresources).toEqual({ status: {} });
   });
 });

@@ -161,7 +161,7 @@ describe('validateManifest', () => {
   });
 
   it('rejects other kinds and versions', () => {
-    expect(errorsOf({ ...service(), kind: 'Deployment' })).toEqual([{ path: 'kind', message: 'Unsupported value: "Deployment": supported values: "EcsCluster", "EcsTaskDefinition", "EcsService"' }]);
+    expect(errorsOf({ ...service(), kind: 'Deployment' })).toEqual([{ path: 'kind', message: 'Unsupported value: "Deployment": supported values: "EcsCluster", "EcsTaskDefinition", "EcsService", "EcsTask", "EcsScheduledTask"' }]);
     expect(errorsOf({ ...service(), apiVersion: 'ecs.operator.dev/v1' })).toEqual([
       { path: 'apiVersion', message: 'Unsupported value: "ecs.operator.dev/v1": supported values: "ecs.operator.dev/v1alpha1"' },
     ]);

@@ -10,6 +10,8 @@ const SERVICE_BY_PACKAGE: Record<string, AwsService> = {
   '@aws-sdk/client-application-auto-scaling': 'application-autoscaling',
   '@aws-sdk/client-elastic-load-balancing-v2': 'elasticloadbalancing',
   '@aws-sdk/client-cloudwatch': 'cloudwatch',
+  '@aws-sdk/client-scheduler': 'scheduler',
+  '@aws-sdk/client-eventbridge': 'events',
 };
 
 /** `service:Operation` for every `new XxxCommand(` and `paginateXxx(` in the file, by where it was imported from. */

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { load } from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { validateManifest } from '../../../src/api/index.js';
+import { KINDS, validateManifest } from '../../../src/api/index.js';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..', '..');
 const groupDir = join(repoRoot, 'deploy', 'argocd', 'ecs.operator.dev');
@@ -48,7 +48,7 @@ function runHealth(script: string, input: string, opts: { openLibs?: boolean } =
 const kinds = readdirSync(groupDir).sort();
 
 it('has a health check for every kind', () => {
-  expect(kinds).toEqual(['EcsCluster', 'EcsService', 'EcsTaskDefinition']);
+  expect(kinds).toEqual(Object.keys(KINDS).sort());
 });
 
 describe.each(kinds)('%s health.lua', (kind) => {

@@ -58,10 +58,15 @@ describe('deploy/iam-policy.json', () => {
     }
   });
 
-  it('lets the operator pass roles to ECS tasks and to nothing else', () => {
+  it('lets the operator pass roles to ECS tasks, and to EventBridge Scheduler and EventBridge for the tasks they start, and to nothing else', () => {
     const s = statementFor('iam:PassRole');
     expect(actionsOf(s)).toEqual(['iam:PassRole']);
-    expect(s.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
+    expect(s.Condition).toEqual({ StringEquals: { 'iam:PassedToService': ['ecs-tasks.amazonaws.com', 'scheduler.amazonaws.com', 'events.amazonaws.com'] } });
+  });
+
+  it('limits the scheduler and events actions to schedules and rules', () => {
+    expect(list(statementFor('scheduler:CreateSchedule').Resource)).toEqual(['arn:aws:scheduler:*:*:schedule/*/*']);
+    expect(list(statementFor('events:PutTargets').Resource)).toEqual(['arn:aws:events:*:*:rule/*']);
   });
 
   it("creates only ECS's and Application Auto Scaling's ECS service-linked roles", () => {

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { load, loadAll } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
+import { KINDS } from '../../../src/api/index.js';
 import { parseOperatorConfig } from '../../../src/config/operator-config.js';
 import { OPERATOR_API_ACCESS } from '../../support/rbac.js';
 
@@ -116,9 +117,9 @@ describe('deploy/kustomization.yaml', () => {
     expect(one('Namespace').metadata.name).toBe('ecs-operator');
   });
 
-  it('installs the three CRDs, the RBAC, the Deployment, its metrics Service and a disruption budget', () => {
+  it('installs the CRD of every kind, the RBAC, the Deployment, its metrics Service and a disruption budget', () => {
     expect(objects.map((o) => o.kind).sort()).toEqual(
-      ['ClusterRole', 'ClusterRole', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'CustomResourceDefinition', 'CustomResourceDefinition', 'Deployment', 'Namespace', 'PodDisruptionBudget', 'Role', 'RoleBinding', 'Service', 'ServiceAccount'].sort(),
+      ['ClusterRole', 'ClusterRole', 'ClusterRole', 'ClusterRoleBinding', ...Object.keys(KINDS).map(() => 'CustomResourceDefinition'), 'Deployment', 'Namespace', 'PodDisruptionBudget', 'Role', 'RoleBinding', 'Service', 'ServiceAccount'].sort(),
     );
   });
 

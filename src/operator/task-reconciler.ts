@@ -1,0 +1,73 @@
+// Runs the EcsTask reconciler for objects from the Kubernetes API: the finalizer around it
+// (deleting the object stops its running tasks unless deletionPolicy is Retain), status and
+// Events after it. Its references are resolved from the informer caches, as a service's are; a
+// task definition counts as resolved once it registered the revision of its current generation,
+// so a task applied together with a changed task definition runs the new revision.
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { EcsCluster, EcsTask, EcsTaskDefinition, EcsTaskStatus } from '../api/index.js';
+import type { AwsAdapter } from '../aws/adapter.js';
+import { done, type ReconcileContext, type ReconcileResult, type Reconciler } from '../controller/reconciler.js';
+import type { EventRecorder } from '../kube/events.js';
+import { withFinalizer } from '../kube/finalizer.js';
+import { keyOf } from '../kube/object-key.js';
+import type { ResourceClient } from '../kube/resource.js';
+import type { StatusWriter } from '../kube/status.js';
+import type { Store } from '../kube/store.js';
+import { resolveClusterRef } from '../reconcile/cluster/ref.js';
+import type { TaskDefinitionRefResolution } from '../reconcile/service/resolve.js';
+import { cleanupTask, reconcileTask } from '../reconcile/task/index.js';
+import { FINALIZER } from './resources.js';
+import { nextAttempt, recordEvents, reportCleanup, withPause, writeStatus } from './status-binding.js';
+
+export interface TaskReconcilerDeps {
+  client: ResourceClient<EcsTask>;
+  status: StatusWriter<EcsTaskStatus, EcsTask>;
+  taskDefinitions: Store<EcsTaskDefinition>;
+  clusters: Store<EcsCluster>;
+  events: EventRecorder;
+  aws: AwsAdapter;
+  clusterId: string;
+  now(): Date;
+}
+
+export class TaskReconciler implements Reconciler<EcsTask> {
+  constructor(private readonly deps: TaskReconcilerDeps) {}
+
+  async reconcile(_key: string, ctx: ReconcileContext<EcsTask>): Promise<ReconcileResult> {
+    const cached = ctx.object;
+    if (!cached) return done();
+    const { deps } = this;
+    const namespace = ctx.namespace ?? '';
+    const owner = { clusterId: deps.clusterId, kind: 'EcsTask' as const, namespace, name: ctx.name, uid: cached.metadata.uid };
+    const core = {
+      aws: deps.aws,
+      owner,
+      now: deps.now,
+      resolveTaskDefinitionRef: (name: string) => this.resolveRef(namespace, name),
+      resolveClusterRef: (name: string) => {
+        const cluster = deps.clusters.get(keyOf(namespace, name));
+        return resolveClusterRef(name, namespace, cluster, (cluster as KubernetesObject | undefined)?.metadata?.deletionTimestamp !== undefined);
+      },
+    };
+
+    return withFinalizer(deps.client, FINALIZER, cached, async (event) => {
+      if (event.kind === 'cleanup') return reportCleanup(deps, event.object, await cleanupTask(event.object, core), ctx);
+      const out = withPause(event.object, await reconcileTask(event.object, core, { dryRun: false }));
+      const now = deps.now();
+      recordEvents(deps.events, event.object, out.events, out.conditions);
+      const next = nextAttempt(event.object, out, ctx.failingSince, now);
+      await writeStatus(deps.status, event.object, out.status, next.conditions, now);
+      return next.result;
+    });
+  }
+
+  private resolveRef(namespace: string, name: string): TaskDefinitionRefResolution {
+    const td = this.deps.taskDefinitions.get(keyOf(namespace, name));
+    if (!td) return { waiting: `EcsTaskDefinition ${name} does not exist in namespace ${namespace}` };
+    if ((td as KubernetesObject).metadata?.deletionTimestamp !== undefined) return { waiting: `EcsTaskDefinition ${name} is being deleted` };
+    const arn = td.status?.taskDefinitionArn;
+    if (!arn) return { waiting: `EcsTaskDefinition ${name} has no registered revision yet` };
+    if (td.status?.observedGeneration !== td.metadata.generation) return { waiting: `EcsTaskDefinition ${name} has not registered the revision of its current generation yet` };
+    return { arn };
+  }
+}
