@@ -158,7 +158,7 @@ export const EcsScheduledTaskStatus = Type.Object(
     expression: Type.Optional(Type.String({ description: 'The schedule expression AWS holds.', maxLength: 256 })),
     taskDefinitionArn: Type.Optional(Type.String({ description: 'Task definition revision the target starts.', maxLength: 2048 })),
     targetRevision: Type.Optional(Type.String({ description: 'family:revision the target starts.', maxLength: 512 })),
-    nextFireTime: Type.Optional(Type.String({ description: 'When the schedule next starts tasks (RFC 3339), computed for rate and at schedules.', maxLength: 64 })),
+    nextFireTime: Type.Optional(Type.String({ description: 'When the schedule next starts tasks (RFC 3339), computed for cron (in its time zone), rate and at schedules.', maxLength: 64 })),
     lastTasks: Type.Optional(Type.Array(StartedTask, { description: 'The latest tasks the schedule or rule started, newest first.', maxItems: 10 })),
   },
   { description: 'Observed state of the scheduled task, written by the operator.', 'x-kubernetes-preserve-unknown-fields': true },

@@ -108,6 +108,11 @@ describe('an hourly Fargate schedule', () => {
     expect(schedule.Description).toContain(`${ns}/${name}`);
     const status = (await get(KINDS.EcsScheduledTask, name))?.status;
     expect(status).toMatchObject({ mode: 'Schedule', arn: schedule.Arn, state: 'ENABLED', targetRevision: `${family}:1` });
+    // Hourly on Paris time: the next full hour, within the hour to come.
+    const next = Date.parse(String(status?.nextFireTime));
+    expect(new Date(next).getUTCMinutes()).toBe(0);
+    expect(next - Date.now()).toBeGreaterThan(0);
+    expect(next - Date.now()).toBeLessThanOrEqual(3_600_000);
   });
 
   it('fired, starts one task on the current revision, which status lists with its exit code', async () => {

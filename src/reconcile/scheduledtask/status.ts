@@ -1,6 +1,7 @@
 // The status an EcsScheduledTask shows: the schedule or rule AWS holds, the revision its target
-// starts, when a rate schedule fires next, and the tasks it started last.
+// starts, when its schedule fires next, and the tasks it started last.
 import type { Task } from '@aws-sdk/client-ecs';
+import { CronExpressionParser } from 'cron-parser';
 import type { EcsScheduledTaskStatus, StartedTask } from '../../api/index.js';
 import type { ObservedRule } from '../../aws/events-api.js';
 import type { Schedule } from '../../aws/scheduler-api.js';
@@ -17,8 +18,7 @@ const UNIT_MS: Readonly<Record<string, number>> = { minute: 60_000, hour: 3_600_
 
 /**
  * The next time a rate schedule fires: rate schedules count from their start date, or from their
- * creation when they have none (EventBridge Scheduler user guide, "Schedule types"). Cron
- * schedules are not computed: that takes a cron library the project does not have yet.
+ * creation when they have none (EventBridge Scheduler user guide, "Schedule types").
  */
 export function nextRateFireTime(expression: string, base: Date | undefined, now: Date, endDate?: Date): Date | undefined {
   const m = /^rate\((\d+) (minute|hour|day)s?\)$/.exec(expression);
@@ -50,6 +50,44 @@ export function nextAtFireTime(expression: string, zone: string | undefined, now
   return at > now ? at : undefined;
 }
 
+/**
+ * The next time a cron schedule fires, in its time zone (UTC by default), from its start date if
+ * that is later than now; none past its end date or when the expression is not one cron-parser reads.
+ * EventBridge's cron has six fields, minutes first and a year last, and numbers days of the week
+ * 1-7 from Sunday (EventBridge Scheduler user guide, "Cron-based schedules"); cron-parser takes
+ * seconds first, no year, and numbers days 0-6 from Sunday, so the fields are translated and the
+ * year is matched here.
+ */
+export function nextCronFireTime(expression: string, zone: string | undefined, now: Date, startDate?: Date, endDate?: Date): Date | undefined {
+  const m = /^cron\((\S+) (\S+) (\S+) (\S+) (\S+) (\S+)\)$/.exec(expression);
+  if (!m) return undefined;
+  const [, minutes, hours, dayOfMonth, month, dayOfWeek, year] = m as unknown as [string, string, string, string, string, string, string];
+  // Day numbers only, not what follows # (the nth weekday) or / (a step).
+  const weekdays = dayOfWeek.replace(/(^|[,-])([1-7])/g, (_all, before: string, day: string) => `${before}${Number(day) - 1}`);
+  const from = startDate !== undefined && startDate > now ? startDate : now;
+  try {
+    const dates = CronExpressionParser.parse(`0 ${minutes} ${hours} ${dayOfMonth} ${month} ${weekdays}`, { currentDate: from, tz: zone ?? 'UTC', ...(endDate ? { endDate } : {}) });
+    // A year field rarely names anything but *: a few hundred steps reach any year it can.
+    for (let i = 0; i < 1000 && dates.hasNext(); i++) {
+      const next = dates.next().toDate();
+      if (yearMatches(year, new Date(next).getUTCFullYear())) return next;
+    }
+  } catch {
+    // An expression cron-parser cannot read (W, say): no next time rather than a wrong one.
+  }
+  return undefined;
+}
+
+/** Whether a year field (*, a year, a range, a list, a step) holds the year. */
+function yearMatches(field: string, year: number): boolean {
+  return field.split(',').some((part) => {
+    const [range = '*', step] = part.split('/');
+    const [low, high] = range === '*' ? [1970, 2199] : range.includes('-') ? range.split('-').map(Number) : [Number(range), step ? 2199 : Number(range)];
+    if (low === undefined || high === undefined || year < low || year > high) return false;
+    return step === undefined || (year - low) % Number(step) === 0;
+  });
+}
+
 export function startedTask(t: Task): StartedTask {
   const exitCodes = Object.fromEntries((t.containers ?? []).filter((c) => c.exitCode !== undefined).map((c) => [c.name ?? '', String(c.exitCode)]));
   return {
@@ -79,7 +117,12 @@ export function scheduledTaskStatus(previous: EcsScheduledTaskStatus, desired: D
     if (!s) return { ...base, groupName: desired.groupName };
     const arn = s.Target?.EcsParameters?.TaskDefinitionArn;
     const expression = s.ScheduleExpression ?? '';
-    const next = s.State === 'DISABLED' ? undefined : (nextRateFireTime(expression, s.StartDate ?? s.CreationDate, now, s.EndDate) ?? nextAtFireTime(expression, s.ScheduleExpressionTimezone, now));
+    const next =
+      s.State === 'DISABLED'
+        ? undefined
+        : (nextRateFireTime(expression, s.StartDate ?? s.CreationDate, now, s.EndDate) ??
+          nextAtFireTime(expression, s.ScheduleExpressionTimezone, now) ??
+          nextCronFireTime(expression, s.ScheduleExpressionTimezone, now, s.StartDate, s.EndDate));
     return {
       ...base,
       groupName: desired.groupName,

@@ -6,7 +6,7 @@ import type { EcsScheduledTask } from '../../../src/api/index.js';
 import type { ObservedRule } from '../../../src/aws/events-api.js';
 import { createScheduleRequest, desiredScheduledTask, ownerDescription, ruleTarget } from '../../../src/reconcile/scheduledtask/desired.js';
 import { planScheduledTask, type ScheduledTaskPlanContext } from '../../../src/reconcile/scheduledtask/plan.js';
-import { nextAtFireTime, nextRateFireTime } from '../../../src/reconcile/scheduledtask/status.js';
+import { nextAtFireTime, nextCronFireTime, nextRateFireTime } from '../../../src/reconcile/scheduledtask/status.js';
 import type { OwnerIdentity } from '../../../src/reconcile/outcome.js';
 import { ownerTags } from '../../../src/reconcile/ownership.js';
 
@@ -171,6 +171,30 @@ describe('next fire time of a rate schedule', () => {
   it('is none past the end date, and none for cron or at expressions', () => {
     expect(nextRateFireTime('rate(1 day)', created, new Date('2026-12-08T00:00:00Z'), new Date('2026-12-08T01:00:00Z'))).toBeUndefined();
     expect(nextRateFireTime('cron(0 * * * ? *)', created, created)).toBeUndefined();
+  });
+});
+
+describe('next fire time of a cron schedule', () => {
+  const now = new Date('2026-12-07T10:20:00Z');
+  it('is the next matching minute in the schedule\'s time zone, daylight saving included', () => {
+    expect(nextCronFireTime('cron(0 * * * ? *)', 'Europe/Berlin', now)?.toISOString()).toBe('2026-12-07T11:00:00.000Z');
+    // 09:00 in Berlin is 08:00 UTC in winter and 07:00 UTC in summer.
+    expect(nextCronFireTime('cron(0 9 * * ? *)', 'Europe/Berlin', now)?.toISOString()).toBe('2026-12-08T08:00:00.000Z');
+    expect(nextCronFireTime('cron(0 9 * * ? *)', 'Europe/Berlin', new Date('2027-07-01T00:00:00Z'))?.toISOString()).toBe('2027-07-01T07:00:00.000Z');
+    expect(nextCronFireTime('cron(15 10 * * ? *)', undefined, now)?.toISOString()).toBe('2026-12-08T10:15:00.000Z');
+  });
+  it('numbers days of the week 1-7 from Sunday, as EventBridge does: MON-FRI and 2-6 are the same days', () => {
+    // 2026-12-11 is a Friday; the next weekday 08:00 after Friday 09:00 is Monday the 14th.
+    const friday = new Date('2026-12-11T09:00:00Z');
+    expect(nextCronFireTime('cron(0 8 ? * 2-6 *)', undefined, friday)?.toISOString()).toBe('2026-12-14T08:00:00.000Z');
+    expect(nextCronFireTime('cron(0 8 ? * MON-FRI *)', undefined, friday)?.toISOString()).toBe('2026-12-14T08:00:00.000Z');
+    expect(nextCronFireTime('cron(0 8 ? * 1 *)', undefined, friday)?.toISOString()).toBe('2026-12-13T08:00:00.000Z');
+  });
+  it('honours the year field, the start date and the end date', () => {
+    expect(nextCronFireTime('cron(0 0 1 1 ? 2028)', undefined, now)?.toISOString()).toBe('2028-01-01T00:00:00.000Z');
+    expect(nextCronFireTime('cron(0 * * * ? *)', undefined, now, new Date('2027-03-01T12:30:00Z'))?.toISOString()).toBe('2027-03-01T13:00:00.000Z');
+    expect(nextCronFireTime('cron(0 0 1 1 ? *)', undefined, now, undefined, new Date('2026-12-31T00:00:00Z'))).toBeUndefined();
+    expect(nextCronFireTime('cron(0 0 1 1 ? 2020)', undefined, now)).toBeUndefined();
   });
 });
 
