@@ -8,6 +8,7 @@
 // (`argocd`, `ecs-examples`), so this is the only file that may start one on the shared apiserver.
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { DescribeServicesCommand, ECSClient, UpdateServiceCommand, type Service } from '@aws-sdk/client-ecs';
@@ -507,5 +508,60 @@ describe('a migration as an Argo CD PreSync hook before a service rollout (examp
     expect(td?.spec.containerDefinitions?.[0]?.image).toBe('public.ecr.aws/nginx/nginx:1.27');
     expect((await describeService('demo', 'shop-api'))?.taskDefinition).toBe(revisionBefore);
     await emulator.control.clearTaskOutcomes();
+  });
+});
+
+// Issue 21: checks installed into an Argo CD that already runs showed Healthy and Degraded late
+// until its application controller restarted. The controller's live-state cache decides whether a
+// status-only change refreshes an Application by the health it computes with the checks it loaded,
+// and it reloads them on an argocd-cm change only when Argo CD's settings are complete (argocd-secret
+// with server.secretkey, which argocd-server writes; none runs here, as in an install without it).
+// deploy/argocd/README.md therefore ends its kubectl install with a controller restart; this runs
+// the README's commands as written, the restart being the harness's (its controller is a process,
+// not a StatefulSet).
+describe('health checks installed into a running Argo CD with deploy/argocd/README.md\'s commands', { timeout: 300_000 }, () => {
+  const healthKeys = readdirSync(join(repoRoot, 'deploy', 'argocd', 'ecs.operator.dev')).map((kind) => `resource.customizations.health.ecs.operator.dev_${kind}`);
+  const readyMessage = async (name: string) => condition(await get('ecsservice', name), 'Ready')?.message;
+
+  it('a running Argo CD without the checks shows no health for the operator\'s kinds', async () => {
+    const removed = await kubectl(['patch', 'configmap', 'argocd-cm', '--type', 'merge', '-p', JSON.stringify({ data: Object.fromEntries(healthKeys.map((k) => [k, null])) })], { namespace: argoNamespace });
+    expect(removed.code, removed.stderr).toBe(0);
+    await argocd.restartController();
+    await kubectl(['annotate', 'application', appName, 'argocd.argoproj.io/refresh=normal', '--overwrite'], { namespace: argoNamespace });
+    await waitFor('Argo CD to show web without a health', async () => {
+      const web = resourceHealth(await application(), 'EcsService', 'web');
+      return web !== undefined && web.health === undefined;
+    });
+  });
+
+  it('after the README\'s patch and controller restart, Argo CD shows each object\'s health from the operator\'s conditions', async () => {
+    const readme = readFileSync(join(repoRoot, 'deploy', 'argocd', 'README.md'), 'utf8');
+    const block = readme.split('**With kubectl**')[1]?.match(/```sh\n([\s\S]*?)```/)?.[1];
+    expect(block).toBeDefined();
+    const { binDir, kubeconfig } = testEnv();
+    const restarts = join(tmpdir(), `argocd-restarts-${process.pid}.log`);
+    // kubectl as the README has users run it; `rollout` (the StatefulSet restart) is recorded.
+    const shim = `kubectl() { if [ "$1" = rollout ] || [ "\${3:-}" = rollout ]; then echo "$*" >> '${restarts}'; return 0; fi; '${join(binDir, 'kubectl')}' --kubeconfig='${kubeconfig}' "$@"; }\n`;
+    await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', shim + (block ?? '')], { cwd: repoRoot });
+    const restartLines = readFileSync(restarts, 'utf8');
+    rmSync(restarts, { force: true });
+    expect(restartLines).toContain('-n argocd rollout restart statefulset argocd-application-controller');
+    const cm = JSON.parse((await kubectl(['get', 'configmap', 'argocd-cm', '-o', 'json'], { namespace: argoNamespace })).stdout) as { data: Record<string, string> };
+    for (const key of healthKeys) expect(cm.data[key], key).toContain('obj.status');
+    // Why the restart: this Argo CD cannot deliver the argocd-cm change to its live-state cache.
+    await waitFor('the controller to try to read the new settings', async () => argocd.logs('application-controller').includes('Unable to parse updated settings'), 30_000);
+    expect(argocd.logs('application-controller')).toContain('server.secretkey is missing');
+
+    await argocd.restartController();
+    await kubectl(['annotate', 'application', appName, 'argocd.argoproj.io/refresh=normal', '--overwrite'], { namespace: argoNamespace });
+    const web = await readyMessage('web');
+    await waitFor('Argo CD to show web Healthy with the operator\'s Ready message', async () => {
+      const health = resourceHealth(await application(), 'EcsService', 'web')?.health;
+      return health?.status === 'Healthy' && health.message === web;
+    });
+    for (const [kind, name] of [['EcsCluster', 'demo'], ['EcsTaskDefinition', 'web']] as const) {
+      expect(resourceHealth(await application(), kind, name)?.health?.status, `${kind} ${name}`).toBe('Healthy');
+    }
+    expect(await record('health checks reinstalled with the README\'s commands', 'web')).toBe('Synced Healthy');
   });
 });

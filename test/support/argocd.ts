@@ -55,6 +55,12 @@ export interface ArgoCd {
   /** Folder of the Argo CD build (argocd, crds/, config/). */
   readonly buildDir: string;
   logs(component: 'redis' | 'git-daemon' | 'repo-server' | 'application-controller'): string;
+  /**
+   * Stops the application controller and starts it again with the same flags, as
+   * `kubectl -n argocd rollout restart statefulset argocd-application-controller` does; resolves
+   * once it serves /healthz. Its log file is kept (appended to).
+   */
+  restartController(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -278,6 +284,13 @@ export async function startArgoCd(opts: ArgoCdOptions): Promise<ArgoCd> {
       waitUntil('git daemon', procs['git-daemon'], () => accepts(gitPort)),
       waitUntil('argocd-repo-server', procs['repo-server'], () => accepts(repoPort)),
     ]);
+    await startController();
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+
+  async function startController(): Promise<void> {
     const resync = String(opts.appResyncSeconds ?? 30);
     procs['application-controller'] = startProcess(
       'application-controller',
@@ -304,9 +317,6 @@ export async function startArgoCd(opts: ArgoCdOptions): Promise<ArgoCd> {
     await waitUntil('argocd-application-controller /healthz', procs['application-controller'], () =>
       fetch(`http://127.0.0.1:${controllerMetricsPort}/healthz`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok),
     );
-  } catch (err) {
-    await stop();
-    throw err;
   }
 
   const repo: GitRepo = {
@@ -332,6 +342,10 @@ export async function startArgoCd(opts: ArgoCdOptions): Promise<ArgoCd> {
     clusterServer,
     repo,
     buildDir,
+    async restartController() {
+      await stopProcess(procs['application-controller']);
+      await startController();
+    },
     logs: (component) => {
       const proc = procs[component];
       return proc ? tail(proc.logFile, 200) : '(not started)';
