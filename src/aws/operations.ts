@@ -23,6 +23,7 @@ export const AWS_OPERATIONS = [
   'ecs:DescribeTaskDefinition',
   'ecs:DescribeTasks',
   'ecs:ListServices',
+  'ecs:ListTasks',
   'ecs:ListTaskDefinitions',
   'ecs:PutClusterCapacityProviders',
   'ecs:RegisterTaskDefinition',
