@@ -436,7 +436,6 @@ describe('a migration as an Argo CD PreSync hook before a service rollout (examp
   const shopApp = load(readFileSync(join(repoRoot, 'examples', 'argocd', 'presync-migration-application.yaml'), 'utf8')) as Application;
   const shopDir = join(repoRoot, shopApp.spec.source.path);
   interface RunStatus {
-    phase?: string;
     tasks?: { taskArn: string; containers?: { name: string; exitCode?: number }[] }[];
   }
   type TaskObject = EcsObject & { metadata: { uid: string }; status?: RunStatus };
@@ -448,7 +447,7 @@ describe('a migration as an Argo CD PreSync hook before a service rollout (examp
   }
 
   /** The example's files with the emulator's ids, taken from how examples/ was rewritten (the same subnets and security group as web). */
-  function shopFiles(change: (text: string) => string = (t) => t): Record<string, string> {
+  function shopFiles(): Record<string, string> {
     const ids = (text: string) => [...text.matchAll(/\b(?:subnet|sg)-[0-9a-z]+\b/g)].map((m) => m[0]);
     const original = ids(readFileSync(join(EXAMPLES_DIR, 'fargate-web-alb.yaml'), 'utf8'));
     const rewritten = ids(files.get('fargate-web-alb.yaml') ?? '');
@@ -456,12 +455,11 @@ describe('a migration as an Argo CD PreSync hook before a service rollout (examp
     for (const file of readdirSync(shopDir)) {
       let text = readFileSync(join(shopDir, file), 'utf8');
       for (const [i, id] of original.entries()) text = text.replaceAll(id, rewritten[i] ?? id);
-      out[`${shopApp.spec.source.path}/${file}`] = change(text);
+      out[`${shopApp.spec.source.path}/${file}`] = text;
     }
     return out;
   }
 
-  const refreshShop = () => kubectl(['annotate', 'application', shopApp.metadata.name, 'argocd.argoproj.io/refresh=normal', '--overwrite'], { namespace: argoNamespace });
   const migration = async () => (await get('ecstask', 'shop-migrate')) as TaskObject | undefined;
 
   it('runs the migration to completion (Healthy) before Argo CD creates the service', async () => {
@@ -486,26 +484,5 @@ describe('a migration as an Argo CD PreSync hook before a service rollout (examp
     const service = await get('ecsservice', 'shop-api');
     expect(Date.parse(service?.metadata.creationTimestamp ?? '')).toBeGreaterThanOrEqual(Date.parse(condition(task, 'Ready')?.lastTransitionTime ?? '') - 1_000);
     expect((await describeService('demo', 'shop-api'))?.status).toBe('ACTIVE');
-  });
-
-  it('fails the sync when the migration exits non-zero, before the service changes', async () => {
-    const first = await migration();
-    const revisionBefore = (await describeService('demo', 'shop-api'))?.taskDefinition;
-    // Every migration task from now on exits 1.
-    await emulator.control.setTaskOutcome({ taskDefinition: 'shop-migrate', outcome: 'exit', exitCodes: { migrate: 1 } });
-    await argocd.repo.commit(shopFiles((text) => text.replace('image: public.ecr.aws/nginx/nginx:1.27', 'image: public.ecr.aws/nginx/nginx:1.28')), 'shop-api: nginx 1.28');
-    await refreshShop();
-    await advanceUntil('the new migration to fail', async () => {
-      const task = await migration();
-      return task !== undefined && task.metadata.uid !== first?.metadata.uid && condition(task, 'Stalled')?.status === 'True';
-    });
-    const failed = await migration();
-    expect(condition(failed, 'Stalled')).toMatchObject({ reason: 'NonZeroExitCode', message: expect.stringContaining('container migrate exited with code 1') });
-    await waitFor('the sync to fail', async () => ['Failed', 'Error'].includes((await shopApplication()).status?.operationState?.phase ?? ''));
-    // The service was not touched: Git's new image never reached the task definition nor ECS.
-    const td = (await get('ecstaskdefinition', 'shop-api')) as (EcsObject & { spec: { containerDefinitions?: { image?: string }[] } }) | undefined;
-    expect(td?.spec.containerDefinitions?.[0]?.image).toBe('public.ecr.aws/nginx/nginx:1.27');
-    expect((await describeService('demo', 'shop-api'))?.taskDefinition).toBe(revisionBefore);
-    await emulator.control.clearTaskOutcomes();
   });
 });
