@@ -447,7 +447,7 @@ describe('a migration as an Argo CD PreSync hook before a service rollout (examp
   }
 
   /** The example's files with the emulator's ids, taken from how examples/ was rewritten (the same subnets and security group as web). */
-  function shopFiles(): Record<string, string> {
+  function shopFiles(change: (text: string) => string = (t) => t): Record<string, string> {
     const ids = (text: string) => [...text.matchAll(/\b(?:subnet|sg)-[0-9a-z]+\b/g)].map((m) => m[0]);
     const original = ids(readFileSync(join(EXAMPLES_DIR, 'fargate-web-alb.yaml'), 'utf8'));
     const rewritten = ids(files.get('fargate-web-alb.yaml') ?? '');
@@ -455,12 +455,13 @@ describe('a migration as an Argo CD PreSync hook before a service rollout (examp
     for (const file of readdirSync(shopDir)) {
       let text = readFileSync(join(shopDir, file), 'utf8');
       for (const [i, id] of original.entries()) text = text.replaceAll(id, rewritten[i] ?? id);
-      out[`${shopApp.spec.source.path}/${file}`] = text;
+      out[`${shopApp.spec.source.path}/${file}`] = change(text);
     }
     return out;
   }
 
   const migration = async () => (await get('ecstask', 'shop-migrate')) as TaskObject | undefined;
+  const refreshShop = () => kubectl(['annotate', 'application', shopApp.metadata.name, 'argocd.argoproj.io/refresh=normal', '--overwrite'], { namespace: argoNamespace });
 
   it('runs the migration to completion (Healthy) before Argo CD creates the service', async () => {
     await argocd.repo.commit(shopFiles(), 'shop-api with its migration');
@@ -484,5 +485,34 @@ describe('a migration as an Argo CD PreSync hook before a service rollout (examp
     const service = await get('ecsservice', 'shop-api');
     expect(Date.parse(service?.metadata.creationTimestamp ?? '')).toBeGreaterThanOrEqual(Date.parse(condition(task, 'Ready')?.lastTransitionTime ?? '') - 1_000);
     expect((await describeService('demo', 'shop-api'))?.status).toBe('ACTIVE');
+  });
+
+  it('stops the sync when the migration exits non-zero: the service and its task definition stay as they were', async () => {
+    const first = await migration();
+    const revisionBefore = (await describeService('demo', 'shop-api'))?.taskDefinition;
+    // Every migration task from now on exits 1.
+    await emulator.control.setTaskOutcome({ taskDefinition: 'shop-migrate', outcome: 'exit', exitCodes: { migrate: 1 } });
+    const sha = await argocd.repo.commit(shopFiles((text) => text.replace('image: public.ecr.aws/nginx/nginx:1.27', 'image: public.ecr.aws/nginx/nginx:1.28')), 'shop-api: nginx 1.28');
+    await refreshShop();
+    await advanceUntil('the migration of the new commit to fail', async () => {
+      const task = await migration();
+      return task !== undefined && task.metadata.uid !== first?.metadata.uid && condition(task, 'Stalled')?.status === 'True';
+    });
+    expect(condition(await migration(), 'Stalled')).toMatchObject({ reason: 'NonZeroExitCode', message: expect.stringContaining('container migrate exited with code 1') });
+    // The clock runs on (Argo CD may run the hook again): the commit's sync never gets past it.
+    const phases = new Set<string>();
+    for (let tick = 0; tick < 20; tick++) {
+      await emulator.control.advance(1);
+      await new Promise((r) => setTimeout(r, 700));
+      const op = (await shopApplication()).status?.operationState;
+      phases.add(`${op?.phase ?? ''}${op?.syncResult?.revision === sha ? ' (this commit)' : ''}`);
+      const td = (await get('ecstaskdefinition', 'shop-api')) as (EcsObject & { spec: { containerDefinitions?: { image?: string }[] } }) | undefined;
+      expect(td?.spec.containerDefinitions?.[0]?.image).toBe('public.ecr.aws/nginx/nginx:1.27');
+      expect((await describeService('demo', 'shop-api'))?.taskDefinition).toBe(revisionBefore);
+    }
+    expect([...phases]).not.toContain('Succeeded (this commit)');
+    expect((await shopApplication()).status?.sync?.status).toBe('OutOfSync');
+    console.log(`[gitops] failing migration: operation phases seen ${[...phases].join(', ')}`);
+    await emulator.control.clearTaskOutcomes();
   });
 });
