@@ -1,6 +1,6 @@
 // The ECS calls of the task reconciler: start tasks, read them, stop them. RunTask answers with
 // the tasks it started and, separately, the ones it could not place (`failures`): both come back.
-import { DescribeTasksCommand, RunTaskCommand, StopTaskCommand, type Failure, type RunTaskCommandInput, type ECSClient, type Task } from '@aws-sdk/client-ecs';
+import { DescribeTasksCommand, RunTaskCommand, StopTaskCommand, paginateListTasks, type DesiredStatus, type Failure, type RunTaskCommandInput, type ECSClient, type Task } from '@aws-sdk/client-ecs';
 
 // DescribeTasks takes at most 100 tasks per call (the tasks member of the ECS API reference).
 const DESCRIBE_TASKS_BATCH = 100;
@@ -26,6 +26,16 @@ export class EcsTaskApi {
       found.push(...(out.tasks ?? []));
     }
     return found;
+  }
+
+  /** Every task the cluster still lists with this startedBy, running or stopped. */
+  async tasksStartedBy(cluster: string, startedBy: string): Promise<Task[]> {
+    const arns: string[] = [];
+    // ListTasks lists one desired status at a time, RUNNING when none is given.
+    for (const desiredStatus of ['RUNNING', 'STOPPED'] satisfies DesiredStatus[]) {
+      for await (const page of paginateListTasks({ client: this.ecs }, { cluster, startedBy, desiredStatus })) arns.push(...(page.taskArns ?? []));
+    }
+    return this.describeTasks(cluster, [...new Set(arns)]);
   }
 
   async stopTask(cluster: string, taskArn: string, reason: string): Promise<void> {

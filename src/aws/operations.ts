@@ -24,6 +24,7 @@ export const AWS_OPERATIONS = [
   'ecs:ListServiceDeployments',
   'ecs:DescribeTasks',
   'ecs:ListServices',
+  'ecs:ListTasks',
   'ecs:ListTaskDefinitions',
   'ecs:ListTasks',
   'ecs:PutClusterCapacityProviders',

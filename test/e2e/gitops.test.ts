@@ -437,7 +437,6 @@ describe('a migration as an Argo CD PreSync hook before a service rollout (examp
   const shopApp = load(readFileSync(join(repoRoot, 'examples', 'argocd', 'presync-migration-application.yaml'), 'utf8')) as Application;
   const shopDir = join(repoRoot, shopApp.spec.source.path);
   interface RunStatus {
-    phase?: string;
     tasks?: { taskArn: string; containers?: { name: string; exitCode?: number }[] }[];
   }
   type TaskObject = EcsObject & { metadata: { uid: string }; status?: RunStatus };
@@ -462,8 +461,8 @@ describe('a migration as an Argo CD PreSync hook before a service rollout (examp
     return out;
   }
 
-  const refreshShop = () => kubectl(['annotate', 'application', shopApp.metadata.name, 'argocd.argoproj.io/refresh=normal', '--overwrite'], { namespace: argoNamespace });
   const migration = async () => (await get('ecstask', 'shop-migrate')) as TaskObject | undefined;
+  const refreshShop = () => kubectl(['annotate', 'application', shopApp.metadata.name, 'argocd.argoproj.io/refresh=normal', '--overwrite'], { namespace: argoNamespace });
 
   it('runs the migration to completion (Healthy) before Argo CD creates the service', async () => {
     await argocd.repo.commit(shopFiles(), 'shop-api with its migration');
@@ -489,24 +488,32 @@ describe('a migration as an Argo CD PreSync hook before a service rollout (examp
     expect((await describeService('demo', 'shop-api'))?.status).toBe('ACTIVE');
   });
 
-  it('fails the sync when the migration exits non-zero, before the service changes', async () => {
+  it('stops the sync when the migration exits non-zero: the service and its task definition stay as they were', async () => {
     const first = await migration();
     const revisionBefore = (await describeService('demo', 'shop-api'))?.taskDefinition;
     // Every migration task from now on exits 1.
     await emulator.control.setTaskOutcome({ taskDefinition: 'shop-migrate', outcome: 'exit', exitCodes: { migrate: 1 } });
-    await argocd.repo.commit(shopFiles((text) => text.replace('image: public.ecr.aws/nginx/nginx:1.27', 'image: public.ecr.aws/nginx/nginx:1.28')), 'shop-api: nginx 1.28');
+    const sha = await argocd.repo.commit(shopFiles((text) => text.replace('image: public.ecr.aws/nginx/nginx:1.27', 'image: public.ecr.aws/nginx/nginx:1.28')), 'shop-api: nginx 1.28');
     await refreshShop();
-    await advanceUntil('the new migration to fail', async () => {
+    await advanceUntil('the migration of the new commit to fail', async () => {
       const task = await migration();
       return task !== undefined && task.metadata.uid !== first?.metadata.uid && condition(task, 'Stalled')?.status === 'True';
     });
-    const failed = await migration();
-    expect(condition(failed, 'Stalled')).toMatchObject({ reason: 'NonZeroExitCode', message: expect.stringContaining('container migrate exited with code 1') });
-    await waitFor('the sync to fail', async () => ['Failed', 'Error'].includes((await shopApplication()).status?.operationState?.phase ?? ''));
-    // The service was not touched: Git's new image never reached the task definition nor ECS.
-    const td = (await get('ecstaskdefinition', 'shop-api')) as (EcsObject & { spec: { containerDefinitions?: { image?: string }[] } }) | undefined;
-    expect(td?.spec.containerDefinitions?.[0]?.image).toBe('public.ecr.aws/nginx/nginx:1.27');
-    expect((await describeService('demo', 'shop-api'))?.taskDefinition).toBe(revisionBefore);
+    expect(condition(await migration(), 'Stalled')).toMatchObject({ reason: 'NonZeroExitCode', message: expect.stringContaining('container migrate exited with code 1') });
+    // The clock runs on (Argo CD may run the hook again): the commit's sync never gets past it.
+    const phases = new Set<string>();
+    for (let tick = 0; tick < 20; tick++) {
+      await emulator.control.advance(1);
+      await new Promise((r) => setTimeout(r, 700));
+      const op = (await shopApplication()).status?.operationState;
+      phases.add(`${op?.phase ?? ''}${op?.syncResult?.revision === sha ? ' (this commit)' : ''}`);
+      const td = (await get('ecstaskdefinition', 'shop-api')) as (EcsObject & { spec: { containerDefinitions?: { image?: string }[] } }) | undefined;
+      expect(td?.spec.containerDefinitions?.[0]?.image).toBe('public.ecr.aws/nginx/nginx:1.27');
+      expect((await describeService('demo', 'shop-api'))?.taskDefinition).toBe(revisionBefore);
+    }
+    expect([...phases]).not.toContain('Succeeded (this commit)');
+    expect((await shopApplication()).status?.sync?.status).toBe('OutOfSync');
+    console.log(`[gitops] failing migration: operation phases seen ${[...phases].join(', ')}`);
     await emulator.control.clearTaskOutcomes();
   });
 });

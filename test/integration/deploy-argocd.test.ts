@@ -46,7 +46,7 @@ describe('deploy/argocd as a kustomize component of an Argo CD install', () => {
 
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  it('renders argocd-cm with every kind's health check, read from the .lua files', async () => {
+  it('renders argocd-cm with a health check per kind, read from the .lua files', async () => {
     const cm = load(await ok(['kustomize', work])) as ConfigMap;
     expect(cm.metadata).toMatchObject({ name: 'argocd-cm', namespace: ns });
     expect(cm.data['timeout.reconciliation']).toBe('180s');
@@ -61,7 +61,7 @@ describe('deploy/argocd as a kustomize component of an Argo CD install', () => {
 });
 
 describe('deploy/argocd into a running Argo CD with kubectl', () => {
-  it('adds every kind's health check with a merge patch and leaves the other settings alone', async () => {
+  it('adds a health check per kind with a merge patch and leaves the other settings alone', async () => {
     const ns = await createNamespace('argocd');
     // Argo CD installed the usual way: client-side apply of its manifests.
     await ok(['apply', '-f', '-'], { namespace: ns, input: JSON.stringify(upstreamArgocdCm) });

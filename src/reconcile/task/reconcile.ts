@@ -1,13 +1,16 @@
 // The task reconciler: resolve -> read the run -> plan -> act -> status, for one EcsTask.
 // Source-agnostic: it takes the object and returns an outcome.
+import type { RunTaskCommandInput } from '@aws-sdk/client-ecs';
 import { isPaused, type EcsTask, type EcsTaskStatus, type TaskRunStatus } from '../../api/index.js';
 import type { AwsAdapter, RegionAdapter } from '../../aws/adapter.js';
-import { EcsTaskApi } from '../../aws/ecs-task-api.js';
+import { EcsTaskApi, type RunTaskResult } from '../../aws/ecs-task-api.js';
+import { isAwsError } from '../../aws/errors.js';
 import { failureOf } from '../aws-failure.js';
 import type { ClusterRefResolution } from '../cluster/ref.js';
 import { conditionsFor, IN_SYNC, PAUSED_REASON, rfc3339, unsyncedConditions, type Health, type OperatorEvent, type OwnerIdentity, type ReconcileOptions, type ReconcileOutcome } from '../outcome.js';
 import type { PlannedChange } from '../plan-types.js';
 import { resolveTaskDefinition, type TaskDefinitionRefResolution } from '../service/resolve.js';
+import { familyRevisionOf } from '../task-definition-names.js';
 import { runTaskRequest, runTaskToken } from './desired.js';
 import { planTaskRun, taskId, type RecordedRun, type RunVerdict, type TaskDecision } from './plan.js';
 import { currentTasks, taskRunStatus } from './status.js';
@@ -82,9 +85,8 @@ async function startRun(
   if (resolved.kind === 'waiting') return waiting(status, 'WaitingForTaskDefinition', resolved.message);
   if (resolved.kind === 'invalid') return { plan: [], applied: false, status, conditions: unsyncedConditions({ kind: 'stalled', reason: resolved.reason, message: resolved.message }), events: [], backoff: 'stalled' };
 
-  const taskDefinitionArn = resolved.taskDefinition.ref;
   const token = runTaskToken(deps.owner, generation, attempt, deps.runId);
-  const request = runTaskRequest(obj, { cluster: cluster.cluster, taskDefinitionArn }, deps.owner, token);
+  const request = runTaskRequest(obj, { cluster: cluster.cluster, taskDefinitionArn: resolved.taskDefinition.ref }, deps.owner, token);
   const change: PlannedChange = {
     resource: 'Task',
     id: `${deps.owner.namespace}/${deps.owner.name}`,
@@ -99,7 +101,10 @@ async function startRun(
     return { plan: [change], applied: false, status, conditions: conditionsFor({ kind: 'pending', reason: 'ChangesWithheld', message }, { inSync: false, reason: 'ChangesWithheld', message }), events: [] };
   }
 
-  const started = await new EcsTaskApi(runRegion.clients.ecs).runTask(request);
+  const started = await runOnce(new EcsTaskApi(runRegion.clients.ecs), request);
+  // The revision the tasks run: the one asked for, unless an earlier RunTask of this run started them.
+  const taskDefinitionArn = started.tasks[0]?.taskDefinitionArn ?? resolved.taskDefinition.ref;
+  const familyRevision = familyRevisionOf(taskDefinitionArn);
   const essential = await essentialContainers(runRegion, taskDefinitionArn);
   const tasks = started.tasks.map((t) => taskRunStatus(t, essential));
   const failures = started.failures.map((f) => `${f.arn ? `${f.arn}: ` : ''}${f.reason ?? 'unknown'}${f.detail ? ` (${f.detail})` : ''}`);
@@ -111,23 +116,43 @@ async function startRun(
     phase: 'Running',
     clusterArn: tasks.length > 0 ? (started.tasks[0]?.clusterArn ?? cluster.cluster) : cluster.cluster,
     taskDefinitionArn,
-    taskDefinition: resolved.taskDefinition.familyRevision,
+    taskDefinition: familyRevision,
     // The deadline counts from the first attempt of the generation.
     startTime: attempt > 1 && status.runGeneration === generation && status.startTime ? status.startTime : rfc3339(now),
     tasks,
   };
   if (tasks.length > 0) {
-    events.push({ type: 'Normal', reason: 'Started', message: `Started ${tasks.length} task(s) of ${resolved.taskDefinition.familyRevision}${attempt > 1 ? ` (attempt ${attempt})` : ''}: ${tasks.map((t) => taskId(t.taskArn)).join(', ')}` });
+    events.push({ type: 'Normal', reason: 'Started', message: `Started ${tasks.length} task(s) of ${familyRevision}${attempt > 1 ? ` (attempt ${attempt})` : ''}: ${tasks.map((t) => taskId(t.taskArn)).join(', ')}` });
   }
   if (failures.length > 0) {
     const message = `RunTask could not start ${failures.length} task(s): ${failures.join('; ')}`;
     events.push({ type: 'Warning', reason: 'RunTaskFailed', message });
     if (tasks.length === 0) {
       const verdict: RunVerdict = { state: 'failed', reason: 'RunTaskFailed', message };
-      return { ...settled(withVerdict(next, verdict, now), verdict, events, ''), plan: [change], applied: true };
+      // With attempts left (backoffLimit), the next look starts the run again.
+      const retry = attempt <= (obj.spec.backoffLimit ?? 0) ? { requeueAfterMs: WAIT_POLL_MS } : {};
+      return { ...settled(withVerdict(next, verdict, now), verdict, events, ''), plan: [change], applied: true, ...retry };
     }
   }
   return { ...settled(next, { state: 'running' }, events, runningMessage(next)), plan: [change], applied: true };
+}
+
+/**
+ * RunTask, or the tasks an earlier RunTask with the same token started. ECS answers a token it has
+ * seen with other parameters by ConflictException: that happens when the run's first RunTask took
+ * effect but its answer was lost (a crash), and what the request resolves to changed since (a bare
+ * family whose latest revision moved). The run exists then, and its tasks carry the token's
+ * startedBy.
+ */
+async function runOnce(api: EcsTaskApi, request: RunTaskCommandInput): Promise<RunTaskResult> {
+  try {
+    return await api.runTask(request);
+  } catch (err) {
+    if (!isAwsError(err) || err.code !== 'ConflictException') throw err;
+    const tasks = await api.tasksStartedBy(request.cluster ?? '', request.startedBy ?? '');
+    if (tasks.length === 0) throw err;
+    return { tasks, failures: [] };
+  }
 }
 
 async function stopForDeadline(api: EcsTaskApi, status: TaskStatusBody, decision: TaskDecision & { action: 'StopTasks' }, events: OperatorEvent[], now: Date, opts: ReconcileOptions, paused: boolean): Promise<ReconcileOutcome<TaskStatusBody>> {
