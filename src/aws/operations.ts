@@ -19,8 +19,10 @@ export const AWS_OPERATIONS = [
   'ecs:DeregisterTaskDefinition',
   'ecs:DescribeCapacityProviders',
   'ecs:DescribeClusters',
+  'ecs:DescribeServiceDeployments',
   'ecs:DescribeServices',
   'ecs:DescribeTaskDefinition',
+  'ecs:ListServiceDeployments',
   'ecs:ListServices',
   'ecs:ListTaskDefinitions',
   'ecs:PutClusterCapacityProviders',
@@ -63,7 +65,7 @@ export function isReadOperation(operation: string): boolean {
  * needs them too, although no code calls them.
  */
 export const AWS_IMPLIED_PERMISSIONS = {
-  'iam:PassRole': 'RegisterTaskDefinition passes the task and execution roles; CreateService passes a service role when one is given',
+  'iam:PassRole': 'RegisterTaskDefinition passes the task and execution roles; CreateService and UpdateService pass the roles ECS uses for blue/green traffic shifting and lifecycle hooks',
   'iam:CreateServiceLinkedRole': "RegisterScalableTarget creates Application Auto Scaling's ECS service-linked role the first time in an account",
   'application-autoscaling:TagResource': 'RegisterScalableTarget with Tags (the owner tags) is authorized as TagResource too',
   'cloudwatch:TagResource': 'PutMetricAlarm with Tags (the owner tags) is authorized as TagResource too',

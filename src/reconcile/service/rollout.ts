@@ -96,6 +96,15 @@ export function judgeRollout(service: Service, previous: RolloutStatus | undefin
     };
   }
   const primary = primaryDeployment(service);
+  if (rollout?.state === 'IN_PROGRESS' && rollout.serviceDeploymentStatus !== undefined) {
+    // The service deployment says the rollout runs on, whatever the deployments look like (a
+    // blue/green deployment's tasks all run long before its bake time ends).
+    const revision = rollout.taskDefinitionArn ? familyRevisionOf(rollout.taskDefinitionArn) : primary?.taskDefinition ? familyRevisionOf(primary.taskDefinition) : 'the new task definition';
+    const what = `${rollout.strategy ?? 'ROLLING'} rollout of ${revision} to ${name} (service deployment ${lastSegment(rollout.serviceDeploymentArn ?? '')})`;
+    const tasks = taskCounts(primary?.runningCount, primary?.desiredCount, primary?.pendingCount);
+    const started = rollout.startedTime ? new Date(rollout.startedTime) : primary?.createdAt;
+    return withDeadline({ rollout, health: { kind: 'progressing', reason: 'RolloutInProgress', message: `${what} in progress${stageOf(rollout)}: ${tasks}` } }, what, tasks, started, clock);
+  }
   if (primary?.rolloutState === 'FAILED') {
     return { rollout, health: { kind: 'stalled', reason: 'RolloutFailed', message: `deployment ${primary.id} of ${name} failed: ${primary.rolloutStateReason ?? 'no reason given'}` } };
   }
@@ -123,6 +132,21 @@ export function judgeRollout(service: Service, previous: RolloutStatus | undefin
   }
   const td = service.taskDefinition ? familyRevisionOf(service.taskDefinition) : 'its task definition';
   return { rollout, health: { kind: 'ready', reason: 'RolloutCompleted', message: `${name} runs ${td}: ${tasks}` } };
+}
+
+/** Where a rollout is, as its service deployment reports it: the stage, since when, and the traffic the new revision gets. */
+function stageOf(rollout: RolloutStatus): string {
+  if (!rollout.lifecycleStage) return '';
+  const since = rollout.stageSince ? ` since ${rollout.stageSince}` : '';
+  const traffic = [
+    rollout.productionTrafficPercent === undefined ? undefined : `${rollout.productionTrafficPercent}% of production traffic`,
+    rollout.testTrafficPercent === undefined ? undefined : `${rollout.testTrafficPercent}% of test traffic`,
+  ].filter((t) => t !== undefined);
+  return `, stage ${rollout.lifecycleStage}${since}${traffic.length > 0 ? `, the new revision gets ${traffic.join(' and ')}` : ''}`;
+}
+
+function lastSegment(arn: string): string {
+  return arn.slice(arn.lastIndexOf('/') + 1);
 }
 
 function taskCounts(running: number | undefined, desired: number | undefined, pending: number | undefined): string {

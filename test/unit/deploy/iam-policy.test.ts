@@ -58,10 +58,10 @@ describe('deploy/iam-policy.json', () => {
     }
   });
 
-  it('lets the operator pass roles to ECS tasks and to nothing else', () => {
+  it('lets the operator pass roles to ECS tasks and to ECS (blue/green traffic shifting, lifecycle hooks) and to nothing else', () => {
     const s = statementFor('iam:PassRole');
     expect(actionsOf(s)).toEqual(['iam:PassRole']);
-    expect(s.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
+    expect(s.Condition).toEqual({ StringEquals: { 'iam:PassedToService': ['ecs-tasks.amazonaws.com', 'ecs.amazonaws.com'] } });
   });
 
   it("creates only ECS's and Application Auto Scaling's ECS service-linked roles", () => {
