@@ -120,6 +120,26 @@ export interface ModelViolations {
   expectations: (Required<Omit<ModelViolationExpectation, 'count' | 'accessKeyId'>> & { id: number; accessKeyId: string | null; remaining: number })[];
 }
 
+/** What the lifecycle hooks of BLUE_GREEN, LINEAR and CANARY deployments answer (no Lambda runs). */
+export interface LifecycleHookOutcome {
+  outcome: 'SUCCEEDED' | 'FAILED' | 'IN_PROGRESS';
+  /** Limits the rule to one service (name or ARN), hook target and hook stage; the newest matching rule wins. */
+  service?: string;
+  hookTargetArn?: string;
+  stage?: string;
+  /** With IN_PROGRESS: answer IN_PROGRESS to this many invocations (one per tick), then `then`. */
+  ticks?: number;
+  then?: 'SUCCEEDED' | 'FAILED';
+}
+
+export interface LifecycleHookInvocation {
+  service: string;
+  serviceDeploymentArn: string;
+  hookTargetArn: string;
+  stage: string;
+  status: 'SUCCEEDED' | 'FAILED' | 'IN_PROGRESS';
+}
+
 export interface EmulatorState {
   clock: ClockState;
   /** family:revision -> the stoppedReason its failing tasks report */
@@ -128,6 +148,9 @@ export interface EmulatorState {
   pendingTasks: string[];
   faults: Fault[];
   modelViolations: ModelViolations;
+  lifecycleHooks: { rules: Required<LifecycleHookOutcome>[]; invocations: LifecycleHookInvocation[] };
+  /** Ticks that make one minute of a deployment's bake times. */
+  ticksPerMinute: number;
 }
 
 export interface EmulatorControl {
@@ -141,6 +164,14 @@ export interface EmulatorControl {
   holdTasksPending(taskDefinition: string): Promise<void>;
   /** Lets the held tasks of this task definition (or of all, when omitted) start. */
   releasePendingTasks(taskDefinition?: string): Promise<void>;
+  /** Sets what lifecycle hooks answer from now on (SUCCEEDED when no rule matches). */
+  setLifecycleHookOutcome(rule: LifecycleHookOutcome): Promise<void>;
+  /** Drops the hook rules (and recorded invocations) of one service (name or ARN as given), or all. */
+  clearLifecycleHookOutcomes(service?: string): Promise<void>;
+  /** Every hook invocation so far, oldest first. */
+  lifecycleHookInvocations(): Promise<LifecycleHookInvocation[]>;
+  /** How many ticks make one minute of bakeTimeInMinutes and the linear/canary step bake times (default 1). */
+  setTicksPerMinute(ticks: number): Promise<void>;
   /** The next `count` calls of `operation` get ThrottlingException (HTTP 400), or `code`. */
   throttle(operation: string, count: number, scope?: FaultScope & { code?: string }): Promise<void>;
   /** The next `count` calls of `operation` fail with a 5xx (default 500 InternalFailure). With
@@ -273,6 +304,10 @@ function controlClient(endpoint: string): EmulatorControl {
     clearTaskFailures: async (taskDefinition) => void (await call('/task-failures/clear', { taskDefinition })),
     holdTasksPending: async (taskDefinition) => void (await call('/pending-tasks', { taskDefinition })),
     releasePendingTasks: async (taskDefinition) => void (await call('/pending-tasks/clear', { taskDefinition })),
+    setLifecycleHookOutcome: async (rule) => void (await call('/lifecycle-hooks', rule)),
+    clearLifecycleHookOutcomes: async (service) => void (await call('/lifecycle-hooks/clear', service === undefined ? {} : { service })),
+    lifecycleHookInvocations: async () => (await call<EmulatorState>('/state')).lifecycleHooks.invocations,
+    setTicksPerMinute: async (ticksPerMinute) => void (await call('/deployment-clock', { ticksPerMinute })),
     throttle: async (operation, count, scope = {}) => void (await call('/faults', { kind: 'throttle', operation, count, ...scope })),
     failCalls: async (operation, count, opts = {}) => void (await call('/faults', { kind: 'error', operation, count, ...opts })),
     dropConnections: async (operation, count, opts = {}) => void (await call('/faults', { kind: 'reset', operation, count, ...opts })),

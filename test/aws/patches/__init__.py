@@ -25,6 +25,7 @@ from . import (
     scalable_target_role,
     scaling_policy_alarms,
     service_api,
+    service_deployments_api,
     target_groups_per_service,
     task_definition_deletion,
     task_definition_size,
@@ -71,4 +72,5 @@ def apply_all() -> None:
     capacity_providers.apply()
     cluster_counts.apply()
     delete_cluster.apply()
+    service_deployments_api.apply()
     _applied = True

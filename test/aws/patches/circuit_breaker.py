@@ -18,7 +18,7 @@ import math
 
 from moto.ecs.models import Service
 
-from . import service_deployments
+from . import deployment_rollback
 from .ecs_model import Deployment, add_event, runtime
 
 DEFAULT_STOPPED_REASON = "Essential container in task exited"
@@ -68,12 +68,11 @@ def check(service: Service, deployment: Deployment) -> None:
     deployment.rollout_state = "FAILED"
     deployment.rollout_state_reason = "ECS deployment circuit breaker: tasks failed to start."
     add_event(service, f"(service {service.name}) deployment {deployment.id} deployment failed: tasks failed to start.")
-    state = runtime(service)
-    if breaker.get("rollback") and state.last_completed is not None:
-        target = state.last_completed
-        # The deployment rolled back to cannot be rolled back to again until it completes.
-        state.last_completed = None
-        add_event(service, f"(service {service.name}) rolling back to deployment {target.id}.")
-        service_deployments.start(
-            service, target.spec, reason=f"ECS deployment circuit breaker: rolling back to deploymentId {target.id}."
-        )
+    record = deployment.record
+    record.circuit_breaker_status = "TRIGGERED"
+    target = runtime(service).last_completed if breaker.get("rollback") else None
+    reason = f"ECS deployment circuit breaker: rolling back to deploymentId {target.id}." if target else ""
+    if record.rollback_deployment is deployment:
+        record.set_status("ROLLBACK_FAILED", deployment.rollout_state_reason)
+    elif target is None or not deployment_rollback.roll_back(service, record, reason, target):
+        record.set_status("STOPPED", deployment.rollout_state_reason)

@@ -12,7 +12,7 @@ from typing import Any
 from moto.moto_api._internal.models import moto_api_backend
 from werkzeug.wrappers import Request, Response
 
-from . import circuit_breaker, faults, model_validation, pending_tasks
+from . import circuit_breaker, faults, lifecycle_hooks, model_validation, native_strategies, pending_tasks
 from .clock import Clock
 from .ecs_model import LOCK
 
@@ -77,6 +77,15 @@ class ControlApi:
             case ("POST", "/pending-tasks/clear"):
                 pending_tasks.clear(body.get("taskDefinition"))
                 return self.state()
+            case ("POST", "/lifecycle-hooks"):
+                lifecycle_hooks.set_outcome(body)
+                return self.state()
+            case ("POST", "/lifecycle-hooks/clear"):
+                lifecycle_hooks.clear(body.get("service"))
+                return self.state()
+            case ("POST", "/deployment-clock"):
+                native_strategies.set_ticks_per_minute(int(body["ticksPerMinute"]))
+                return self.state()
             case ("POST", "/faults"):
                 added = faults.add(faults.from_request(body))
                 return {**self.state(), "added": added}
@@ -102,6 +111,8 @@ class ControlApi:
             "clock": self.clock.state(),
             "taskFailures": circuit_breaker.failing(),
             "pendingTasks": pending_tasks.held(),
+            "lifecycleHooks": lifecycle_hooks.state(),
+            "ticksPerMinute": native_strategies.ticks_per_minute,
             "faults": faults.pending(),
             "modelViolations": model_validation.state(),
         }
@@ -109,6 +120,8 @@ class ControlApi:
     def reset_emulator(self) -> None:
         circuit_breaker.clear()
         pending_tasks.clear()
+        lifecycle_hooks.clear()
+        native_strategies.reset()
         faults.clear()
         self.clock.reset()
 

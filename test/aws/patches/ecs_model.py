@@ -117,6 +117,11 @@ class Deployment:
     created_at: datetime = field(default_factory=utcnow)
     updated_at: datetime = field(default_factory=utcnow)
     tasks: list[ServiceTask] = field(default_factory=list)  # not an API member: never serialised
+    # Not API members either: the service revision this deployment runs and the service deployment
+    # (service_deployment_history.Record) it belongs to; a rollback deployment belongs to the one
+    # it rolls back.
+    revision_arn: str = ""
+    record: Any = None
 
     def __post_init__(self) -> None:
         if not self.rollout_state_reason:
@@ -163,6 +168,10 @@ class ServiceRuntime:
     last_completed: Deployment | None = None
     # Whether "has reached a steady state" was written since the service last changed.
     steady: bool = False
+    # The service's service deployments (service_deployment_history.Record), oldest first.
+    history: list[Any] = field(default_factory=list)
+    # Its service revisions (service_deployment_history.Revision) by ARN.
+    revisions: dict[str, Any] = field(default_factory=dict)
 
 
 def runtime(service: Service) -> ServiceRuntime:

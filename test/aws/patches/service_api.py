@@ -25,6 +25,7 @@ from . import (
     delete_service,
     deployment_controller_updates,
     launch_type_restore,
+    native_strategies,
     placement_strategy_fields,
     service_deployments,
     service_fields,
@@ -59,6 +60,7 @@ def create_service(self: EC2ContainerServiceResponse) -> ActionResult:
     fields = service_fields.create_fields(backend, cluster, params)
     fields["placementStrategy"] = placement_strategy_fields.stored(fields["placementStrategy"])
     daemon_services.validate(fields)
+    native_strategies.validate(fields)
     require_network_for_awsvpc(backend, fields)
     service = Service(
         cluster=cluster,
@@ -96,6 +98,7 @@ def update_service(self: EC2ContainerServiceResponse) -> ActionResult:
     if "placementStrategy" in changed:
         changed["placementStrategy"] = placement_strategy_fields.stored(changed["placementStrategy"])
     require_network_for_awsvpc(backend, {**current, **changed})
+    native_strategies.validate({**current, **changed})
     before = service_deployments.deployable(service)
     desired_count = changed.pop("desiredCount", None)
     set_fields(service, changed)

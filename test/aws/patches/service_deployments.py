@@ -17,6 +17,7 @@ from typing import Any
 from moto.core.utils import utcnow
 from moto.ecs.models import Service
 
+from . import native_strategies, service_deployment_history
 from .ecs_model import (
     DEPLOYABLE_FIELDS,
     Deployment,
@@ -49,9 +50,15 @@ def needs_new_deployment(before: dict[str, Any], after: dict[str, Any], force: b
     return force or any(before.get(member) != after.get(member) for member in TRIGGERS)
 
 
-def start(service: Service, spec: dict[str, Any], reason: str | None = None) -> Deployment:
+def start(
+    service: Service, spec: dict[str, Any], reason: str | None = None, rollback_to: Deployment | None = None
+) -> Deployment:
     """Makes a new PRIMARY deployment of `spec`; the service's settings follow it (a rollback
-    restores the task definition and placement of the deployment it goes back to)."""
+    restores the task definition and placement of the deployment it goes back to).
+
+    A new deployment is a new service deployment of a new service revision; a rollback
+    (`rollback_to`, the deployment gone back to) deploys that deployment's revision again, within
+    the service deployment it rolls back (service_deployment_history)."""
     for deployment in deployments(service):
         if deployment.status == "PRIMARY":
             deployment.status = "ACTIVE"
@@ -60,6 +67,10 @@ def start(service: Service, spec: dict[str, Any], reason: str | None = None) -> 
     deployment = Deployment(id=new_deployment_id(), spec=dict(spec), desired_count=service.desired_count)
     if reason:
         deployment.rollout_state_reason = reason
+    if rollback_to is None:
+        native_strategies.begin(service, service_deployment_history.started(service, deployment))
+    else:
+        deployment.revision_arn = rollback_to.revision_arn
     deployments(service).insert(0, deployment)
     runtime(service).steady = False
     return deployment

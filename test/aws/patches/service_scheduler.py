@@ -13,7 +13,8 @@ One tick is one scheduling step for every service:
   1. drained non-PRIMARY deployments are removed (a FAILED one stays until the PRIMARY completes);
   2. tasks move on: PENDING -> RUNNING, or -> STOPPED when their task definition is made to fail
      (failedTasks grows), or stay PENDING when it is held; tasks being stopped reach STOPPED;
-  3. the circuit breaker judges the PRIMARY deployment (and may roll back);
+  3. the circuit breaker and the deployment alarms judge the PRIMARY deployment (and may roll
+     back); a BLUE_GREEN, LINEAR or CANARY deployment moves through its stages (native_strategies);
   4. the PRIMARY deployment starts tasks; 5. surplus tasks are asked to stop;
   6. the rollout completes when it can; 7. counts are refreshed.
 A deleted (DRAINING) service stops all its tasks and becomes INACTIVE once none is left.
@@ -30,7 +31,11 @@ from . import (
     circuit_breaker,
     daemon_services,
     default_security_group,
+    deployment_alarms,
+    deployment_rollback,
+    native_strategies,
     pending_tasks,
+    service_deployment_history,
     service_deployments,
 )
 from .ecs_model import (
@@ -55,9 +60,12 @@ def tick(backend: EC2ContainerServiceBackend, service: Service) -> None:
     if daemon_services.is_daemon(service) and service.status == "ACTIVE":
         service_deployments.set_desired_count(service, daemon_services.desired_count(backend, service))
     progress_tasks(service)
+    deployment_rollback.carry_out_requests(service)
     current = primary(service)
     if current is not None:
         circuit_breaker.check(service, current)
+        deployment_alarms.check(service)
+        native_strategies.tick(service)
         current = primary(service)
     if current is not None and service.status == "ACTIVE":
         launch(backend, service, current)
@@ -65,6 +73,8 @@ def tick(backend: EC2ContainerServiceBackend, service: Service) -> None:
     if current is not None:
         complete(service, current)
     refresh_counts(service)
+    if service.status == "DRAINING":
+        service_deployment_history.service_deleted(service)
     if service.status == "DRAINING" and not any(d.live_tasks() for d in deployments(service)):
         service.status = "INACTIVE"
 
@@ -100,9 +110,13 @@ def launch(backend: EC2ContainerServiceBackend, service: Service, current: Deplo
     if current.rollout_state == "FAILED":
         return  # a failed deployment launches no new tasks
     wanted = current.desired_count - len(_kept(current))
-    ceiling = math.floor(service.desired_count * service.deployment_configuration["maximumPercent"] / 100)
-    in_use = sum(len(d.live_tasks()) for d in deployments(service))
-    count = min(wanted, max(0, ceiling - in_use))
+    native = native_strategies.launch_allowed(service)
+    if native is None:
+        ceiling = math.floor(service.desired_count * service.deployment_configuration["maximumPercent"] / 100)
+        in_use = sum(len(d.live_tasks()) for d in deployments(service))
+        count = min(wanted, max(0, ceiling - in_use))
+    else:
+        count = min(wanted, native)
     if count <= 0:
         return
     tasks = []
@@ -118,6 +132,8 @@ def stop_surplus(service: Service, current: Deployment | None) -> None:
     running ones only as far as minimumHealthyPercent allows."""
     candidates: list[tuple[Deployment, ServiceTask]] = []
     for deployment in deployments(service):
+        if native_strategies.keeps_tasks_of(service, deployment):
+            continue
         kept = _kept(deployment)
         surplus = (
             len(kept)
@@ -157,7 +173,7 @@ def complete(service: Service, current: Deployment) -> None:
     others_live = any(d.live_tasks() for d in deployments(service) if d is not current)
     running = [t for t in _kept(current) if t.last_status == "RUNNING"]
     steady = not others_live and len(running) == len(current.live_tasks()) == current.desired_count
-    if not steady or current.rollout_state == "FAILED":
+    if not steady or current.rollout_state == "FAILED" or native_strategies.holds_completion(service):
         return
     state = runtime(service)
     if current.rollout_state == "IN_PROGRESS":
@@ -165,6 +181,7 @@ def complete(service: Service, current: Deployment) -> None:
         current.rollout_state_reason = f"ECS deployment {current.id} completed."
         current.updated_at = utcnow()
         state.last_completed = current
+        service_deployment_history.completed(current)
         add_event(service, f"(service {service.name}) (deployment {current.id}) deployment completed.")
     if not state.steady:
         state.steady = True
