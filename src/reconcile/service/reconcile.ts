@@ -144,7 +144,9 @@ function withEarlier(judgement: RolloutJudgement, earlier: readonly Service[]): 
  */
 async function trackedRollout(region: RegionAdapter, service: Service, recorded: ServiceStatus['rollout'], familyRevision: string, now: Date): Promise<ServiceStatus['rollout']> {
   const sd = await observeServiceDeployment(region, service, recorded);
-  const tracked = trackRollout(service, recorded, familyRevision);
+  // Unread (ECS no longer knows it): judged by the deployments again.
+  const { serviceDeploymentStatus: _unread, ...byDeployments } = recorded ?? {};
+  const tracked = trackRollout(service, sd || !recorded ? recorded : byDeployments, familyRevision);
   return sd ? withServiceDeployment(tracked, sd, now) : tracked;
 }
 

@@ -61,6 +61,8 @@ export function holdsFailedRollout(rollout: RolloutStatus | undefined, familyRev
 export function trackRollout(service: Service, rollout: RolloutStatus | undefined, desiredFamilyRevision: string): RolloutStatus | undefined {
   if (rollout?.state === 'FAILED' && !holdsFailedRollout(rollout, desiredFamilyRevision)) return undefined;
   if (!rollout?.deploymentId || rollout.state === 'COMPLETED' || rollout.state === 'FAILED') return rollout;
+  // Its service deployment, read on this same look, says more than the deployments do.
+  if (rollout.serviceDeploymentStatus !== undefined) return rollout;
   const ours = service.deployments?.find((d) => d.id === rollout.deploymentId);
   if (ours) return withState(rollout, ours.rolloutState, ours.rolloutStateReason);
   // Our deployment is gone. If the service still runs our task definition a later deployment of it
