@@ -8,7 +8,7 @@ const TARGET_GROUP_ARN_PATTERN = '^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]
 const TARGET_GROUP_NAME = { minLength: 1, maxLength: 32, pattern: '^[a-zA-Z0-9-]+$' };
 // A production or test route: an Application Load Balancer's listener rule, or a Network Load
 // Balancer's listener (AdvancedConfiguration, ECS API reference).
-const LISTENER_OR_RULE_PATTERN = '^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:[0-9]{12}:(listener|listener-rule)/(app|net)/[a-zA-Z0-9-]+/[0-9a-f]+/[0-9a-f]+(/[0-9a-f]+)?$';
+const LISTENER_OR_RULE_PATTERN = '^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:[0-9]{12}:(listener|listener-rule)/(app|net)/[a-zA-Z0-9-]+/[a-zA-Z0-9]+/[a-zA-Z0-9]+(/[a-zA-Z0-9]+)?$';
 const ROLE_ARN_PATTERN = '^arn:aws[a-z-]*:iam::[0-9]{12}:role/[a-zA-Z0-9+=,.@_/-]+$';
 
 const AdvancedConfiguration = Struct(
