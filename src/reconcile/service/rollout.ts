@@ -98,30 +98,26 @@ export function judgeRollout(service: Service, previous: RolloutStatus | undefin
     };
   }
   const primary = primaryDeployment(service);
-  if (rollout?.state === 'IN_PROGRESS' && rollout.serviceDeploymentStatus !== undefined) {
-    // The service deployment says the rollout runs on, whatever the deployments look like (a
-    // blue/green deployment's tasks all run long before its bake time ends).
-    const revision = rollout.taskDefinitionArn ? familyRevisionOf(rollout.taskDefinitionArn) : primary?.taskDefinition ? familyRevisionOf(primary.taskDefinition) : 'the new task definition';
-    const what = `${rollout.strategy ?? 'ROLLING'} rollout of ${revision} to ${name} (service deployment ${lastSegment(rollout.serviceDeploymentArn ?? '')})`;
-    const tasks = taskCounts(primary?.runningCount, primary?.desiredCount, primary?.pendingCount);
-    const started = rollout.startedTime ? new Date(rollout.startedTime) : primary?.createdAt;
-    return withDeadline({ rollout, health: { kind: 'progressing', reason: 'RolloutInProgress', message: `${what} in progress${stageOf(rollout)}: ${tasks}` } }, what, tasks, started, clock);
-  }
   if (primary?.rolloutState === 'FAILED') {
     return { rollout, health: { kind: 'stalled', reason: 'RolloutFailed', message: `deployment ${primary.id} of ${name} failed: ${primary.rolloutStateReason ?? 'no reason given'}` } };
   }
   // Older deployments (and services from before rollout states) have none: one deployment left is done.
-  const inProgress = primary?.rolloutState === 'IN_PROGRESS' || (primary?.rolloutState === undefined && (service.deployments?.length ?? 0) > 1);
+  // The service deployment, when read, says the rollout runs on whatever the deployments look like
+  // (a blue/green deployment's tasks all run long before its bake time ends).
+  const followed = rollout?.state === 'IN_PROGRESS' && rollout.serviceDeploymentStatus !== undefined;
+  const inProgress = followed || primary?.rolloutState === 'IN_PROGRESS' || (primary?.rolloutState === undefined && (service.deployments?.length ?? 0) > 1);
   if (primary && inProgress) {
     // A rollout is counted by its own deployment: the service's counts include the tasks of the
     // deployments it replaces, which keep running until the new ones are up.
     const revision = primary.taskDefinition ? familyRevisionOf(primary.taskDefinition) : 'the new task definition';
     const others = (service.deployments ?? []).filter((d) => d !== primary).reduce((sum, d) => sum + (d.runningCount ?? 0), 0);
-    const what = `rollout of ${revision} to ${name} (deployment ${primary.id})`;
+    const strategy = rollout?.strategy && rollout.strategy !== 'ROLLING' ? `${rollout.strategy} ` : '';
+    const what = `${strategy}rollout of ${revision} to ${name} (deployment ${primary.id})`;
     const tasks = `${taskCounts(primary.runningCount, primary.desiredCount, primary.pendingCount)}${others > 0 ? `; ${others} task(s) of the previous deployment(s) still running` : ''}`;
     // The operator's own rollout started when it wrote; one it did not start, when ECS created it.
     const started = rollout?.deploymentId === primary.id && rollout?.startedTime ? new Date(rollout.startedTime) : primary.createdAt;
-    return withDeadline({ rollout, health: { kind: 'progressing', reason: 'RolloutInProgress', message: `${what} in progress: ${tasks}` } }, what, tasks, started, clock);
+    const stage = rollout?.state === 'IN_PROGRESS' ? stageOf(rollout) : '';
+    return withDeadline({ rollout, health: { kind: 'progressing', reason: 'RolloutInProgress', message: `${what} in progress${stage}: ${tasks}` } }, what, tasks, started, clock);
   }
   const running = service.runningCount ?? 0;
   const desired = service.desiredCount ?? 0;
@@ -145,10 +141,6 @@ function stageOf(rollout: RolloutStatus): string {
     rollout.testTrafficPercent === undefined ? undefined : `${rollout.testTrafficPercent}% of test traffic`,
   ].filter((t) => t !== undefined);
   return `, stage ${rollout.lifecycleStage}${since}${traffic.length > 0 ? `, the new revision gets ${traffic.join(' and ')}` : ''}`;
-}
-
-function lastSegment(arn: string): string {
-  return arn.slice(arn.lastIndexOf('/') + 1);
 }
 
 function taskCounts(running: number | undefined, desired: number | undefined, pending: number | undefined): string {

@@ -135,7 +135,7 @@ describe('judgeRollout with a service deployment', () => {
     const j = judgeRollout({ ...greenUp, deployments: [deployment('ecs-svc/2', { taskDefinition: TD4, rolloutState: 'COMPLETED' })] }, rollout, 'web:4', clock);
     expect(j.health.kind).toBe('progressing');
     expect(j.health.message).toBe(
-      'BLUE_GREEN rollout of web:4 to web (service deployment AbCdEf012345) in progress, stage BAKE_TIME since 2026-11-24T10:05:00Z, the new revision gets 100% of production traffic: 2 of 2 tasks running',
+      'BLUE_GREEN rollout of web:4 to web (deployment ecs-svc/2) in progress, stage BAKE_TIME since 2026-11-24T10:05:00Z, the new revision gets 100% of production traffic: 2 of 2 tasks running',
     );
     expect(j.requeueAfterMs).toBeGreaterThan(0);
   });
