@@ -67,7 +67,7 @@ export function rollbackCause(sd: ServiceDeployment): RollbackCause {
   }
   if (sd.deploymentCircuitBreaker?.status === 'TRIGGERED') {
     const count = sd.deploymentCircuitBreaker.failureCount;
-    return { trigger: 'CircuitBreaker', message: `the deployment circuit breaker tripped${count === undefined ? '' : ` after ${count} failed task(s)`}${said ? ` (${said})` : ''}` };
+    return { trigger: 'CircuitBreaker', message: said ?? `the deployment circuit breaker tripped${count === undefined ? '' : ` after ${count} failed task(s)`}` };
   }
   const hook = sd.lifecycleHookDetails?.find((h) => h.status === 'FAILED' || h.status === 'TIMED_OUT');
   if (hook) {
@@ -107,27 +107,14 @@ export function withServiceDeployment(rollout: RolloutStatus | undefined, sd: Se
   if (target?.requestedProductionTrafficWeight !== undefined) next.productionTrafficPercent = target.requestedProductionTrafficWeight;
   if (target?.requestedTestTrafficWeight !== undefined) next.testTrafficPercent = target.requestedTestTrafficWeight;
   if (state === 'FAILED') {
+    // The same words while the rollback runs and once it is done: serviceDeploymentStatus tells which.
     const cause = rollbackCause(sd);
     next.rollbackTrigger = cause.trigger;
-    next.reason = `${rolledBack(sd.status)}: ${cause.message}`;
+    next.reason = cause.message;
   } else if (state === 'COMPLETED') {
     delete next.reason;
   }
   return next;
-}
-
-function rolledBack(status: string | undefined): string {
-  switch (status) {
-    case 'ROLLBACK_SUCCESSFUL':
-      return 'rolled back';
-    case 'ROLLBACK_FAILED':
-      return 'the rollback failed';
-    case 'STOPPED':
-    case 'STOP_REQUESTED':
-      return 'stopped';
-    default:
-      return 'rolling back';
-  }
 }
 
 /**

@@ -92,7 +92,7 @@ describe('withServiceDeployment: status.rollout from the service deployment', ()
     });
     const rollout = withServiceDeployment(ours, sd, now);
     expect(rollout).toMatchObject({ state: 'FAILED', rollbackTrigger: 'Alarm' });
-    expect(rollout.reason).toContain('rolling back: CloudWatch alarm web-5xx went to ALARM');
+    expect(rollout.reason).toContain('CloudWatch alarm web-5xx went to ALARM');
   });
 
   test('a deployment ECS started on its own gets a record of its own, not the last rollout the operator started', () => {
@@ -155,7 +155,7 @@ describe('judgeRollout with a service deployment', () => {
     const rolledBack = runningService({ deployments: [deployment('ecs-svc/1', { taskDefinition: TD_ARN, rolloutState: 'COMPLETED' })] });
     const j = judgeRollout(rolledBack, withServiceDeployment(ours, sd, now), 'web:4', clock);
     expect(j.health).toMatchObject({ kind: 'stalled', reason: 'RolloutFailed' });
-    expect(j.health.message).toContain('rollout of web:4 failed: rolled back: lifecycle hook arn:aws:lambda:us-east-1:123456789012:function:smoke at POST_TEST_TRAFFIC_SHIFT failed');
+    expect(j.health.message).toContain('rollout of web:4 failed: lifecycle hook arn:aws:lambda:us-east-1:123456789012:function:smoke at POST_TEST_TRAFFIC_SHIFT failed');
     expect(j.health.message).toContain('runs web:3');
     expect(j.rollout).toMatchObject({ taskDefinitionArn: TD4, state: 'FAILED', rollbackTrigger: 'LifecycleHook' });
   });
