@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, EC2Client, type Tag } from '@aws-sdk/client-ec2';
 import { CreateClusterCommand, ECSClient } from '@aws-sdk/client-ecs';
-import { CreateListenerCommand, CreateLoadBalancerCommand, CreateTargetGroupCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { CreateListenerCommand, CreateLoadBalancerCommand, CreateRuleCommand, CreateTargetGroupCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { Kind } from '../src/api/index.js';
 import { formatSourceIssue, loadManifests, type EcsObject } from '../src/sources/index.js';
 
@@ -31,6 +31,11 @@ export interface WorldNeeds {
   securityGroups: string[];
   /** Target groups, by name, with the ARN a manifest names (when it names one) and what they route to. */
   targetGroups: Map<string, { arn?: string; port: number; targetType: 'ip' | 'instance' }>;
+  /**
+   * Blue/green, linear and canary traffic shifting: a production listener rule (the ARN a manifest
+   * names) that forwards to a target group and its alternate, by name.
+   */
+  listenerRules: Map<string, { targetGroup: string; alternate: string }>;
 }
 
 export interface DemoWorld {
@@ -52,7 +57,7 @@ export async function worldNeeds(dir: string): Promise<WorldNeeds> {
 }
 
 export function needsOf(objects: readonly EcsObject[]): WorldNeeds {
-  const needs: WorldNeeds = { clusters: [], capacityProviders: new Map(), subnets: [], securityGroups: [], targetGroups: new Map() };
+  const needs: WorldNeeds = { clusters: [], capacityProviders: new Map(), subnets: [], securityGroups: [], targetGroups: new Map(), listenerRules: new Map() };
   const add = (list: string[], value: string) => void (list.includes(value) ? undefined : list.push(value));
   const networkModes = new Map(objects.filter((o) => o.kind === 'EcsTaskDefinition').map((o) => [o.manifest.metadata.name, o.manifest.spec.networkMode ?? 'bridge']));
   for (const obj of objects) {
@@ -76,6 +81,12 @@ export function needsOf(objects: readonly EcsObject[]): WorldNeeds {
       const name = fromArn?.[1] ?? lb.targetGroupName;
       if (!name) continue;
       needs.targetGroups.set(name, { ...(lb.targetGroupArn ? { arn: lb.targetGroupArn } : {}), port: lb.containerPort, targetType });
+      const advanced = lb.advancedConfiguration;
+      const alternateArn = advanced?.alternateTargetGroupArn ? TARGET_GROUP_ARN.exec(advanced.alternateTargetGroupArn) : undefined;
+      const alternate = alternateArn?.[1] ?? advanced?.alternateTargetGroupName;
+      if (!advanced || !alternate) continue;
+      needs.targetGroups.set(alternate, { ...(advanced.alternateTargetGroupArn ? { arn: advanced.alternateTargetGroupArn } : {}), port: lb.containerPort, targetType });
+      needs.listenerRules.set(advanced.productionListenerRule, { targetGroup: name, alternate });
     }
   }
   return needs;
@@ -125,6 +136,7 @@ export async function createDemoWorld(endpoint: string, dir = EXAMPLES_DIR): Pro
       const { LoadBalancers } = await elbv2.send(new CreateLoadBalancerCommand({ Name: 'demo', Type: 'application', Scheme: 'internal', Subnets: subnets }));
       const loadBalancerArn = LoadBalancers?.[0]?.LoadBalancerArn;
       let listenerPort = 8000;
+      const arns = new Map<string, string>();
       for (const [name, tg] of needs.targetGroups) {
         const suffix = tg.arn ? TARGET_GROUP_ARN.exec(tg.arn)?.[2] : undefined;
         const { TargetGroups } = await elbv2.send(
@@ -139,7 +151,25 @@ export async function createDemoWorld(endpoint: string, dir = EXAMPLES_DIR): Pro
         );
         const arn = TargetGroups?.[0]?.TargetGroupArn;
         if (tg.arn) chosen(tg.arn, arn);
+        arns.set(name, arn ?? '');
+        // An alternate target group gets its traffic through its production listener rule only.
+        if ([...needs.listenerRules.values()].some((r) => r.alternate === name)) continue;
         await elbv2.send(new CreateListenerCommand({ LoadBalancerArn: loadBalancerArn, Protocol: 'HTTP', Port: listenerPort++, DefaultActions: [{ Type: 'forward', TargetGroupArn: arn }] }));
+      }
+      // Each production listener rule forwards all traffic to its target group and none to the alternate, on a listener of its own.
+      for (const [ruleArn, { targetGroup, alternate }] of needs.listenerRules) {
+        const { Listeners } = await elbv2.send(
+          new CreateListenerCommand({ LoadBalancerArn: loadBalancerArn, Protocol: 'HTTP', Port: listenerPort++, DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404' } }] }),
+        );
+        const { Rules } = await elbv2.send(
+          new CreateRuleCommand({
+            ListenerArn: Listeners?.[0]?.ListenerArn,
+            Priority: 1,
+            Conditions: [{ Field: 'path-pattern', Values: ['/*'] }],
+            Actions: [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: arns.get(targetGroup), Weight: 100 }, { TargetGroupArn: arns.get(alternate), Weight: 0 }] } }],
+          }),
+        );
+        chosen(ruleArn, Rules?.[0]?.RuleArn);
       }
     }
   } finally {

@@ -4,6 +4,39 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Autoscaling } from './autoscaling.js';
 import { CEL_RULES_KEY, DeletionPolicy, DriftPolicy, EcsName, Region, StringEnum, StringSet, Struct, Tags, uniqueBy, type CelRule } from './common.js';
 
+const TARGET_GROUP_ARN_PATTERN = '^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:[0-9]{12}:targetgroup/[a-zA-Z0-9-]+/[0-9a-f]+$';
+const TARGET_GROUP_NAME = { minLength: 1, maxLength: 32, pattern: '^[a-zA-Z0-9-]+$' };
+// A production or test route: an Application Load Balancer's listener rule, or a Network Load
+// Balancer's listener (AdvancedConfiguration, ECS API reference).
+const LISTENER_OR_RULE_PATTERN = '^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:[0-9]{12}:(listener|listener-rule)/(app|net)/[a-zA-Z0-9-]+/[a-zA-Z0-9]+/[a-zA-Z0-9]+(/[a-zA-Z0-9]+)?$';
+const ROLE_ARN_PATTERN = '^arn:aws[a-z-]*:iam::[0-9]{12}:role/[a-zA-Z0-9+=,.@_/-]+$';
+
+const AdvancedConfiguration = Struct(
+  'Blue/green, linear and canary traffic shifting for this target group (ECS-native deployment strategies): ECS registers the new revision\'s tasks with the alternate target group, moves test traffic on the test listener rule, then production traffic on the production listener rule, and the two target groups swap roles when the deployment succeeds.',
+  {
+    alternateTargetGroupArn: Type.Optional(Type.String({ description: 'ARN of the alternate (green) target group. Give this or alternateTargetGroupName.', maxLength: 2048, pattern: TARGET_GROUP_ARN_PATTERN })),
+    alternateTargetGroupName: Type.Optional(
+      Type.String({ description: 'Name of the alternate target group, in the service\'s region; the operator looks up its ARN (recorded in status.loadBalancers). Give this or alternateTargetGroupArn.', ...TARGET_GROUP_NAME }),
+    ),
+    productionListenerRule: Type.String({ description: 'ARN of the listener rule (Application Load Balancer) or listener (Network Load Balancer) that routes production traffic; ECS moves its weights between the two target groups.', maxLength: 2048, pattern: LISTENER_OR_RULE_PATTERN }),
+    testListenerRule: Type.Optional(Type.String({ description: 'ARN of the listener rule or listener that routes test traffic to the new revision before production traffic moves.', maxLength: 2048, pattern: LISTENER_OR_RULE_PATTERN })),
+    roleArn: Type.String({ description: 'ARN of the IAM role that lets ECS call the Elastic Load Balancing APIs (the Amazon ECS infrastructure role for load balancers).', maxLength: 2048, pattern: ROLE_ARN_PATTERN }),
+  },
+  {
+    rules: [
+      {
+        rule: 'has(self.alternateTargetGroupArn) != has(self.alternateTargetGroupName)',
+        message: 'advancedConfiguration takes exactly one of alternateTargetGroupArn and alternateTargetGroupName',
+      },
+      {
+        rule: '!has(self.testListenerRule) || self.testListenerRule != self.productionListenerRule',
+        message: 'the test listener rule must differ from the production listener rule',
+        fieldPath: '.testListenerRule',
+      },
+    ],
+  },
+);
+
 export const LoadBalancer = Struct(
   'Registers the service\'s tasks with an Elastic Load Balancing target group.',
   {
@@ -11,25 +44,34 @@ export const LoadBalancer = Struct(
       Type.String({
         description: 'ARN of the target group. Give this or targetGroupName.',
         maxLength: 2048,
-        pattern: '^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:[0-9]{12}:targetgroup/[a-zA-Z0-9-]+/[0-9a-f]+$',
+        pattern: TARGET_GROUP_ARN_PATTERN,
       }),
     ),
     targetGroupName: Type.Optional(
       Type.String({
         description: 'Name of the target group, in the service\'s region; the operator looks up its ARN and records it in status.loadBalancers. Give this or targetGroupArn.',
-        minLength: 1,
-        maxLength: 32,
-        pattern: '^[a-zA-Z0-9-]+$',
+        ...TARGET_GROUP_NAME,
       }),
     ),
     containerName: Type.String({ description: 'Container (in the task definition) that receives the traffic.', minLength: 1, maxLength: 255 }),
     containerPort: Type.Integer({ description: 'Port of that container that receives the traffic (1-65535); a portMappings[].containerPort of the container.', minimum: 1, maximum: 65535 }),
+    advancedConfiguration: Type.Optional(AdvancedConfiguration),
   },
   {
     rules: [
       {
         rule: 'has(self.targetGroupArn) != has(self.targetGroupName)',
         message: 'a load balancer takes exactly one of targetGroupArn and targetGroupName',
+      },
+      {
+        rule: '!has(self.advancedConfiguration) || !has(self.targetGroupArn) || !has(self.advancedConfiguration.alternateTargetGroupArn) || self.advancedConfiguration.alternateTargetGroupArn != self.targetGroupArn',
+        message: 'the alternate target group must differ from the target group',
+        fieldPath: '.advancedConfiguration.alternateTargetGroupArn',
+      },
+      {
+        rule: '!has(self.advancedConfiguration) || !has(self.targetGroupName) || !has(self.advancedConfiguration.alternateTargetGroupName) || self.advancedConfiguration.alternateTargetGroupName != self.targetGroupName',
+        message: 'the alternate target group must differ from the target group',
+        fieldPath: '.advancedConfiguration.alternateTargetGroupName',
       },
     ],
   },
@@ -101,19 +143,75 @@ export const TaskDefinitionLiteral = Type.String({
   pattern: '^(arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:task-definition/)?[a-zA-Z0-9_-]+(:[0-9]+)?$',
 });
 
+const BakeMinutes = (description: string) => Type.Integer({ description: `${description} (0-1440 minutes).`, minimum: 0, maximum: 1440 });
+
+/** Percentages ECS takes in steps of 0.1 (LinearConfiguration, CanaryConfiguration): checked to a tolerance, as doubles. */
+const tenths = (what: string): CelRule => ({
+  rule: 'self * 10.0 - double(int(self * 10.0 + 0.5)) < 0.0001 && double(int(self * 10.0 + 0.5)) - self * 10.0 < 0.0001',
+  message: `${what} must be a multiple of 0.1`,
+});
+
+export const DEPLOYMENT_STRATEGIES = ['ROLLING', 'BLUE_GREEN', 'LINEAR', 'CANARY'] as const;
+
+export const LIFECYCLE_STAGES = [
+  'RECONCILE_SERVICE',
+  'PRE_SCALE_UP',
+  'POST_SCALE_UP',
+  'TEST_TRAFFIC_SHIFT',
+  'POST_TEST_TRAFFIC_SHIFT',
+  'PRE_PRODUCTION_TRAFFIC_SHIFT',
+  'PRODUCTION_TRAFFIC_SHIFT',
+  'POST_PRODUCTION_TRAFFIC_SHIFT',
+] as const;
+
+const LifecycleHook = Struct('A Lambda function ECS invokes at the given stages of a deployment; its answer (SUCCEEDED, FAILED or IN_PROGRESS) lets the deployment go on, rolls it back, or has ECS ask again.', {
+  hookTargetArn: Type.String({
+    description: 'ARN of the Lambda function, for example arn:aws:lambda:us-east-1:123456789012:function:check-green.',
+    maxLength: 2048,
+    pattern: '^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[a-zA-Z0-9_-]+(:[a-zA-Z0-9_$-]+)?$',
+  }),
+  roleArn: Type.String({ description: 'ARN of the IAM role that lets ECS invoke the function.', maxLength: 2048, pattern: ROLE_ARN_PATTERN }),
+  lifecycleStages: Type.Array(StringEnum(LIFECYCLE_STAGES, 'A stage at which ECS invokes the hook.'), {
+    description: 'Stages at which ECS invokes the hook. Order does not matter.',
+    minItems: 1,
+    maxItems: LIFECYCLE_STAGES.length,
+    'x-kubernetes-list-type': 'set',
+  }),
+});
+
 const DeploymentConfiguration = Struct(
-  'How a rolling deployment replaces tasks.',
+  'How ECS deploys a new revision of the service: the strategy, its percents and bake times, lifecycle hooks, and what fails a deployment (circuit breaker, alarms).',
   {
+    strategy: Type.Optional(
+      StringEnum(
+        DEPLOYMENT_STRATEGIES,
+        'ROLLING (the default) replaces tasks within maximumPercent and minimumHealthyPercent. BLUE_GREEN starts the new revision beside the old one, moves test then all production traffic to it, and keeps the old one for bakeTimeInMinutes. LINEAR moves production traffic in equal steps (linearConfiguration), CANARY a first share then the rest (canaryConfiguration). The last three need the ECS deployment controller and, with load balancers, each load balancer\'s advancedConfiguration. status.rollout shows the stage a deployment is in.',
+      ),
+    ),
     maximumPercent: Type.Optional(Type.Integer({ description: 'Upper limit of running plus pending tasks during a deployment, in percent of desiredCount. ECS defaults to 200.', minimum: 0, maximum: 2000 })),
     minimumHealthyPercent: Type.Optional(Type.Integer({ description: 'Lower limit of healthy tasks during a deployment, in percent of desiredCount. ECS defaults to 100.', minimum: 0, maximum: 100 })),
+    bakeTimeInMinutes: Type.Optional(BakeMinutes('BLUE_GREEN, LINEAR and CANARY: how long the old and new revisions both run after all production traffic moved, before the old one is stopped; an alarm or a hook can still roll back meanwhile. Required with BLUE_GREEN')),
+    linearConfiguration: Type.Optional(
+      Struct('LINEAR: the steps production traffic moves in.', {
+        stepPercent: Type.Optional(Type.Number({ description: 'Share of production traffic moved at each step, 3.0 to 100.0 in steps of 0.1. ECS defaults to 10.0.', minimum: 3, maximum: 100, [CEL_RULES_KEY]: [tenths('stepPercent')] })),
+        stepBakeTimeInMinutes: Type.Optional(BakeMinutes('Wait between two steps (not after the last one). ECS defaults to 6')),
+      }),
+    ),
+    canaryConfiguration: Type.Optional(
+      Struct('CANARY: the share of production traffic the new revision gets first, and for how long.', {
+        canaryPercent: Type.Optional(Type.Number({ description: 'Share of production traffic moved first, 0.1 to 100.0 in steps of 0.1. ECS defaults to 5.0.', minimum: 0.1, maximum: 100, [CEL_RULES_KEY]: [tenths('canaryPercent')] })),
+        canaryBakeTimeInMinutes: Type.Optional(BakeMinutes('Wait before the rest of the traffic moves. ECS defaults to 10')),
+      }),
+    ),
+    lifecycleHooks: Type.Optional(Type.Array(LifecycleHook, { description: 'Lambda functions ECS invokes at stages of each deployment (at most 10 here); a hook that fails rolls the deployment back, and the object reports Stalled naming it.', maxItems: 10 })),
     deploymentCircuitBreaker: Type.Optional(
-      Struct('Stops a deployment whose tasks keep failing to start.', {
+      Struct('Stops a deployment whose tasks keep failing to start (ROLLING and BLUE_GREEN).', {
         enable: Type.Boolean({ description: 'Turn the circuit breaker on.' }),
         rollback: Type.Boolean({ description: 'Roll back to the last completed deployment when the breaker trips. The object then reports Stalled with the failed task definition in status.rollout.' }),
       }),
     ),
     alarms: Type.Optional(
-      Struct('CloudWatch alarms that fail a deployment when they go to ALARM.', {
+      Struct('CloudWatch alarms that fail a deployment when they go to ALARM (with every strategy; during BLUE_GREEN, LINEAR and CANARY deployments also through the bake time).', {
         alarmNames: Type.Array(Type.String({ description: 'An alarm name.', minLength: 1, maxLength: 255 }), { description: 'Names of the alarms watched during a deployment.', minItems: 1, maxItems: 10 }),
         enable: Type.Boolean({ description: 'Watch the alarms.' }),
         rollback: Type.Boolean({ description: 'Roll back when an alarm fires.' }),
@@ -126,6 +224,35 @@ const DeploymentConfiguration = Struct(
         rule: '!has(self.maximumPercent) || !has(self.minimumHealthyPercent) || self.minimumHealthyPercent <= self.maximumPercent',
         message: 'minimumHealthyPercent must not exceed maximumPercent',
         fieldPath: '.minimumHealthyPercent',
+      },
+      {
+        rule: "!has(self.strategy) || self.strategy != 'BLUE_GREEN' || has(self.bakeTimeInMinutes)",
+        message: 'a BLUE_GREEN deployment needs bakeTimeInMinutes (0-1440): how long the old revision keeps running after production traffic moved',
+        fieldPath: '.bakeTimeInMinutes',
+        reason: 'FieldValueRequired',
+      },
+      {
+        rule: "!has(self.bakeTimeInMinutes) || (has(self.strategy) && self.strategy != 'ROLLING')",
+        message: 'bakeTimeInMinutes applies to the BLUE_GREEN, LINEAR and CANARY strategies: set strategy, or remove it',
+        fieldPath: '.bakeTimeInMinutes',
+        reason: 'FieldValueForbidden',
+      },
+      {
+        rule: "!has(self.linearConfiguration) || (has(self.strategy) && self.strategy == 'LINEAR')",
+        message: 'linearConfiguration applies only to strategy LINEAR',
+        fieldPath: '.linearConfiguration',
+        reason: 'FieldValueForbidden',
+      },
+      {
+        rule: "!has(self.canaryConfiguration) || (has(self.strategy) && self.strategy == 'CANARY')",
+        message: 'canaryConfiguration applies only to strategy CANARY',
+        fieldPath: '.canaryConfiguration',
+        reason: 'FieldValueForbidden',
+      },
+      {
+        rule: "!has(self.deploymentCircuitBreaker) || !self.deploymentCircuitBreaker.enable || !has(self.strategy) || self.strategy in ['ROLLING', 'BLUE_GREEN']",
+        message: 'the deployment circuit breaker works with the ROLLING and BLUE_GREEN strategies; use alarms to fail LINEAR and CANARY deployments',
+        fieldPath: '.deploymentCircuitBreaker',
       },
     ],
   },
@@ -168,6 +295,7 @@ const ServiceRegistry = Struct('Registers tasks in AWS Cloud Map service discove
 });
 
 const IS_DAEMON = "has(self.schedulingStrategy) && self.schedulingStrategy == 'DAEMON'";
+const NATIVE_STRATEGY = "(has(self.deploymentConfiguration) && has(self.deploymentConfiguration.strategy) && self.deploymentConfiguration.strategy != 'ROLLING')";
 export const USES_FARGATE =
   "(has(self.launchType) && self.launchType == 'FARGATE') || (has(self.capacityProviderStrategy) && self.capacityProviderStrategy.exists(c, c.capacityProvider in ['FARGATE', 'FARGATE_SPOT']))";
 
@@ -219,6 +347,29 @@ const serviceRules: CelRule[] = [
     rule: "!has(self.autoscaling) || !has(self.autoscaling.targetTracking) || (has(self.loadBalancers) && size(self.loadBalancers) > 0) || self.autoscaling.targetTracking.all(t, !has(t.predefinedMetric) || t.predefinedMetric != 'ALBRequestCountPerTarget' || has(t.resourceLabel))",
     message: 'ALBRequestCountPerTarget needs a load balancer in spec.loadBalancers or an explicit resourceLabel',
     fieldPath: '.autoscaling.targetTracking',
+    reason: 'FieldValueRequired',
+  },
+  {
+    rule: `!(${NATIVE_STRATEGY}) || !has(self.deploymentController) || self.deploymentController.type == 'ECS'`,
+    message: 'the BLUE_GREEN, LINEAR and CANARY strategies need deploymentController type ECS (CodeDeploy and external controllers deploy for themselves)',
+    fieldPath: '.deploymentConfiguration.strategy',
+  },
+  {
+    rule: `!(${NATIVE_STRATEGY}) || !has(self.loadBalancers) || self.loadBalancers.all(lb, has(lb.advancedConfiguration))`,
+    message: 'with the BLUE_GREEN, LINEAR or CANARY strategy every load balancer needs advancedConfiguration (alternate target group, production listener rule, role) for ECS to shift its traffic',
+    fieldPath: '.loadBalancers',
+    reason: 'FieldValueRequired',
+  },
+  {
+    rule: `${NATIVE_STRATEGY} || !has(self.loadBalancers) || self.loadBalancers.all(lb, !has(lb.advancedConfiguration))`,
+    message: 'advancedConfiguration shifts traffic for the BLUE_GREEN, LINEAR and CANARY strategies: set deploymentConfiguration.strategy, or remove it',
+    fieldPath: '.loadBalancers',
+    reason: 'FieldValueForbidden',
+  },
+  {
+    rule: "!has(self.deploymentConfiguration) || !has(self.deploymentConfiguration.strategy) || !(self.deploymentConfiguration.strategy in ['LINEAR', 'CANARY']) || (has(self.loadBalancers) && size(self.loadBalancers) > 0)",
+    message: 'LINEAR and CANARY deployments shift production traffic through a load balancer: add loadBalancers with advancedConfiguration',
+    fieldPath: '.loadBalancers',
     reason: 'FieldValueRequired',
   },
   {

@@ -96,12 +96,24 @@ export const ServiceDeployment = Struct('A deployment of the ECS service, as ECS
   updatedAt: Type.Optional(Timestamp('When the deployment last changed')),
 });
 
-export const RolloutStatus = Struct('The rollout the operator last started, judged by its own deployment.', {
+export const RolloutStatus = Struct('The rollout the operator last started (or, when it started none, the one ECS runs), judged by its own deployment and ECS\'s service deployment.', {
   deploymentId: Type.Optional(Type.String({ description: 'Id of the deployment the operator started.', maxLength: 255 })),
   taskDefinitionArn: Type.Optional(Type.String({ description: 'Task definition being rolled out; stays here when the rollout failed.', maxLength: 2048 })),
-  state: Type.Optional(Type.String({ description: 'IN_PROGRESS, COMPLETED or FAILED (FAILED includes a circuit breaker rollback).', maxLength: 32 })),
+  state: Type.Optional(Type.String({ description: 'IN_PROGRESS, COMPLETED or FAILED (FAILED includes every rollback: circuit breaker, alarm, lifecycle hook, requested).', maxLength: 32 })),
   reason: Type.Optional(Type.String({ description: 'Why it is in its state.', maxLength: 4096 })),
   startedTime: Type.Optional(Timestamp('When the operator started it')),
+  strategy: Type.Optional(Type.String({ description: 'Deployment strategy: ROLLING, BLUE_GREEN, LINEAR or CANARY.', maxLength: 32 })),
+  serviceDeploymentArn: Type.Optional(Type.String({ description: 'ARN of ECS\'s service deployment for this rollout (ListServiceDeployments, DescribeServiceDeployments).', maxLength: 2048 })),
+  serviceDeploymentStatus: Type.Optional(
+    Type.String({ description: 'Status of the service deployment: PENDING, IN_PROGRESS, SUCCESSFUL, STOP_REQUESTED, STOPPED, ROLLBACK_REQUESTED, ROLLBACK_IN_PROGRESS, ROLLBACK_SUCCESSFUL or ROLLBACK_FAILED.', maxLength: 32 }),
+  ),
+  lifecycleStage: Type.Optional(Type.String({ description: 'Stage the service deployment is in, for example SCALE_UP, TEST_TRAFFIC_SHIFT, PRODUCTION_TRAFFIC_SHIFT or BAKE_TIME.', maxLength: 64 })),
+  stageSince: Type.Optional(Timestamp('When the operator first saw the deployment in lifecycleStage')),
+  productionTrafficPercent: Type.Optional(Type.Number({ description: 'Share of production traffic ECS sends to the new revision, where it reports one.', minimum: 0, maximum: 100 })),
+  testTrafficPercent: Type.Optional(Type.Number({ description: 'Share of test traffic ECS sends to the new revision, where it reports one.', minimum: 0, maximum: 100 })),
+  rollbackTrigger: Type.Optional(
+    StringEnum(['CircuitBreaker', 'Alarm', 'LifecycleHook', 'Requested', 'Unknown'], 'What rolled the deployment back: the circuit breaker, a CloudWatch alarm, a failed lifecycle hook, a requested rollback (StopServiceDeployment), or a cause ECS did not name.'),
+  ),
 });
 
 export const PreviousService = Struct('An ECS service this object ran before its manifest moved it (new cluster, serviceName or region), kept until it is gone.', {
@@ -120,6 +132,15 @@ export const ResolvedLoadBalancer = Struct('A load balancer binding with its tar
   loadBalancerArns: Type.Optional(Type.Array(Type.String({ description: 'A load balancer ARN.', maxLength: 2048 }), { description: 'Load balancers that forward to the target group.', maxItems: 8 })),
   containerName: Type.String({ description: 'Container that receives the traffic.', maxLength: 255 }),
   containerPort: Type.Integer({ description: 'Container port that receives the traffic.', minimum: 1, maximum: 65535 }),
+  advancedConfiguration: Type.Optional(
+    Struct('Blue/green, linear and canary traffic shifting, with the alternate target group resolved to an ARN.', {
+      alternateTargetGroupArn: Type.String({ description: 'Resolved alternate target group ARN.', maxLength: 2048 }),
+      alternateTargetGroupName: Type.Optional(Type.String({ description: 'Alternate target group name from the manifest, when it gave one.', maxLength: 32 })),
+      productionListenerRule: Type.String({ description: 'Production listener rule (or listener) ARN.', maxLength: 2048 }),
+      testListenerRule: Type.Optional(Type.String({ description: 'Test listener rule (or listener) ARN.', maxLength: 2048 })),
+      roleArn: Type.String({ description: 'Role ECS uses to call Elastic Load Balancing.', maxLength: 2048 }),
+    }),
+  ),
 });
 
 const ScalingAlarmStatus = Struct('A CloudWatch alarm that triggers a scaling policy.', {

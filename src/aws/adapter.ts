@@ -5,6 +5,7 @@ import { AutoScalingApi } from './autoscaling.js';
 import type { AwsCallCounter } from './call-counter.js';
 import { createAwsClients, type AwsClientsConfig, type RegionClients } from './clients.js';
 import { EcsApi } from './ecs-api.js';
+import { ServiceDeploymentReader } from './service-deployments.js';
 import { ServiceObserver } from './service-observer.js';
 import { TargetGroupResolver } from './target-group-resolver.js';
 import { TaskDefinitionCache } from './task-definition-cache.js';
@@ -23,6 +24,7 @@ export interface RegionAdapter {
   /** The raw clients, for a call no helper covers (add it to AWS_OPERATIONS too). */
   clients: RegionClients;
   services: ServiceObserver;
+  serviceDeployments: ServiceDeploymentReader;
   taskDefinitions: TaskDefinitionCache;
   targetGroups: TargetGroupResolver;
   ecs: EcsApi;
@@ -50,6 +52,7 @@ export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
       region,
       clients: c,
       services,
+      serviceDeployments: new ServiceDeploymentReader(c.ecs, { windowMs: config.batchWindowMs }),
       taskDefinitions,
       targetGroups: new TargetGroupResolver(c.elbv2, { windowMs: config.batchWindowMs, ttlMs: config.targetGroupTtlMs }),
       ecs: new EcsApi(c.ecs, taskDefinitions, c.ecsRegistrar, services),

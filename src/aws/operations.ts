@@ -19,12 +19,12 @@ export const AWS_OPERATIONS = [
   'ecs:DeregisterTaskDefinition',
   'ecs:DescribeCapacityProviders',
   'ecs:DescribeClusters',
+  'ecs:DescribeServiceDeployments',
   'ecs:DescribeServices',
   'ecs:DescribeTaskDefinition',
-  'ecs:ListServiceDeployments',
   'ecs:DescribeTasks',
+  'ecs:ListServiceDeployments',
   'ecs:ListServices',
-  'ecs:ListTasks',
   'ecs:ListTaskDefinitions',
   'ecs:ListTasks',
   'ecs:PutClusterCapacityProviders',
@@ -83,7 +83,7 @@ export function isReadOperation(operation: string): boolean {
  * needs them too, although no code calls them.
  */
 export const AWS_IMPLIED_PERMISSIONS = {
-  'iam:PassRole': 'RegisterTaskDefinition passes the task and execution roles; CreateService passes a service role when one is given; RunTask passes the task and execution roles, and the task role of its overrides; CreateSchedule, UpdateSchedule and PutTargets pass the role that starts scheduled tasks',
+  'iam:PassRole': 'RegisterTaskDefinition passes the task and execution roles; CreateService passes a service role when one is given; RunTask passes the task and execution roles, and the task role of its overrides; CreateSchedule, UpdateSchedule and PutTargets pass the role that starts scheduled tasks; CreateService and UpdateService pass the roles ECS uses for blue/green traffic shifting and lifecycle hooks',
   'iam:CreateServiceLinkedRole': "RegisterScalableTarget creates Application Auto Scaling's ECS service-linked role the first time in an account",
   'application-autoscaling:TagResource': 'RegisterScalableTarget with Tags (the owner tags) is authorized as TagResource too',
   'cloudwatch:TagResource': 'PutMetricAlarm with Tags (the owner tags) is authorized as TagResource too',

@@ -19,7 +19,7 @@ import { runCli, type CliRun } from '../support/cli.js';
 import { awsClientConfig, createNamespace, kubectl, testEnv, uniqueName } from '../support/env.js';
 import { startOperator, type OperatorProcess } from '../support/operator-process.js';
 
-const EXAMPLE_OBJECTS = 18;
+const EXAMPLE_OBJECTS = 20;
 
 let world: DemoWorld;
 let ns: string;
@@ -76,7 +76,7 @@ describe('ecs-operator apply and drift on examples/', () => {
     const table = await cli(['drift', '-f', world.manifestsDir, '-n', ns]);
     expect(table.code).toBe(2);
     expect(table.stdout).toMatch(/spec\.desiredCount\s+6\s+3/);
-    expect(table.stdout).toContain('Drift detected: 1 of 18 objects differ from their manifests');
+    expect(table.stdout).toContain(`Drift detected: 1 of ${EXAMPLE_OBJECTS} objects differ from their manifests`);
 
     const applied = await cli(['apply', '-f', world.manifestsDir, '-n', ns, '-o', 'json']);
     expect(applied.code, applied.stderr).toBe(0);

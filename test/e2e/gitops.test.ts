@@ -11,7 +11,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { DescribeServicesCommand, ECSClient, UpdateServiceCommand, type Service } from '@aws-sdk/client-ecs';
+import { DescribeServiceDeploymentsCommand, DescribeServicesCommand, ECSClient, UpdateServiceCommand, type Service } from '@aws-sdk/client-ecs';
 import { load } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoWorld, EXAMPLES_DIR } from '../../scripts/demo-world.js';
@@ -570,5 +570,69 @@ describe('health checks installed into a running Argo CD with deploy/argocd/READ
       expect(resourceHealth(await application(), kind, name)?.health?.status, `${kind} ${name}`).toBe('Healthy');
     }
     expect(await record('health checks reinstalled with the README\'s commands', 'web')).toBe('Synced Healthy');
+  });
+});
+
+// ECS-native blue/green (issue 18): examples/blue-green-payments.yaml, deployed by ECS through its
+// lifecycle stages on the emulator's clock, with the lifecycle hook's answer set on the control
+// endpoint (no Lambda runs). Argo CD shows the stage while the new revision bakes, and Degraded,
+// naming the hook, when a hook rolls a deployment back.
+describe('a BLUE_GREEN service of examples/ (blue-green-payments.yaml) synced by Argo CD', { timeout: 300_000 }, () => {
+  const hook = 'arn:aws:lambda:us-east-1:123456789012:function:payments-smoke-test';
+
+  /** The lifecycle stage of the payments service's current service deployment, read from ECS directly. */
+  async function stage(): Promise<string | undefined> {
+    const arn = (await describeService('demo', 'payments'))?.currentServiceDeployment;
+    if (!arn) return undefined;
+    const { serviceDeployments } = await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }));
+    const current = serviceDeployments?.[0];
+    return current?.status === 'IN_PROGRESS' ? current.lifecycleStage : current?.status;
+  }
+
+  async function newImage(image: string): Promise<string> {
+    const before = (await get('ecstaskdefinition', 'payments'))?.status?.taskDefinitionArn;
+    await commit(`payments: ${image}`, edit('blue-green-payments.yaml', /image: public\.ecr\.aws\/nginx\/nginx:\S+/, `image: public.ecr.aws/nginx/nginx:${image}`));
+    await waitFor(`the revision of payments with ${image}`, async () => {
+      const arn = (await get('ecstaskdefinition', 'payments'))?.status?.taskDefinitionArn;
+      return arn !== undefined && arn !== before;
+    });
+    return (await get('ecstaskdefinition', 'payments'))?.status?.taskDefinitionArn ?? '';
+  }
+
+  it('is Progressing with its lifecycle stage while the new revision bakes, and Healthy once ECS says SUCCESSFUL', async () => {
+    await advanceUntil('the Application to be Healthy', is('Synced Healthy'));
+    const next = await newImage('1.28');
+    await waitFor('the blue/green rollout to start', async () => (await describeService('demo', 'payments'))?.taskDefinition === next);
+    // The clock stops in the bake time, so the operator and Argo CD see that stage.
+    await advanceUntil('ECS to reach BAKE_TIME', async () => (await stage()) === 'BAKE_TIME');
+    await waitFor('Argo CD to show the bake time', async () => {
+      const health = resourceHealth(await application(), 'EcsService', 'payments')?.health;
+      return health?.status === 'Progressing' && health.message?.includes('stage BAKE_TIME') === true;
+    });
+    await record('blue/green rollout baking', 'payments');
+    const reconciling = condition(await get('ecsservice', 'payments'), 'Reconciling');
+    expect(reconciling?.message).toMatch(/^BLUE_GREEN rollout of payments:\d+ to payments \(deployment \S+\) in progress, stage BAKE_TIME since /);
+    expect(resourceHealth(await application(), 'EcsService', 'payments')?.health?.message).toBe(reconciling?.message);
+
+    await advanceUntil('the Application to be Healthy again', is('Synced Healthy'));
+    await record('blue/green rollout completed', 'payments');
+    expect(await stage()).toBe('SUCCESSFUL');
+  });
+
+  it('turns Degraded naming the lifecycle hook that rolled a rollout back, and Healthy again after a fixing commit', async () => {
+    await emulator.control.setLifecycleHookOutcome({ outcome: 'FAILED', service: 'payments', hookTargetArn: hook });
+    const failing = await newImage('1.29');
+    await waitFor('the blue/green rollout to start', async () => (await describeService('demo', 'payments'))?.taskDefinition === failing);
+    await advanceUntil('payments to be Degraded', async () => resourceHealth(await application(), 'EcsService', 'payments')?.health?.status === 'Degraded');
+    expect(await record('lifecycle hook failed the rollout', 'payments')).toBe('Synced Degraded');
+    const stalled = condition(await get('ecsservice', 'payments'), 'Stalled');
+    expect(stalled?.message).toContain(`lifecycle hook ${hook} at POST_TEST_TRAFFIC_SHIFT failed`);
+    await waitFor('Argo CD to show the operator\'s message', async () => resourceHealth(await application(), 'EcsService', 'payments')?.health?.message === stalled?.message);
+
+    await emulator.control.clearLifecycleHookOutcomes('payments');
+    await newImage('1.30');
+    await advanceUntil('the Application to be Healthy again', is('Synced Healthy'));
+    await record('fixing commit rolled out', 'payments');
+    expect(await stage()).toBe('SUCCESSFUL');
   });
 });

@@ -45,7 +45,7 @@ async function stepUntil(svc: EcsService, deps: ServiceDeps, done: (out: Reconci
   return expect.fail(`not reached in ${maxSteps} steps: ${JSON.stringify(svc.status?.deployments)}`);
 }
 
-test('Ready when the deployment completes; a rolled-back revision is Stalled RolloutFailed and not retried; a fixed one rolls out', async () => {
+test('Ready when the deployment completes; a rolled-back revision is Stalled RolloutFailed and not retried; a fixed one rolls out; at rest a look reads no service deployments', async () => {
   const td = fargateTaskDefinition('shop');
   writeBack(td, await reconcileTaskDefinition(td, { aws: world.aws, owner: owner(world, 'EcsTaskDefinition', 'shop'), now: () => new Date() }, run));
   const good = td.status?.taskDefinitionArn ?? '';
@@ -98,5 +98,14 @@ test('Ready when the deployment completes; a rolled-back revision is Stalled Rol
   expect((await reconcile(svc, deps)).plan.map((c) => c.action)).toEqual(['Update']);
   const recovered = await stepUntil(svc, deps, (out) => condition(out, 'Ready')?.status === 'True');
   expect(condition(recovered, 'Stalled')?.status).toBe('False');
-  expect(svc.status?.rollout).toMatchObject({ taskDefinitionArn: fixed, state: 'COMPLETED' });
+  expect(svc.status?.rollout).toMatchObject({ taskDefinitionArn: fixed, state: 'COMPLETED', serviceDeploymentStatus: 'SUCCESSFUL', strategy: 'ROLLING' });
+
+  // At rest, a look costs what it did before service deployments were followed: one DescribeServices.
+  const atRest = world.aws.calls.snapshot();
+  for (let i = 0; i < 3; i++) await reconcile(svc, deps);
+  const calls = callsSince(world.aws, atRest);
+  expect(calls.op('ecs:DescribeServices')).toBe(3);
+  expect(calls.op('ecs:DescribeServiceDeployments')).toBe(0);
+  expect(calls.op('ecs:ListServiceDeployments')).toBe(0);
+  expect(calls.total).toBe(3);
 });

@@ -85,7 +85,12 @@ export function networkConfigurationOf(spec: EcsServiceSpec): NetworkConfigurati
 }
 
 export function loadBalancersRequest(d: DesiredService): NonNullable<CreateServiceCommandInput['loadBalancers']> {
-  return d.loadBalancers.map((lb) => ({ targetGroupArn: lb.targetGroupArn, containerName: lb.containerName, containerPort: lb.containerPort }));
+  return d.loadBalancers.map((lb) => {
+    const binding = { targetGroupArn: lb.targetGroupArn, containerName: lb.containerName, containerPort: lb.containerPort };
+    if (!lb.advancedConfiguration) return binding;
+    const { alternateTargetGroupName: _name, ...advancedConfiguration } = lb.advancedConfiguration;
+    return { ...binding, advancedConfiguration };
+  });
 }
 
 /**

@@ -60,13 +60,39 @@ const REPLICA_PERCENTS = { maximumPercent: 200, minimumHealthyPercent: 100 };
 
 type DeploymentConfigurationSpec = NonNullable<EcsServiceSpec['deploymentConfiguration']>;
 
-function deploymentConfiguration(c: DeploymentConfiguration | DeploymentConfigurationSpec | undefined, daemon: boolean): JsonObject {
+/**
+ * ECS's defaults for a strategy's own settings (LinearConfiguration: 10.0 percent every 6 minutes;
+ * CanaryConfiguration: 5.0 percent for 10 minutes), so that a manifest that leaves them out matches
+ * what DescribeServices reports.
+ */
+const LINEAR_DEFAULTS = { stepPercent: 10, stepBakeTimeInMinutes: 6 };
+const CANARY_DEFAULTS = { canaryPercent: 5, canaryBakeTimeInMinutes: 10 };
+
+type Hook = { hookTargetArn?: string; roleArn?: string; lifecycleStages?: readonly string[] };
+
+function lifecycleHooks(hooks: readonly Hook[] | undefined): JsonObject[] {
+  const normalized = (hooks ?? []).map((h) => pruneObject({ hookTargetArn: h.hookTargetArn, roleArn: h.roleArn, lifecycleStages: sortedSet([...(h.lifecycleStages ?? [])]) }));
+  return sortedSet(normalized);
+}
+
+/**
+ * `bakeManaged`: whether the manifest sets bakeTimeInMinutes. LINEAR and CANARY take it optionally,
+ * and what ECS reports when it was left out is its own choice, not a difference.
+ */
+function deploymentConfiguration(c: DeploymentConfiguration | DeploymentConfigurationSpec | undefined, daemon: boolean, bakeManaged = true): JsonObject {
   const defaults = daemon ? DAEMON_PERCENTS : REPLICA_PERCENTS;
   const breaker = c?.deploymentCircuitBreaker;
   const alarms = c?.alarms;
+  const strategy = c?.strategy ?? 'ROLLING';
   return pruneObject({
+    strategy,
     maximumPercent: c?.maximumPercent ?? defaults.maximumPercent,
     minimumHealthyPercent: c?.minimumHealthyPercent ?? defaults.minimumHealthyPercent,
+    // A rolling deployment has no bake time, whatever a service switched back to ROLLING still reports.
+    bakeTimeInMinutes: strategy !== 'ROLLING' && bakeManaged ? c?.bakeTimeInMinutes : undefined,
+    linearConfiguration: strategy === 'LINEAR' ? { ...LINEAR_DEFAULTS, ...pruneObject(c?.linearConfiguration ?? {}) } : undefined,
+    canaryConfiguration: strategy === 'CANARY' ? { ...CANARY_DEFAULTS, ...pruneObject(c?.canaryConfiguration ?? {}) } : undefined,
+    lifecycleHooks: lifecycleHooks(c?.lifecycleHooks),
     deploymentCircuitBreaker: { enable: breaker?.enable ?? false, rollback: breaker?.rollback ?? false },
     // Alarms that are not enabled do nothing, whatever they name.
     alarms: alarms?.enable ? { alarmNames: sortedSet(alarms.alarmNames ?? []), enable: true, rollback: alarms.rollback ?? false } : undefined,
@@ -77,14 +103,22 @@ function deploymentConfigurationUpdate(d: DesiredService, s: Service): ServiceUp
   const spec = d.spec.deploymentConfiguration;
   const defaults = isDaemon(d.spec) ? DAEMON_PERCENTS : REPLICA_PERCENTS;
   const running = s.deploymentConfiguration?.alarms;
-  // The circuit breaker works only with the ECS controller (CreateService reference): it is not sent to others.
+  // The circuit breaker and the deployment strategies work only with the ECS controller (CreateService reference): they are not sent to others.
   const ecs = targetController(d, s) === 'ECS';
+  const hooks = spec?.lifecycleHooks ?? [];
   // Every member is sent, so a member removed from the manifest goes back to ECS's default.
   return {
     deploymentConfiguration: {
       maximumPercent: spec?.maximumPercent ?? defaults.maximumPercent,
       minimumHealthyPercent: spec?.minimumHealthyPercent ?? defaults.minimumHealthyPercent,
       ...(ecs ? { deploymentCircuitBreaker: spec?.deploymentCircuitBreaker ?? { enable: false, rollback: false } } : {}),
+      // Sent when the manifest names one or ECS runs another than ROLLING, so that removing it goes back to ROLLING.
+      ...(ecs && (spec?.strategy !== undefined || (s.deploymentConfiguration?.strategy ?? 'ROLLING') !== 'ROLLING') ? { strategy: spec?.strategy ?? 'ROLLING' } : {}),
+      ...(spec?.bakeTimeInMinutes === undefined ? {} : { bakeTimeInMinutes: spec.bakeTimeInMinutes }),
+      ...(spec?.linearConfiguration ? { linearConfiguration: spec.linearConfiguration } : {}),
+      ...(spec?.canaryConfiguration ? { canaryConfiguration: spec.canaryConfiguration } : {}),
+      // An empty list removes the hooks ECS holds.
+      ...(ecs && (hooks.length > 0 || (s.deploymentConfiguration?.lifecycleHooks?.length ?? 0) > 0) ? { lifecycleHooks: hooks } : {}),
       ...(spec?.alarms ? { alarms: spec.alarms } : running?.enable ? { alarms: { alarmNames: running.alarmNames ?? [], enable: false, rollback: false } } : {}),
     },
   };
@@ -129,18 +163,46 @@ function placementStrategy(list: readonly PlacementStrategy[] | undefined): Json
   });
 }
 
-/** A load balancer binding as the manifest manages it: advancedConfiguration is not in the manifest. */
-function loadBalancerBinding(lb: LoadBalancer): JsonObject {
-  return pruneObject({ targetGroupArn: lb.targetGroupArn, loadBalancerName: lb.loadBalancerName, containerName: lb.containerName, containerPort: lb.containerPort });
+/** Whether the manifest manages the load balancers' advancedConfiguration (it does under a blue/green, linear or canary strategy). */
+function managesAdvanced(d: DesiredService): boolean {
+  return d.loadBalancers.some((lb) => lb.advancedConfiguration);
 }
 
 /**
- * The load balancers to send, each keeping the advancedConfiguration (blue/green alternate target
- * group, listener rules, role) ECS holds for its target group: UpdateService replaces the whole
- * list, so a binding sent without it would strip a blue/green setup made outside the manifest.
+ * A load balancer binding as the manifest manages it. With advancedConfiguration the target group
+ * and the alternate one are compared as a pair: ECS moves production traffic from one to the other
+ * at each blue/green deployment, so which of the two a service reports as its target group says
+ * nothing about the manifest.
+ */
+function loadBalancerBinding(lb: LoadBalancer, advanced: boolean): JsonObject {
+  const binding = { loadBalancerName: lb.loadBalancerName, containerName: lb.containerName, containerPort: lb.containerPort };
+  const a = lb.advancedConfiguration;
+  if (!advanced || !a) return pruneObject({ targetGroupArn: lb.targetGroupArn, ...binding });
+  return pruneObject({
+    targetGroupArns: sortedSet([lb.targetGroupArn ?? '', a.alternateTargetGroupArn ?? '']),
+    ...binding,
+    productionListenerRule: a.productionListenerRule,
+    testListenerRule: a.testListenerRule,
+    roleArn: a.roleArn,
+  });
+}
+
+/**
+ * The load balancers to send. Without advancedConfiguration in the manifest, each binding keeps the
+ * one ECS holds for its target group: UpdateService replaces the whole list, so a binding sent
+ * without it would strip a blue/green setup made outside the manifest. With it, each pair of target
+ * groups is sent the way round ECS has it now, so that an update never moves traffic by itself.
  */
 function loadBalancersUpdate(d: DesiredService, s: Service): LoadBalancer[] {
-  const advanced = new Map((s.loadBalancers ?? []).filter((lb) => lb.advancedConfiguration).map((lb) => [lb.targetGroupArn, lb.advancedConfiguration]));
+  const current = s.loadBalancers ?? [];
+  if (managesAdvanced(d)) {
+    return loadBalancersRequest(d).map((lb) => {
+      const alternate = lb.advancedConfiguration?.alternateTargetGroupArn;
+      const swapped = current.some((c) => c.targetGroupArn === alternate && c.advancedConfiguration?.alternateTargetGroupArn === lb.targetGroupArn);
+      return swapped && lb.advancedConfiguration && alternate ? { ...lb, targetGroupArn: alternate, advancedConfiguration: { ...lb.advancedConfiguration, alternateTargetGroupArn: lb.targetGroupArn } } : lb;
+    });
+  }
+  const advanced = new Map(current.filter((lb) => lb.advancedConfiguration).map((lb) => [lb.targetGroupArn, lb.advancedConfiguration]));
   return loadBalancersRequest(d).map((lb) => {
     const kept = advanced.get(lb.targetGroupArn);
     return kept ? { ...lb, advancedConfiguration: kept } : lb;
@@ -225,8 +287,8 @@ export const SERVICE_FIELDS: readonly ServiceField[] = [
   {
     name: 'loadBalancers',
     path: () => 'spec.loadBalancers',
-    desired: (d) => sortedSet(items(loadBalancersRequest(d))),
-    observed: (s) => sortedSet((s.loadBalancers ?? []).map(loadBalancerBinding)),
+    desired: (d) => sortedSet(loadBalancersRequest(d).map((lb) => loadBalancerBinding(lb, true))),
+    observed: (s, d) => sortedSet((s.loadBalancers ?? []).map((lb) => loadBalancerBinding(lb, managesAdvanced(d)))),
     // An empty list removes every binding.
     update: (d, s) => ({ loadBalancers: loadBalancersUpdate(d, s) }),
     updatableUnder: ECS_ONLY,
@@ -237,7 +299,7 @@ export const SERVICE_FIELDS: readonly ServiceField[] = [
     path: () => 'spec.deploymentConfiguration',
     desired: (d) => deploymentConfiguration(d.spec.deploymentConfiguration, isDaemon(d.spec)),
     observed: (s, d) => {
-      const seen = deploymentConfiguration(s.deploymentConfiguration, isDaemon(d.spec));
+      const seen = deploymentConfiguration(s.deploymentConfiguration, isDaemon(d.spec), d.spec.deploymentConfiguration?.bakeTimeInMinutes !== undefined);
       if (targetController(d, s) === 'ECS') return seen;
       // Under another controller the circuit breaker is neither sent nor compared: it does nothing there.
       const wanted = deploymentConfiguration(d.spec.deploymentConfiguration, isDaemon(d.spec));

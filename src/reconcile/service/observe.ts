@@ -1,12 +1,13 @@
 // Reads the ECS service(s) a plan compares against, through the adapter's batched DescribeServices
 // (10 services of a cluster per call): the one the manifest names and, when the manifest moved it
 // (new cluster, serviceName or region), the ones status recorded before.
-import type { Service } from '@aws-sdk/client-ecs';
+import type { Service, ServiceDeployment } from '@aws-sdk/client-ecs';
 import type { AwsAdapter, RegionAdapter } from '../../aws/adapter.js';
 import { isAwsError } from '../../aws/errors.js';
-import type { EcsServiceStatus } from '../../api/index.js';
+import type { EcsServiceStatus, RolloutStatus } from '../../api/index.js';
 import type { DesiredService } from './desired.js';
 import type { ServiceObservation } from './plan.js';
+import { serviceDeploymentToRead } from './service-deployment.js';
 
 const lastSegment = (nameOrArn: string) => nameOrArn.slice(nameOrArn.lastIndexOf('/') + 1);
 
@@ -60,4 +61,19 @@ async function describeEarlier(aws: AwsAdapter, location: ServiceLocation): Prom
     if (isAwsError(err, 'notFound')) return undefined;
     throw err;
   }
+}
+
+/**
+ * ECS's service deployment of the rollout under way, when there is one to follow (see
+ * serviceDeploymentToRead): one batched DescribeServiceDeployments, plus a ListServiceDeployments
+ * only when neither status nor DescribeServices names it.
+ */
+export async function observeServiceDeployment(region: RegionAdapter, service: Service, recorded: RolloutStatus | undefined): Promise<ServiceDeployment | undefined> {
+  const ref = serviceDeploymentToRead(service, recorded);
+  if (!ref) return undefined;
+  let arn = 'arn' in ref ? ref.arn : undefined;
+  if (!('arn' in ref) && service.clusterArn && service.serviceArn) {
+    arn = (await region.serviceDeployments.latest(service.clusterArn, service.serviceArn, ref.latestAfter))?.serviceDeploymentArn;
+  }
+  return arn ? region.serviceDeployments.describe(arn) : undefined;
 }

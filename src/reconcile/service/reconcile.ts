@@ -1,7 +1,7 @@
 // The service reconciler: resolve references -> observe (batched) -> plan -> apply -> judge the
 // rollout, for one EcsService. Source-agnostic: it takes the object and returns an outcome.
 import type { Service } from '@aws-sdk/client-ecs';
-import type { AwsAdapter } from '../../aws/adapter.js';
+import type { AwsAdapter, RegionAdapter } from '../../aws/adapter.js';
 import { progressDeadlineSecondsOf, type EcsService } from '../../api/index.js';
 import { failureOf } from '../aws-failure.js';
 import { ownershipOf } from '../ownership.js';
@@ -19,10 +19,11 @@ import {
   type Sync,
 } from '../outcome.js';
 import { desiredService, serviceSpecDigest, type DesiredService } from './desired.js';
-import { observeService } from './observe.js';
+import { observeService, observeServiceDeployment } from './observe.js';
 import { planService, type ServiceChange, type ServicePlan } from './plan.js';
 import { resolveLoadBalancers, resolveTaskDefinition, type TaskDefinitionRefResolution } from './resolve.js';
 import { judgeRollout, ROLLOUT_POLL_MS, startedRollout, trackRollout, type RolloutJudgement } from './rollout.js';
+import { plannedWaitMinutes, withServiceDeployment } from './service-deployment.js';
 import { carriedStatus, managedTagKeysOf, serviceStatus, syncOf, withPlanReport, type ServiceStatus } from './status.js';
 
 export interface ServiceDeps {
@@ -50,10 +51,11 @@ export async function reconcileService(svc: EcsService, deps: ServiceDeps, opts:
     }
     const desired = desiredService(svc, region.region, td.taskDefinition, await resolveLoadBalancers(svc.spec, region));
     const observed = await observeService(deps.aws, desired, svc.status);
-    const clock = { now: deps.now(), progressDeadlineSeconds: progressDeadlineSecondsOf(svc) };
+    // A strategy's bake times are waits on purpose, not slowness.
+    const clock = { now: deps.now(), progressDeadlineSeconds: progressDeadlineSecondsOf(svc) + plannedWaitMinutes(svc.spec.deploymentConfiguration) * 60 };
     const familyRevision = desired.taskDefinition.familyRevision;
     // The rollout is brought up to date first: one that just failed must hold back the plan now.
-    const tracked = observed.current ? trackRollout(observed.current, rolloutOf(svc.status, observed.current), familyRevision) : svc.status?.rollout;
+    const tracked = observed.current ? await trackedRollout(region, observed.current, rolloutOf(svc.status, observed.current), familyRevision, clock.now) : svc.status?.rollout;
     const before = observed.current ? judgeRollout(observed.current, tracked, familyRevision, clock) : undefined;
     plan = planService(desired, observed, { owner: deps.owner, managedTagKeys: managedTagKeysOf(svc.status), rollout: tracked, currentReady: before?.health.kind === 'ready' });
     const statusOf = (service: Service | undefined, rollout: ServiceStatus['rollout'], earlier: Service[] = observed.previous) => serviceStatus(previous, desired, service, rollout, earlier);
@@ -136,6 +138,24 @@ function withEarlier(judgement: RolloutJudgement, earlier: readonly Service[]): 
   return { judgement: { ...judgement, health: { ...health, message: `${health.message}; ${old} keeps running until this one is Ready` } }, sync };
 }
 
+/**
+ * The recorded rollout brought up to date with the deployments ECS lists and, while one is under
+ * way, with its service deployment (strategy, stage, traffic, what rolled it back).
+ */
+async function trackedRollout(region: RegionAdapter, service: Service, recorded: ServiceStatus['rollout'], familyRevision: string, now: Date): Promise<ServiceStatus['rollout']> {
+  const sd = await observeServiceDeployment(region, service, recorded);
+  // Unread (ECS no longer knows it): judged by the deployments again.
+  const { serviceDeploymentStatus: _unread, ...byDeployments } = recorded ?? {};
+  const tracked = trackRollout(service, sd || !recorded ? recorded : byDeployments, familyRevision);
+  return sd ? withServiceDeployment(tracked, sd, now) : tracked;
+}
+
+/** The service deployment a write started, when ECS names a new one in its answer. */
+function serviceDeploymentOf(before: Service | undefined, after: Service): { serviceDeploymentArn?: string } {
+  const arn = after.currentServiceDeployment;
+  return arn && arn !== before?.currentServiceDeployment ? { serviceDeploymentArn: arn } : {};
+}
+
 /** status.rollout, unless it is a rollout of another service (the one a replacement moves away from). */
 function rolloutOf(status: EcsService['status'], current: Service): ServiceStatus['rollout'] {
   const recorded = status?.serviceArn;
@@ -156,7 +176,8 @@ async function applyChanges(deps: ServiceDeps, desired: DesiredService, changes:
   let rollout: Applied['rollout'];
   const retired: Service[] = [];
   const track = (after: Service) => {
-    rollout = startedRollout(service, after, deps.now()) ?? rollout;
+    const started = startedRollout(service, after, deps.now());
+    if (started) rollout = { ...started, strategy: desired.spec.deploymentConfiguration?.strategy ?? 'ROLLING', ...serviceDeploymentOf(service, after) };
     service = after;
   };
   for (const change of changes) {

@@ -40,19 +40,31 @@ export async function resolveTaskDefinition(
   return { kind: 'resolved', taskDefinition: { ref: arn, familyRevision: familyRevisionOf(arn) } };
 }
 
-/** Every binding with its target group ARN; names are looked up (batched and cached by the adapter). */
+/** Every binding with its target group ARNs; names are looked up (batched and cached by the adapter). */
 export async function resolveLoadBalancers(spec: Pick<EcsServiceSpec, 'loadBalancers'>, region: RegionAdapter): Promise<ResolvedLoadBalancer[]> {
   return Promise.all(
     (spec.loadBalancers ?? []).map(async (lb): Promise<ResolvedLoadBalancer> => {
       const binding = { containerName: lb.containerName, containerPort: lb.containerPort };
-      if (lb.targetGroupArn) return { targetGroupArn: lb.targetGroupArn, ...binding };
+      const advanced = lb.advancedConfiguration ? { advancedConfiguration: await resolveAdvancedConfiguration(lb.advancedConfiguration, region) } : {};
+      if (lb.targetGroupArn) return { targetGroupArn: lb.targetGroupArn, ...binding, ...advanced };
       const group = await region.targetGroups.resolve({ name: lb.targetGroupName ?? '' });
       return {
         targetGroupArn: group.TargetGroupArn ?? '',
         targetGroupName: lb.targetGroupName,
         ...(group.LoadBalancerArns?.length ? { loadBalancerArns: group.LoadBalancerArns } : {}),
         ...binding,
+        ...advanced,
       };
     }),
   );
+}
+
+type AdvancedConfigurationSpec = NonNullable<NonNullable<EcsServiceSpec['loadBalancers']>[number]['advancedConfiguration']>;
+
+/** The alternate target group is found by name the way the primary one is. */
+async function resolveAdvancedConfiguration(spec: AdvancedConfigurationSpec, region: RegionAdapter): Promise<NonNullable<ResolvedLoadBalancer['advancedConfiguration']>> {
+  const { alternateTargetGroupArn, alternateTargetGroupName, ...routes } = spec;
+  if (alternateTargetGroupArn) return { alternateTargetGroupArn, ...routes };
+  const group = await region.targetGroups.resolve({ name: alternateTargetGroupName ?? '' });
+  return { alternateTargetGroupArn: group.TargetGroupArn ?? '', alternateTargetGroupName, ...routes };
 }

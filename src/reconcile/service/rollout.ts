@@ -61,6 +61,8 @@ export function holdsFailedRollout(rollout: RolloutStatus | undefined, familyRev
 export function trackRollout(service: Service, rollout: RolloutStatus | undefined, desiredFamilyRevision: string): RolloutStatus | undefined {
   if (rollout?.state === 'FAILED' && !holdsFailedRollout(rollout, desiredFamilyRevision)) return undefined;
   if (!rollout?.deploymentId || rollout.state === 'COMPLETED' || rollout.state === 'FAILED') return rollout;
+  // Its service deployment, read on this same look, says more than the deployments do.
+  if (rollout.serviceDeploymentStatus !== undefined) return rollout;
   const ours = service.deployments?.find((d) => d.id === rollout.deploymentId);
   if (ours) return withState(rollout, ours.rolloutState, ours.rolloutStateReason);
   // Our deployment is gone. If the service still runs our task definition a later deployment of it
@@ -100,17 +102,22 @@ export function judgeRollout(service: Service, previous: RolloutStatus | undefin
     return { rollout, health: { kind: 'stalled', reason: 'RolloutFailed', message: `deployment ${primary.id} of ${name} failed: ${primary.rolloutStateReason ?? 'no reason given'}` } };
   }
   // Older deployments (and services from before rollout states) have none: one deployment left is done.
-  const inProgress = primary?.rolloutState === 'IN_PROGRESS' || (primary?.rolloutState === undefined && (service.deployments?.length ?? 0) > 1);
+  // The service deployment, when read, says the rollout runs on whatever the deployments look like
+  // (a blue/green deployment's tasks all run long before its bake time ends).
+  const followed = rollout?.state === 'IN_PROGRESS' && rollout.serviceDeploymentStatus !== undefined;
+  const inProgress = followed || primary?.rolloutState === 'IN_PROGRESS' || (primary?.rolloutState === undefined && (service.deployments?.length ?? 0) > 1);
   if (primary && inProgress) {
     // A rollout is counted by its own deployment: the service's counts include the tasks of the
     // deployments it replaces, which keep running until the new ones are up.
     const revision = primary.taskDefinition ? familyRevisionOf(primary.taskDefinition) : 'the new task definition';
     const others = (service.deployments ?? []).filter((d) => d !== primary).reduce((sum, d) => sum + (d.runningCount ?? 0), 0);
-    const what = `rollout of ${revision} to ${name} (deployment ${primary.id})`;
+    const strategy = rollout?.strategy && rollout.strategy !== 'ROLLING' ? `${rollout.strategy} ` : '';
+    const what = `${strategy}rollout of ${revision} to ${name} (deployment ${primary.id})`;
     const tasks = `${taskCounts(primary.runningCount, primary.desiredCount, primary.pendingCount)}${others > 0 ? `; ${others} task(s) of the previous deployment(s) still running` : ''}`;
     // The operator's own rollout started when it wrote; one it did not start, when ECS created it.
     const started = rollout?.deploymentId === primary.id && rollout?.startedTime ? new Date(rollout.startedTime) : primary.createdAt;
-    return withDeadline({ rollout, health: { kind: 'progressing', reason: 'RolloutInProgress', message: `${what} in progress: ${tasks}` } }, what, tasks, started, clock);
+    const stage = rollout?.state === 'IN_PROGRESS' ? stageOf(rollout) : '';
+    return withDeadline({ rollout, health: { kind: 'progressing', reason: 'RolloutInProgress', message: `${what} in progress${stage}: ${tasks}` } }, what, tasks, started, clock);
   }
   const running = service.runningCount ?? 0;
   const desired = service.desiredCount ?? 0;
@@ -123,6 +130,17 @@ export function judgeRollout(service: Service, previous: RolloutStatus | undefin
   }
   const td = service.taskDefinition ? familyRevisionOf(service.taskDefinition) : 'its task definition';
   return { rollout, health: { kind: 'ready', reason: 'RolloutCompleted', message: `${name} runs ${td}: ${tasks}` } };
+}
+
+/** Where a rollout is, as its service deployment reports it: the stage, since when, and the traffic the new revision gets. */
+function stageOf(rollout: RolloutStatus): string {
+  if (!rollout.lifecycleStage) return '';
+  const since = rollout.stageSince ? ` since ${rollout.stageSince}` : '';
+  const traffic = [
+    rollout.productionTrafficPercent === undefined ? undefined : `${rollout.productionTrafficPercent}% of production traffic`,
+    rollout.testTrafficPercent === undefined ? undefined : `${rollout.testTrafficPercent}% of test traffic`,
+  ].filter((t) => t !== undefined);
+  return `, stage ${rollout.lifecycleStage}${since}${traffic.length > 0 ? `, the new revision gets ${traffic.join(' and ')}` : ''}`;
 }
 
 function taskCounts(running: number | undefined, desired: number | undefined, pending: number | undefined): string {

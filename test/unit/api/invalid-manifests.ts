@@ -57,6 +57,13 @@ const stepPolicy = (alarm: Json = {}) => ({
   stepAdjustments: [{ metricIntervalLowerBound: 0, scalingAdjustment: 1 }],
   alarm: { namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible', statistic: 'Maximum', period: 60, evaluationPeriods: 2, threshold: 100, comparisonOperator: 'GreaterThanOrEqualToThreshold', ...alarm },
 });
+const advanced = (o: Json = {}) => ({
+  alternateTargetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-green/0123456789abcdee',
+  productionListenerRule: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/web/0123456789abcdef/0123456789abcdef/0123456789abcdef',
+  roleArn: 'arn:aws:iam::123456789012:role/ecs-infrastructure-elb',
+  ...o,
+});
+const hook = (o: Json = {}) => ({ hookTargetArn: 'arn:aws:lambda:us-east-1:123456789012:function:check-green', roleArn: 'arn:aws:iam::123456789012:role/ecs-hooks', lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'], ...o });
 const container = (o: Json = {}) => ({ name: 'app', image: 'public.ecr.aws/nginx/nginx:1.27', ...o });
 
 const tags = (n: number) => Array.from({ length: n }, (_, i) => ({ key: `k${i}`, value: `v${i}` }));
@@ -355,5 +362,103 @@ export const invalidCases: InvalidCase[] = [
     manifest: taskDefinition({ containerDefinitions: [container({ environment: [{ name: 'A', value: '1' }, { name: 'A', value: '2' }] })] }),
     path: 'spec.containerDefinitions[0].environment[1]',
     message: 'Duplicate value: {"name":"A"}',
+  },
+  // EcsService deployment strategies (ECS API reference: DeploymentConfiguration, LinearConfiguration,
+  // CanaryConfiguration, AdvancedConfiguration; developer guide: blue/green, linear and canary deployments).
+  {
+    name: 'BLUE_GREEN without bakeTimeInMinutes',
+    manifest: service({ deploymentConfiguration: { strategy: 'BLUE_GREEN' } }),
+    path: 'spec.deploymentConfiguration.bakeTimeInMinutes',
+    message: 'a BLUE_GREEN deployment needs bakeTimeInMinutes',
+  },
+  {
+    name: 'bakeTimeInMinutes with the rolling strategy',
+    manifest: service({ deploymentConfiguration: { bakeTimeInMinutes: 5 } }),
+    path: 'spec.deploymentConfiguration.bakeTimeInMinutes',
+    message: 'bakeTimeInMinutes applies to the BLUE_GREEN, LINEAR and CANARY strategies',
+  },
+  {
+    name: 'bakeTimeInMinutes above a day',
+    manifest: service({ deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 1441 } }),
+    path: 'spec.deploymentConfiguration.bakeTimeInMinutes',
+    message: 'should be less than or equal to 1440',
+  },
+  {
+    name: 'linearConfiguration with the CANARY strategy',
+    manifest: service({ loadBalancers: [lb({ advancedConfiguration: advanced() })], deploymentConfiguration: { strategy: 'CANARY', linearConfiguration: { stepPercent: 10 } } }),
+    path: 'spec.deploymentConfiguration.linearConfiguration',
+    message: 'linearConfiguration applies only to strategy LINEAR',
+  },
+  {
+    name: 'canaryConfiguration with the LINEAR strategy',
+    manifest: service({ loadBalancers: [lb({ advancedConfiguration: advanced() })], deploymentConfiguration: { strategy: 'LINEAR', canaryConfiguration: { canaryPercent: 10 } } }),
+    path: 'spec.deploymentConfiguration.canaryConfiguration',
+    message: 'canaryConfiguration applies only to strategy CANARY',
+  },
+  {
+    name: 'a linear step below 3 percent',
+    manifest: service({ loadBalancers: [lb({ advancedConfiguration: advanced() })], deploymentConfiguration: { strategy: 'LINEAR', linearConfiguration: { stepPercent: 2.5 } } }),
+    path: 'spec.deploymentConfiguration.linearConfiguration.stepPercent',
+    message: 'should be greater than or equal to 3',
+  },
+  {
+    name: 'a canary percent that is not a multiple of 0.1',
+    manifest: service({ loadBalancers: [lb({ advancedConfiguration: advanced() })], deploymentConfiguration: { strategy: 'CANARY', canaryConfiguration: { canaryPercent: 12.25 } } }),
+    path: 'spec.deploymentConfiguration.canaryConfiguration.canaryPercent',
+    message: 'canaryPercent must be a multiple of 0.1',
+  },
+  {
+    name: 'a native strategy under the CODE_DEPLOY controller',
+    manifest: service({ deploymentController: { type: 'CODE_DEPLOY' }, deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 5 } }),
+    path: 'spec.deploymentConfiguration.strategy',
+    message: 'the BLUE_GREEN, LINEAR and CANARY strategies need deploymentController type ECS',
+  },
+  {
+    name: 'BLUE_GREEN with a load balancer that has no advancedConfiguration',
+    manifest: service({ loadBalancers: [lb()], deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 5 } }),
+    path: 'spec.loadBalancers',
+    message: 'every load balancer needs advancedConfiguration',
+  },
+  {
+    name: 'advancedConfiguration with the rolling strategy',
+    manifest: service({ loadBalancers: [lb({ advancedConfiguration: advanced() })] }),
+    path: 'spec.loadBalancers',
+    message: 'advancedConfiguration shifts traffic for the BLUE_GREEN, LINEAR and CANARY strategies',
+  },
+  {
+    name: 'LINEAR without a load balancer',
+    manifest: service({ deploymentConfiguration: { strategy: 'LINEAR' } }),
+    path: 'spec.loadBalancers',
+    message: 'LINEAR and CANARY deployments shift production traffic through a load balancer',
+  },
+  {
+    name: 'advancedConfiguration with both an alternate target group ARN and name',
+    manifest: service({ loadBalancers: [lb({ advancedConfiguration: advanced({ alternateTargetGroupName: 'green' }) })], deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 5 } }),
+    path: 'spec.loadBalancers[0].advancedConfiguration',
+    message: 'advancedConfiguration takes exactly one of alternateTargetGroupArn and alternateTargetGroupName',
+  },
+  {
+    name: 'an alternate target group that is the target group itself',
+    manifest: service({ loadBalancers: [lb({ advancedConfiguration: advanced({ alternateTargetGroupArn: lb().targetGroupArn }) })], deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 5 } }),
+    path: 'spec.loadBalancers[0].advancedConfiguration.alternateTargetGroupArn',
+    message: 'the alternate target group must differ from the target group',
+  },
+  {
+    name: 'a lifecycle hook without stages',
+    manifest: service({ deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 5, lifecycleHooks: [hook({ lifecycleStages: [] })] } }),
+    path: 'spec.deploymentConfiguration.lifecycleHooks[0].lifecycleStages',
+    message: 'should have at least 1 items',
+  },
+  {
+    name: 'a lifecycle hook at a stage ECS does not have',
+    manifest: service({ deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 5, lifecycleHooks: [hook({ lifecycleStages: ['BAKE_TIME'] })] } }),
+    path: 'spec.deploymentConfiguration.lifecycleHooks[0].lifecycleStages[0]',
+    message: 'Unsupported value: "BAKE_TIME"',
+  },
+  {
+    name: 'the circuit breaker with the LINEAR strategy',
+    manifest: service({ loadBalancers: [lb({ advancedConfiguration: advanced() })], deploymentConfiguration: { strategy: 'LINEAR', deploymentCircuitBreaker: { enable: true, rollback: true } } }),
+    path: 'spec.deploymentConfiguration.deploymentCircuitBreaker',
+    message: 'the deployment circuit breaker works with the ROLLING and BLUE_GREEN strategies',
   },
 ];

@@ -58,10 +58,10 @@ describe('deploy/iam-policy.json', () => {
     }
   });
 
-  it('lets the operator pass roles to ECS tasks, and to EventBridge Scheduler and EventBridge for the tasks they start, and to nothing else', () => {
+  it('lets the operator pass roles to ECS tasks, to ECS (blue/green traffic shifting, lifecycle hooks), and to EventBridge Scheduler and EventBridge for the tasks they start, and to nothing else', () => {
     const s = statementFor('iam:PassRole');
     expect(actionsOf(s)).toEqual(['iam:PassRole']);
-    expect(s.Condition).toEqual({ StringEquals: { 'iam:PassedToService': ['ecs-tasks.amazonaws.com', 'scheduler.amazonaws.com', 'events.amazonaws.com'] } });
+    expect(s.Condition).toEqual({ StringEquals: { 'iam:PassedToService': ['ecs-tasks.amazonaws.com', 'ecs.amazonaws.com', 'scheduler.amazonaws.com', 'events.amazonaws.com'] } });
   });
 
   it('limits the scheduler and events actions to schedules and rules', () => {

@@ -198,15 +198,14 @@ describe('translateService', () => {
   });
 });
 
-test('does not list settings the schema lacks at the value every new service gets (rolling strategy, zone rebalancing)', () => {
+test('does not list settings the schema lacks at the value every new service gets (zone rebalancing), and carries a native deployment strategy', () => {
   const s = service({ availabilityZoneRebalancing: 'ENABLED', deploymentConfiguration: { ...service().deploymentConfiguration, strategy: 'ROLLING' } });
   expect(translateService({ service: s }, names, REGION).unexpressed).toEqual([]);
   const blueGreen = service({ availabilityZoneRebalancing: 'DISABLED', deploymentConfiguration: { ...service().deploymentConfiguration, strategy: 'BLUE_GREEN', bakeTimeInMinutes: 5 } });
-  expect(translateService({ service: blueGreen }, names, REGION).unexpressed.map((u) => u.field).sort()).toEqual([
-    'spec.availabilityZoneRebalancing',
-    'spec.deploymentConfiguration.bakeTimeInMinutes',
-    'spec.deploymentConfiguration.strategy',
-  ]);
+  const translated = translateService({ service: blueGreen }, names, REGION);
+  expect(translated.unexpressed.map((u) => u.field)).toEqual(['spec.availabilityZoneRebalancing']);
+  expect(JSON.stringify(translated)).toContain('"strategy":"BLUE_GREEN"');
+  expect(JSON.stringify(translated)).toContain('"bakeTimeInMinutes":5');
 });
 
 describe('autoscaling', () => {

@@ -3,9 +3,13 @@
 --   status not written for this generation yet  -> Progressing
 --   Paused=True (annotation ecs.operator.dev/
 --     paused: "true")                            -> Suspended, with its message
---   Reconciling=True (e.g. a rollout under way)  -> Progressing, with its message
---   Stalled=True (e.g. the circuit breaker
---     rolled the deployment back, a missing
+--   Reconciling=True (e.g. a rollout under way;  -> Progressing, with its message
+--     a BLUE_GREEN, LINEAR or CANARY one names
+--     its lifecycle stage, e.g. BAKE_TIME, and
+--     the traffic the new revision gets)
+--   Stalled=True (e.g. the circuit breaker, an
+--     alarm or a failed lifecycle hook rolled
+--     the deployment back, a missing
 --     cluster, IAM denied, a rollout past its
 --     progressDeadlineSeconds while ECS keeps
 --     trying: ProgressDeadlineExceeded)          -> Degraded, with the operator's message
