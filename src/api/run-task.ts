@@ -4,7 +4,7 @@
 // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RunTask.html
 import { Type, type Static } from '@sinclair/typebox';
 import { CEL_RULES_KEY, IamRoleArn, KeyValuePair, Struct, StringEnum, Tags, uniqueBy, type CelRule } from './common.js';
-import { CapacityProviderStrategy, ClusterName, ClusterRef, NetworkConfiguration, TaskDefinitionLiteral, TaskDefinitionRef, USES_FARGATE } from './service.js';
+import { CapacityProviderStrategy, ClusterName, ClusterRef, NetworkConfiguration, PLACEMENT_RULES, TaskDefinitionLiteral, TaskDefinitionRef, USES_FARGATE } from './service.js';
 
 export const ContainerOverride = Struct('Changes to one container of the task definition, for these tasks only.', {
   name: Type.String({ description: 'Name of the container in the task definition.', minLength: 1, maxLength: 255 }),
@@ -64,20 +64,7 @@ export const runTaskProperties = {
 
 /** CEL rules for the object that holds runTaskProperties. */
 export const runTaskRules: CelRule[] = [
-  {
-    rule: 'has(self.cluster) != has(self.clusterRef)',
-    message: 'set exactly one of cluster (an ECS cluster name or ARN) and clusterRef (an EcsCluster in this namespace)',
-  },
-  {
-    rule: 'has(self.taskDefinitionRef) != has(self.taskDefinition)',
-    message: 'set exactly one of taskDefinitionRef (an EcsTaskDefinition in this namespace) and taskDefinition (family, family:revision or ARN)',
-  },
-  {
-    rule: '!(has(self.launchType) && has(self.capacityProviderStrategy))',
-    message: 'launchType and capacityProviderStrategy are mutually exclusive: set one, or neither to use the cluster\'s default capacity provider strategy',
-    fieldPath: '.capacityProviderStrategy',
-    reason: 'FieldValueForbidden',
-  },
+  ...PLACEMENT_RULES,
   {
     rule: `!(${USES_FARGATE}) || has(self.networkConfiguration)`,
     message: 'a Fargate task needs networkConfiguration.awsvpcConfiguration (Fargate tasks use awsvpc networking)',

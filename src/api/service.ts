@@ -299,7 +299,8 @@ const NATIVE_STRATEGY = "(has(self.deploymentConfiguration) && has(self.deployme
 export const USES_FARGATE =
   "(has(self.launchType) && self.launchType == 'FARGATE') || (has(self.capacityProviderStrategy) && self.capacityProviderStrategy.exists(c, c.capacityProvider in ['FARGATE', 'FARGATE_SPOT']))";
 
-const serviceRules: CelRule[] = [
+/** Where tasks run and what they run: the same choices for a service and for the kinds that run tasks (run-task.ts). */
+export const PLACEMENT_RULES: readonly CelRule[] = [
   {
     rule: 'has(self.cluster) != has(self.clusterRef)',
     message: 'set exactly one of cluster (an ECS cluster name or ARN) and clusterRef (an EcsCluster in this namespace)',
@@ -314,6 +315,10 @@ const serviceRules: CelRule[] = [
     fieldPath: '.capacityProviderStrategy',
     reason: 'FieldValueForbidden',
   },
+];
+
+const serviceRules: CelRule[] = [
+  ...PLACEMENT_RULES,
   {
     rule: `!(${IS_DAEMON}) || !has(self.desiredCount)`,
     message: 'a DAEMON service runs one task on each container instance and takes no desiredCount',

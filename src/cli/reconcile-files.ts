@@ -91,32 +91,33 @@ export class FileReconciler {
       }),
     );
 
+    // A kind that refers to a task definition or a cluster that could not be checked cannot be
+    // checked either: what it should run, or where, is not known.
+    const referring = (obj: EcsObject, refs: { taskDefinitionRef?: { name: string }; clusterRef?: { name: string } }) => {
+      const namespace = this.identity(obj).namespace;
+      const ref = refs.taskDefinitionRef && tdOutcomes.get(`${namespace}/${refs.taskDefinitionRef.name}`);
+      const cluster = refs.clusterRef && clusterOutcomes.get(`${namespace}/${refs.clusterRef.name}`);
+      for (const [kind, name, dep] of [['EcsTaskDefinition', refs.taskDefinitionRef?.name, ref], ['EcsCluster', refs.clusterRef?.name, cluster]] as const) {
+        if (dep && 'error' in dep) {
+          record(obj, { identity: this.identity(obj), error: { message: `not checked: its ${kind} ${name} could not be checked (${dep.error.message})`, ...(dep.error.reason ? { reason: dep.error.reason } : {}) } });
+          return undefined;
+        }
+      }
+      return {
+        aws: this.opts.aws,
+        owner: this.owner(obj),
+        now: this.now,
+        resolveTaskDefinitionRef: (name: string) => this.resolveRef(namespace, name, ref?.outcome),
+        resolveClusterRef: (name: string) => this.resolveClusterRef(namespace, name, cluster?.outcome),
+      };
+    };
+
     await Promise.all(
       this.objects.map(async (obj) => {
         if (obj.kind !== 'EcsService') return;
         const svc = this.withStatus(obj.manifest);
-        const namespace = this.identity(obj).namespace;
-        const refName = svc.spec.taskDefinitionRef?.name;
-        const ref = refName === undefined ? undefined : tdOutcomes.get(`${namespace}/${refName}`);
-        // A service whose task definition could not be checked cannot be checked either: what it
-        // should run is not known.
-        if (ref && 'error' in ref) {
-          record(obj, { identity: this.identity(obj), error: { message: `not checked: its EcsTaskDefinition ${refName} could not be checked (${ref.error.message})`, ...(ref.error.reason ? { reason: ref.error.reason } : {}) } });
-          return;
-        }
-        const clusterName = svc.spec.clusterRef?.name;
-        const cluster = clusterName === undefined ? undefined : clusterOutcomes.get(`${namespace}/${clusterName}`);
-        if (cluster && 'error' in cluster) {
-          record(obj, { identity: this.identity(obj), error: { message: `not checked: its EcsCluster ${clusterName} could not be checked (${cluster.error.message})`, ...(cluster.error.reason ? { reason: cluster.error.reason } : {}) } });
-          return;
-        }
-        const deps = {
-          aws: this.opts.aws,
-          owner: this.owner(obj),
-          now: this.now,
-          resolveTaskDefinitionRef: (name: string) => this.resolveRef(namespace, name, ref?.outcome),
-          resolveClusterRef: (name: string) => this.resolveClusterRef(namespace, name, cluster?.outcome),
-        };
+        const deps = referring(obj, svc.spec);
+        if (!deps) return;
         const { result, outcome } = await this.run(obj, () => reconcileEcsService(svc, deps, { dryRun: this.opts.dryRun }));
         record(obj, result, outcome);
       }),
@@ -127,22 +128,8 @@ export class FileReconciler {
       this.objects.map(async (obj) => {
         if (obj.kind !== 'EcsScheduledTask') return;
         const st = this.withStatus(obj.manifest);
-        const namespace = this.identity(obj).namespace;
-        const refName = st.spec.target.taskDefinitionRef?.name;
-        const ref = refName === undefined ? undefined : tdOutcomes.get(`${namespace}/${refName}`);
-        if (ref && 'error' in ref) {
-          record(obj, { identity: this.identity(obj), error: { message: `not checked: its EcsTaskDefinition ${refName} could not be checked (${ref.error.message})`, ...(ref.error.reason ? { reason: ref.error.reason } : {}) } });
-          return;
-        }
-        const clusterName = st.spec.target.clusterRef?.name;
-        const cluster = clusterName === undefined ? undefined : clusterOutcomes.get(`${namespace}/${clusterName}`);
-        const deps = {
-          aws: this.opts.aws,
-          owner: this.owner(obj),
-          now: this.now,
-          resolveTaskDefinitionRef: (name: string) => this.resolveRef(namespace, name, ref?.outcome),
-          resolveClusterRef: (name: string) => this.resolveClusterRef(namespace, name, cluster?.outcome),
-        };
+        const deps = referring(obj, st.spec.target);
+        if (!deps) return;
         const { result, outcome } = await this.run(obj, () => reconcileScheduledTask(st, deps, { dryRun: this.opts.dryRun }));
         record(obj, result, outcome);
       }),
@@ -153,20 +140,9 @@ export class FileReconciler {
       this.objects.map(async (obj) => {
         if (obj.kind !== 'EcsTask') return;
         const task = this.withStatus(obj.manifest);
-        const namespace = this.identity(obj).namespace;
-        const refName = task.spec.taskDefinitionRef?.name;
-        const ref = refName === undefined ? undefined : tdOutcomes.get(`${namespace}/${refName}`);
-        const clusterName = task.spec.clusterRef?.name;
-        const cluster = clusterName === undefined ? undefined : clusterOutcomes.get(`${namespace}/${clusterName}`);
-        const deps = {
-          aws: this.opts.aws,
-          owner: this.owner(obj),
-          now: this.now,
-          runId: this.runId,
-          resolveTaskDefinitionRef: (name: string) => this.resolveRef(namespace, name, ref?.outcome),
-          resolveClusterRef: (name: string) => this.resolveClusterRef(namespace, name, cluster?.outcome),
-        };
-        const { result, outcome } = await this.run(obj, () => reconcileTask(task, deps, { dryRun: this.opts.dryRun }));
+        const deps = referring(obj, task.spec);
+        if (!deps) return;
+        const { result, outcome } = await this.run(obj, () => reconcileTask(task, { ...deps, runId: this.runId }, { dryRun: this.opts.dryRun }));
         record(obj, result, outcome);
       }),
     );

@@ -2,19 +2,16 @@
 // (deletion removes the schedule or rule unless deletionPolicy is Retain), status (with drift) and
 // Events after it. The target's task definition and cluster are resolved from the informers'
 // caches, as a service's are, so following a new revision costs no API call.
-import type { KubernetesObject } from '@kubernetes/client-node';
 import type { EcsCluster, EcsScheduledTask, EcsScheduledTaskStatus, EcsTaskDefinition } from '../api/index.js';
 import type { AwsAdapter } from '../aws/adapter.js';
 import { done, type ReconcileContext, type ReconcileResult, type Reconciler } from '../controller/reconciler.js';
 import type { EventRecorder } from '../kube/events.js';
 import { withFinalizer } from '../kube/finalizer.js';
-import { keyOf } from '../kube/object-key.js';
 import type { ResourceClient } from '../kube/resource.js';
 import type { StatusWriter } from '../kube/status.js';
 import type { Store } from '../kube/store.js';
-import { resolveClusterRef, type ClusterRefResolution } from '../reconcile/cluster/ref.js';
 import { cleanupScheduledTask, reconcileScheduledTask } from '../reconcile/scheduledtask/index.js';
-import type { TaskDefinitionRefResolution } from '../reconcile/service/resolve.js';
+import { clusterRefFrom, taskDefinitionRefFrom } from './references.js';
 import { FINALIZER } from './resources.js';
 import { judgeReconcile, reportCleanup, writeStatus } from './status-binding.js';
 
@@ -29,8 +26,6 @@ export interface ScheduledTaskReconcilerDeps {
   now(): Date;
 }
 
-const deleting = (obj: unknown) => (obj as KubernetesObject | undefined)?.metadata?.deletionTimestamp !== undefined;
-
 export class ScheduledTaskReconciler implements Reconciler<EcsScheduledTask> {
   constructor(private readonly deps: ScheduledTaskReconcilerDeps) {}
 
@@ -44,11 +39,8 @@ export class ScheduledTaskReconciler implements Reconciler<EcsScheduledTask> {
       aws: deps.aws,
       owner,
       now: deps.now,
-      resolveTaskDefinitionRef: (name: string) => this.resolveRef(namespace, name),
-      resolveClusterRef: (name: string): ClusterRefResolution => {
-        const cluster = deps.clusters.get(keyOf(namespace, name));
-        return resolveClusterRef(name, namespace, cluster, deleting(cluster));
-      },
+      resolveTaskDefinitionRef: (name: string) => taskDefinitionRefFrom(deps.taskDefinitions, namespace, name),
+      resolveClusterRef: (name: string) => clusterRefFrom(deps.clusters, namespace, name),
     };
 
     return withFinalizer(deps.client, FINALIZER, cached, async (event) => {
@@ -59,11 +51,4 @@ export class ScheduledTaskReconciler implements Reconciler<EcsScheduledTask> {
     });
   }
 
-  private resolveRef(namespace: string, name: string): TaskDefinitionRefResolution {
-    const td = this.deps.taskDefinitions.get(keyOf(namespace, name));
-    if (!td) return { waiting: `EcsTaskDefinition ${name} does not exist in namespace ${namespace}` };
-    if (deleting(td)) return { waiting: `EcsTaskDefinition ${name} is being deleted` };
-    const arn = td.status?.taskDefinitionArn;
-    return arn ? { arn } : { waiting: `EcsTaskDefinition ${name} has no registered revision yet` };
-  }
 }

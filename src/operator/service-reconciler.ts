@@ -2,20 +2,17 @@
 // finalizer around it, status (with drift) and Events after it. A taskDefinitionRef is resolved
 // from the task definition informer's cache, so following a new revision costs no API call, and a
 // clusterRef from the cluster informer's cache.
-import type { KubernetesObject } from '@kubernetes/client-node';
 import type { ActionRecord, EcsCluster, EcsService, EcsServiceStatus, EcsTaskDefinition, ServiceAction } from '../api/index.js';
 import type { AwsAdapter } from '../aws/adapter.js';
 import { done, type ReconcileContext, type ReconcileResult, type Reconciler } from '../controller/reconciler.js';
 import type { EventRecorder } from '../kube/events.js';
 import { withFinalizer } from '../kube/finalizer.js';
-import { keyOf } from '../kube/object-key.js';
 import type { ResourceClient } from '../kube/resource.js';
 import type { StatusWriter } from '../kube/status.js';
 import type { Store } from '../kube/store.js';
-import { resolveClusterRef, type ClusterRefResolution } from '../reconcile/cluster/ref.js';
 import { cleanupEcsService, reconcileEcsService } from '../reconcile/ecs-service.js';
 import { carryOutActions } from '../reconcile/service/actions.js';
-import type { TaskDefinitionRefResolution } from '../reconcile/service/resolve.js';
+import { clusterRefFrom, taskDefinitionRefFrom } from './references.js';
 import { FINALIZER } from './resources.js';
 import { judgeReconcile, recordEvents, reportCleanup, writeStatus } from './status-binding.js';
 
@@ -39,7 +36,7 @@ export class ServiceReconciler implements Reconciler<EcsService> {
     const { deps } = this;
     const namespace = ctx.namespace ?? '';
     const owner = { clusterId: deps.clusterId, kind: 'EcsService' as const, namespace, name: ctx.name, uid: cached.metadata.uid };
-    const core = { aws: deps.aws, owner, now: deps.now, resolveTaskDefinitionRef: (name: string) => this.resolveRef(namespace, name), resolveClusterRef: (name: string) => this.resolveClusterRef(namespace, name) };
+    const core = { aws: deps.aws, owner, now: deps.now, resolveTaskDefinitionRef: (name: string) => taskDefinitionRefFrom(deps.taskDefinitions, namespace, name, { withSpec: true }), resolveClusterRef: (name: string) => clusterRefFrom(deps.clusters, namespace, name) };
 
     return withFinalizer(deps.client, FINALIZER, cached as EcsService, async (event) => {
       if (event.kind === 'cleanup') return reportCleanup(deps, event.object, await cleanupEcsService(event.object, core), ctx);
@@ -69,19 +66,5 @@ export class ServiceReconciler implements Reconciler<EcsService> {
     const acted = await carryOutActions(svc, { aws: this.deps.aws, now: this.deps.now, record });
     recordEvents(this.deps.events, current, acted.events);
     return acted.rollout ? { ...current, status: { ...current.status, rollout: acted.rollout } } : current;
-  }
-
-  private resolveClusterRef(namespace: string, name: string): ClusterRefResolution {
-    const cluster = this.deps.clusters.get(keyOf(namespace, name));
-    return resolveClusterRef(name, namespace, cluster, (cluster as KubernetesObject | undefined)?.metadata?.deletionTimestamp !== undefined);
-  }
-
-  private resolveRef(namespace: string, name: string): TaskDefinitionRefResolution {
-    const td = this.deps.taskDefinitions.get(keyOf(namespace, name));
-    if (!td) return { waiting: `EcsTaskDefinition ${name} does not exist in namespace ${namespace}` };
-    if ((td as KubernetesObject).metadata?.deletionTimestamp !== undefined) return { waiting: `EcsTaskDefinition ${name} is being deleted` };
-    const arn = td.status?.taskDefinitionArn;
-    // The spec lets the service check its load balancers against the containers before any AWS call.
-    return arn ? { arn, spec: td.spec } : { waiting: `EcsTaskDefinition ${name} has no registered revision yet`, spec: td.spec };
   }
 }

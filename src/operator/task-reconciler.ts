@@ -3,19 +3,16 @@
 // Events after it. Its references are resolved from the informer caches, as a service's are; a
 // task definition counts as resolved once it registered the revision of its current generation,
 // so a task applied together with a changed task definition runs the new revision.
-import type { KubernetesObject } from '@kubernetes/client-node';
 import type { EcsCluster, EcsTask, EcsTaskDefinition, EcsTaskStatus } from '../api/index.js';
 import type { AwsAdapter } from '../aws/adapter.js';
 import { done, type ReconcileContext, type ReconcileResult, type Reconciler } from '../controller/reconciler.js';
 import type { EventRecorder } from '../kube/events.js';
 import { withFinalizer } from '../kube/finalizer.js';
-import { keyOf } from '../kube/object-key.js';
 import type { ResourceClient } from '../kube/resource.js';
 import type { StatusWriter } from '../kube/status.js';
 import type { Store } from '../kube/store.js';
-import { resolveClusterRef } from '../reconcile/cluster/ref.js';
-import type { TaskDefinitionRefResolution } from '../reconcile/service/resolve.js';
 import { cleanupTask, reconcileTask } from '../reconcile/task/index.js';
+import { clusterRefFrom, taskDefinitionRefFrom } from './references.js';
 import { FINALIZER } from './resources.js';
 import { nextAttempt, recordEvents, reportCleanup, withPause, writeStatus } from './status-binding.js';
 
@@ -43,11 +40,8 @@ export class TaskReconciler implements Reconciler<EcsTask> {
       aws: deps.aws,
       owner,
       now: deps.now,
-      resolveTaskDefinitionRef: (name: string) => this.resolveRef(namespace, name),
-      resolveClusterRef: (name: string) => {
-        const cluster = deps.clusters.get(keyOf(namespace, name));
-        return resolveClusterRef(name, namespace, cluster, (cluster as KubernetesObject | undefined)?.metadata?.deletionTimestamp !== undefined);
-      },
+      resolveTaskDefinitionRef: (name: string) => taskDefinitionRefFrom(deps.taskDefinitions, namespace, name, { currentGeneration: true }),
+      resolveClusterRef: (name: string) => clusterRefFrom(deps.clusters, namespace, name),
     };
 
     return withFinalizer(deps.client, FINALIZER, cached, async (event) => {
@@ -61,13 +55,4 @@ export class TaskReconciler implements Reconciler<EcsTask> {
     });
   }
 
-  private resolveRef(namespace: string, name: string): TaskDefinitionRefResolution {
-    const td = this.deps.taskDefinitions.get(keyOf(namespace, name));
-    if (!td) return { waiting: `EcsTaskDefinition ${name} does not exist in namespace ${namespace}` };
-    if ((td as KubernetesObject).metadata?.deletionTimestamp !== undefined) return { waiting: `EcsTaskDefinition ${name} is being deleted` };
-    const arn = td.status?.taskDefinitionArn;
-    if (!arn) return { waiting: `EcsTaskDefinition ${name} has no registered revision yet` };
-    if (td.status?.observedGeneration !== td.metadata.generation) return { waiting: `EcsTaskDefinition ${name} has not registered the revision of its current generation yet` };
-    return { arn };
-  }
 }
