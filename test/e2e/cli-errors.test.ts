@@ -1,15 +1,18 @@
 // What a person sees when the CLI cannot start: a kubeconfig that is missing or points nowhere, an
 // endpoint that is no URL or does not answer, no AWS credentials, no region. Each is one line on
 // stderr that says what to do, exit code 1, and no stack trace.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, type CliRun } from '../support/cli.js';
 import { testEnv } from '../support/env.js';
 
-const example = resolve(import.meta.dirname, '..', '..', 'examples', 'clusters.yaml');
 const dir = mkdtempSync(join(tmpdir(), 'cli-errors-'));
+// A cluster of its own: examples/ belongs to the CLI suite on the shared emulator.
+const example = join(dir, 'cluster.yaml');
+writeFileSync(example, `apiVersion: ecs.operator.dev/v1alpha1\nkind: EcsCluster\nmetadata:\n  name: cli-errors-${randomBytes(4).toString('hex')}\nspec:\n  capacityProviders:\n    - name: FARGATE\n`);
 
 /** Credentials for the emulator, and nothing the SDK could find on this machine instead. */
 const EMULATOR_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1' };
@@ -89,7 +92,7 @@ describe.concurrent('AWS settings the CLI cannot use', () => {
     const run = await runCli(['drift', '-f', example, '--endpoint', testEnv().awsEndpoint], { ...EMULATOR_CREDENTIALS, AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined });
     expect(run.stderr.match(/no AWS region given/g)).toHaveLength(1);
     expect(run.stderr).toContain('note: no AWS region given (--region, $AWS_REGION or $AWS_DEFAULT_REGION): manifests that name none use us-east-1');
-    // The clusters do not exist in this emulator: drift says so (exit 2), it does not fail.
+    // The cluster does not exist in the emulator: drift says so (exit 2), it does not fail.
     expect(run.code, run.stderr).toBe(2);
   });
 });
