@@ -111,6 +111,7 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
       client: tdClient,
       status: new StatusWriter<EcsTaskDefinitionStatus, EcsTaskDefinition>(tdClient, log),
       services: svcInformer.store,
+      scheduledTasks: stInformer.store,
       events,
       aws,
       clusterId: config.clusterId,
@@ -206,6 +207,8 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
   tdController.watches(svcInformer, (svc) =>
     svc.spec.taskDefinitionRef ? [keyOf(svc.metadata.namespace, svc.spec.taskDefinitionRef.name)] : [],
   );
+  // A schedule that goes away lets a waiting task definition finish its deletion.
+  tdController.watches(stInformer, (st) => (st.spec.target.taskDefinitionRef ? [keyOf(st.metadata.namespace, st.spec.target.taskDefinitionRef.name)] : []));
 
   const le = config.leaderElection;
   const manager = new Manager({

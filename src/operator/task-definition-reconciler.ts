@@ -1,8 +1,9 @@
 // Runs the task definition reconciler for objects from the Kubernetes API: the finalizer around
 // it, status and Events after it. Services that run one of its revisions are read from the
-// service informer's cache, so deletion waits for them without a single API call.
+// service informer's cache (and schedules that start one, from theirs), so deletion waits for them
+// without a single API call.
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { EcsService, EcsTaskDefinition, EcsTaskDefinitionStatus } from '../api/index.js';
+import type { EcsScheduledTask, EcsService, EcsTaskDefinition, EcsTaskDefinitionStatus } from '../api/index.js';
 import type { AwsAdapter } from '../aws/adapter.js';
 import { done, type ReconcileContext, type ReconcileResult, type Reconciler } from '../controller/reconciler.js';
 import type { EventRecorder } from '../kube/events.js';
@@ -18,6 +19,7 @@ export interface TaskDefinitionReconcilerDeps {
   client: ResourceClient<EcsTaskDefinition>;
   status: StatusWriter<EcsTaskDefinitionStatus, EcsTaskDefinition>;
   services: Store<EcsService>;
+  scheduledTasks: Store<EcsScheduledTask>;
   events: EventRecorder;
   aws: AwsAdapter;
   clusterId: string;
@@ -48,11 +50,12 @@ export class TaskDefinitionReconciler implements Reconciler<EcsTaskDefinition> {
     const { deps } = this;
     const owner = { clusterId: deps.clusterId, kind: 'EcsTaskDefinition' as const, namespace: ctx.namespace ?? '', name: ctx.name, uid: cached.metadata.uid };
     const services = servicesOf(deps.services, cached);
-    const core = { aws: deps.aws, owner, now: deps.now, revisionsInUse: new Set(services.map((s) => s.arn)) };
+    const schedules = scheduledTasksOf(deps.scheduledTasks, cached);
+    const core = { aws: deps.aws, owner, now: deps.now, revisionsInUse: new Set([...services, ...schedules].map((s) => s.arn)) };
 
     return withFinalizer(deps.client, FINALIZER, cached as EcsTaskDefinition, async (event) => {
       if (event.kind === 'cleanup') {
-        const out = await cleanupTaskDefinition(event.object, core, { servicesUsing: services.map((s) => s.name) });
+        const out = await cleanupTaskDefinition(event.object, core, { servicesUsing: services.map((s) => s.name), scheduledTasksUsing: schedules.map((s) => s.name) });
         if (out.done) this.written.delete(key);
         return reportCleanup(deps, event.object, out, ctx, true);
       }
@@ -86,4 +89,15 @@ function servicesOf(services: Store<EcsService>, td: EcsTaskDefinition): { name:
     }
   }
   return found;
+}
+
+/** EcsScheduledTasks in the same namespace whose target references `td` or starts one of its revisions. */
+function scheduledTasksOf(scheduled: Store<EcsScheduledTask>, td: EcsTaskDefinition): { name: string; arn: string }[] {
+  const ours = new Set((td.status?.revisions ?? []).map((r) => r.taskDefinitionArn));
+  if (td.status?.taskDefinitionArn) ours.add(td.status.taskDefinitionArn);
+  return scheduled
+    .list()
+    .filter((st) => st.metadata.namespace === td.metadata.namespace)
+    .filter((st) => (st.spec.target.taskDefinitionRef?.name === td.metadata.name && !isDeleting(st)) || (st.status?.taskDefinitionArn !== undefined && ours.has(st.status.taskDefinitionArn)))
+    .map((st) => ({ name: st.metadata.name, arn: st.status?.taskDefinitionArn ?? '' }));
 }

@@ -236,6 +236,16 @@ describe('cleanupTaskDefinition on the emulator', () => {
     expect(await activeRevisions(world, td.metadata.name)).toEqual([1, 2]);
   });
 
+  test('waits, naming the schedule, while an EcsScheduledTask still starts a revision', async () => {
+    const td = await registered(`report-${shortId()}`);
+    const before = world.aws.calls.snapshot();
+    const out = await cleanupTaskDefinition(td, deps(world, td.metadata.name), { servicesUsing: ['checkout'], scheduledTasksUsing: ['hourly-report'] });
+    expect(out.done).toBe(false);
+    expect(out.conditions.find((c) => c.type === 'Reconciling')?.message).toMatch(/still used by EcsService checkout; EcsScheduledTask hourly-report$/);
+    expect(callsSince(world.aws, before).total).toBe(0);
+    expect(await activeRevisions(world, td.metadata.name)).toEqual([1, 2]);
+  });
+
   test('deregisters every revision it registered once nothing uses them, and only those', async () => {
     const td = await registered(`web-${shortId()}`);
     await world.aws.region().ecs.registerTaskDefinition({ family: td.metadata.name, containerDefinitions: [{ name: 'x', image: 'busybox', memory: 64 }] });

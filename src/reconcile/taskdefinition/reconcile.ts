@@ -36,6 +36,12 @@ export interface TaskDefinitionDeps {
 export interface TaskDefinitionCleanupOptions {
   /** Names of EcsServices that still run one of this object's revisions. */
   servicesUsing: readonly string[];
+  /**
+   * Names of EcsScheduledTasks whose schedule or rule still starts one of them: a deregistered
+   * revision would make every later firing fail. (A one-off EcsTask needs no wait: ECS lets tasks
+   * already running on a deregistered revision finish.)
+   */
+  scheduledTasksUsing?: readonly string[];
 }
 
 const IN_USE_REQUEUE_MS = 30_000;
@@ -201,15 +207,20 @@ function statusOf(
 
 /**
  * The finalizer's work: deregister every revision this object registered (deletionPolicy Delete),
- * but only once no EcsService runs one of them, so deleting a task definition never breaks a service.
+ * but only once no EcsService runs one of them and no EcsScheduledTask starts one, so deleting a task
+ * definition never breaks a service or a schedule.
  */
 export async function cleanupTaskDefinition(td: EcsTaskDefinition, deps: TaskDefinitionDeps, opts: TaskDefinitionCleanupOptions): Promise<CleanupOutcome> {
   const family = desiredTaskDefinition(td, deps.aws.region(td.spec.region).region).family;
   if (deletionPolicyOf(td) === 'Retain') {
     return { done: true, conditions: [], events: [{ type: 'Normal', reason: 'Retained', message: `Left the revisions of ${family} registered (deletionPolicy Retain)` }] };
   }
-  if (opts.servicesUsing.length > 0) {
-    const message = `waiting to deregister the revisions of ${family}: still used by EcsService ${opts.servicesUsing.join(', ')}`;
+  const users = [
+    ...(opts.servicesUsing.length > 0 ? [`EcsService ${opts.servicesUsing.join(', ')}`] : []),
+    ...((opts.scheduledTasksUsing ?? []).length > 0 ? [`EcsScheduledTask ${(opts.scheduledTasksUsing ?? []).join(', ')}`] : []),
+  ];
+  if (users.length > 0) {
+    const message = `waiting to deregister the revisions of ${family}: still used by ${users.join('; ')}`;
     return { done: false, requeueAfterMs: IN_USE_REQUEUE_MS, conditions: conditionsFor({ kind: 'progressing', reason: 'InUse', message }, IN_SYNC), events: [] };
   }
   const region = deps.aws.region(td.spec.region);
