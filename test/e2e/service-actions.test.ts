@@ -3,7 +3,7 @@
 // operator runs as its own process (resync every 10s) against the real apiserver and an AWS
 // emulator of this file's own (its faults lose an answer after the call took effect); what AWS
 // holds is read back with the AWS SDK, what the operator sent from its /metrics.
-import { DescribeServiceDeploymentsCommand, DescribeServicesCommand, ListServiceDeploymentsCommand, UpdateServiceCommand, type Service, type ServiceDeploymentBrief } from '@aws-sdk/client-ecs';
+import { DescribeServiceDeploymentsCommand, DescribeServicesCommand, ListServiceDeploymentsCommand, type Service, type ServiceDeploymentBrief } from '@aws-sdk/client-ecs';
 import { CreateListenerCommand, CreateLoadBalancerCommand, CreateRuleCommand, CreateTargetGroupCommand, DescribeRulesCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isReadOperation } from '../../src/aws/operations.js';
@@ -225,8 +225,6 @@ describe('the rollback annotation', () => {
   });
 
   it('during the bake time of a BLUE_GREEN deployment rolls it back: production traffic goes back to the target group it was on and the service to the revision before', async () => {
-    // Blue/green is set up on the service outside the manifest (the operator keeps a load
-    // balancer's advancedConfiguration and compares no strategy): what is proven here is the annotation.
     const bg = `bg-${shortId()}`;
     const { elbv2, ecs } = world.aws.region().clients;
     const { LoadBalancers } = await elbv2.send(new CreateLoadBalancerCommand({ Name: bg, Subnets: world.subnets }));
@@ -249,20 +247,16 @@ describe('the rollback annotation', () => {
       const { Rules: [r] = [] } = await elbv2.send(new DescribeRulesCommand({ RuleArns: [rule] }));
       return (r?.Actions?.[0]?.ForwardConfig?.TargetGroups ?? []).map((g) => `${g.TargetGroupArn === blue ? 'blue' : 'green'}=${g.Weight}`).sort().join(' ');
     };
-    const service = () => serviceManifest(world, bg, { desiredCount: 1, launchType: 'FARGATE', loadBalancers: [{ targetGroupArn: blue, containerName: 'web', containerPort: 80 }] });
-    await apply(taskDefinitionManifest(bg, { image: 'nginx:1.27' }), service());
-    await waitFor('the service to be Ready', () => isTrue('ecsservice', bg, 'Ready'));
-
-    await emulator.control.setTicksPerMinute(1);
-    await ecs.send(
-      new UpdateServiceCommand({
-        cluster: world.cluster,
-        service: bg,
+    const service = () =>
+      serviceManifest(world, bg, {
+        desiredCount: 1,
+        launchType: 'FARGATE',
         loadBalancers: [{ targetGroupArn: blue, containerName: 'web', containerPort: 80, advancedConfiguration: { alternateTargetGroupArn: green, productionListenerRule: rule, roleArn: 'arn:aws:iam::123456789012:role/ecsInfrastructureRole' } }],
-        deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 1, maximumPercent: 200, minimumHealthyPercent: 100 },
-      }),
-    );
-    await waitFor('the blue/green setup to be deployed', async () => (await serviceDeployments(bg)).every((d) => d.status !== 'IN_PROGRESS') && (await isTrue('ecsservice', bg, 'Ready')));
+        deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 1 },
+      });
+    await emulator.control.setTicksPerMinute(1);
+    await apply(taskDefinitionManifest(bg, { image: 'nginx:1.27' }), service());
+    await waitFor('the service to be Ready', async () => (await isTrue('ecsservice', bg, 'Ready')) && (await serviceDeployments(bg)).every((d) => d.status !== 'IN_PROGRESS'));
     const trafficBefore = await weights();
 
     // A bake minute now lasts 200 ticks (2.5 minutes on this clock): time for the annotation.
@@ -286,6 +280,8 @@ describe('the rollback annotation', () => {
     });
     expect(await weights()).toBe(trafficBefore);
     expect((await describeService(bg)).taskDefinition).toMatch(new RegExp(`${bg}:1$`));
+    // The deployment clock is the shared emulator's: back to one tick per bake minute.
+    await emulator.control.setTicksPerMinute(1);
   });
 
   it('with no deployment in progress records the value and says so in a Warning Event', async () => {
