@@ -59,7 +59,7 @@ async function serviceCount(w: World): Promise<number> {
 }
 
 describe('reconcileService on the emulator', () => {
-  test('creates the service, then a steady-state reconcile makes no write and one batched read', async () => {
+  test('creates the service; while it rolls out a reconcile makes no write and reads the service and its service deployment; at rest one batched read', async () => {
     const { svc, deps } = await app();
     const created = await reconcile(svc, deps);
     expect(created.plan.map((c) => c.action)).toEqual(['Create']);
@@ -76,14 +76,22 @@ describe('reconcileService on the emulator', () => {
     expect(again.plan).toEqual([]);
     const calls = callsSince(world.aws, before);
     expect(calls.writes).toBe(0);
-    expect(calls.total).toBe(1);
+    // The rollout is judged by its service deployment while it runs.
+    expect(calls.total).toBe(2);
     expect(calls.op('ecs:DescribeServices')).toBe(1);
+    expect(calls.op('ecs:DescribeServiceDeployments')).toBe(1);
 
     // The realtime clock completes the deployment: Ready, still without writes.
     const ready = await until(() => reconcile(svc, deps), (out) => condition(out, 'Ready')?.status === 'True');
     expect(ready.plan).toEqual([]);
     expect(svc.status).toMatchObject({ runningCount: 2, rollout: { state: 'COMPLETED' } });
     expect(callsSince(world.aws, before).writes).toBe(0);
+
+    // At rest: one DescribeServices (batched with other services in a resync), nothing else.
+    const atRest = world.aws.calls.snapshot();
+    expect((await reconcile(svc, deps)).plan).toEqual([]);
+    expect(callsSince(world.aws, atRest).total).toBe(1);
+    expect(callsSince(world.aws, atRest).op('ecs:DescribeServices')).toBe(1);
   });
 
   test('a crash between CreateService and the status write never makes two services', async () => {
