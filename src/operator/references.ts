@@ -2,7 +2,8 @@
 // their taskDefinitionRef and clusterRef: from the informers' caches, so following a new revision or
 // a cluster that turned Ready costs no API call, with the same waiting messages for every kind.
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { EcsCluster, EcsTaskDefinition } from '../api/index.js';
+import type { EcsCluster, EcsTaskDefinition, Kind } from '../api/index.js';
+import type { AwsAdapter } from '../aws/adapter.js';
 import { keyOf } from '../kube/object-key.js';
 import type { Store } from '../kube/store.js';
 import { resolveClusterRef, type ClusterRefResolution } from '../reconcile/cluster/ref.js';
@@ -32,4 +33,24 @@ export function taskDefinitionRefFrom(taskDefinitions: Store<EcsTaskDefinition>,
     return { waiting: `EcsTaskDefinition ${name} has not registered the revision of its current generation yet`, ...spec };
   }
   return { arn, ...spec };
+}
+
+/** What every kind that refers to an EcsTaskDefinition and an EcsCluster is built from. */
+export interface ReferringDeps {
+  taskDefinitions: Store<EcsTaskDefinition>;
+  clusters: Store<EcsCluster>;
+  aws: AwsAdapter;
+  clusterId: string;
+  now(): Date;
+}
+
+/** The reconcile dependencies of one such object: its owner identity and its two references, read from the caches. */
+export function referringCore<K extends Kind>(deps: ReferringDeps, kind: K, namespace: string, name: string, uid: string | undefined, refOpts: { withSpec?: boolean; currentGeneration?: boolean } = {}) {
+  return {
+    aws: deps.aws,
+    owner: { clusterId: deps.clusterId, kind, namespace, name, uid },
+    now: deps.now,
+    resolveTaskDefinitionRef: (ref: string) => taskDefinitionRefFrom(deps.taskDefinitions, namespace, ref, refOpts),
+    resolveClusterRef: (ref: string) => clusterRefFrom(deps.clusters, namespace, ref),
+  };
 }

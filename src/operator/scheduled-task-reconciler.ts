@@ -2,28 +2,21 @@
 // (deletion removes the schedule or rule unless deletionPolicy is Retain), status (with drift) and
 // Events after it. The target's task definition and cluster are resolved from the informers'
 // caches, as a service's are, so following a new revision costs no API call.
-import type { EcsCluster, EcsScheduledTask, EcsScheduledTaskStatus, EcsTaskDefinition } from '../api/index.js';
-import type { AwsAdapter } from '../aws/adapter.js';
+import type { EcsScheduledTask, EcsScheduledTaskStatus } from '../api/index.js';
 import { done, type ReconcileContext, type ReconcileResult, type Reconciler } from '../controller/reconciler.js';
 import type { EventRecorder } from '../kube/events.js';
 import { withFinalizer } from '../kube/finalizer.js';
 import type { ResourceClient } from '../kube/resource.js';
 import type { StatusWriter } from '../kube/status.js';
-import type { Store } from '../kube/store.js';
 import { cleanupScheduledTask, reconcileScheduledTask } from '../reconcile/scheduledtask/index.js';
-import { clusterRefFrom, taskDefinitionRefFrom } from './references.js';
+import { referringCore, type ReferringDeps } from './references.js';
 import { FINALIZER } from './resources.js';
 import { judgeReconcile, reportCleanup, writeStatus } from './status-binding.js';
 
-export interface ScheduledTaskReconcilerDeps {
+export interface ScheduledTaskReconcilerDeps extends ReferringDeps {
   client: ResourceClient<EcsScheduledTask>;
   status: StatusWriter<EcsScheduledTaskStatus, EcsScheduledTask>;
-  taskDefinitions: Store<EcsTaskDefinition>;
-  clusters: Store<EcsCluster>;
   events: EventRecorder;
-  aws: AwsAdapter;
-  clusterId: string;
-  now(): Date;
 }
 
 export class ScheduledTaskReconciler implements Reconciler<EcsScheduledTask> {
@@ -34,14 +27,7 @@ export class ScheduledTaskReconciler implements Reconciler<EcsScheduledTask> {
     if (!cached) return done();
     const { deps } = this;
     const namespace = ctx.namespace ?? '';
-    const owner = { clusterId: deps.clusterId, kind: 'EcsScheduledTask' as const, namespace, name: ctx.name, uid: cached.metadata.uid };
-    const core = {
-      aws: deps.aws,
-      owner,
-      now: deps.now,
-      resolveTaskDefinitionRef: (name: string) => taskDefinitionRefFrom(deps.taskDefinitions, namespace, name),
-      resolveClusterRef: (name: string) => clusterRefFrom(deps.clusters, namespace, name),
-    };
+    const core = referringCore(deps, 'EcsScheduledTask', namespace, ctx.name, cached.metadata.uid);
 
     return withFinalizer(deps.client, FINALIZER, cached, async (event) => {
       if (event.kind === 'cleanup') return reportCleanup(deps, event.object, await cleanupScheduledTask(event.object, core), ctx);
@@ -50,5 +36,4 @@ export class ScheduledTaskReconciler implements Reconciler<EcsScheduledTask> {
       return next.result;
     });
   }
-
 }

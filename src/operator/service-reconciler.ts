@@ -2,29 +2,22 @@
 // finalizer around it, status (with drift) and Events after it. A taskDefinitionRef is resolved
 // from the task definition informer's cache, so following a new revision costs no API call, and a
 // clusterRef from the cluster informer's cache.
-import type { ActionRecord, EcsCluster, EcsService, EcsServiceStatus, EcsTaskDefinition, ServiceAction } from '../api/index.js';
-import type { AwsAdapter } from '../aws/adapter.js';
+import type { ActionRecord, EcsService, EcsServiceStatus, ServiceAction } from '../api/index.js';
 import { done, type ReconcileContext, type ReconcileResult, type Reconciler } from '../controller/reconciler.js';
 import type { EventRecorder } from '../kube/events.js';
 import { withFinalizer } from '../kube/finalizer.js';
 import type { ResourceClient } from '../kube/resource.js';
 import type { StatusWriter } from '../kube/status.js';
-import type { Store } from '../kube/store.js';
 import { cleanupEcsService, reconcileEcsService } from '../reconcile/ecs-service.js';
 import { carryOutActions } from '../reconcile/service/actions.js';
-import { clusterRefFrom, taskDefinitionRefFrom } from './references.js';
+import { referringCore, type ReferringDeps } from './references.js';
 import { FINALIZER } from './resources.js';
 import { judgeReconcile, recordEvents, reportCleanup, writeStatus } from './status-binding.js';
 
-export interface ServiceReconcilerDeps {
+export interface ServiceReconcilerDeps extends ReferringDeps {
   client: ResourceClient<EcsService>;
   status: StatusWriter<EcsServiceStatus, EcsService>;
-  taskDefinitions: Store<EcsTaskDefinition>;
-  clusters: Store<EcsCluster>;
   events: EventRecorder;
-  aws: AwsAdapter;
-  clusterId: string;
-  now(): Date;
 }
 
 export class ServiceReconciler implements Reconciler<EcsService> {
@@ -35,8 +28,7 @@ export class ServiceReconciler implements Reconciler<EcsService> {
     if (!cached) return done();
     const { deps } = this;
     const namespace = ctx.namespace ?? '';
-    const owner = { clusterId: deps.clusterId, kind: 'EcsService' as const, namespace, name: ctx.name, uid: cached.metadata.uid };
-    const core = { aws: deps.aws, owner, now: deps.now, resolveTaskDefinitionRef: (name: string) => taskDefinitionRefFrom(deps.taskDefinitions, namespace, name, { withSpec: true }), resolveClusterRef: (name: string) => clusterRefFrom(deps.clusters, namespace, name) };
+    const core = referringCore(deps, 'EcsService', namespace, ctx.name, cached.metadata.uid, { withSpec: true });
 
     return withFinalizer(deps.client, FINALIZER, cached as EcsService, async (event) => {
       if (event.kind === 'cleanup') return reportCleanup(deps, event.object, await cleanupEcsService(event.object, core), ctx);

@@ -3,28 +3,21 @@
 // Events after it. Its references are resolved from the informer caches, as a service's are; a
 // task definition counts as resolved once it registered the revision of its current generation,
 // so a task applied together with a changed task definition runs the new revision.
-import type { EcsCluster, EcsTask, EcsTaskDefinition, EcsTaskStatus } from '../api/index.js';
-import type { AwsAdapter } from '../aws/adapter.js';
+import type { EcsTask, EcsTaskStatus } from '../api/index.js';
 import { done, type ReconcileContext, type ReconcileResult, type Reconciler } from '../controller/reconciler.js';
 import type { EventRecorder } from '../kube/events.js';
 import { withFinalizer } from '../kube/finalizer.js';
 import type { ResourceClient } from '../kube/resource.js';
 import type { StatusWriter } from '../kube/status.js';
-import type { Store } from '../kube/store.js';
 import { cleanupTask, reconcileTask } from '../reconcile/task/index.js';
-import { clusterRefFrom, taskDefinitionRefFrom } from './references.js';
+import { referringCore, type ReferringDeps } from './references.js';
 import { FINALIZER } from './resources.js';
 import { nextAttempt, recordEvents, reportCleanup, withPause, writeStatus } from './status-binding.js';
 
-export interface TaskReconcilerDeps {
+export interface TaskReconcilerDeps extends ReferringDeps {
   client: ResourceClient<EcsTask>;
   status: StatusWriter<EcsTaskStatus, EcsTask>;
-  taskDefinitions: Store<EcsTaskDefinition>;
-  clusters: Store<EcsCluster>;
   events: EventRecorder;
-  aws: AwsAdapter;
-  clusterId: string;
-  now(): Date;
 }
 
 export class TaskReconciler implements Reconciler<EcsTask> {
@@ -35,14 +28,7 @@ export class TaskReconciler implements Reconciler<EcsTask> {
     if (!cached) return done();
     const { deps } = this;
     const namespace = ctx.namespace ?? '';
-    const owner = { clusterId: deps.clusterId, kind: 'EcsTask' as const, namespace, name: ctx.name, uid: cached.metadata.uid };
-    const core = {
-      aws: deps.aws,
-      owner,
-      now: deps.now,
-      resolveTaskDefinitionRef: (name: string) => taskDefinitionRefFrom(deps.taskDefinitions, namespace, name, { currentGeneration: true }),
-      resolveClusterRef: (name: string) => clusterRefFrom(deps.clusters, namespace, name),
-    };
+    const core = referringCore(deps, 'EcsTask', namespace, ctx.name, cached.metadata.uid, { currentGeneration: true });
 
     return withFinalizer(deps.client, FINALIZER, cached, async (event) => {
       if (event.kind === 'cleanup') return reportCleanup(deps, event.object, await cleanupTask(event.object, core), ctx);
@@ -54,5 +40,4 @@ export class TaskReconciler implements Reconciler<EcsTask> {
       return next.result;
     });
   }
-
 }
