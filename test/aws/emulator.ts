@@ -16,6 +16,33 @@ export interface EmulatorOptions {
   clock?: ClockMode;
   /** Period of the realtime clock in milliseconds (default 750: a rolling update takes about 3 s). */
   tickMs?: number;
+  /** Throttle requests as AWS does, with the token buckets ECS and CloudWatch publish per account,
+   * region and action group, on wall time (README.md, "Throttling"). Off by default; it can also be
+   * switched at run time with control.setThrottling(). */
+  throttle?: boolean;
+}
+
+/** One token bucket of one account, region and action group, as it stands. */
+export interface ThrottleBucket {
+  account: string;
+  region: string;
+  /** Signing name: ecs or monitoring. */
+  service: string;
+  /** ECS's API action category ("Service read actions") or CloudWatch's action. */
+  group: string;
+  capacity: number;
+  refillPerSecond: number;
+  tokens: number;
+  /** Calls it let through, and calls it answered with ThrottlingException (ECS) or Throttling (CloudWatch). */
+  allowed: number;
+  throttled: number;
+}
+
+export interface ThrottleState {
+  mode: 'off' | 'aws';
+  /** Calls throttled since the buckets were last reset. */
+  throttled: number;
+  buckets: ThrottleBucket[];
 }
 
 export interface ClockState {
@@ -220,6 +247,7 @@ export interface EmulatorState {
   pendingTasks: string[];
   taskOutcomes: TaskOutcome[];
   faults: Fault[];
+  throttle: ThrottleState;
   modelViolations: ModelViolations;
   lifecycleHooks: { rules: Required<LifecycleHookOutcome>[]; invocations: LifecycleHookInvocation[] };
   /** Ticks that make one minute of a deployment's bake times. */
@@ -269,6 +297,8 @@ export interface EmulatorControl {
   addFault(rule: FaultRule): Promise<Fault>;
   /** Drops one rule, or (without an id) every rule: never without an id on a shared emulator. */
   clearFaults(id?: number): Promise<void>;
+  /** Switches AWS's request throttling on or off (buckets start full again either way). */
+  setThrottling(on: boolean): Promise<ThrottleState>;
   /** Declares that the test is about to send a request that breaks the AWS service model in one
    * member, on purpose (e.g. to see the operator report AWS's 400). Without it, the violation fails
    * the run when the emulator stops. Give the test's own accessKeyId on a shared emulator. */
@@ -313,6 +343,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const python = join(stdout.trim(), 'bin', 'python');
   const args = [join(here, 'emulator.py'), '--clock', opts.clock ?? 'realtime'];
   if (opts.tickMs !== undefined) args.push('--tick-ms', String(opts.tickMs));
+  if (opts.throttle === true) args.push('--throttle', 'aws');
   // stdin stays an open pipe: the emulator exits when it closes, so a parent that dies (even by
   // SIGKILL) never leaves it running.
   const child = spawn(python, args, { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
@@ -419,6 +450,7 @@ function controlClient(endpoint: string): EmulatorControl {
     slowCalls: async (operation, count, delayMs, opts = {}) => void (await call('/faults', { kind: 'slow', operation, count, delayMs, ...opts })),
     addFault: async (rule) => (await call<EmulatorState & { added: Fault }>('/faults', rule)).added,
     clearFaults: async (id) => void (await call('/faults/clear', id === undefined ? {} : { id })),
+    setThrottling: async (on) => (await call<EmulatorState>('/throttle', { mode: on ? 'aws' : 'off' })).throttle,
     expectModelViolation: async (expectation) => void (await call('/model-violations/expect', expectation)),
     modelViolations: () => call<ModelViolations>('/model-violations'),
     clearModelViolations: async () => void (await call('/model-violations/clear', {})),
