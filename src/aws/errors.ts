@@ -53,6 +53,8 @@ const KIND_BY_CODE: Readonly<Record<string, KnownKind>> = {
   Throttling: 'throttled',
   TooManyRequestsException: 'throttled',
   RequestLimitExceeded: 'throttled',
+  // Application Auto Scaling's API reference names its throttling error RateExceeded.
+  RateExceeded: 'throttled',
   ValidationException: 'invalid',
   ValidationError: 'invalid',
   AccessDeniedException: 'accessDenied',

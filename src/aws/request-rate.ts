@@ -7,7 +7,11 @@ import { operationName } from './operations.js';
 
 /** "Request throttling for the Amazon ECS API": burst and sustained requests per second. */
 const ECS_BUCKETS: readonly { ops: readonly string[]; burst: number; sustained: number }[] = [
+  { ops: ['CreateCluster', 'DeleteCluster', 'PutClusterCapacityProviders', 'UpdateCluster', 'UpdateClusterSettings'], burst: 20, sustained: 1 },
   { ops: ['DescribeClusters', 'ListClusters'], burst: 50, sustained: 20 },
+  { ops: ['CreateCapacityProvider', 'DeleteCapacityProvider', 'UpdateCapacityProvider'], burst: 10, sustained: 1 },
+  { ops: ['DescribeCapacityProviders'], burst: 50, sustained: 20 },
+  { ops: ['RunTask', 'StartTask', 'StopTask'], burst: 100, sustained: 40 },
   { ops: ['RegisterTaskDefinition', 'DeregisterTaskDefinition'], burst: 20, sustained: 1 },
   { ops: ['DescribeTaskDefinition', 'ListTaskDefinitions', 'ListTaskDefinitionFamilies'], burst: 50, sustained: 20 },
   { ops: ['TagResource', 'UntagResource'], burst: 20, sustained: 10 },
@@ -15,6 +19,8 @@ const ECS_BUCKETS: readonly { ops: readonly string[]; burst: number; sustained: 
   { ops: ['DescribeTasks', 'ListTasks'], burst: 100, sustained: 20 },
   { ops: ['CreateService', 'DeleteService', 'UpdateService'], burst: 50, sustained: 5 },
   { ops: ['DescribeServices', 'ListServices'], burst: 100, sustained: 20 },
+  { ops: ['DescribeServiceDeployments', 'ListServiceDeployments'], burst: 50, sustained: 20 },
+  { ops: ['DescribeServiceRevisions'], burst: 50, sustained: 20 },
 ];
 const SHARE = 0.8;
 

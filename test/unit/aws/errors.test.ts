@@ -37,6 +37,7 @@ const cases: Array<[string, unknown, AwsErrorKind, boolean]> = [
     false,
   ],
   ['ELBv2 TargetGroupNotFoundException', new TargetGroupNotFoundException({ message: 'One or more target groups not found', ...meta(400) }), 'notFound', false],
+  ['Application Auto Scaling RateExceeded (its API reference names its throttling so)', { name: 'RateExceeded', message: 'Rate exceeded', ...meta(400) }, 'throttled', true],
   ['ELBv2 Throttling (query protocol code)', { name: 'Throttling', message: 'Rate exceeded', ...meta(400) }, 'throttled', true],
   ['CloudWatch ResourceNotFound', new ResourceNotFound({ message: 'alarm', ...meta(404) }), 'notFound', false],
   ['CloudWatch LimitExceeded', new LimitExceededFault({ message: 'alarms quota', ...meta(400) }), 'limitExceeded', false],
