@@ -20,6 +20,7 @@ import { ClusterReconciler } from './cluster-reconciler.js';
 import { CLUSTERS, SCHEDULED_TASKS, SERVICES, TASK_DEFINITIONS, TASKS } from './resources.js';
 import { ScheduledTaskReconciler } from './scheduled-task-reconciler.js';
 import { ServiceReconciler } from './service-reconciler.js';
+import { servicesReferencing } from './service-indexes.js';
 import { TaskDefinitionReconciler } from './task-definition-reconciler.js';
 import { TaskReconciler } from './task-reconciler.js';
 
@@ -189,12 +190,7 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
   taskController.watches(clusterInformer, (cluster) => waitingTasks(cluster.metadata.namespace, (t) => t.spec.clusterRef?.name === cluster.metadata.name));
   // A new revision (status of the task definition) reaches every service that references it at
   // once; a service that goes away lets a waiting task definition finish its deletion.
-  svcController.watches(tdInformer, (td) =>
-    svcInformer.store
-      .list()
-      .filter((s) => s.metadata.namespace === td.metadata.namespace && s.spec.taskDefinitionRef?.name === td.metadata.name)
-      .map((s) => objectKey(s)),
-  );
+  svcController.watches(tdInformer, (td) => servicesReferencing(svcInformer.store, td.metadata.namespace, td.metadata.name).map((s) => objectKey(s)));
   // A cluster that becomes Ready (status) starts the services that wait for it, at once. Only
   // those: the cluster's status changes with every count, and services already running in it
   // have nothing to learn from that.
