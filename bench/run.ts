@@ -1,8 +1,8 @@
 // `npm run bench [-- --services 200 [--services 1000 ...]]`: N EcsServices (each with its own
 // EcsTaskDefinition) applied to a real kube-apiserver, converged by the operator process into the
 // AWS emulator. Prints figures, asserts nothing: time to converge, AWS calls per service to
-// converge and per steady-state resync (reads and writes), reconcile latency, operator peak RSS and
-// the requests the operator made to the apiserver.
+// converge and per steady-state resync (reads and writes), reconcile latency, operator CPU seconds to
+// converge, peak RSS and the requests the operator made to the apiserver.
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,6 +45,8 @@ interface Figures {
   resyncWrites: number;
   reconcileP50Ms: number;
   reconcileP99Ms: number;
+  /** CPU seconds (user + system) the operator process spent from start to all services Ready. */
+  operatorCpuSecondsToConverge: number;
   operatorPeakRssMb: number;
   /** V8 heap in use after converging and a resync: what the objects really cost. */
   operatorHeapUsedMb: number;
@@ -97,6 +99,15 @@ function peakRssMb(pid: number): number {
   return Math.round(kb / 1024);
 }
 
+/** utime + stime of a process, in seconds (fields 14 and 15 of /proc/<pid>/stat, in clock ticks). */
+async function cpuSeconds(pid: number): Promise<number> {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may hold spaces and parentheses: count fields after its last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number((await run('getconf', ['CLK_TCK'])).stdout.trim());
+  return (Number(fields[11]) + Number(fields[12])) / ticks;
+}
+
 async function bench(services: number): Promise<Figures> {
   const [cp, emulator] = await Promise.all([startControlPlane(), startEmulator({ clock: 'realtime' })]);
   const kubectl = join(cp.binDir, 'kubectl');
@@ -145,6 +156,7 @@ async function bench(services: number): Promise<Figures> {
       await new Promise((r) => setTimeout(r, 1000));
     }
     const convergeSeconds = (Date.now() - started) / 1000;
+    const convergeCpuSeconds = await cpuSeconds(operator.pid);
     const converged = await operator.awsCalls();
 
     // One steady-state resync: every object is reconciled once more; count what that costs.
@@ -172,6 +184,7 @@ async function bench(services: number): Promise<Figures> {
       resyncWrites: sum(resync, (op) => WRITE.test(op)),
       reconcileP50Ms: quantile(metrics, 'ecs_operator_reconcile_duration_seconds', 0.5),
       reconcileP99Ms: quantile(metrics, 'ecs_operator_reconcile_duration_seconds', 0.99),
+      operatorCpuSecondsToConverge: Math.round(convergeCpuSeconds * 10) / 10,
       operatorPeakRssMb: peakRssMb(operator.pid),
       operatorHeapUsedMb: Math.round(Number(metrics.match(/^nodejs_heap_size_used_bytes (\S+)$/m)?.[1] ?? NaN) / 2 ** 20),
       // The bench's own polling (one list per poll, plus the two /metrics reads) is not the operator's.
@@ -201,6 +214,7 @@ console.table(
     'writes per resync': r.resyncWrites,
     'reconcile p50 ms': r.reconcileP50Ms,
     'reconcile p99 ms': r.reconcileP99Ms,
+    'CPU s to converge': r.operatorCpuSecondsToConverge,
     'peak RSS MB': r.operatorPeakRssMb,
     'heap used MB': r.operatorHeapUsedMb,
     'apiserver requests': r.apiserverRequestsByOperator,

@@ -11,11 +11,11 @@
 // treats the name LimitExceededException as throttling, so a quota error of ECS or Application
 // Auto Scaling surfaces, as `limitExceeded`, only after every attempt: slow, but harmless.)
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ECSClient } from '@aws-sdk/client-ecs';
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, MiddlewareStack } from '@smithy/types';
 import type { Logger } from '../observability/logger.js';
 import { silentLogger } from '../observability/logger.js';
@@ -73,17 +73,26 @@ export interface AwsClientsConfig {
   log?: Logger;
 }
 
+/**
+ * A client created on first use, its SDK package imported only then: a process whose objects never
+ * need the service never loads it (each package costs heap and resident memory for its code).
+ */
+export type LazyClient<C> = () => Promise<C>;
+
 export interface RegionClients {
   region: string;
   ecs: ECSClient;
   /** For calls that are not idempotent (RegisterTaskDefinition, a restart, a rollback): retries throttling and nothing else. */
   ecsRegistrar: ECSClient;
+  /** Created at once: the scaling reconcile imports its package's commands anyway. */
   autoscaling: ApplicationAutoScalingClient;
-  elbv2: ElasticLoadBalancingV2Client;
-  cloudwatch: CloudWatchClient;
-  /** EventBridge Scheduler and EventBridge: created on first use, as only EcsScheduledTasks need them. */
-  readonly scheduler: SchedulerClient;
-  readonly eventbridge: EventBridgeClient;
+  /** Only load balancer bindings by target group name need it. */
+  elbv2: LazyClient<ElasticLoadBalancingV2Client>;
+  /** Only step scaling alarms need it. */
+  cloudwatch: LazyClient<CloudWatchClient>;
+  /** EventBridge Scheduler and EventBridge: only EcsScheduledTasks need them. */
+  scheduler: LazyClient<SchedulerClient>;
+  eventbridge: LazyClient<EventBridgeClient>;
 }
 
 export interface AwsClients {
@@ -108,8 +117,8 @@ export function instrumentClient<I extends object, O extends object>(stack: Midd
 export function createAwsClients(config: AwsClientsConfig): AwsClients {
   const calls = config.calls ?? new AwsCallCounter();
   const byRegion = new Map<string, RegionClients>();
-  // The lazily created clients of each region, read without creating them (to close them).
-  const lazyClients = new WeakMap<RegionClients, () => Array<{ destroy(): void } | undefined>>();
+  // The lazily created clients of every region, to close them.
+  const lazyClients: Array<{ destroy(): void }> = [];
 
   function create(region: string): RegionClients {
     const requestTimeout = config.requestTimeoutMs ?? 30_000;
@@ -122,42 +131,49 @@ export function createAwsClients(config: AwsClientsConfig): AwsClients {
       ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
       ...(config.credentials === undefined ? {} : { credentials: config.credentials }),
     };
-    let scheduler: SchedulerClient | undefined;
-    let eventbridge: EventBridgeClient | undefined;
+    const logged = { region, log: config.log ?? silentLogger() };
+    function lazy<C extends { destroy(): void }>(make: () => Promise<C>): LazyClient<C> {
+      let client: Promise<C> | undefined;
+      return () =>
+        (client ??= make().then((c) => {
+          lazyClients.push(c);
+          return c;
+        }));
+    }
     const clients: RegionClients = {
       region,
       ecs: new ECSClient(common),
       ecsRegistrar: new ECSClient({ ...common, retryStrategy: new ThrottlingOnlyRetry(common.maxAttempts) }),
       autoscaling: new ApplicationAutoScalingClient(common),
-      elbv2: new ElasticLoadBalancingV2Client(common),
-      cloudwatch: new CloudWatchClient(common),
-      get scheduler() {
-        if (!scheduler) {
-          scheduler = new SchedulerClient(common);
-          instrumentClient(scheduler.middlewareStack, 'scheduler', calls);
-        }
-        return scheduler;
-      },
-      get eventbridge() {
-        if (!eventbridge) {
-          eventbridge = new EventBridgeClient(common);
-          instrumentClient(eventbridge.middlewareStack, 'events', calls);
-        }
-        return eventbridge;
-      },
+      elbv2: lazy(async () => {
+        const c = new (await import('@aws-sdk/client-elastic-load-balancing-v2')).ElasticLoadBalancingV2Client(common);
+        instrumentClient(c.middlewareStack, 'elasticloadbalancing', calls, logged);
+        return c;
+      }),
+      cloudwatch: lazy(async () => {
+        const c = new (await import('@aws-sdk/client-cloudwatch')).CloudWatchClient(common);
+        instrumentClient(c.middlewareStack, 'cloudwatch', calls, logged);
+        return c;
+      }),
+      scheduler: lazy(async () => {
+        const c = new (await import('@aws-sdk/client-scheduler')).SchedulerClient(common);
+        instrumentClient(c.middlewareStack, 'scheduler', calls);
+        return c;
+      }),
+      eventbridge: lazy(async () => {
+        const c = new (await import('@aws-sdk/client-eventbridge')).EventBridgeClient(common);
+        instrumentClient(c.middlewareStack, 'events', calls);
+        return c;
+      }),
     };
-    lazyClients.set(clients, () => [scheduler, eventbridge]);
     if (config.paceEcsRequests !== false) {
       const pacer = new EcsRequestPacer();
       clients.ecs.middlewareStack.use(pacer.plugin());
       clients.ecsRegistrar.middlewareStack.use(pacer.plugin());
     }
-    const logged = { region, log: config.log ?? silentLogger() };
     instrumentClient(clients.ecs.middlewareStack, 'ecs', calls, logged);
     instrumentClient(clients.ecsRegistrar.middlewareStack, 'ecs', calls, logged);
     instrumentClient(clients.autoscaling.middlewareStack, 'application-autoscaling', calls, logged);
-    instrumentClient(clients.elbv2.middlewareStack, 'elasticloadbalancing', calls, logged);
-    instrumentClient(clients.cloudwatch.middlewareStack, 'cloudwatch', calls, logged);
     return clients;
   }
 
@@ -174,10 +190,8 @@ export function createAwsClients(config: AwsClientsConfig): AwsClients {
         c.ecs.destroy();
         c.ecsRegistrar.destroy();
         c.autoscaling.destroy();
-        c.elbv2.destroy();
-        c.cloudwatch.destroy();
-        for (const lazy of lazyClients.get(c)?.() ?? []) lazy?.destroy();
       }
+      for (const c of lazyClients.splice(0)) c.destroy();
       byRegion.clear();
     },
   };

@@ -1,26 +1,20 @@
 // The EventBridge Scheduler calls of the scheduled task reconciler. A schedule is read whole
 // (GetSchedule) and written whole: UpdateSchedule replaces every field, so an update always sends
 // the complete desired schedule, never a patch.
-import {
-  CreateScheduleCommand,
-  DeleteScheduleCommand,
-  GetScheduleCommand,
-  UpdateScheduleCommand,
-  type CreateScheduleCommandInput,
-  type GetScheduleOutput,
-  type SchedulerClient,
-} from '@aws-sdk/client-scheduler';
+import type { CreateScheduleCommandInput, GetScheduleOutput, SchedulerClient } from '@aws-sdk/client-scheduler';
+import type { LazyClient } from './clients.js';
 import { isAwsError } from './errors.js';
 
 export type Schedule = GetScheduleOutput;
 
 export class SchedulerApi {
-  constructor(private readonly scheduler: SchedulerClient) {}
+  constructor(private readonly scheduler: LazyClient<SchedulerClient>) {}
 
   /** The schedule, or undefined when the group holds none of that name. */
   async getSchedule(groupName: string, name: string): Promise<Schedule | undefined> {
+    const { GetScheduleCommand } = await import('@aws-sdk/client-scheduler');
     try {
-      return await this.scheduler.send(new GetScheduleCommand({ GroupName: groupName, Name: name }));
+      return await (await this.scheduler()).send(new GetScheduleCommand({ GroupName: groupName, Name: name }));
     } catch (err) {
       if (isAwsError(err, 'notFound')) return undefined;
       throw err;
@@ -29,20 +23,23 @@ export class SchedulerApi {
 
   /** Creates the schedule; `ClientToken` makes a retried create (after a crash) return the same schedule. */
   async createSchedule(input: CreateScheduleCommandInput): Promise<string> {
-    const out = await this.scheduler.send(new CreateScheduleCommand(input));
+    const { CreateScheduleCommand } = await import('@aws-sdk/client-scheduler');
+    const out = await (await this.scheduler()).send(new CreateScheduleCommand(input));
     return out.ScheduleArn ?? '';
   }
 
   async updateSchedule(input: CreateScheduleCommandInput): Promise<string> {
+    const { UpdateScheduleCommand } = await import('@aws-sdk/client-scheduler');
     const { ClientToken: _token, ...rest } = input;
-    const out = await this.scheduler.send(new UpdateScheduleCommand(rest));
+    const out = await (await this.scheduler()).send(new UpdateScheduleCommand(rest));
     return out.ScheduleArn ?? '';
   }
 
   /** Deletes the schedule; one already gone counts as deleted. */
   async deleteSchedule(groupName: string, name: string): Promise<void> {
+    const { DeleteScheduleCommand } = await import('@aws-sdk/client-scheduler');
     try {
-      await this.scheduler.send(new DeleteScheduleCommand({ GroupName: groupName, Name: name }));
+      await (await this.scheduler()).send(new DeleteScheduleCommand({ GroupName: groupName, Name: name }));
     } catch (err) {
       if (!isAwsError(err, 'notFound')) throw err;
     }

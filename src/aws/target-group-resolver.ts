@@ -2,7 +2,8 @@
 // the load balancers it is attached to. Lookups made together share DescribeTargetGroups calls
 // (up to 20 names or ARNs each), and answers are kept for a while: a target group's ARN only
 // changes if it is deleted and recreated, which `invalidate` (or the TTL) covers.
-import { DescribeTargetGroupsCommand, type ElasticLoadBalancingV2Client, type TargetGroup } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { ElasticLoadBalancingV2Client, TargetGroup } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { LazyClient } from './clients.js';
 import DataLoader from 'dataloader';
 import { LRUCache } from 'lru-cache';
 import { AwsError, isAwsError } from './errors.js';
@@ -26,7 +27,7 @@ export class TargetGroupResolver {
   private readonly byArn: DataLoader<string, TargetGroup>;
 
   constructor(
-    private readonly elbv2: ElasticLoadBalancingV2Client,
+    private readonly elbv2: LazyClient<ElasticLoadBalancingV2Client>,
     options: TargetGroupResolverOptions = {},
   ) {
     this.cache = new LRUCache({ max: 10_000, ttl: options.ttlMs ?? 60_000 });
@@ -83,7 +84,8 @@ export class TargetGroupResolver {
   }
 
   private async describe(field: Field, ids: string[]): Promise<TargetGroup[]> {
-    const out = await this.elbv2.send(new DescribeTargetGroupsCommand({ [field]: ids }));
+    const { DescribeTargetGroupsCommand } = await import('@aws-sdk/client-elastic-load-balancing-v2');
+    const out = await (await this.elbv2()).send(new DescribeTargetGroupsCommand({ [field]: ids }));
     return out.TargetGroups ?? [];
   }
 }

@@ -28,6 +28,10 @@ export class Store<T extends KubernetesObject> {
     return [...this.objects.values()];
   }
 
+  hasIndex(name: string): boolean {
+    return this.indexFns.has(name);
+  }
+
   /** Registers an index; objects already cached are filed under it at once. */
   addIndex(name: string, fn: IndexFunction<T>): void {
     this.indexFns.set(name, fn);

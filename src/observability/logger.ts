@@ -59,7 +59,12 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
   );
 }
 
-/** A logger that writes nothing, for tests and library defaults. */
+let silent: Logger | undefined;
+
+/**
+ * A logger that writes nothing, for tests and library defaults. One for the process: each pino()
+ * walks the stack for its caller, which a fallback asked for at every status write would pay each time.
+ */
 export function silentLogger(): Logger {
-  return pino({ level: 'silent' });
+  return (silent ??= pino({ level: 'silent' }));
 }

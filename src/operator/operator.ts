@@ -21,6 +21,7 @@ import { CLUSTERS, SCHEDULED_TASKS, SERVICES, TASK_DEFINITIONS, TASKS } from './
 import { publishedRevisionChanged, scheduleUseOfTaskDefinitionChanged, serviceUseOfTaskDefinitionChanged } from './relations.js';
 import { ScheduledTaskReconciler } from './scheduled-task-reconciler.js';
 import { ServiceReconciler } from './service-reconciler.js';
+import { servicesReferencing } from './service-indexes.js';
 import { TaskDefinitionReconciler } from './task-definition-reconciler.js';
 import { TaskReconciler } from './task-reconciler.js';
 
@@ -191,13 +192,9 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
   taskController.watches(clusterInformer, (cluster) => waitingTasks(cluster.metadata.namespace, (t) => t.spec.clusterRef?.name === cluster.metadata.name));
   // A new revision (status of the task definition) reaches every service that references it at
   // once; a service that goes away lets a waiting task definition finish its deletion.
-  svcController.watches(tdInformer, (td) =>
-    svcInformer.store
-      .list()
-      .filter((s) => s.metadata.namespace === td.metadata.namespace && s.spec.taskDefinitionRef?.name === td.metadata.name)
-      .map((s) => objectKey(s)),
-    { updates: publishedRevisionChanged },
-  );
+  svcController.watches(tdInformer, (td) => servicesReferencing(svcInformer.store, td.metadata.namespace, td.metadata.name).map((s) => objectKey(s)), {
+    updates: publishedRevisionChanged,
+  });
   // A cluster that becomes Ready (status) starts the services that wait for it, at once. Only
   // those: the cluster's status changes with every count, and services already running in it
   // have nothing to learn from that.

@@ -13,6 +13,7 @@ import type { StatusWriter } from '../kube/status.js';
 import type { Store } from '../kube/store.js';
 import { cleanupTaskDefinition, reconcileTaskDefinition, type RegistrationIntent } from '../reconcile/taskdefinition/reconcile.js';
 import { FINALIZER } from './resources.js';
+import { servicesReferencing, servicesRunning } from './service-indexes.js';
 import { judgeReconcile, reportCleanup, writeStatus } from './status-binding.js';
 
 export interface TaskDefinitionReconcilerDeps {
@@ -89,8 +90,13 @@ const isDeleting = (obj: KubernetesObject) => obj.metadata?.deletionTimestamp !=
 function servicesOf(services: Store<EcsService>, td: EcsTaskDefinition): { name: string; arn: string }[] {
   const ours = new Set((td.status?.revisions ?? []).map((r) => r.taskDefinitionArn));
   if (td.status?.taskDefinitionArn) ours.add(td.status.taskDefinitionArn);
+  // Only the services the indexes name, not every cached one; by name, so the order is stable.
+  const candidates = new Map<string, EcsService>();
+  for (const svc of [...servicesReferencing(services, td.metadata.namespace, td.metadata.name), ...servicesRunning(services, td.metadata.namespace, ours)]) {
+    candidates.set(svc.metadata.name, svc);
+  }
   const found: { name: string; arn: string }[] = [];
-  for (const svc of services.list()) {
+  for (const svc of [...candidates.values()].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))) {
     if (svc.metadata.namespace !== td.metadata.namespace) continue;
     const running = [svc.status?.taskDefinitionArn, ...(svc.status?.deployments ?? []).map((d) => d.taskDefinitionArn)];
     for (const arn of running) {

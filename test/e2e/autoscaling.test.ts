@@ -172,7 +172,7 @@ async function scheduledActions(name: string) {
 }
 
 async function alarms(names: string[]) {
-  const out = await aws().cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: names }));
+  const out = await (await aws().cloudwatch()).send(new DescribeAlarmsCommand({ AlarmNames: names }));
   return out.MetricAlarms ?? [];
 }
 

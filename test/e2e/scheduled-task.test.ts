@@ -72,7 +72,7 @@ async function describeTasks(arns: string[]): Promise<Task[]> {
   return out.tasks ?? [];
 }
 
-const scheduleOf = (name: string) => world.aws.region().clients.scheduler.send(new GetScheduleCommand({ GroupName: 'default', Name: name }));
+const scheduleOf = async (name: string) => (await world.aws.region().clients.scheduler()).send(new GetScheduleCommand({ GroupName: 'default', Name: name }));
 
 const target = (td: string, overrides: object) => ({
   cluster: world.cluster,
@@ -143,7 +143,7 @@ describe('an hourly Fargate schedule', () => {
   it('reports, under driftPolicy Report, an expression changed outside the operator, and leaves it', async () => {
     const held: GetScheduleOutput = await scheduleOf(name);
     const { Arn: _arn, CreationDate: _c, LastModificationDate: _m, $metadata: _meta, ...rest } = held as GetScheduleOutput & { $metadata: unknown };
-    await world.aws.region().clients.scheduler.send(new UpdateScheduleCommand({ ...rest, Name: name, ScheduleExpression: 'cron(30 * * * ? *)', FlexibleTimeWindow: held.FlexibleTimeWindow ?? { Mode: 'OFF' }, Target: held.Target! }));
+    await (await world.aws.region().clients.scheduler()).send(new UpdateScheduleCommand({ ...rest, Name: name, ScheduleExpression: 'cron(30 * * * ? *)', FlexibleTimeWindow: held.FlexibleTimeWindow ?? { Mode: 'OFF' }, Target: held.Target! }));
     await poke(name);
     await waitFor(`${name} Drifted`, async () => (await conditionOf(name, 'Drifted'))?.status === 'True');
     const drift = (await get(KINDS.EcsScheduledTask, name))?.status?.drift as { differences?: { path: string; desired?: unknown; actual?: unknown }[] };
@@ -204,7 +204,7 @@ describe('an S3 "Object Created" rule', () => {
   it('is deleted from EventBridge, target first, when the object is deleted', async () => {
     const res = await kubectl(['delete', KINDS.EcsScheduledTask, name, '--wait=true', '--timeout=60s'], { namespace: ns });
     expect(res.code, res.stderr).toBe(0);
-    await expect(world.aws.region().clients.eventbridge.send(new DescribeRuleCommand({ Name: name }))).rejects.toMatchObject({ code: 'ResourceNotFoundException' });
+    await expect((await world.aws.region().clients.eventbridge()).send(new DescribeRuleCommand({ Name: name }))).rejects.toMatchObject({ code: 'ResourceNotFoundException' });
     const delivered = await control<Delivery>('events/deliver', s3Event(bucket, 'photos/after.jpg'));
     expect(delivered.matchedRules).not.toContain(name);
   });
@@ -239,7 +239,7 @@ describe('examples/scheduled-tasks with the CLI', () => {
     const applied = await cli(['apply', '--wait', '--timeout', '1m']);
     expect(applied.code, `${applied.stdout}\n${applied.stderr}`).toBe(0);
     expect(applied.stdout).toContain('all objects Ready');
-    const schedule = await world.aws.region().clients.scheduler.send(new GetScheduleCommand({ GroupName: 'default', Name: 'report-hourly' }));
+    const schedule = await (await world.aws.region().clients.scheduler()).send(new GetScheduleCommand({ GroupName: 'default', Name: 'report-hourly' }));
     expect(schedule).toMatchObject({ ScheduleExpression: 'cron(0 * * * ? *)', ScheduleExpressionTimezone: 'Europe/Berlin', FlexibleTimeWindow: { Mode: 'FLEXIBLE', MaximumWindowInMinutes: 10 } });
     expect(schedule.Target).toMatchObject({ RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 3 }, DeadLetterConfig: { Arn: 'arn:aws:sqs:us-east-1:123456789012:report-missed' } });
     const after = await cli(['drift', '-o', 'json']);

@@ -226,7 +226,8 @@ describe('the rollback annotation', () => {
 
   it('during the bake time of a BLUE_GREEN deployment rolls it back: production traffic goes back to the target group it was on and the service to the revision before', async () => {
     const bg = `bg-${shortId()}`;
-    const { elbv2, ecs } = world.aws.region().clients;
+    const { ecs } = world.aws.region().clients;
+    const elbv2 = await world.aws.region().clients.elbv2();
     const { LoadBalancers } = await elbv2.send(new CreateLoadBalancerCommand({ Name: bg, Subnets: world.subnets }));
     const [blue = '', green = ''] = await Promise.all(
       [`${bg}-b`, `${bg}-g`].map(async (Name) => (await elbv2.send(new CreateTargetGroupCommand({ Name, Protocol: 'HTTP', Port: 80, VpcId: world.vpcId, TargetType: 'ip' }))).TargetGroups?.[0]?.TargetGroupArn ?? ''),

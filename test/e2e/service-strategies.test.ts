@@ -101,7 +101,7 @@ interface Traffic {
 
 /** An ALB with a blue and a green target group and a production listener rule that forwards all to blue. */
 async function trafficFor(name: string): Promise<Traffic> {
-  const elbv2 = world.aws.region().clients.elbv2;
+  const elbv2 = await world.aws.region().clients.elbv2();
   const { LoadBalancers } = await elbv2.send(new CreateLoadBalancerCommand({ Name: name, Subnets: world.subnets }));
   const [blue, green] = await Promise.all([world.targetGroup(`${name}-b`), world.targetGroup(`${name}-g`)]);
   const { Listeners } = await elbv2.send(
@@ -225,7 +225,7 @@ describe('a BLUE_GREEN rollout that is rolled back', () => {
   it('by an alarm during the bake time is Stalled naming the alarm', async () => {
     const name = `alarm-${shortId()}`;
     const alarm = `${name}-5xx`;
-    const cloudwatch = world.aws.region().clients.cloudwatch;
+    const cloudwatch = await world.aws.region().clients.cloudwatch();
     await cloudwatch.send(
       new PutMetricAlarmCommand({ AlarmName: alarm, Namespace: 'AWS/ApplicationELB', MetricName: 'HTTPCode_Target_5XX_Count', Statistic: 'Sum', Period: 60, EvaluationPeriods: 1, Threshold: 10, ComparisonOperator: 'GreaterThanThreshold' }),
     );

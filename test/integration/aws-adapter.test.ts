@@ -152,7 +152,7 @@ describe('AWS adapter on the emulator', () => {
     const { Vpc } = await new EC2Client(awsClientConfig()).send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }));
     const names = [uniqueName('tg'), uniqueName('tg')];
     for (const Name of names) {
-      await a.region().clients.elbv2.send(new CreateTargetGroupCommand({ Name, Protocol: 'HTTP', Port: 80, VpcId: Vpc!.VpcId, TargetType: 'ip' }));
+      await (await a.region().clients.elbv2()).send(new CreateTargetGroupCommand({ Name, Protocol: 'HTTP', Port: 80, VpcId: Vpc!.VpcId, TargetType: 'ip' }));
     }
     const before = a.calls.snapshot();
 

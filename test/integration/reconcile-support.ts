@@ -58,7 +58,7 @@ export async function createWorld(endpoint: string, opts: { accessKeyId?: string
       subnets,
       securityGroup: GroupId ?? '',
       async targetGroup(name, port = 80) {
-        const out = await aws.region().clients.elbv2.send(new CreateTargetGroupCommand({ Name: name, Protocol: 'HTTP', Port: port, VpcId: vpcId, TargetType: 'ip' }));
+        const out = await (await aws.region().clients.elbv2()).send(new CreateTargetGroupCommand({ Name: name, Protocol: 'HTTP', Port: port, VpcId: vpcId, TargetType: 'ip' }));
         return out.TargetGroups?.[0]?.TargetGroupArn ?? '';
       },
       destroy() {

@@ -324,7 +324,7 @@ describe('service auto scaling on the emulator', () => {
     );
     ec2.destroy();
     const [f] = await fixture({ minCapacity: 1, maxCapacity: 4, targetTracking: [{ name: 'rps', predefinedMetric: 'ALBRequestCountPerTarget', targetValue: 500 }] });
-    const elbv2 = f!.a.region().clients.elbv2;
+    const elbv2 = await f!.a.region().clients.elbv2();
     const lbName = uniqueName('alb');
     const { LoadBalancers } = await elbv2.send(new CreateLoadBalancerCommand({ Name: lbName, Type: 'application', Subnets: subnets.map((s) => s.Subnet!.SubnetId!) }));
     const tgName = uniqueName('tg');

@@ -11,7 +11,7 @@ function fakeCloudWatch() {
   );
   const client = new CloudWatchClient(fakeClientConfig(transport));
   instrumentClient(client.middlewareStack, 'cloudwatch', new AwsCallCounter());
-  return { transport, api: new AlarmsApi(client) };
+  return { transport, api: new AlarmsApi(async () => client) };
 }
 
 const names = (n: number) => Array.from({ length: n }, (_, i) => `alarm-${i}`);

@@ -12,7 +12,7 @@ describe('createAwsClients', () => {
     expect(clients.forRegion()).toBe(clients.forRegion('us-east-1'));
     expect(clients.forRegion()).not.toBe(first);
     expect(await first.ecs.config.region()).toBe('eu-west-1');
-    expect(await first.cloudwatch.config.region()).toBe('eu-west-1');
+    expect(await (await first.cloudwatch()).config.region()).toBe('eu-west-1');
     clients.destroy();
   });
 
@@ -23,7 +23,7 @@ describe('createAwsClients', () => {
     expect(await defaults.ecs.config.maxAttempts()).toBe(5);
     expect(await defaults.ecs.config.retryStrategy()).toMatchObject({ mode: 'standard' });
     expect(await custom.autoscaling.config.maxAttempts()).toBe(2);
-    const endpoint = await custom.elbv2.config.endpoint?.();
+    const endpoint = await (await custom.elbv2()).config.endpoint?.();
     expect(endpoint).toMatchObject({ hostname: '127.0.0.1', port: 4566 });
   });
 });

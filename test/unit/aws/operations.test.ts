@@ -18,10 +18,14 @@ const SERVICE_BY_PACKAGE: Record<string, AwsService> = {
 function operationsIn(file: string): { found: string[]; unresolved: string[] } {
   const text = readFileSync(file, 'utf8');
   const serviceOf = new Map<string, string>();
-  for (const m of text.matchAll(/import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'(@aws-sdk\/client-[a-z0-9-]+)'/g)) {
-    for (const spec of m[1]!.split(',')) {
+  // Static imports, and the `const { XxxCommand } = await import('@aws-sdk/client-...')` of a service
+  // whose package is loaded on first use (see LazyClient in src/aws/clients.ts).
+  for (const m of text.matchAll(/(?:import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*|const\s*\{([^}]*)\}\s*=\s*await\s+import\()'(@aws-sdk\/client-[a-z0-9-]+)'/g)) {
+    const names = m[1] ?? m[2]!;
+    const pkg = m[3]!;
+    for (const spec of names.split(',')) {
       const name = spec.replace(/^\s*type\s+/, '').split(/\s+as\s+/)[0]!.trim();
-      if (name) serviceOf.set(name, SERVICE_BY_PACKAGE[m[2]!] ?? m[2]!);
+      if (name) serviceOf.set(name, SERVICE_BY_PACKAGE[pkg] ?? pkg);
     }
   }
   const found: string[] = [];

@@ -35,7 +35,7 @@ const names = (n: number) => Array.from({ length: n }, (_, i) => `tg-${i}`);
 describe('TargetGroupResolver', () => {
   test('names resolved together share calls of at most 20 names', async () => {
     const { transport, client } = fakeElb(names(25));
-    const resolver = new TargetGroupResolver(client);
+    const resolver = new TargetGroupResolver(async () => client);
 
     const groups = await Promise.all(names(25).map((name) => resolver.resolve({ name })));
 
@@ -45,7 +45,7 @@ describe('TargetGroupResolver', () => {
 
   test('a resolved target group is reused, by name and by ARN, until invalidated', async () => {
     const { transport, client } = fakeElb(['web']);
-    const resolver = new TargetGroupResolver(client);
+    const resolver = new TargetGroupResolver(async () => client);
 
     await resolver.resolve({ name: 'web' });
     await resolver.resolve({ name: 'web' });
@@ -59,7 +59,7 @@ describe('TargetGroupResolver', () => {
 
   test('a resolved target group is asked for again once its TTL has passed', async () => {
     const { transport, client } = fakeElb(['web']);
-    const resolver = new TargetGroupResolver(client, { ttlMs: 20 });
+    const resolver = new TargetGroupResolver(async () => client, { ttlMs: 20 });
 
     await resolver.resolve({ name: 'web' });
     await new Promise((r) => setTimeout(r, 40));
@@ -70,7 +70,7 @@ describe('TargetGroupResolver', () => {
 
   test('an unknown name fails only its own caller, although ELBv2 fails the whole batch', async () => {
     const { client } = fakeElb(['web', 'api']);
-    const resolver = new TargetGroupResolver(client);
+    const resolver = new TargetGroupResolver(async () => client);
 
     const [web, gone, api] = await Promise.allSettled([resolver.resolve({ name: 'web' }), resolver.resolve({ name: 'gone' }), resolver.resolve({ name: 'api' })]);
 
@@ -82,7 +82,7 @@ describe('TargetGroupResolver', () => {
   test('a missing target group is not remembered as missing', async () => {
     const existing: string[] = [];
     const { client } = fakeElb(existing);
-    const resolver = new TargetGroupResolver(client);
+    const resolver = new TargetGroupResolver(async () => client);
 
     await expect(resolver.resolve({ name: 'late' })).rejects.toMatchObject({ kind: 'notFound' });
     existing.push('late');
