@@ -8,8 +8,8 @@ network activity events", "CloudTrail userIdentity element"):
   aws.application-autoscaling, aws.monitoring, ...) and the CloudTrail record as its detail:
   eventVersion, userIdentity (type, principalId, arn, accountId, accessKeyId), eventTime,
   eventSource ("<service>.amazonaws.com"), eventName (the operation), awsRegion, sourceIPAddress,
-  userAgent (the request's User-Agent header), requestParameters, responseElements (for calls that
-  change something), requestID, eventID, readOnly, eventType "AwsApiCall", managementEvent,
+  userAgent (the request's User-Agent header), requestParameters and responseElements (for calls
+  that change something; members in lowerCamelCase, as CloudTrail writes them), requestID, eventID, readOnly, eventType "AwsApiCall", managementEvent,
   recipientAccountId and eventCategory "Management";
 - read-only calls (Describe*, List*, Get*) reach only rules in state
   ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS: the emulator sends none of them;
@@ -56,6 +56,16 @@ DETAIL_TYPE = "AWS API Call via CloudTrail"
 
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _lower_camel(value: Any) -> Any:
+    """CloudTrail names request and response members in lowerCamelCase whatever the protocol's
+    casing (Application Auto Scaling's ResourceId is recorded as resourceId)."""
+    if isinstance(value, dict):
+        return {(k[:1].lower() + k[1:]): _lower_camel(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_lower_camel(v) for v in value]
+    return value
 
 
 def _parameters(body: bytes) -> dict[str, Any] | None:
@@ -107,8 +117,8 @@ def record(environ: dict[str, Any], operation: str, service: str, request: bytes
         "awsRegion": region,
         "sourceIPAddress": environ.get("REMOTE_ADDR", "127.0.0.1"),
         "userAgent": environ.get("HTTP_USER_AGENT", ""),
-        "requestParameters": _parameters(request),
-        "responseElements": _response(response),
+        "requestParameters": _lower_camel(_parameters(request)),
+        "responseElements": _lower_camel(_response(response)),
         "requestID": str(uuid.uuid4()),
         "eventID": str(uuid.uuid4()),
         "readOnly": False,
