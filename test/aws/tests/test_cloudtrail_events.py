@@ -82,7 +82,8 @@ def test_scaling_and_alarm_calls_carry_their_own_source_and_event_source(aws: Aw
     aws.scaling.deregister_scalable_target(
         ServiceNamespace="ecs", ResourceId=resource, ScalableDimension="ecs:service:DesiredCount"
     )
-    seen = [(e["source"], e["detail"]["eventSource"], e["detail"]["eventName"]) for e in queue.received()]
+    events = queue.received()
+    seen = [(e["source"], e["detail"]["eventSource"], e["detail"]["eventName"]) for e in events]
     assert seen == [
         ("aws.application-autoscaling", "application-autoscaling.amazonaws.com", "RegisterScalableTarget"),
         ("aws.application-autoscaling", "application-autoscaling.amazonaws.com", "PutScalingPolicy"),
@@ -90,3 +91,9 @@ def test_scaling_and_alarm_calls_carry_their_own_source_and_event_source(aws: Aw
         ("aws.monitoring", "monitoring.amazonaws.com", "DeleteAlarms"),
         ("aws.application-autoscaling", "application-autoscaling.amazonaws.com", "DeregisterScalableTarget"),
     ]
+    # CloudTrail names the members in lowerCamelCase, whatever the protocol's casing.
+    by_name = {e["detail"]["eventName"]: e["detail"] for e in events}
+    assert by_name["PutScalingPolicy"]["requestParameters"]["resourceId"] == resource
+    assert by_name["PutScalingPolicy"]["requestParameters"]["policyType"] == "StepScaling"
+    assert by_name["PutScalingPolicy"]["responseElements"]["policyARN"] == policy
+    assert by_name["DeleteAlarms"]["requestParameters"] == {"alarmNames": [alarm]}
