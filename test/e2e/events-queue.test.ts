@@ -115,6 +115,21 @@ describe('the events queue', () => {
     expect(await metric('ecs_operator_drift_corrections_total', { namespace: NS })).toBeGreaterThanOrEqual(corrections + 3);
   });
 
+  it('follows a rollout by its events: Ready with the new revision soon after ECS completes it', async () => {
+    const before = (await kubectl(['get', 'ecsservice', 'web', '-o', 'jsonpath={.status.taskDefinition}'], { namespace: NS })).stdout;
+    const started = Date.now();
+    expect((await kubectl(['apply', '-f', '-'], { namespace: NS, input: JSON.stringify(taskDefinitionManifest('web', { image: 'nginx:1.28' })) })).code).toBe(0);
+    await waitFor('the rollout of the new revision completed', async () => {
+      const res = await kubectl(['get', 'ecsservice', 'web', '-o', 'jsonpath={.status.taskDefinition} {.status.rollout.state} {.status.conditions[?(@.type=="Ready")].status}'], { namespace: NS });
+      const [revision, state, ready] = res.stdout.split(' ');
+      return revision !== before && state === 'COMPLETED' && ready === 'True';
+    }, 30_000);
+    const ms = Date.now() - started;
+    // ECS (the emulator) completes a rolling update in about 3 s; polls would come 60 s apart.
+    console.log(`[events-queue] new revision applied -> rollout COMPLETED and Ready after ${(ms / 1000).toFixed(2)}s`);
+    expect(ms).toBeLessThanOrEqual(20_000);
+  });
+
   it('deletes and counts a message that is not an event', async () => {
     const before = await metric('ecs_operator_events_total', { kind: 'malformed', outcome: 'malformed' });
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'this is not an EventBridge event' }));
