@@ -1,7 +1,8 @@
 // End to end, the events queue as deploy/events-queue/ sets it up: an SQS queue whose policy lets
 // the two EventBridge rules send to it, the rules' patterns from the JSON files, and the operator
 // run with --events-queue and a one-hour resync. A change made behind the operator's back (another
-// client, another user agent) is corrected within seconds, not at the next resync; the operator's
+// client, another user agent) is corrected, or under driftPolicy Report reported, within seconds,
+// not at the next resync; the operator's
 // own calls come back as events and are ignored; a malformed message is deleted and counted; and
 // with the queue gone, drift is still corrected, by the fallback resync.
 import { CreateClusterCommand, DescribeServicesCommand, ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
@@ -82,12 +83,17 @@ beforeAll(async () => {
     extraArgs: ['--cluster-id=events-e2e', `--events-queue=${queueUrl}`, `--events-fallback-resync-period=${FALLBACK_RESYNC_S}s`],
   });
   const td = taskDefinitionManifest('web');
-  const web = serviceManifest({ cluster: CLUSTER, subnets: world.subnets, securityGroup: world.securityGroup }, 'web', { desiredCount: 2, launchType: 'FARGATE' });
-  expect((await kubectl(['apply', '-f', '-'], { namespace: NS, input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [td, web] }) })).code).toBe(0);
-  await waitFor('web Ready', async () => {
-    const res = await kubectl(['get', 'ecsservice', 'web', '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}'], { namespace: NS });
-    return res.stdout === 'True';
-  });
+  const placement = { cluster: CLUSTER, subnets: world.subnets, securityGroup: world.securityGroup };
+  const web = serviceManifest(placement, 'web', { desiredCount: 2, launchType: 'FARGATE' });
+  // Drift in `audit` is reported, never corrected.
+  const audit = serviceManifest(placement, 'audit', { taskDefinitionRef: { name: 'web' }, desiredCount: 1, launchType: 'FARGATE', driftPolicy: 'Report' });
+  expect((await kubectl(['apply', '-f', '-'], { namespace: NS, input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [td, web, audit] }) })).code).toBe(0);
+  for (const name of ['web', 'audit']) {
+    await waitFor(`${name} Ready`, async () => {
+      const res = await kubectl(['get', 'ecsservice', name, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}'], { namespace: NS });
+      return res.stdout === 'True';
+    });
+  }
 });
 
 afterAll(async () => {
@@ -113,6 +119,21 @@ describe('the events queue', () => {
     for (const ms of latencies) expect(ms).toBeLessThanOrEqual(10_000);
     expect(await metric('ecs_operator_events_total', { kind: 'api_call', outcome: 'requeued' })).toBeGreaterThanOrEqual(3);
     expect(await metric('ecs_operator_drift_corrections_total', { namespace: NS })).toBeGreaterThanOrEqual(corrections + 3);
+  });
+
+  it('reports a desiredCount changed out of band within 10 s under driftPolicy Report, and leaves it', async () => {
+    const started = Date.now();
+    await others.send(new UpdateServiceCommand({ cluster: CLUSTER, service: 'audit', desiredCount: 3 }));
+    await waitFor('the drift reported in status', async () => {
+      const res = await kubectl(['get', 'ecsservice', 'audit', '-o', 'jsonpath={.status.drift.detected} {.status.conditions[?(@.type=="Drifted")].status}'], { namespace: NS });
+      return res.stdout === 'true True';
+    }, 10_000);
+    const ms = Date.now() - started;
+    console.log(`[events-queue] out-of-band desiredCount reported (status.drift, Drifted=True) after ${(ms / 1000).toFixed(2)}s (resync period 1h)`);
+    const drift = JSON.parse((await kubectl(['get', 'ecsservice', 'audit', '-o', 'jsonpath={.status.drift.differences}'], { namespace: NS })).stdout) as unknown;
+    expect(drift).toEqual([{ path: 'spec.desiredCount', desired: 1, actual: 3 }]);
+    const out = await others.send(new DescribeServicesCommand({ cluster: CLUSTER, services: ['audit'] }));
+    expect(out.services?.[0]?.desiredCount).toBe(3);
   });
 
   it('follows a rollout by its events: Ready with the new revision soon after ECS completes it', async () => {
