@@ -6,7 +6,7 @@
 // own calls come back as events and are ignored; a malformed message is deleted and counted; and
 // with the queue gone, drift is still corrected, by the fallback resync.
 import { CreateClusterCommand, DescribeServicesCommand, ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
-import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { DeleteRuleCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -21,6 +21,10 @@ const NS = 'events-queue';
 const CLUSTER = 'events-queue';
 const QUEUE = 'ecs-operator-events';
 const FALLBACK_RESYNC_S = 10;
+const RULES = [
+  ['ecs-operator-ecs-events', 'ecs-events.pattern.json'],
+  ['ecs-operator-api-calls', 'api-calls.pattern.json'],
+] as const;
 const deployDir = join(resolve(import.meta.dirname, '..', '..'), 'deploy', 'events-queue');
 
 let world: World;
@@ -38,7 +42,7 @@ async function createQueueAndRules(): Promise<string> {
   const policy = readFileSync(join(deployDir, 'queue-policy.json'), 'utf8').replaceAll('REGION', 'us-east-1').replaceAll('ACCOUNT_ID', account);
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: QUEUE, Attributes: { Policy: policy, ReceiveMessageWaitTimeSeconds: '20' } }));
   const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
-  for (const [rule, pattern] of [['ecs-operator-ecs-events', 'ecs-events.pattern.json'], ['ecs-operator-api-calls', 'api-calls.pattern.json']] as const) {
+  for (const [rule, pattern] of RULES) {
     await eventbridge.send(new PutRuleCommand({ Name: rule, EventPattern: readFileSync(join(deployDir, pattern), 'utf8'), State: 'ENABLED' }));
     await eventbridge.send(new PutTargetsCommand({ Rule: rule, Targets: [{ Id: 'ecs-operator-events', Arn: Attributes?.QueueArn }] }));
   }
@@ -98,6 +102,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await operator?.stop();
+  // The other suites share the emulator's default bus: no rule of this one stays behind.
+  for (const [rule] of RULES) {
+    await eventbridge.send(new RemoveTargetsCommand({ Rule: rule, Ids: ['ecs-operator-events'] })).catch(() => undefined);
+    await eventbridge.send(new DeleteRuleCommand({ Name: rule })).catch(() => undefined);
+  }
   world?.destroy();
   for (const c of [others, sqs, eventbridge]) c.destroy();
 });
