@@ -16,7 +16,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, MiddlewareStack } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, MiddlewareStack, UserAgent } from '@smithy/types';
 import type { Logger } from '../observability/logger.js';
 import { silentLogger } from '../observability/logger.js';
 import { AwsCallCounter } from './call-counter.js';
@@ -71,6 +71,8 @@ export interface AwsClientsConfig {
    * context (see src/observability/log-context.ts). Silent when absent.
    */
   log?: Logger;
+  /** Added to every request's user agent (see user-agent.ts: how the operator knows its own calls). */
+  userAgent?: UserAgent;
 }
 
 /**
@@ -130,6 +132,7 @@ export function createAwsClients(config: AwsClientsConfig): AwsClients {
       requestHandler: { requestTimeout, connectionTimeout: Math.min(requestTimeout, 5_000), throwOnRequestTimeout: true },
       ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
       ...(config.credentials === undefined ? {} : { credentials: config.credentials }),
+      ...(config.userAgent === undefined ? {} : { customUserAgent: config.userAgent }),
     };
     const logged = { region, log: config.log ?? silentLogger() };
     function lazy<C extends { destroy(): void }>(make: () => Promise<C>): LazyClient<C> {

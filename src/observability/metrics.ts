@@ -263,3 +263,38 @@ export function registerObjects(kind: string, list: () => readonly ObjectSummary
     if (objectSources.get(kind) === list) objectSources.delete(kind);
   };
 }
+
+// The events queue (--events-queue): what came of each message, and whether the queue can be read.
+const eventsTotal = new Counter({
+  name: 'ecs_operator_events_total',
+  help: "Messages of the events queue, by kind (api_call, ecs_service, ecs_task, other, malformed) and outcome (requeued: objects reconciled at once; own: the operator's own call, ignored; unmatched: no object concerned; ignored: a kind the operator does not act on; malformed: not an EventBridge event). Every message is deleted.",
+  labelNames: ['kind', 'outcome'] as const,
+  registers: [metricsRegistry],
+});
+const eventsQueueErrors = new Counter({
+  name: 'ecs_operator_events_queue_errors_total',
+  help: 'Failed reads and deletes of the events queue, by AWS error code; while reads fail, objects are resynced at the fallback period.',
+  labelNames: ['code'] as const,
+  registers: [metricsRegistry],
+});
+// Labelled by queue, so that the series exists only where a leader reads one (no 0 without a queue).
+const eventsQueueUp = new Gauge({
+  name: 'ecs_operator_events_queue_up',
+  help: '1 while the events queue (by name) can be read, 0 while it fails (resyncs then run at the fallback period); absent without --events-queue and on standby replicas.',
+  labelNames: ['queue'] as const,
+  registers: [metricsRegistry],
+});
+
+export type EventOutcome = 'requeued' | 'own' | 'unmatched' | 'ignored' | 'malformed';
+
+export function recordEvent(kind: string, outcome: EventOutcome): void {
+  eventsTotal.inc({ kind, outcome });
+}
+
+export function recordEventsQueueError(code: string): void {
+  eventsQueueErrors.inc({ code });
+}
+
+export function setEventsQueueUp(queue: string, up: boolean): void {
+  eventsQueueUp.set({ queue }, up ? 1 : 0);
+}
