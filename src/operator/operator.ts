@@ -108,6 +108,7 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
       now,
     }),
   });
+  let eventsConsumer: EventsConsumer | undefined;
   const tdController = new Controller<EcsTaskDefinition>({
     ...common,
     name: 'ecstaskdefinition',
@@ -121,9 +122,11 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
       aws,
       clusterId: config.clusterId,
       now,
+      // While the events queue reads, a recorded revision changed outside the operator arrives as
+      // an event (which drops the copy in hand, below), so a resync need not read it again.
+      recheckAfterMs: () => (eventsConsumer?.healthy() === true ? config.resyncPeriodMs * 24 : undefined),
     }),
   });
-  let eventsConsumer: EventsConsumer | undefined;
   const svcController = new Controller<EcsService>({
     ...common,
     name: 'ecsservice',
@@ -229,7 +232,16 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
     .onShutdown(() => events.flush());
   if (config.eventsQueue) {
     const stores = { services: svcInformer.store, taskDefinitions: tdInformer.store, clusters: clusterInformer.store, tasks: taskInformer.store };
-    const controllers = { services: svcController, taskDefinitions: tdController, clusters: clusterController, tasks: taskController, others: [stController] };
+    // An event about a task definition makes its next reconcile read the recorded revision afresh.
+    const taskDefinitions = {
+      enqueue: (key: string) => {
+        const td = tdInformer.store.get(key);
+        if (td?.status?.taskDefinitionArn) aws.region(td.spec.region).taskDefinitions.forget(td.status.taskDefinitionArn);
+        tdController.enqueue(key);
+      },
+      resync: () => tdController.resync(),
+    };
+    const controllers = { services: svcController, taskDefinitions, clusters: clusterController, tasks: taskController, others: [stController] };
     eventsConsumer = buildEventsConsumer({ ...config, eventsQueue: config.eventsQueue }, log, aws.calls, stores, controllers);
     manager.add(eventsConsumer);
   }

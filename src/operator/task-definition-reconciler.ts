@@ -25,6 +25,8 @@ export interface TaskDefinitionReconcilerDeps {
   aws: AwsAdapter;
   clusterId: string;
   now(): Date;
+  /** How old a copy of a recorded revision may be before a reconcile reads it again; the default when undefined. */
+  recheckAfterMs?(): number | undefined;
 }
 
 export class TaskDefinitionReconciler implements Reconciler<EcsTaskDefinition> {
@@ -55,7 +57,7 @@ export class TaskDefinitionReconciler implements Reconciler<EcsTaskDefinition> {
     const owner = { clusterId: deps.clusterId, kind: 'EcsTaskDefinition' as const, namespace: ctx.namespace ?? '', name: ctx.name, uid: cached.metadata.uid };
     const services = servicesOf(deps.services, cached);
     const schedules = scheduledTasksOf(deps.scheduledTasks, cached);
-    const core = { aws: deps.aws, owner, now: deps.now, revisionsInUse: new Set([...services, ...schedules].map((s) => s.arn)) };
+    const core = { aws: deps.aws, owner, now: deps.now, revisionsInUse: new Set([...services, ...schedules].map((s) => s.arn)), recheckAfterMs: deps.recheckAfterMs?.() };
 
     return withFinalizer(deps.client, FINALIZER, cached as EcsTaskDefinition, async (event) => {
       if (event.kind === 'cleanup') {

@@ -53,6 +53,26 @@ describe('reconcileTaskDefinition on the emulator', () => {
     expect(second.status).toEqual(first.status);
   });
 
+  test('the recorded revision is read again only when the copy in hand is older than recheckAfterMs, or was forgotten (an event about it)', async () => {
+    const td = fargateTaskDefinition(`web-${shortId()}`);
+    writeBack(td, await reconcileTaskDefinition(td, deps(world, td.metadata.name), run));
+
+    await new Promise((r) => setTimeout(r, 5)); // the copy in hand is now older than 0 ms
+    let before = world.aws.calls.snapshot();
+    await reconcileTaskDefinition(td, { ...deps(world, td.metadata.name), recheckAfterMs: 0 }, run);
+    expect(callsSince(world.aws, before).op('ecs:DescribeTaskDefinition')).toBe(1);
+
+    before = world.aws.calls.snapshot();
+    await reconcileTaskDefinition(td, { ...deps(world, td.metadata.name), recheckAfterMs: 3_600_000 }, run);
+    expect(callsSince(world.aws, before).total).toBe(0);
+
+    // Deregistered outside the operator; the events queue's CloudTrail event drops the copy in hand.
+    await world.aws.region().clients.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: td.status?.taskDefinitionArn }));
+    world.aws.region().taskDefinitions.forget(td.status?.taskDefinitionArn ?? '');
+    const after = await reconcileTaskDefinition(td, { ...deps(world, td.metadata.name), recheckAfterMs: 3_600_000 }, run);
+    expect(after.plan.map((c) => c.action)).toContain('Register');
+  });
+
   test('after an operator restart with status in hand: one read of the recorded revision (its status and tags); without status (the CLI): one list and one read, no registration', async () => {
     const td = fargateTaskDefinition(`web-${shortId()}`);
     writeBack(td, await reconcileTaskDefinition(td, deps(world, td.metadata.name), run));

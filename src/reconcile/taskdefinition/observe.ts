@@ -20,8 +20,9 @@ const MAX_REVISIONS_SEARCHED = 50;
 
 // The recorded revision is read again when the copy in hand is older than this: often enough to
 // notice a console change at every resync, rarely enough that a burst of reconciles (a rollout
-// updating the services that follow this object) costs one call.
-const RECHECK_AFTER_MS = 10_000;
+// updating the services that follow this object) costs one call. The events queue lengthens it:
+// a change to the revision then arrives as an event, which drops the copy in hand.
+export const RECHECK_AFTER_MS = 10_000;
 
 const specHashOf = (record: TaskDefinitionRecord) => record.tags.find((t) => t.key === SPEC_HASH_TAG)?.value;
 
@@ -62,9 +63,9 @@ export async function searchOwnedRevisions(
  * The recorded revision as ECS has it now, or how it was lost: INACTIVE (deregistered),
  * DELETE_IN_PROGRESS (deleted while something still runs it), or gone altogether.
  */
-async function recheck(region: RegionAdapter, ref: RevisionRef): Promise<{ record: TaskDefinitionRecord } | { lost: LostRevision }> {
+async function recheck(region: RegionAdapter, ref: RevisionRef, maxAgeMs: number): Promise<{ record: TaskDefinitionRecord } | { lost: LostRevision }> {
   try {
-    const record = await region.taskDefinitions.current(ref.taskDefinitionArn, RECHECK_AFTER_MS);
+    const record = await region.taskDefinitions.current(ref.taskDefinitionArn, maxAgeMs);
     const status = record.taskDefinition.status ?? 'ACTIVE';
     return status === 'ACTIVE' ? { record } : { lost: { ref, status } };
   } catch (err) {
@@ -83,6 +84,8 @@ export interface ObserveOptions {
    * not searched. Without it (the CLI's file source keeps no status) it always is.
    */
   statusRecordsRegistrations?: boolean;
+  /** How old a copy of the recorded revision may be before it is read again (RECHECK_AFTER_MS). */
+  recheckAfterMs?: number;
 }
 
 export async function observeTaskDefinition(
@@ -97,7 +100,7 @@ export async function observeTaskDefinition(
   let lost: LostRevision | undefined;
   if (status.specHash === desired.specHash && status.taskDefinitionArn && status.revision !== undefined && sameRegion) {
     const ref = { taskDefinitionArn: status.taskDefinitionArn, revision: status.revision };
-    const found = await recheck(region, ref);
+    const found = await recheck(region, ref, opts.recheckAfterMs ?? RECHECK_AFTER_MS);
     if ('record' in found) return { kind: 'recorded', current: ref, tags: userTagsOf(found.record.tags) };
     lost = found.lost;
   }

@@ -38,6 +38,8 @@ export interface TaskDefinitionDeps {
    * instead of before every first registration. Not given (the CLI keeps no status), it always is.
    */
   recordRegistration?(registering: RegistrationIntent): Promise<void>;
+  /** See ObserveOptions.recheckAfterMs. */
+  recheckAfterMs?: number;
 }
 
 export type RegistrationIntent = NonNullable<EcsTaskDefinitionStatus['registering']>;
@@ -72,7 +74,7 @@ export async function reconcileTaskDefinition(td: EcsTaskDefinition, deps: TaskD
   const intent: { registering?: RegistrationIntent } = {};
   try {
     const statusRecordsRegistrations = deps.recordRegistration !== undefined;
-    const observed = await observeTaskDefinition(region, desired, td.status ?? {}, deps.owner, limit, { adopt: td.spec.adoptExisting === true, statusRecordsRegistrations });
+    const observed = await observeTaskDefinition(region, desired, td.status ?? {}, deps.owner, limit, { adopt: td.spec.adoptExisting === true, statusRecordsRegistrations, recheckAfterMs: deps.recheckAfterMs });
     plan = planTaskDefinition(desired, observed, { history: td.status?.revisions ?? [], limit, inUse: deps.revisionsInUse ?? new Set(), managedTagKeys: managedTagKeysOf(td.status) });
     // Deregistering old revisions is the operator's housekeeping: only a dry run or a pause holds it back.
     const housekeepingWithheld = opts.dryRun ? 'dry run' : isPaused(td) ? PAUSED_REASON : undefined;
