@@ -172,3 +172,11 @@ export class AccountDirectory implements AccountGate {
 export function actingSpec(object: KubernetesObject & { spec: unknown }): unknown {
   return deleting(object) ? undefined : object.spec;
 }
+
+/** What an object acts with once the gate let it through. */
+export type ActingAccount = Exclude<AccountResolution, { kind: 'refused' }>;
+
+/** The account its ownership tags carry: none for the operator's own identity (as before accounts existed). */
+export function ownerAccount(account: ActingAccount): { account?: string } {
+  return account.kind === 'mapped' ? { account: account.accountId } : {};
+}

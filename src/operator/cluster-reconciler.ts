@@ -11,7 +11,7 @@ import type { StatusWriter } from '../kube/status.js';
 import { cleanupCluster, reconcileCluster } from '../reconcile/cluster/index.js';
 import { FINALIZER } from './resources.js';
 import { judgeReconcile, reportCleanup, reportRefused, writeStatus } from './status-binding.js';
-import { actingSpec, type AccountGate } from './accounts.js';
+import { actingSpec, ownerAccount, type AccountGate } from './accounts.js';
 
 export interface ClusterReconcilerDeps {
   client: ResourceClient<EcsCluster>;
@@ -33,7 +33,7 @@ export class ClusterReconciler implements Reconciler<EcsCluster> {
     const namespace = ctx.namespace ?? '';
     const account = await deps.accounts.resolve(namespace, actingSpec(cached));
     if (account.kind === 'refused') return reportRefused(deps, cached, account, ctx);
-    const owner = { clusterId: deps.clusterId, kind: 'EcsCluster' as const, namespace, name: ctx.name, uid: cached.metadata.uid };
+    const owner = { clusterId: deps.clusterId, kind: 'EcsCluster' as const, namespace, name: ctx.name, uid: cached.metadata.uid, ...ownerAccount(account) };
     const core = { aws: account.aws, owner, now: deps.now };
 
     return withFinalizer(deps.client, FINALIZER, cached, async (event) => {

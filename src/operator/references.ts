@@ -3,12 +3,11 @@
 // a cluster that turned Ready costs no API call, with the same waiting messages for every kind.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { EcsCluster, EcsTaskDefinition, Kind } from '../api/index.js';
-import type { AwsAdapter } from '../aws/adapter.js';
 import { keyOf } from '../kube/object-key.js';
 import type { Store } from '../kube/store.js';
 import { resolveClusterRef, type ClusterRefResolution } from '../reconcile/cluster/ref.js';
 import type { TaskDefinitionRefResolution } from '../reconcile/service/resolve.js';
-import type { AccountGate } from './accounts.js';
+import { ownerAccount, type AccountGate, type ActingAccount } from './accounts.js';
 
 const deleting = (obj: unknown): boolean => (obj as KubernetesObject | undefined)?.metadata?.deletionTimestamp !== undefined;
 
@@ -47,10 +46,10 @@ export interface ReferringDeps {
 }
 
 /** The reconcile dependencies of one such object: its account's adapter, its owner identity and its two references, read from the caches. */
-export function referringCore<K extends Kind>(deps: ReferringDeps, aws: AwsAdapter, kind: K, namespace: string, name: string, uid: string | undefined, refOpts: { withSpec?: boolean; currentGeneration?: boolean } = {}) {
+export function referringCore<K extends Kind>(deps: ReferringDeps, account: ActingAccount, kind: K, namespace: string, name: string, uid: string | undefined, refOpts: { withSpec?: boolean; currentGeneration?: boolean } = {}) {
   return {
-    aws,
-    owner: { clusterId: deps.clusterId, kind, namespace, name, uid },
+    aws: account.aws,
+    owner: { clusterId: deps.clusterId, kind, namespace, name, uid, ...ownerAccount(account) },
     now: deps.now,
     resolveTaskDefinitionRef: (ref: string) => taskDefinitionRefFrom(deps.taskDefinitions, namespace, ref, refOpts),
     resolveClusterRef: (ref: string) => clusterRefFrom(deps.clusters, namespace, ref),

@@ -30,7 +30,7 @@ export class ScheduledTaskReconciler implements Reconciler<EcsScheduledTask> {
     const namespace = ctx.namespace ?? '';
     const account = await deps.accounts.resolve(namespace, actingSpec(cached));
     if (account.kind === 'refused') return reportRefused(deps, cached, account, ctx);
-    const core = referringCore(deps, account.aws, 'EcsScheduledTask', namespace, ctx.name, cached.metadata.uid);
+    const core = referringCore(deps, account, 'EcsScheduledTask', namespace, ctx.name, cached.metadata.uid);
 
     return withFinalizer(deps.client, FINALIZER, cached, async (event) => {
       if (event.kind === 'cleanup') return reportCleanup(deps, event.object, await cleanupScheduledTask(event.object, core), ctx);

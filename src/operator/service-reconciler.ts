@@ -32,7 +32,7 @@ export class ServiceReconciler implements Reconciler<EcsService> {
     const namespace = ctx.namespace ?? '';
     const account = await deps.accounts.resolve(namespace, actingSpec(cached));
     if (account.kind === 'refused') return reportRefused(deps, cached as EcsService, account, ctx);
-    const core = referringCore(deps, account.aws, 'EcsService', namespace, ctx.name, cached.metadata.uid, { withSpec: true });
+    const core = referringCore(deps, account, 'EcsService', namespace, ctx.name, cached.metadata.uid, { withSpec: true });
 
     return withFinalizer(deps.client, FINALIZER, cached as EcsService, async (event) => {
       if (event.kind === 'cleanup') return reportCleanup(deps, event.object, await cleanupEcsService(event.object, core), ctx);

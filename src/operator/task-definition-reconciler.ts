@@ -13,7 +13,7 @@ import type { Store } from '../kube/store.js';
 import { cleanupTaskDefinition, reconcileTaskDefinition } from '../reconcile/taskdefinition/reconcile.js';
 import { FINALIZER } from './resources.js';
 import { judgeReconcile, reportCleanup, reportRefused, writeStatus } from './status-binding.js';
-import { actingSpec, type AccountGate } from './accounts.js';
+import { actingSpec, ownerAccount, type AccountGate } from './accounts.js';
 
 export interface TaskDefinitionReconcilerDeps {
   client: ResourceClient<EcsTaskDefinition>;
@@ -51,7 +51,7 @@ export class TaskDefinitionReconciler implements Reconciler<EcsTaskDefinition> {
     const { deps } = this;
     const account = await deps.accounts.resolve(ctx.namespace ?? '', actingSpec(cached));
     if (account.kind === 'refused') return reportRefused(deps, cached, account, ctx);
-    const owner = { clusterId: deps.clusterId, kind: 'EcsTaskDefinition' as const, namespace: ctx.namespace ?? '', name: ctx.name, uid: cached.metadata.uid };
+    const owner = { clusterId: deps.clusterId, kind: 'EcsTaskDefinition' as const, namespace: ctx.namespace ?? '', name: ctx.name, uid: cached.metadata.uid, ...ownerAccount(account) };
     const services = servicesOf(deps.services, cached);
     const schedules = scheduledTasksOf(deps.scheduledTasks, cached);
     const core = { aws: account.aws, owner, now: deps.now, revisionsInUse: new Set([...services, ...schedules].map((s) => s.arn)) };

@@ -31,7 +31,7 @@ export class TaskReconciler implements Reconciler<EcsTask> {
     const namespace = ctx.namespace ?? '';
     const account = await deps.accounts.resolve(namespace, actingSpec(cached));
     if (account.kind === 'refused') return reportRefused(deps, cached, account, ctx);
-    const core = referringCore(deps, account.aws, 'EcsTask', namespace, ctx.name, cached.metadata.uid, { currentGeneration: true });
+    const core = referringCore(deps, account, 'EcsTask', namespace, ctx.name, cached.metadata.uid, { currentGeneration: true });
 
     return withFinalizer(deps.client, FINALIZER, cached, async (event) => {
       if (event.kind === 'cleanup') return reportCleanup(deps, event.object, await cleanupTask(event.object, core), ctx);

@@ -7,7 +7,7 @@
 //
 // ACCOUNTS_E2E_SERVICES sets N (default 100, the issue's figure).
 import { randomInt } from 'node:crypto';
-import { CreateClusterCommand, ECSClient, ListClustersCommand, paginateListServices } from '@aws-sdk/client-ecs';
+import { CreateClusterCommand, ECSClient, ListClustersCommand, ListTagsForResourceCommand, paginateListServices } from '@aws-sdk/client-ecs';
 import { CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountCredentials, roleAdmin, trustPolicy } from '../aws/emulator.js';
@@ -126,6 +126,10 @@ describe('three namespaces, three EcsAccounts, three AWS accounts', () => {
       const arns = await servicesIn(t);
       expect(arns).toHaveLength(SERVICES);
       expect(arns.every((a) => a.startsWith(`arn:aws:ecs:${REGION}:${t.accountId}:service/${t.cluster}/`))).toBe(true);
+      // Their ownership tags carry the account they were made in.
+      const { tags } = await t.ecs.send(new ListTagsForResourceCommand({ resourceArn: arns[0] }));
+      expect(tags).toContainEqual({ key: 'ecs.operator.dev/account', value: t.accountId });
+      expect(tags).toContainEqual({ key: 'ecs.operator.dev/owner', value: `${t.namespace}/svc-0` });
       // ... and no other account (the operator's own included) sees the cluster.
       for (const other of [...tenants.filter((o) => o !== t).map((o) => o.ecs), new ECSClient({ region: REGION, endpoint: testEnv().awsEndpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } })]) {
         expect((await other.send(new ListClustersCommand({}))).clusterArns ?? []).not.toContain(t.clusterArn);
