@@ -29,7 +29,7 @@ const account = (name: string, accountId: string, spec: Partial<EcsAccount['spec
 });
 
 const adapters: AwsAdapter[] = [];
-const informers: Informer<never>[] = [];
+const informers: { stop(): Promise<void> }[] = [];
 afterEach(async () => {
   for (const a of adapters.splice(0)) a.destroy();
   for (const i of informers.splice(0)) await i.stop();
@@ -41,7 +41,7 @@ async function directory(accounts: EcsAccount[], opts: { requireMapping?: boolea
   const accountInformer = new Informer<EcsAccount>({ source: listed('ecsaccounts', accounts), log });
   const namespaces: NamespaceObject[] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { team: 'shop' }, resourceVersion: '1' } }];
   const namespaceInformer = new Informer<NamespaceObject>({ source: listed('namespaces', namespaces), log });
-  informers.push(accountInformer as Informer<never>, namespaceInformer as Informer<never>);
+  informers.push(accountInformer, namespaceInformer);
   const stsCalls: AssumeRoleCommand['input'][] = [];
   const sts = {
     send: async (cmd: AssumeRoleCommand) => {
