@@ -7,6 +7,7 @@
 //
 // ACCOUNTS_E2E_SERVICES sets N (default 100, the issue's figure).
 import { randomInt } from 'node:crypto';
+import { resolve } from 'node:path';
 import { CreateClusterCommand, ECSClient, ListClustersCommand, ListTagsForResourceCommand, paginateListServices } from '@aws-sdk/client-ecs';
 import { CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -113,6 +114,19 @@ afterAll(async () => {
   await operator?.stop();
   await kubectl(['delete', 'ecsaccount', ...tenants.map((t) => t.mapping), '--ignore-not-found', '--wait=false']);
   for (const t of tenants) t.ecs.destroy();
+});
+
+describe('the EcsAccount kind on the API server', () => {
+  it('takes examples/accounts/ and refuses a mapping without namespaces or with a role ARN that is not one', async () => {
+    const examples = await kubectl(['apply', '--dry-run=server', '-f', resolve(import.meta.dirname, '..', '..', 'examples', 'accounts', 'ecsaccounts.yaml')]);
+    expect(examples.code, examples.stderr).toBe(0);
+    const bad = await kubectl(['apply', '--dry-run=server', '-f', '-'], {
+      input: JSON.stringify({ apiVersion: 'ecs.operator.dev/v1alpha1', kind: 'EcsAccount', metadata: { name: `bad-${run}` }, spec: { roleArn: 'arn:aws:iam::12345:user/someone' } }),
+    });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('spec.roleArn');
+    expect(bad.stderr).toContain('name the namespaces this account serves (namespaces) or select them by label (namespaceSelector)');
+  });
 });
 
 describe('three namespaces, three EcsAccounts, three AWS accounts', () => {
