@@ -5,7 +5,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { accountIdOfRole, DEFAULT_SESSION_NAME, type EcsAccount } from '../api/index.js';
 import { roleKey, withDefaultRegion, type AccountAdapters } from '../aws/accounts.js';
 import type { AwsAdapter } from '../aws/adapter.js';
-import type { AssumedRole, RoleToAssume } from '../aws/assumed-role.js';
+import { AssumeRoleError, type AssumedRole, type RoleToAssume } from '../aws/assumed-role.js';
 import type { Informer } from '../kube/informer.js';
 import type { NamespaceObject } from '../kube/namespaces.js';
 import type { Logger } from '../observability/logger.js';
@@ -127,7 +127,7 @@ export class AccountDirectory implements AccountGate {
     try {
       await role.current();
     } catch (err) {
-      return { kind: 'refused', reason: 'AccountUnavailable', message: `the role of EcsAccount ${m.account} (${account.spec.roleArn}) cannot be assumed: ${err instanceof Error ? err.message : String(err)}` };
+      return { kind: 'refused', reason: 'AccountUnavailable', message: `the role of EcsAccount ${m.account} (${account.spec.roleArn}) cannot be assumed: ${err instanceof AssumeRoleError ? `${err.code}: ${err.message}` : String(err)}` };
     }
     return { kind: 'mapped', aws: withDefaultRegion(aws, account.spec.region), account: m.account, accountId };
   }

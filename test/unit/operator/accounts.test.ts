@@ -114,7 +114,7 @@ describe('AccountDirectory', () => {
     const out = await dir.resolve('shop');
     expect(out).toMatchObject({ kind: 'refused', reason: 'AccountUnavailable' });
     expect(out.kind === 'refused' && out.message).toBe(
-      'the role of EcsAccount shop (arn:aws:iam::222222222222:role/ecs-operator-shop) cannot be assumed: User: arn:aws:sts::123456789012:user/op is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::222222222222:role/ecs-operator-shop',
+      'the role of EcsAccount shop (arn:aws:iam::222222222222:role/ecs-operator-shop) cannot be assumed: AccessDenied: User: arn:aws:sts::123456789012:user/op is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::222222222222:role/ecs-operator-shop',
     );
     expect(await dir.resolve('search')).toMatchObject({ kind: 'mapped', account: 'search' });
   });
