@@ -97,6 +97,19 @@ export class AccountDirectory implements AccountGate {
     return (account && accountIdOfRole(account.spec.roleArn)) ?? OWN_ACCOUNT_KEY;
   }
 
+  /**
+   * The adapter the namespace's objects would act with, without asking STS: for reading ahead in
+   * bulk (a resync's DescribeServices). Undefined when they may not act or the role last failed.
+   */
+  adapterOf(namespace: string): AwsAdapter | undefined {
+    const m = this.current.namespaces.get(namespace);
+    if (m === undefined) return this.opts.requireMapping ? undefined : this.opts.adapters.own;
+    const account = m.kind === 'mapped' ? this.opts.accounts.store.get(m.account) : undefined;
+    if (!account) return undefined;
+    const { role, aws } = this.roleFor(account);
+    return role.heldFailure() === undefined ? withDefaultRegion(aws, account.spec.region) : undefined;
+  }
+
   /** The role of an EcsAccount, with its adapter (created on first use). */
   roleFor(account: EcsAccount): { role: AssumedRole; aws: AwsAdapter } {
     return this.opts.adapters.forRole(roleOf(account));

@@ -127,6 +127,15 @@ describe('AccountDirectory', () => {
     expect(stsCalls).toEqual([]);
   });
 
+  test("adapterOf gives a resync's read-ahead the same adapter for every object of an account, and none where objects may not act", async () => {
+    const { dir, own } = await directory([account('shop', '222222222222', { namespaces: ['shop'], region: 'eu-west-1' }), account('x', '333333333333', { namespaces: ['both'] }), account('y', '444444444444', { namespaces: ['both'] })]);
+    const shop = dir.adapterOf('shop');
+    expect(shop?.defaultRegion).toBe('eu-west-1');
+    expect(dir.adapterOf('shop')).toBe(shop);
+    expect(dir.adapterOf('tools')).toBe(own);
+    expect(dir.adapterOf('both')).toBeUndefined();
+  });
+
   test('a mapping change tells listeners which namespaces to look at again', async () => {
     const { dir } = await directory([account('shop', '222222222222', { namespaces: ['shop'] })]);
     const seen: string[][] = [];
