@@ -97,6 +97,12 @@ export class AccountDirectory implements AccountGate {
     return (account && accountIdOfRole(account.spec.roleArn)) ?? OWN_ACCOUNT_KEY;
   }
 
+  /** The shard the namespace's EcsAccount pins it to (spec.shard), if it is mapped and pinned. */
+  pinnedShardOf(namespace: string): number | undefined {
+    const m = this.current.namespaces.get(namespace);
+    return m?.kind === 'mapped' ? this.opts.accounts.store.get(m.account)?.spec.shard : undefined;
+  }
+
   /**
    * The adapter the namespace's objects would act with, without asking STS: for reading ahead in
    * bulk (a resync's DescribeServices). Undefined when they may not act or the role last failed.

@@ -92,7 +92,8 @@ describe('AccountDirectory', () => {
   });
 
   test("a mapped namespace (here by label) acts with the role's credentials, in the account's default region", async () => {
-    const { dir, stsCalls } = await directory([account('shop', '222222222222', { namespaceSelector: { matchLabels: { team: 'shop' } }, region: 'eu-west-1' })]);
+    const { dir, stsCalls } = await directory([account('shop', '222222222222', { namespaceSelector: { matchLabels: { team: 'shop' } }, region: 'eu-west-1', shard: 3 })]);
+    expect(dir.pinnedShardOf('shop')).toBe(3);
     const out = await dir.resolve('shop', { cluster: 'demo' });
     expect(out).toMatchObject({ kind: 'mapped', account: 'shop', accountId: '222222222222' });
     expect(out.kind === 'mapped' && out.aws.defaultRegion).toBe('eu-west-1');
@@ -130,6 +131,7 @@ describe('AccountDirectory', () => {
   test("adapterOf gives a resync's read-ahead the same adapter for every object of an account, and none where objects may not act", async () => {
     const { dir, own } = await directory([account('shop', '222222222222', { namespaces: ['shop'], region: 'eu-west-1' }), account('x', '333333333333', { namespaces: ['both'] }), account('y', '444444444444', { namespaces: ['both'] })]);
     const shop = dir.adapterOf('shop');
+    expect(dir.pinnedShardOf('shop')).toBeUndefined();
     expect(shop?.defaultRegion).toBe('eu-west-1');
     expect(dir.adapterOf('shop')).toBe(shop);
     expect(dir.adapterOf('tools')).toBe(own);
