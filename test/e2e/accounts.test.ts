@@ -197,4 +197,24 @@ describe('three namespaces, three EcsAccounts, three AWS accounts', () => {
       expect(items.filter((s) => cond(s, 'Ready')?.status !== 'True').map((s) => s.metadata.name)).toEqual([]);
     }
   }, 420_000);
+
+  it('with --require-account-mapping, an object of a namespace no EcsAccount maps is refused before any AWS call', async () => {
+    await operator.stop();
+    const unmapped = await createNamespace('acct-unmapped');
+    const [a] = tenants as [Tenant, ...Tenant[]];
+    operator = await startOperator({ namespaces: [unmapped], logLevel: 'info', extraArgs: [`--cluster-id=acct-${run}`, '--require-account-mapping'] });
+    const before = await operator.awsCalls();
+    await apply(unmapped, [taskDefinitionManifest('web'), serviceManifest(a, 'orphan', { taskDefinitionRef: { name: 'web' }, desiredCount: 1, launchType: 'FARGATE' })]);
+    for (const obj of ['ecstaskdefinition/web', 'ecsservice/orphan']) {
+      const stalled = await kubectl(['wait', '--for=jsonpath={.status.conditions[?(@.type=="Stalled")].reason}=NoAccountMapping', obj, '--timeout=120s'], { namespace: unmapped });
+      expect(stalled.code, `${obj}: ${stalled.stderr}`).toBe(0);
+    }
+    const svc = await jsonOf<Conditioned>(['get', 'ecsservice', 'orphan'], unmapped);
+    expect(cond(svc, 'Stalled')?.message).toContain(`no EcsAccount maps namespace ${unmapped} to an AWS account, and the operator runs with --require-account-mapping`);
+    // Not one AWS call for them (STS included).
+    const after = await operator.awsCalls();
+    const calls = [...after].filter(([op, n]) => n !== (before.get(op) ?? 0));
+    expect(calls).toEqual([]);
+    await kubectl(['delete', 'namespace', unmapped, '--wait=false']);
+  }, 240_000);
 });
