@@ -1,4 +1,5 @@
-// A typed client for one namespaced custom resource (group/version/plural): the reads a watcher
+// A typed client for one custom resource (group/version/plural; a cluster-scoped one, EcsAccount,
+// is addressed with the namespace ''): the reads a watcher
 // needs (paged list, watch) and the writes the runtime makes (JSON patch of metadata, status
 // replace). Objects come back as the apiserver's JSON; the cast to T happens here, once.
 import type { KubeConfig } from '@kubernetes/client-node/dist/config.js';
@@ -16,7 +17,7 @@ export interface ResourceType {
 }
 
 /** "widgets.runtime.test.ecs.operator.dev": the name used in metrics and logs. */
-export const resourceName = (type: ResourceType): string => `${type.plural}.${type.group}`;
+export const resourceName = (type: ResourceType): string => (type.group === '' ? type.plural : `${type.plural}.${type.group}`);
 
 export type JsonPatchOperation =
   | { op: 'add' | 'replace' | 'test'; path: string; value: unknown }
@@ -62,7 +63,8 @@ export class ResourceClient<T extends KubernetesObject> implements ListWatchSour
   }
 
   private path(namespace: string | undefined, name?: string, subresource?: string): string {
-    return apiPath({ group: this.type.group, version: this.type.version, plural: this.type.plural, namespace, name, subresource });
+    // '' addresses a cluster-scoped object, as undefined addresses every namespace's.
+    return apiPath({ group: this.type.group, version: this.type.version, plural: this.type.plural, namespace: namespace === '' ? undefined : namespace, name, subresource });
   }
 
   /** Reads one object from the apiserver (not the cache); undefined when it does not exist. */
