@@ -1,6 +1,7 @@
 // Starts the AWS test emulator (moto with this project's patches, see README.md beside this file)
 // as a child process and exposes its endpoint and its control API.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -28,11 +29,14 @@ export interface ClockState {
  * the connection is closed without an answer (ECONNRESET); `slow` = the answer comes `delayMs` late. */
 export type FaultKind = 'throttle' | 'error' | 'reset' | 'slow';
 
-/** Narrows a fault to some calls: one service's signing name ("ecs", "monitoring", ...) and/or the
- * calls signed with one access key id (tests sharing an emulator use their own key). */
+/** Narrows a fault to some calls: one service's signing name ("ecs", "monitoring", ...), the
+ * calls signed with one access key id (tests sharing an emulator use their own key), and/or the
+ * calls acting in one account (12 digits: whatever keys sign them, so also an assumed role's
+ * sessions, whose keys change at every refresh). */
 export interface FaultScope {
   service?: string;
   accessKeyId?: string;
+  account?: string;
 }
 
 /** How many calls a rule hits: the next `count` (default 1), or each with chance `probability`
@@ -72,6 +76,7 @@ export interface Fault {
   delayMs: number;
   service: string | null;
   accessKeyId: string | null;
+  account: string | null;
   afterProcessing: boolean;
   /** Calls the rule saw (every SDK attempt is one). */
   matched: number;
@@ -283,6 +288,24 @@ export interface Emulator {
   /** Stops the emulator; then throws, naming each one, if any request broke the AWS service model
    * without a test declaring it (expectModelViolation): the operator sent AWS something it rejects. */
   stop(): Promise<void>;
+}
+
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+/**
+ * Credentials that act in `accountId` (12 digits) on the emulator: a fresh access key id of AWS's
+ * form (`AKIA`, then base32 of a "new generation" bit, the account number in 40 bits and random
+ * bits), which the emulator reads as AWS's key ids are read (README.md, "Accounts"). Keys of any
+ * other form act in 123456789012. Each call gives a new key id, so tests can also scope faults and
+ * model violations to their own calls.
+ */
+export function accountCredentials(accountId: string): { accessKeyId: string; secretAccessKey: string } {
+  if (!/^\d{12}$/.test(accountId)) throw new Error(`an AWS account id is 12 digits (got "${accountId}")`);
+  // 80 bits: 1 (new generation), the account (40 bits), 39 random bits.
+  const bits = (1n << 79n) | (BigInt(accountId) << 39n) | (BigInt(randomBytes(5).readUIntBE(0, 5)) >> 1n);
+  let key = 'AKIA';
+  for (let shift = 75n; shift >= 0n; shift -= 5n) key += BASE32[Number((bits >> shift) & 31n)];
+  return { accessKeyId: key, secretAccessKey: 'testing' };
 }
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
