@@ -16,6 +16,33 @@ export interface EmulatorOptions {
   clock?: ClockMode;
   /** Period of the realtime clock in milliseconds (default 750: a rolling update takes about 3 s). */
   tickMs?: number;
+  /** Throttle requests as AWS does, with the token buckets ECS and CloudWatch publish per account,
+   * region and action group, on wall time (README.md, "Throttling"). Off by default; it can also be
+   * switched at run time with control.setThrottling(). */
+  throttle?: boolean;
+}
+
+/** One token bucket of one account, region and action group, as it stands. */
+export interface ThrottleBucket {
+  account: string;
+  region: string;
+  /** Signing name: ecs or monitoring. */
+  service: string;
+  /** ECS's API action category ("Service read actions") or CloudWatch's action. */
+  group: string;
+  capacity: number;
+  refillPerSecond: number;
+  tokens: number;
+  /** Calls it let through, and calls it answered with ThrottlingException (ECS) or Throttling (CloudWatch). */
+  allowed: number;
+  throttled: number;
+}
+
+export interface ThrottleState {
+  mode: 'off' | 'aws';
+  /** Calls throttled since the buckets were last reset. */
+  throttled: number;
+  buckets: ThrottleBucket[];
 }
 
 export interface ClockState {
@@ -220,6 +247,7 @@ export interface EmulatorState {
   pendingTasks: string[];
   taskOutcomes: TaskOutcome[];
   faults: Fault[];
+  throttle: ThrottleState;
   modelViolations: ModelViolations;
   lifecycleHooks: { rules: Required<LifecycleHookOutcome>[]; invocations: LifecycleHookInvocation[] };
   /** Ticks that make one minute of a deployment's bake times. */
@@ -269,6 +297,8 @@ export interface EmulatorControl {
   addFault(rule: FaultRule): Promise<Fault>;
   /** Drops one rule, or (without an id) every rule: never without an id on a shared emulator. */
   clearFaults(id?: number): Promise<void>;
+  /** Switches AWS's request throttling on or off (buckets start full again either way). */
+  setThrottling(on: boolean): Promise<ThrottleState>;
   /** Declares that the test is about to send a request that breaks the AWS service model in one
    * member, on purpose (e.g. to see the operator report AWS's 400). Without it, the violation fails
    * the run when the emulator stops. Give the test's own accessKeyId on a shared emulator. */
@@ -308,11 +338,76 @@ export function accountCredentials(accountId: string): { accessKeyId: string; se
   return { accessKeyId: key, secretAccessKey: 'testing' };
 }
 
+/** An IAM trust policy document (the JSON AWS takes as AssumeRolePolicyDocument). */
+export type TrustPolicy = { Version?: string; Statement: Record<string, unknown>[] };
+
+/** The trust policy that lets `principalAccount` assume a role, with an external ID when given. */
+export function trustPolicy(principalAccount: string, externalId?: string): TrustPolicy {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${principalAccount}:root` },
+        Action: 'sts:AssumeRole',
+        ...(externalId === undefined ? {} : { Condition: { StringEquals: { 'sts:ExternalId': externalId } } }),
+      },
+    ],
+  };
+}
+
+/** IAM roles of one account, administered as a user of that account would (IAM CreateRole,
+ * UpdateAssumeRolePolicy, DeleteRole with that account's credentials). */
+export interface RoleAdmin {
+  /** Creates the role; returns its ARN. */
+  createRole(name: string, trust: TrustPolicy): Promise<string>;
+  updateAssumeRolePolicy(name: string, trust: TrustPolicy): Promise<void>;
+  deleteRole(name: string): Promise<void>;
+}
+
+/**
+ * IAM role administration in `accountId` on the emulator at `endpoint`. The AWS SDK for JavaScript
+ * this repository depends on has no IAM client, so the calls go through boto3 in the emulator's
+ * venv (`iam.py`), signed with credentials of that account; an AWS error rejects with its code and
+ * message.
+ */
+export function roleAdmin(endpoint: string, accountId: string): RoleAdmin {
+  const run = async (args: string[]): Promise<{ arn?: string }> => {
+    const iam = promisify(execFile)(await venvPython(), [join(here, 'iam.py'), '--endpoint', endpoint, '--account', accountId, ...args], {
+      cwd: here,
+      env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+    });
+    const { stdout } = await iam.catch((err: unknown) => {
+      const output = (err as { stdout?: string }).stdout ?? '';
+      const parsed = output ? (JSON.parse(output) as { error?: string }) : {};
+      throw new Error(`IAM ${args[0] ?? ''} in account ${accountId}: ${parsed.error ?? String(err)}`);
+    });
+    return JSON.parse(stdout) as { arn?: string };
+  };
+  return {
+    createRole: async (name, trust) => {
+      const { arn } = await run(['create-role', name, '--trust-policy', JSON.stringify(trust)]);
+      if (arn === undefined) throw new Error(`IAM create-role ${name}: no ARN in the answer`);
+      return arn;
+    },
+    updateAssumeRolePolicy: async (name, trust) => void (await run(['update-assume-role-policy', name, '--trust-policy', JSON.stringify(trust)])),
+    deleteRole: async (name) => void (await run(['delete-role', name])),
+  };
+}
+
+let venv: Promise<string> | undefined;
+
+/** The emulator venv's Python (ensure-venv.sh makes the venv on first use), resolved once per process. */
+function venvPython(): Promise<string> {
+  venv ??= promisify(execFile)('bash', [join(here, 'ensure-venv.sh')], { maxBuffer: 1 << 20 }).then(({ stdout }) => join(stdout.trim(), 'bin', 'python'));
+  return venv;
+}
+
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
-  const { stdout } = await promisify(execFile)('bash', [join(here, 'ensure-venv.sh')], { maxBuffer: 1 << 20 });
-  const python = join(stdout.trim(), 'bin', 'python');
+  const python = await venvPython();
   const args = [join(here, 'emulator.py'), '--clock', opts.clock ?? 'realtime'];
   if (opts.tickMs !== undefined) args.push('--tick-ms', String(opts.tickMs));
+  if (opts.throttle === true) args.push('--throttle', 'aws');
   // stdin stays an open pipe: the emulator exits when it closes, so a parent that dies (even by
   // SIGKILL) never leaves it running.
   const child = spawn(python, args, { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
@@ -419,6 +514,7 @@ function controlClient(endpoint: string): EmulatorControl {
     slowCalls: async (operation, count, delayMs, opts = {}) => void (await call('/faults', { kind: 'slow', operation, count, delayMs, ...opts })),
     addFault: async (rule) => (await call<EmulatorState & { added: Fault }>('/faults', rule)).added,
     clearFaults: async (id) => void (await call('/faults/clear', id === undefined ? {} : { id })),
+    setThrottling: async (on) => (await call<EmulatorState>('/throttle', { mode: on ? 'aws' : 'off' })).throttle,
     expectModelViolation: async (expectation) => void (await call('/model-violations/expect', expectation)),
     modelViolations: () => call<ModelViolations>('/model-violations'),
     clearModelViolations: async () => void (await call('/model-violations/clear', {})),

@@ -42,6 +42,7 @@ class Server:
         retry: bool = True,
         validate: bool = True,
         session: dict[str, Any] | None = None,
+        region: str = REGION,
     ) -> Any:
         """A boto3 client; validate=False sends what boto3 itself would refuse (breaking the model);
         `session`: the Credentials of an AssumeRole answer, used instead of access_key_id."""
@@ -51,7 +52,7 @@ class Server:
         return boto3.client(
             service,
             endpoint_url=self.endpoint,
-            region_name=REGION,
+            region_name=region,
             aws_access_key_id=session["AccessKeyId"] if session else access_key_id,
             aws_secret_access_key=session["SecretAccessKey"] if session else "testing",
             aws_session_token=session["SessionToken"] if session else None,
