@@ -10,7 +10,7 @@ import { isReadOperation, operationName, type AwsService } from './operations.js
 export type AwsCallOutcome = string;
 
 export interface AwsCallSink {
-  /** `account` names the identity the call was made with (an EcsAccount's name, or `default`). */
+  /** `account` names the identity the call was made with (the 12-digit AWS account of an EcsAccount's role, or `default`). */
   onCall(service: AwsService, operation: string, outcome: AwsCallOutcome, durationMs: number, account: string): void;
 }
 

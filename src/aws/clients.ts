@@ -68,7 +68,7 @@ export interface AwsClientsConfig {
   /** Where calls are counted; a new counter when absent. */
   calls?: AwsCallCounter;
   /**
-   * The account these clients act in (an EcsAccount's name; `default`, the operator's own
+   * The account these clients act in (the 12-digit AWS account of an EcsAccount's role; `default`, the operator's own
    * identity, when absent): the `account` of their calls' metrics and log lines. Each set of
    * clients has its own ECS request pacer, and each client its own SDK retry quota (and, in
    * adaptive mode, its own rate limiter), so one set per account and region keeps an account's

@@ -46,7 +46,7 @@ export interface ControllerOptions<T extends KubernetesObject> {
    */
   events?: EventRecorder;
   /**
-   * The account a namespace's objects act in (an EcsAccount's name, or `default`): the `account`
+   * The account a namespace's objects act in (the AWS account of its EcsAccount's role, or `default`): the `account`
    * of their reconciles' log lines and metrics. Everything is `default` when absent.
    */
   accountOf?: (namespace: string) => string;

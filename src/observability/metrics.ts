@@ -26,7 +26,7 @@ export type AwsCallOutcome = string;
 
 const reconcileTotal = new Counter({
   name: 'ecs_operator_reconcile_total',
-  help: 'Reconciles run, by controller, outcome and account (the EcsAccount serving the namespace, or default).',
+  help: 'Reconciles run, by controller, outcome and account (the AWS account of the EcsAccount role serving the namespace, or default for the operator\'s own identity).',
   labelNames: ['controller', 'outcome', 'account'] as const,
   registers: [metricsRegistry],
 });
@@ -41,7 +41,7 @@ const reconcileDuration = new Histogram({
 
 const awsCalls = new Counter({
   name: 'ecs_operator_aws_api_calls_total',
-  help: 'AWS API calls, by service, operation, outcome and account (the EcsAccount whose identity made the call, or default).',
+  help: 'AWS API calls, by service, operation, outcome and account (the AWS account of the EcsAccount role that made the call, or default for the operator\'s own identity).',
   labelNames: ['service', 'operation', 'outcome', 'account'] as const,
   registers: [metricsRegistry],
 });
@@ -113,8 +113,8 @@ queueGauge('ecs_operator_workqueue_in_flight', 'Reconciles running now.', (s) =>
 queueGauge('ecs_operator_workqueue_delayed', 'Keys scheduled for later (requeue-after, backoff).', (s) => s.delayed);
 
 /**
- * The `account` label of the operator's own identity. Otherwise an EcsAccount's name: as bounded
- * as the mapping objects a cluster admin creates, so fine as a label.
+ * The `account` label of the operator's own identity. Otherwise the 12-digit AWS account of an EcsAccount's role:
+ * as bounded as the mapping objects a cluster admin creates, so fine as a label.
  */
 export const DEFAULT_ACCOUNT = 'default';
 

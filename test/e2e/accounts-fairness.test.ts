@@ -14,11 +14,10 @@
 import { ListServicesCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_VERSION } from '../../src/api/index.js';
-import { accountCredentials, startEmulator, type Emulator } from '../aws/emulator.js';
+import { accountCredentials, roleAdmin, startEmulator, trustPolicy, type Emulator } from '../aws/emulator.js';
 import { createWorld, shortId, type World } from '../integration/reconcile-support.js';
 import { createNamespace, kubectl, uniqueName } from '../support/env.js';
 import { seedFrom } from '../support/faults.js';
-import { createRoles, trustAccount } from '../support/iam.js';
 import { serviceManifest, taskDefinitionManifest } from '../support/manifests.js';
 import { startOperator } from '../support/operator-process.js';
 
@@ -55,14 +54,11 @@ let injected = 0;
 beforeAll(async () => {
   console.log(`[accounts-fairness] seed ${SEED} (replay with ECS_OPERATOR_FAIRNESS_SEED=${SEED}), ${SERVICES} services per account`);
   emulator = await startEmulator();
-  const roleArns = await createRoles(
-    emulator.endpoint,
-    ACCOUNTS.map((account) => ({ account, name: 'ecs-operator', trustPolicy: trustAccount(OPERATOR_ACCOUNT) })),
-  );
-  for (const [i, id] of ACCOUNTS.entries()) {
+  for (const id of ACCOUNTS) {
+    const roleArn = await roleAdmin(emulator.endpoint, id).createRole('ecs-operator', trustPolicy(OPERATOR_ACCOUNT));
     const world = await createWorld(emulator.endpoint, { accessKeyId: accountCredentials(id).accessKeyId });
     const namespaces = { calm: await createNamespace('e2e-fair-calm'), storm: await createNamespace('e2e-fair-storm') };
-    accounts.push({ id, world, roleArn: roleArns[i] ?? '', mapping: uniqueName('e2e-fair'), namespaces });
+    accounts.push({ id, world, roleArn, mapping: uniqueName('e2e-fair'), namespaces });
   }
   const mappings = accounts.map((a) => ({
     apiVersion: API_VERSION,

@@ -151,10 +151,10 @@ const testGroups = [
       series('ecs_operator_aws_api_calls_total', { pod: replicas[0]!, service: 'ecs', operation: 'DescribeServices', outcome: 'throttled', account: 'default' }, '0+20x30'),
       series('ecs_operator_aws_api_calls_total', { pod: replicas[0]!, service: 'ecs', operation: 'UpdateService', outcome: 'success', account: 'default' }, '0+99x30'),
       series('ecs_operator_aws_api_calls_total', { pod: replicas[0]!, service: 'ecs', operation: 'UpdateService', outcome: 'throttled', account: 'default' }, '0+1x30'),
-      // team-b: 10 throttled in 100, next to team-c's 2,000 untroubled calls a minute (0.5% together).
-      series('ecs_operator_aws_api_calls_total', { pod: replicas[0]!, service: 'ecs', operation: 'CreateService', outcome: 'success', account: 'team-b' }, '0+90x30'),
-      series('ecs_operator_aws_api_calls_total', { pod: replicas[0]!, service: 'ecs', operation: 'CreateService', outcome: 'throttled', account: 'team-b' }, '0+10x30'),
-      series('ecs_operator_aws_api_calls_total', { pod: replicas[0]!, service: 'ecs', operation: 'CreateService', outcome: 'success', account: 'team-c' }, '0+2000x30'),
+      // 111122223333: 10 throttled in 100, next to 444455556666's 2,000 untroubled calls a minute (0.5% together).
+      series('ecs_operator_aws_api_calls_total', { pod: replicas[0]!, service: 'ecs', operation: 'CreateService', outcome: 'success', account: '111122223333' }, '0+90x30'),
+      series('ecs_operator_aws_api_calls_total', { pod: replicas[0]!, service: 'ecs', operation: 'CreateService', outcome: 'throttled', account: '111122223333' }, '0+10x30'),
+      series('ecs_operator_aws_api_calls_total', { pod: replicas[0]!, service: 'ecs', operation: 'CreateService', outcome: 'success', account: '444455556666' }, '0+2000x30'),
     ],
     alert_rule_test: [
       { eval_time: '8m', alertname: 'EcsOperatorAwsThrottled', exp_alerts: [] },
@@ -163,7 +163,7 @@ const testGroups = [
         alertname: 'EcsOperatorAwsThrottled',
         exp_alerts: [
           fired('EcsOperatorAwsThrottled', { account: 'default', service: 'ecs', operation: 'DescribeServices' }, 'AWS throttles 20% of ecs:DescribeServices requests in account default'),
-          fired('EcsOperatorAwsThrottled', { account: 'team-b', service: 'ecs', operation: 'CreateService' }, 'AWS throttles 10% of ecs:CreateService requests in account team-b'),
+          fired('EcsOperatorAwsThrottled', { account: '111122223333', service: 'ecs', operation: 'CreateService' }, 'AWS throttles 10% of ecs:CreateService requests in account 111122223333'),
         ],
       },
     ],
