@@ -50,6 +50,8 @@ const clusterId = `fair-${shortId()}`;
 /** Seconds until each account's services were all Ready, per run. */
 const converged: Record<Run, Map<string, number>> = { calm: new Map(), storm: new Map() };
 let injected = 0;
+/** The operator's /metrics and log at the end of each run. */
+const seen: Partial<Record<Run, { metrics: string; logs: string }>> = {};
 
 beforeAll(async () => {
   console.log(`[accounts-fairness] seed ${SEED} (replay with ECS_OPERATOR_FAIRNESS_SEED=${SEED}), ${SERVICES} services per account`);
@@ -126,6 +128,7 @@ async function converge(run: Run): Promise<void> {
         converged[run].set(a.id, (performance.now() - started) / 1000);
       }),
     );
+    seen[run] = { metrics: await (await fetch(operator.metricsUrl)).text(), logs: operator.logs() };
   } finally {
     const code = await operator.stop();
     if (code !== 0) console.log(`[accounts-fairness] ${run}: the operator exited with ${code}; its log: ${operator.logFile}`);
@@ -159,5 +162,29 @@ describe(`three accounts, ${SERVICES} services each, one of them throttled`, () 
       const storm = converged.storm.get(a.id) ?? NaN;
       expect(storm, `account ${a.id}: ${storm.toFixed(1)} s with another account throttled, ${calm.toFixed(1)} s without`).toBeLessThanOrEqual(calm * MAX_SLOWDOWN);
     }
+  });
+
+  it("labels the operator's AWS calls and reconciles with their account: the throttling shows on the throttled account only", () => {
+    const sum = (metric: string, where: (labels: string) => boolean) =>
+      [...(seen.storm?.metrics ?? '').matchAll(new RegExp(`^${metric}\\{([^}]*)\\} (\\S+)$`, 'gm'))].filter((m) => where(m[1] ?? '')).reduce((n, m) => n + Number(m[2]), 0);
+    for (const a of accounts) {
+      const inAccount = (labels: string) => labels.includes(`account="${a.id}"`);
+      const throttled = sum('ecs_operator_aws_api_calls_total', (l) => inAccount(l) && l.includes('outcome="throttled"'));
+      if (a.id === THROTTLED) expect(throttled, `account ${a.id}`).toBeGreaterThan(0);
+      else expect(throttled, `account ${a.id}`).toBe(0);
+      expect(sum('ecs_operator_aws_api_calls_total', (l) => inAccount(l) && l.includes('operation="CreateService"') && l.includes('outcome="success"')), `account ${a.id}`).toBe(SERVICES);
+      expect(sum('ecs_operator_reconcile_total', (l) => inAccount(l) && l.includes('controller="ecsservice"')), `account ${a.id}`).toBeGreaterThanOrEqual(SERVICES);
+    }
+  });
+
+  it("names the account on every line of a reconcile's log, the account its namespace is mapped to", () => {
+    const accountOf = new Map(accounts.map((a) => [a.namespaces.storm, a.id]));
+    const lines = (seen.storm?.logs ?? '')
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { key?: string; account?: string; msg?: string });
+    const ofReconciles = lines.filter((l) => l.key !== undefined && accountOf.has(l.key.split('/')[0] ?? ''));
+    expect(ofReconciles.filter((l) => l.msg === 'AWS write').length).toBeGreaterThanOrEqual(2 * SERVICES * accounts.length);
+    expect(ofReconciles.filter((l) => l.account !== accountOf.get(l.key?.split('/')[0] ?? ''))).toEqual([]);
   });
 });
