@@ -25,7 +25,10 @@ export interface ControllerOptions<T extends KubernetesObject> {
   informer: Informer<T>;
   reconciler: Reconciler<T>;
   log: Logger;
-  /** Reconciles running at once (different keys; one key never runs twice at once). */
+  /**
+   * Reconciles running at once (different keys; one key never runs twice at once), divided among
+   * the shares (accounts) with work; see work-queue.ts for when a share may start beside another.
+   */
   concurrency?: number;
   /** Every key is reconciled at least this often (the drift check); 0 turns it off. */
   resyncPeriodMs?: number;
