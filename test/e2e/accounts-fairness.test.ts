@@ -2,9 +2,11 @@
 // converge in the same time as without it, within 20%"). Three AWS accounts in the emulator, each
 // with a role the operator assumes, three namespaces mapped to them by EcsAccounts, and SERVICES
 // EcsServices (each with its EcsTaskDefinition) per account. The same operator settings converge
-// them twice, each time from a fresh operator process: once with no faults (the baseline, measured
-// here, in the same run), once while the emulator throttles 30% of the first account's ECS calls
-// (a seeded fault rule scoped to that account). The figure is what a user sees: the time from
+// them three times, each time new objects from a fresh operator process: with no faults, then while
+// the emulator throttles 30% of the first account's ECS calls (a seeded fault rule scoped to that
+// account), then with no faults again. The baseline is the mean of the two fault-free runs, before
+// and after, so that a machine whose load drifts during the test does not decide the comparison.
+// The figure is what a user sees: the time from
 // `kubectl apply` until `kubectl wait --for=condition=Ready` returns for all of an account's
 // services. Each account has its own request budget (ECS's documented buckets: 100
 // RegisterTaskDefinition calls take a minute and more) and its own share of the work queue, so
@@ -39,16 +41,19 @@ interface Account {
   /** EcsAccount object name (cluster-scoped: unique in the shared apiserver). */
   mapping: string;
   /** The namespace of each run. */
-  namespaces: { calm: string; storm: string };
+  namespaces: Record<Run, string>;
 }
 
-type Run = 'calm' | 'storm';
+const RUNS = ['calm', 'storm', 'calm2'] as const;
+type Run = (typeof RUNS)[number];
 
 let emulator: Emulator;
 const accounts: Account[] = [];
 const clusterId = `fair-${shortId()}`;
 /** Seconds until each account's services were all Ready, per run. */
-const converged: Record<Run, Map<string, number>> = { calm: new Map(), storm: new Map() };
+const converged: Record<Run, Map<string, number>> = { calm: new Map(), storm: new Map(), calm2: new Map() };
+/** Seconds without faults: the mean of the runs before and after the throttled one. */
+const baseline = (id: string) => ((converged.calm.get(id) ?? NaN) + (converged.calm2.get(id) ?? NaN)) / 2;
 let injected = 0;
 /** The operator's /metrics and log at the end of each run. */
 const seen: Partial<Record<Run, { metrics: string; logs: string }>> = {};
@@ -59,14 +64,14 @@ beforeAll(async () => {
   for (const id of ACCOUNTS) {
     const roleArn = await roleAdmin(emulator.endpoint, id).createRole('ecs-operator', trustPolicy(OPERATOR_ACCOUNT));
     const world = await createWorld(emulator.endpoint, { accessKeyId: accountCredentials(id).accessKeyId });
-    const namespaces = { calm: await createNamespace('e2e-fair-calm'), storm: await createNamespace('e2e-fair-storm') };
+    const namespaces = { calm: await createNamespace('e2e-fair-calm'), storm: await createNamespace('e2e-fair-storm'), calm2: await createNamespace('e2e-fair-calm') };
     accounts.push({ id, world, roleArn, mapping: uniqueName('e2e-fair'), namespaces });
   }
   const mappings = accounts.map((a) => ({
     apiVersion: API_VERSION,
     kind: 'EcsAccount',
     metadata: { name: a.mapping },
-    spec: { roleArn: a.roleArn, namespaces: [a.namespaces.calm, a.namespaces.storm] },
+    spec: { roleArn: a.roleArn, namespaces: RUNS.map((run) => a.namespaces[run]) },
   }));
   const res = await kubectl(['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: mappings }) });
   if (res.code !== 0) throw new Error(`applying the EcsAccounts failed: ${res.stderr}`);
@@ -79,13 +84,13 @@ beforeAll(async () => {
     injected = (await emulator.control.state()).faults.find((f) => f.id === rule.id)?.injected ?? 0;
     await emulator.control.clearFaults(rule.id);
   }
+  await converge('calm2');
   const rows = accounts.map((a) => {
-    const calm = converged.calm.get(a.id) ?? NaN;
-    const storm = converged.storm.get(a.id) ?? NaN;
-    return `  account ${a.id}${a.id === THROTTLED ? ` (${THROTTLED_SHARE * 100}% of ECS calls throttled in the second run)` : ''}: ${calm.toFixed(1)} s without faults, ${storm.toFixed(1)} s with (x${(storm / calm).toFixed(2)})`;
+    const [calm, storm, calm2] = RUNS.map((run) => converged[run].get(a.id) ?? NaN);
+    return `  account ${a.id}${a.id === THROTTLED ? ` (${THROTTLED_SHARE * 100}% of its ECS calls throttled)` : ''}: ${calm!.toFixed(1)} s and ${calm2!.toFixed(1)} s without faults, ${storm!.toFixed(1)} s with (x${(storm! / baseline(a.id)).toFixed(2)} their mean)`;
   });
   console.log(`[accounts-fairness] ${SERVICES} services per account converged (the emulator throttled ${injected} calls):\n${rows.join('\n')}`);
-}, 2 * CONVERGE_TIMEOUT_S * 1000 + 180_000);
+}, RUNS.length * CONVERGE_TIMEOUT_S * 1000 + 180_000);
 
 afterAll(async () => {
   if (accounts.length > 0) await kubectl(['delete', 'ecsaccount', ...accounts.map((a) => a.mapping), '--ignore-not-found', '--wait=false']);
@@ -148,7 +153,7 @@ async function servicesIn(a: Account): Promise<string[]> {
 
 describe(`three accounts, ${SERVICES} services each, one of them throttled`, () => {
   it("puts each account's services in that account only", async () => {
-    const expected = (['calm', 'storm'] as const).flatMap((run) => Array.from({ length: SERVICES }, (_, i) => `${run}-${i}`)).sort();
+    const expected = RUNS.flatMap((run) => Array.from({ length: SERVICES }, (_, i) => `${run}-${i}`)).sort();
     for (const a of accounts) expect(await servicesIn(a), `account ${a.id}`).toEqual(expected);
   });
 
@@ -158,9 +163,8 @@ describe(`three accounts, ${SERVICES} services each, one of them throttled`, () 
 
   it(`converges the other accounts within ${MAX_SLOWDOWN}x the time they take without the throttling`, () => {
     for (const a of accounts.filter((x) => x.id !== THROTTLED)) {
-      const calm = converged.calm.get(a.id) ?? NaN;
       const storm = converged.storm.get(a.id) ?? NaN;
-      expect(storm, `account ${a.id}: ${storm.toFixed(1)} s with another account throttled, ${calm.toFixed(1)} s without`).toBeLessThanOrEqual(calm * MAX_SLOWDOWN);
+      expect(storm, `account ${a.id}: ${storm.toFixed(1)} s with another account throttled, ${baseline(a.id).toFixed(1)} s without (mean of two runs)`).toBeLessThanOrEqual(baseline(a.id) * MAX_SLOWDOWN);
     }
   });
 
