@@ -20,10 +20,19 @@ export interface AccountAdapters {
 /** One role, one session: the role ARN, external ID and session name together. */
 export const roleKey = (role: RoleToAssume): string => [role.roleArn, role.externalId ?? '', role.sessionName].join('\n');
 
-/** `aws` with another default region: what an EcsAccount's `region` gives its namespaces' objects. */
+const regionViews = new WeakMap<AwsAdapter, Map<string, AwsAdapter>>();
+
+/**
+ * `aws` with another default region: what an EcsAccount's `region` gives its namespaces' objects.
+ * The same view every time, so that reads grouped by adapter (a resync's prefetch) stay together.
+ */
 export function withDefaultRegion(aws: AwsAdapter, region: string | undefined): AwsAdapter {
   if (region === undefined || region === aws.defaultRegion) return aws;
-  return { ...aws, defaultRegion: region, region: (name = region) => aws.region(name) };
+  let views = regionViews.get(aws);
+  if (!views) regionViews.set(aws, (views = new Map()));
+  let view = views.get(region);
+  if (!view) views.set(region, (view = { ...aws, defaultRegion: region, region: (name = region) => aws.region(name) }));
+  return view;
 }
 
 export function createAccountAdapters(config: AwsAdapterConfig & { credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider }): AccountAdapters {

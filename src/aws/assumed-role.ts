@@ -10,6 +10,7 @@ import { doesIdentityRequireRefresh, isIdentityExpired, memoizeIdentityProvider 
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { AwsCallCounter } from './call-counter.js';
 import { instrumentClient } from './clients.js';
+import { isAwsError } from './errors.js';
 
 export interface RoleToAssume {
   roleArn: string;
@@ -38,8 +39,10 @@ export interface AssumedRoleOptions {
 
 const describe = (err: unknown): AssumeRoleError => {
   if (err instanceof AssumeRoleError) return err;
-  const e = err as { name?: string; Code?: string; message?: string };
-  return new AssumeRoleError(e.Code ?? e.name ?? 'Error', e.message ?? String(err));
+  // The STS client's errors are classified AwsErrors (see instrumentClient): STS's code and words.
+  if (isAwsError(err)) return new AssumeRoleError(err.code, err.info.message);
+  const e = err as { name?: string; message?: string };
+  return new AssumeRoleError(e.name ?? 'Error', e.message ?? String(err));
 };
 
 export class AssumedRole {

@@ -7,6 +7,7 @@ import { accountIdOfRole } from '../api/index.js';
 import { done, type ReconcileContext, type ReconcileResult, type Reconciler } from '../controller/reconciler.js';
 import type { EventRecorder } from '../kube/events.js';
 import type { StatusWriter } from '../kube/status.js';
+import { AssumeRoleError } from '../aws/assumed-role.js';
 import { conditionsFor } from '../reconcile/outcome.js';
 import type { AccountDirectory } from './accounts.js';
 import { nextAttempt, recordEvents, writeStatus } from './status-binding.js';
@@ -47,7 +48,7 @@ export class AccountReconciler implements Reconciler<EcsAccount> {
     try {
       await role.verify();
     } catch (err) {
-      failure = `STS AssumeRole of ${account.spec.roleArn} failed: ${err instanceof Error ? `${(err as { code?: string }).code ?? err.name}: ${err.message}` : String(err)}`;
+      failure = `STS AssumeRole of ${account.spec.roleArn} failed: ${err instanceof AssumeRoleError ? `${err.code}: ${err.message}` : String(err)}`;
     }
     const ok = failure === undefined;
     if (this.assumable.get(key) !== ok) {

@@ -5,7 +5,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { accountIdOfRole, DEFAULT_SESSION_NAME, type EcsAccount } from '../api/index.js';
 import { roleKey, withDefaultRegion, type AccountAdapters } from '../aws/accounts.js';
 import type { AwsAdapter } from '../aws/adapter.js';
-import type { AssumedRole, RoleToAssume } from '../aws/assumed-role.js';
+import { AssumeRoleError, type AssumedRole, type RoleToAssume } from '../aws/assumed-role.js';
 import type { Informer } from '../kube/informer.js';
 import type { NamespaceObject } from '../kube/namespaces.js';
 import type { Logger } from '../observability/logger.js';
@@ -97,6 +97,25 @@ export class AccountDirectory implements AccountGate {
     return (account && accountIdOfRole(account.spec.roleArn)) ?? OWN_ACCOUNT_KEY;
   }
 
+  /** The shard the namespace's EcsAccount pins it to (spec.shard), if it is mapped and pinned. */
+  pinnedShardOf(namespace: string): number | undefined {
+    const m = this.current.namespaces.get(namespace);
+    return m?.kind === 'mapped' ? this.opts.accounts.store.get(m.account)?.spec.shard : undefined;
+  }
+
+  /**
+   * The adapter the namespace's objects would act with, without asking STS: for reading ahead in
+   * bulk (a resync's DescribeServices). Undefined when they may not act or the role last failed.
+   */
+  adapterOf(namespace: string): AwsAdapter | undefined {
+    const m = this.current.namespaces.get(namespace);
+    if (m === undefined) return this.opts.requireMapping ? undefined : this.opts.adapters.own;
+    const account = m.kind === 'mapped' ? this.opts.accounts.store.get(m.account) : undefined;
+    if (!account) return undefined;
+    const { role, aws } = this.roleFor(account);
+    return role.heldFailure() === undefined ? withDefaultRegion(aws, account.spec.region) : undefined;
+  }
+
   /** The role of an EcsAccount, with its adapter (created on first use). */
   roleFor(account: EcsAccount): { role: AssumedRole; aws: AwsAdapter } {
     return this.opts.adapters.forRole(roleOf(account));
@@ -127,7 +146,7 @@ export class AccountDirectory implements AccountGate {
     try {
       await role.current();
     } catch (err) {
-      return { kind: 'refused', reason: 'AccountUnavailable', message: `the role of EcsAccount ${m.account} (${account.spec.roleArn}) cannot be assumed: ${err instanceof Error ? err.message : String(err)}` };
+      return { kind: 'refused', reason: 'AccountUnavailable', message: `the role of EcsAccount ${m.account} (${account.spec.roleArn}) cannot be assumed: ${err instanceof AssumeRoleError ? `${err.code}: ${err.message}` : String(err)}` };
     }
     return { kind: 'mapped', aws: withDefaultRegion(aws, account.spec.region), account: m.account, accountId };
   }

@@ -40,20 +40,24 @@ export interface Operator {
  * the reconciles that follow take their observation from it, so a resync costs 0.1 reads per
  * service however the workers happen to interleave.
  */
-function prefetchServices(aws: AwsAdapter, accounts: AccountDirectory, services: readonly EcsService[]): void {
-  const groups = new Map<string, { region: string | undefined; cluster: string; names: string[] }>();
+function prefetchServices(accounts: AccountDirectory, services: readonly EcsService[]): void {
+  // Per AWS identity (the namespace's account), region and cluster.
+  const groups = new Map<AwsAdapter, Map<string, { region: string | undefined; cluster: string; names: string[] }>>();
   for (const svc of services) {
-    // A clusterRef is resolved by the reconcile itself; the service is read then. A service of
-    // another account's namespace is read by its own reconcile, with that account's credentials.
+    // A clusterRef is resolved by the reconcile itself; the service is read then. So is a service
+    // whose namespace may not act (its reconcile says why).
     if ((svc as KubernetesObject).metadata?.deletionTimestamp !== undefined || svc.spec.cluster === undefined) continue;
-    if (accounts.mappingOf(svc.metadata.namespace ?? '') !== undefined) continue;
+    const aws = accounts.adapterOf(svc.metadata.namespace ?? '');
+    if (aws === undefined) continue;
     const name = svc.status?.serviceName ?? serviceNameOf(svc);
     const key = `${svc.spec.region ?? ''}\u0000${svc.spec.cluster}`;
-    const group = groups.get(key) ?? { region: svc.spec.region, cluster: svc.spec.cluster, names: [] };
+    const byCluster = groups.get(aws) ?? new Map<string, { region: string | undefined; cluster: string; names: string[] }>();
+    groups.set(aws, byCluster);
+    const group = byCluster.get(key) ?? { region: svc.spec.region, cluster: svc.spec.cluster, names: [] };
     group.names.push(name);
-    groups.set(key, group);
+    byCluster.set(key, group);
   }
-  for (const g of groups.values()) aws.region(g.region).services.prefetch(g.cluster, g.names);
+  for (const [aws, byCluster] of groups) for (const g of byCluster.values()) aws.region(g.region).services.prefetch(g.cluster, g.names);
 }
 
 /** A service whose last reconcile waited for its EcsCluster, or that never ran anywhere yet. */
@@ -154,7 +158,7 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
     ...perAccount(svcInformer),
     name: 'ecsservice',
     informer: svcInformer,
-    onBulkReconcile: (services) => prefetchServices(aws, accounts, services),
+    onBulkReconcile: (services) => prefetchServices(accounts, services),
     reconciler: new ServiceReconciler({
       client: svcClient,
       status: new StatusWriter<EcsServiceStatus, EcsService>(svcClient, log),

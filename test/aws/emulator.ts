@@ -17,7 +17,8 @@ export interface EmulatorOptions {
   /** Period of the realtime clock in milliseconds (default 750: a rolling update takes about 3 s). */
   tickMs?: number;
   /** Throttle requests as AWS does, with the token buckets ECS and CloudWatch publish per account,
-   * region and action group, on wall time (README.md, "Throttling"). Off by default; it can also be
+   * region and action group, on wall time (README.md, "Throttling"). Default: off, or on when
+   * ECS_OPERATOR_EMULATOR_THROTTLE=aws (to run any suite against AWS's rates); it can also be
    * switched at run time with control.setThrottling(). */
   throttle?: boolean;
 }
@@ -407,7 +408,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const python = await venvPython();
   const args = [join(here, 'emulator.py'), '--clock', opts.clock ?? 'realtime'];
   if (opts.tickMs !== undefined) args.push('--tick-ms', String(opts.tickMs));
-  if (opts.throttle === true) args.push('--throttle', 'aws');
+  if (opts.throttle ?? process.env.ECS_OPERATOR_EMULATOR_THROTTLE === 'aws') args.push('--throttle', 'aws');
   // stdin stays an open pipe: the emulator exits when it closes, so a parent that dies (even by
   // SIGKILL) never leaves it running.
   const child = spawn(python, args, { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });

@@ -7,6 +7,7 @@
 //
 // ACCOUNTS_E2E_SERVICES sets N (default 100, the issue's figure).
 import { randomInt } from 'node:crypto';
+import { resolve } from 'node:path';
 import { CreateClusterCommand, ECSClient, ListClustersCommand, ListTagsForResourceCommand, paginateListServices } from '@aws-sdk/client-ecs';
 import { CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -115,6 +116,19 @@ afterAll(async () => {
   for (const t of tenants) t.ecs.destroy();
 });
 
+describe('the EcsAccount kind on the API server', () => {
+  it('takes examples/accounts/ and refuses a mapping without namespaces or with a role ARN that is not one', async () => {
+    const examples = await kubectl(['apply', '--dry-run=server', '-f', resolve(import.meta.dirname, '..', '..', 'examples', 'accounts', 'ecsaccounts.yaml')]);
+    expect(examples.code, examples.stderr).toBe(0);
+    const bad = await kubectl(['apply', '--dry-run=server', '-f', '-'], {
+      input: JSON.stringify({ apiVersion: 'ecs.operator.dev/v1alpha1', kind: 'EcsAccount', metadata: { name: `bad-${run}` }, spec: { roleArn: 'arn:aws:iam::12345:user/someone' } }),
+    });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('spec.roleArn');
+    expect(bad.stderr).toContain('name the namespaces this account serves (namespaces) or select them by label (namespaceSelector)');
+  });
+});
+
 describe('three namespaces, three EcsAccounts, three AWS accounts', () => {
   it(`converges ${SERVICES} services per namespace, each in its own account only`, async () => {
     for (const t of tenants) {
@@ -166,15 +180,14 @@ describe('three namespaces, three EcsAccounts, three AWS accounts', () => {
     const accountStalled = await kubectl(['wait', '--for=jsonpath={.status.conditions[?(@.type=="Stalled")].reason}=AssumeRoleFailed', `ecsaccount/${c.mapping}`, '--timeout=120s']);
     expect(accountStalled.code, accountStalled.stderr).toBe(0);
     const account = await jsonOf<Conditioned>(['get', 'ecsaccount', c.mapping]);
-    expect(cond(account, 'Stalled')?.message).toContain('AccessDenied');
-    expect(cond(account, 'Stalled')?.message).toContain(`not authorized to perform: sts:AssumeRole on resource: ${c.roleArn}`);
+    expect(cond(account, 'Stalled')?.message).toContain(`STS AssumeRole of ${c.roleArn} failed: AccessDenied: User: arn:aws:sts::${OPERATOR_ACCOUNT}:user/moto is not authorized to perform: sts:AssumeRole on resource: ${c.roleArn}`);
 
     const stalled = await kubectl(['wait', '--for=jsonpath={.status.conditions[?(@.type=="Stalled")].reason}=AccountUnavailable', 'ecsservice', '--all', '--timeout=300s'], { namespace: c.namespace });
     expect(stalled.code, stalled.stderr).toBe(0);
     const services = (await jsonOf<{ items: Conditioned[] }>(['get', 'ecsservices'], c.namespace)).items;
     for (const s of services) {
       expect(cond(s, 'Ready')?.status).toBe('False');
-      expect(cond(s, 'Stalled')?.message).toContain(`the role of EcsAccount ${c.mapping} (${c.roleArn}) cannot be assumed`);
+      expect(cond(s, 'Stalled')?.message).toContain(`the role of EcsAccount ${c.mapping} (${c.roleArn}) cannot be assumed: AccessDenied: User: arn:aws:sts::${OPERATOR_ACCOUNT}:user/moto is not authorized to perform: sts:AssumeRole on resource: ${c.roleArn}`);
     }
     // Nothing else was touched: the services are still in the account, and the others are Ready.
     expect(await servicesIn(c)).toHaveLength(SERVICES);
@@ -184,4 +197,24 @@ describe('three namespaces, three EcsAccounts, three AWS accounts', () => {
       expect(items.filter((s) => cond(s, 'Ready')?.status !== 'True').map((s) => s.metadata.name)).toEqual([]);
     }
   }, 420_000);
+
+  it('with --require-account-mapping, an object of a namespace no EcsAccount maps is refused before any AWS call', async () => {
+    await operator.stop();
+    const unmapped = await createNamespace('acct-unmapped');
+    const [a] = tenants as [Tenant, ...Tenant[]];
+    operator = await startOperator({ namespaces: [unmapped], logLevel: 'info', extraArgs: [`--cluster-id=acct-${run}`, '--require-account-mapping'] });
+    const before = await operator.awsCalls();
+    await apply(unmapped, [taskDefinitionManifest('web'), serviceManifest(a, 'orphan', { taskDefinitionRef: { name: 'web' }, desiredCount: 1, launchType: 'FARGATE' })]);
+    for (const obj of ['ecstaskdefinition/web', 'ecsservice/orphan']) {
+      const stalled = await kubectl(['wait', '--for=jsonpath={.status.conditions[?(@.type=="Stalled")].reason}=NoAccountMapping', obj, '--timeout=120s'], { namespace: unmapped });
+      expect(stalled.code, `${obj}: ${stalled.stderr}`).toBe(0);
+    }
+    const svc = await jsonOf<Conditioned>(['get', 'ecsservice', 'orphan'], unmapped);
+    expect(cond(svc, 'Stalled')?.message).toContain(`no EcsAccount maps namespace ${unmapped} to an AWS account, and the operator runs with --require-account-mapping`);
+    // Not one AWS call for them (STS included).
+    const after = await operator.awsCalls();
+    const calls = [...after].filter(([op, n]) => n !== (before.get(op) ?? 0));
+    expect(calls).toEqual([]);
+    await kubectl(['delete', 'namespace', unmapped, '--wait=false']);
+  }, 240_000);
 });
