@@ -3,6 +3,7 @@
 // pacer: the rate budget is per account and region, as AWS counts it, and one account's throttling
 // never holds back another's calls. Every adapter shares the process's one call counter.
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { accountIdOfRole } from '../api/account.js';
 import { createAwsAdapter, type AwsAdapter, type AwsAdapterConfig } from './adapter.js';
 import { AssumedRole, createStsClient, type RoleToAssume } from './assumed-role.js';
 
@@ -47,7 +48,9 @@ export function createAccountAdapters(config: AwsAdapterConfig & { credentials?:
       let entry = roles.get(key);
       if (!entry) {
         const assumed = new AssumedRole(role, { sts });
-        entry = { role: assumed, aws: createAwsAdapter({ ...config, calls: own.calls, credentials: assumed.credentials }) };
+        // Its calls are labelled with the role's account, as the reconciles of its namespaces are.
+        const account = accountIdOfRole(role.roleArn);
+        entry = { role: assumed, aws: createAwsAdapter({ ...config, calls: own.calls, credentials: assumed.credentials, ...(account === undefined ? {} : { account }) }) };
         roles.set(key, entry);
       }
       return entry;

@@ -19,6 +19,7 @@ import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, MiddlewareStack, UserAgent } from '@smithy/types';
 import type { Logger } from '../observability/logger.js';
 import { silentLogger } from '../observability/logger.js';
+import { DEFAULT_ACCOUNT } from '../observability/metrics.js';
 import { AwsCallCounter } from './call-counter.js';
 import { callLogPlugin } from './call-log.js';
 import { classifyErrorsPlugin } from './errors.js';
@@ -67,6 +68,14 @@ export interface AwsClientsConfig {
   /** Where calls are counted; a new counter when absent. */
   calls?: AwsCallCounter;
   /**
+   * The account these clients act in (the 12-digit AWS account of an EcsAccount's role; `default`, the operator's own
+   * identity, when absent): the `account` of their calls' metrics and log lines. Each set of
+   * clients has its own ECS request pacer, and each client its own SDK retry quota (and, in
+   * adaptive mode, its own rate limiter), so one set per account and region keeps an account's
+   * throttling from spending another's budget.
+   */
+  account?: string;
+  /**
    * Where calls are logged (writes at info, reads at debug) when no reconcile's logger is in
    * context (see src/observability/log-context.ts). Silent when absent.
    */
@@ -110,14 +119,15 @@ export interface AwsClients {
  * Makes a client's calls end in classified AwsErrors, counts every request it sends and, given a
  * logger, logs every call (see call-log.ts).
  */
-export function instrumentClient<I extends object, O extends object>(stack: MiddlewareStack<I, O>, service: AwsService, calls: AwsCallCounter, logged?: { region: string; log: Logger }): void {
+export function instrumentClient<I extends object, O extends object>(stack: MiddlewareStack<I, O>, service: AwsService, calls: AwsCallCounter, logged?: { region: string; log: Logger }, account = DEFAULT_ACCOUNT): void {
   stack.use(classifyErrorsPlugin<I, O>(service));
-  stack.use(calls.plugin<I, O>(service));
+  stack.use(calls.plugin<I, O>(service, account));
   if (logged) stack.use(callLogPlugin<I, O>(service, logged.region, logged.log));
 }
 
 export function createAwsClients(config: AwsClientsConfig): AwsClients {
   const calls = config.calls ?? new AwsCallCounter();
+  const account = config.account ?? DEFAULT_ACCOUNT;
   const byRegion = new Map<string, RegionClients>();
   // The lazily created clients of every region, to close them.
   const lazyClients: Array<{ destroy(): void }> = [];
@@ -134,7 +144,7 @@ export function createAwsClients(config: AwsClientsConfig): AwsClients {
       ...(config.credentials === undefined ? {} : { credentials: config.credentials }),
       ...(config.userAgent === undefined ? {} : { customUserAgent: config.userAgent }),
     };
-    const logged = { region, log: config.log ?? silentLogger() };
+    const logged = { region, log: (config.log ?? silentLogger()).child({ account }) };
     function lazy<C extends { destroy(): void }>(make: () => Promise<C>): LazyClient<C> {
       let client: Promise<C> | undefined;
       return () =>
@@ -150,22 +160,22 @@ export function createAwsClients(config: AwsClientsConfig): AwsClients {
       autoscaling: new ApplicationAutoScalingClient(common),
       elbv2: lazy(async () => {
         const c = new (await import('@aws-sdk/client-elastic-load-balancing-v2')).ElasticLoadBalancingV2Client(common);
-        instrumentClient(c.middlewareStack, 'elasticloadbalancing', calls, logged);
+        instrumentClient(c.middlewareStack, 'elasticloadbalancing', calls, logged, account);
         return c;
       }),
       cloudwatch: lazy(async () => {
         const c = new (await import('@aws-sdk/client-cloudwatch')).CloudWatchClient(common);
-        instrumentClient(c.middlewareStack, 'cloudwatch', calls, logged);
+        instrumentClient(c.middlewareStack, 'cloudwatch', calls, logged, account);
         return c;
       }),
       scheduler: lazy(async () => {
         const c = new (await import('@aws-sdk/client-scheduler')).SchedulerClient(common);
-        instrumentClient(c.middlewareStack, 'scheduler', calls);
+        instrumentClient(c.middlewareStack, 'scheduler', calls, undefined, account);
         return c;
       }),
       eventbridge: lazy(async () => {
         const c = new (await import('@aws-sdk/client-eventbridge')).EventBridgeClient(common);
-        instrumentClient(c.middlewareStack, 'events', calls);
+        instrumentClient(c.middlewareStack, 'events', calls, undefined, account);
         return c;
       }),
     };
@@ -174,9 +184,9 @@ export function createAwsClients(config: AwsClientsConfig): AwsClients {
       clients.ecs.middlewareStack.use(pacer.plugin());
       clients.ecsRegistrar.middlewareStack.use(pacer.plugin());
     }
-    instrumentClient(clients.ecs.middlewareStack, 'ecs', calls, logged);
-    instrumentClient(clients.ecsRegistrar.middlewareStack, 'ecs', calls, logged);
-    instrumentClient(clients.autoscaling.middlewareStack, 'application-autoscaling', calls, logged);
+    instrumentClient(clients.ecs.middlewareStack, 'ecs', calls, logged, account);
+    instrumentClient(clients.ecsRegistrar.middlewareStack, 'ecs', calls, logged, account);
+    instrumentClient(clients.autoscaling.middlewareStack, 'application-autoscaling', calls, logged, account);
     return clients;
   }
 

@@ -91,7 +91,7 @@ interface Setting {
 const SETTINGS: readonly Setting[] = [
   { key: 'kubeconfig', flags: '--kubeconfig <path>', description: 'kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or in-cluster)', env: [] },
   { key: 'namespaces', flags: '--namespaces <list>', description: 'comma-separated namespaces to watch (default: all)', env: ['ECS_OPERATOR_NAMESPACES', 'WATCH_NAMESPACE'] },
-  { key: 'concurrency', flags: '--concurrency <n>', description: 'reconciles running at once per kind (default: 20)', env: ['ECS_OPERATOR_CONCURRENCY'] },
+  { key: 'concurrency', flags: '--concurrency <n>', description: 'reconciles running at once per kind, divided fairly among AWS accounts and regions with work (default: 20)', env: ['ECS_OPERATOR_CONCURRENCY'] },
   { key: 'resyncPeriod', flags: '--resync-period <duration>', description: 'reconcile (and check for drift) every object this often (default: 5m)', env: ['ECS_OPERATOR_RESYNC_PERIOD'] },
   { key: 'reconcileQps', flags: '--reconcile-qps <n>', description: 'reconcile starts per second per kind, sustained (default: 50)', env: ['ECS_OPERATOR_RECONCILE_QPS'] },
   { key: 'reconcileBurst', flags: '--reconcile-burst <n>', description: 'reconcile starts per kind allowed at once (default: 200)', env: ['ECS_OPERATOR_RECONCILE_BURST'] },

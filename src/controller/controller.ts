@@ -12,7 +12,7 @@ import type { Informer } from '../kube/informer.js';
 import { objectKey, parseObjectKey, type ObjectKey } from '../kube/object-key.js';
 import { withLogContext } from '../observability/log-context.js';
 import type { Logger } from '../observability/logger.js';
-import { recordReconcile, registerQueue, type ReconcileOutcome } from '../observability/metrics.js';
+import { DEFAULT_ACCOUNT, recordReconcile, registerQueue, type ReconcileOutcome } from '../observability/metrics.js';
 import { classifyError } from './errors.js';
 import { specOrMetadataChanged, type UpdatePredicate } from './predicates.js';
 import type { ReconcileContext, Reconciler } from './reconciler.js';
@@ -25,7 +25,10 @@ export interface ControllerOptions<T extends KubernetesObject> {
   informer: Informer<T>;
   reconciler: Reconciler<T>;
   log: Logger;
-  /** Reconciles running at once (different keys; one key never runs twice at once). */
+  /**
+   * Reconciles running at once (different keys; one key never runs twice at once), divided among
+   * the shares (accounts) with work; see work-queue.ts for when a share may start beside another.
+   */
   concurrency?: number;
   /** Every key is reconciled at least this often (the drift check); 0 turns it off. */
   resyncPeriodMs?: number;
@@ -45,6 +48,17 @@ export interface ControllerOptions<T extends KubernetesObject> {
    * `ReconcileFailed`, or the terminal error's reason); the recorder aggregates repeats.
    */
   events?: EventRecorder;
+  /**
+   * The account a namespace's objects act in (the AWS account of its EcsAccount's role, or `default`): the `account`
+   * of their reconciles' log lines and metrics. Everything is `default` when absent.
+   */
+  accountOf?: (namespace: string) => string;
+  /**
+   * The work-queue share of a key (its account and region, say): shares take turns and none holds
+   * more than its fair part of the workers while another waits, so a throttled, slow or failing
+   * account cannot take every worker. One share per account when absent.
+   */
+  shareOf?: (key: ObjectKey) => string;
 }
 
 /** Maps a related object to the keys of the primary objects it affects. */
@@ -74,6 +88,7 @@ export class Controller<T extends KubernetesObject> {
   private readonly resyncPeriodMs: number;
   private readonly onBulkReconcile: ((objects: readonly T[]) => void) | undefined;
   private readonly events: EventRecorder | undefined;
+  private readonly accountOf: (namespace: string | undefined) => string;
   /**
    * Keys parked after a failure, with the generation that failed and whether it was being deleted
    * (a change of either lifts the park); `untilMs` Infinity for a terminal error.
@@ -93,6 +108,9 @@ export class Controller<T extends KubernetesObject> {
     this.resyncPeriodMs = opts.resyncPeriodMs ?? DEFAULT_RESYNC_PERIOD_MS;
     this.onBulkReconcile = opts.onBulkReconcile;
     this.events = opts.events;
+    // A cluster-scoped key has no namespace: it acts with the operator's own identity.
+    const accountOf = (namespace: string | undefined) => (namespace === undefined || !opts.accountOf ? DEFAULT_ACCOUNT : opts.accountOf(namespace));
+    this.accountOf = accountOf;
     const rate = opts.rateLimit ?? DEFAULT_RATE_LIMIT;
     this.queue = new WorkQueue({
       concurrency: opts.concurrency ?? DEFAULT_CONCURRENCY,
@@ -100,6 +118,7 @@ export class Controller<T extends KubernetesObject> {
       rateLimiter: new TokenBucket(rate.qps, rate.burst),
       backoff: opts.backoff ?? DEFAULT_BACKOFF,
       onHandlerError: (key, err) => this.log.error({ key, err }, 'reconcile handler failed unexpectedly'),
+      shareOf: opts.shareOf ?? ((key) => accountOf(parseObjectKey(key).namespace)),
     });
     this.sources = [opts.informer];
     opts.informer.onChange((change) => {
@@ -234,6 +253,8 @@ export class Controller<T extends KubernetesObject> {
   }
 
   private async process(key: ObjectKey): Promise<void> {
+    const { namespace, name } = parseObjectKey(key);
+    const account = this.accountOf(namespace);
     const object = this.informer.store.get(key);
     const generation = object?.metadata?.generation;
     const until = this.parkedUntil(key, object);
@@ -241,16 +262,15 @@ export class Controller<T extends KubernetesObject> {
       // Queued by something that does not lift the park (a label change, enqueue()): the time stays.
       if (Number.isFinite(until)) this.queue.addAfter(key, until - Date.now());
       this.log.debug({ key, parkedForMs: Number.isFinite(until) ? until - Date.now() : 'until the spec changes' }, 'skipped: parked after a reported failure');
-      return recordReconcile(this.name, 'skipped', 0);
+      return recordReconcile(this.name, 'skipped', 0, account);
     }
     const failingSince = this.parkOf(key, object)?.sinceMs;
     if (failingSince === undefined) this.parked.delete(key);
     const deleting = object?.metadata?.deletionTimestamp !== undefined;
-    const { namespace, name } = parseObjectKey(key);
-    const log = this.log.child({ key });
+    const log = this.log.child({ key, account });
     const ctx: ReconcileContext<T> = { key, namespace, name, object, log, signal: this.hardStop.signal, failingSince };
     const started = performance.now();
-    const finish = (outcome: ReconcileOutcome) => recordReconcile(this.name, outcome, (performance.now() - started) / 1000);
+    const finish = (outcome: ReconcileOutcome) => recordReconcile(this.name, outcome, (performance.now() - started) / 1000, account);
 
     try {
       // AWS calls and status writes below log through `log`, so their lines name the object.

@@ -13,14 +13,14 @@ import { loadKubeConfig } from '../kube/client.js';
 import { EventRecorder, KubeEventSink } from '../kube/events.js';
 import { Informer } from '../kube/informer.js';
 import { KubeLeaseClient, LeaderElector } from '../kube/leader-election.js';
-import { keyOf, objectKey } from '../kube/object-key.js';
+import { keyOf, objectKey, parseObjectKey, type ObjectKey } from '../kube/object-key.js';
 import { ResourceClient } from '../kube/resource.js';
 import { StatusWriter } from '../kube/status.js';
 import type { Logger } from '../observability/logger.js';
 import { awsCallMetrics, registerObjects, type ObjectSummary } from '../observability/metrics.js';
 import { NamespaceSource, trimNamespace, type NamespaceObject } from '../kube/namespaces.js';
 import { AccountReconciler } from './account-reconciler.js';
-import { AccountDirectory } from './accounts.js';
+import { AccountDirectory, OWN_ACCOUNT_KEY } from './accounts.js';
 import { ClusterReconciler } from './cluster-reconciler.js';
 import { buildEventsConsumer, type EventsConsumer } from './events-consumer.js';
 import { followRolloutsByEvents } from './rollouts-by-events.js';
@@ -117,8 +117,20 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
   });
 
   const common = { concurrency: config.concurrency, resyncPeriodMs: config.resyncPeriodMs, rateLimit: config.rateLimit, log, events };
+  // Per kind: reconciles are labelled with their namespace's AWS account, and queued in one share
+  // per account and region (each its own AWS request budget), so that a throttled, slow or failing
+  // account cannot take the workers the others need (src/controller/work-queue.ts).
+  const perAccount = <T extends KubernetesObject & { spec: { region?: string } }>(informer: Informer<T>) => ({
+    accountOf: (namespace: string) => accounts.accountKeyOf(namespace),
+    shareOf: (key: ObjectKey) => {
+      const { namespace } = parseObjectKey(key);
+      // No region: the account's default one.
+      return `${namespace === undefined ? OWN_ACCOUNT_KEY : accounts.accountKeyOf(namespace)}/${informer.store.get(key)?.spec.region ?? ''}`;
+    },
+  });
   const clusterController = new Controller<EcsCluster>({
     ...common,
+    ...perAccount(clusterInformer),
     name: 'ecscluster',
     informer: clusterInformer,
     reconciler: new ClusterReconciler({
@@ -133,6 +145,7 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
   let eventsConsumer: EventsConsumer | undefined;
   const tdController = new Controller<EcsTaskDefinition>({
     ...common,
+    ...perAccount(tdInformer),
     name: 'ecstaskdefinition',
     informer: tdInformer,
     reconciler: new TaskDefinitionReconciler({
@@ -151,6 +164,7 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
   });
   const svcController = new Controller<EcsService>({
     ...common,
+    ...perAccount(svcInformer),
     name: 'ecsservice',
     informer: svcInformer,
     onBulkReconcile: (services) => prefetchServices(accounts, services),
@@ -167,6 +181,7 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
   });
   const taskController = new Controller<EcsTask>({
     ...common,
+    ...perAccount(taskInformer),
     name: 'ecstask',
     informer: taskInformer,
     reconciler: new TaskReconciler({
@@ -182,6 +197,7 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
   });
   const stController = new Controller<EcsScheduledTask>({
     ...common,
+    ...perAccount(stInformer),
     name: 'ecsscheduledtask',
     informer: stInformer,
     reconciler: new ScheduledTaskReconciler({
