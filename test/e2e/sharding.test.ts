@@ -100,7 +100,7 @@ beforeAll(async () => {
   await emulator.control.startJournal(KEY_PREFIX);
   world = await createWorld(emulator.endpoint, { accessKeyId: 'observer' });
   leaseNs = await createNamespace('e2e-shard-leases');
-  for (let i = 0; i < NAMESPACES; i++) namespaces.push(await createNamespace(`e2e-shard-${i}`));
+  namespaces.push(...(await Promise.all(Array.from({ length: NAMESPACES }, (_, i) => createNamespace(`e2e-shard-${i}`)))));
   for (let i = 0; i < SERVICES; i++) {
     const ns = namespaces[i % NAMESPACES]!;
     servicesOf.set(ns, [...(servicesOf.get(ns) ?? []), `svc-${run.toLowerCase()}-${i}`]);
@@ -116,18 +116,20 @@ afterAll(async () => {
   console.log(`[sharding] seed ${SEED}, timeline:\n  ${events.join('\n  ')}`);
 });
 
-async function apply(ns: string, objects: object[]): Promise<void> {
-  const res = await kubectl(['apply', '-f', '-'], { namespace: ns, input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }) });
+/** Every namespace's objects in one kubectl apply. */
+async function applyAll(desiredCount: number): Promise<void> {
+  const items = namespaces.flatMap((ns) => manifests(ns, desiredCount).map((m) => ({ ...m, metadata: { ...m.metadata, namespace: ns } })));
+  const res = await kubectl(['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items }) });
   expect(res.code, res.stderr).toBe(0);
 }
 
 /** A task definition per namespace, shared by its services. */
 const familyOf = (ns: string) => `${ns}-web`;
 
-function manifests(ns: string, desiredCount: number): object[] {
+function manifests(ns: string, desiredCount: number): { metadata: object }[] {
   return [
     taskDefinitionManifest(familyOf(ns), { spec: { family: familyOf(ns) } }),
-    ...servicesOf.get(ns)!.map((name) => serviceManifest(world, name, { taskDefinitionRef: { name: familyOf(ns) }, desiredCount, serviceName: name, capacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1 }] })),
+    ...servicesOf.get(ns)!.map((name) => serviceManifest(world, name, { taskDefinitionRef: { name: familyOf(ns) }, desiredCount, capacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1 }] })),
   ];
 }
 
@@ -243,7 +245,7 @@ describe('sharded replicas', () => {
   it('converge every service with no object written by two replicas at once, while replicas are killed and started', async () => {
     await startReplica();
     await startReplica();
-    for (const ns of namespaces) await apply(ns, manifests(ns, 1));
+    await applyAll(1);
     events.push(`${elapsed()} applied ${SERVICES} services in ${NAMESPACES} namespaces`);
 
     // A take-over probe: a new tag on one service of the victim's shard (a spec change, so a new
@@ -265,7 +267,7 @@ describe('sharded replicas', () => {
     await chaos(async () => (await notConverged(1)).length === 0, 3, touch);
     events.push(`${elapsed()} all converged at desiredCount 1`);
 
-    for (const ns of namespaces) await apply(ns, manifests(ns, 2));
+    await applyAll(2);
     events.push(`${elapsed()} scaled every service to 2`);
     await chaos(async () => (await notConverged(2)).length === 0, 2, touch);
     events.push(`${elapsed()} all converged at desiredCount 2`);
