@@ -20,6 +20,13 @@
 //     as a warm standby.
 //   - Each replica aims for its share (see shard-spread.ts), hands back surplus shards only after
 //     their reconciles have stopped, and takes free or expired ones. No coordinator of our own.
+//   - A namespace's shard depends on the shard count, so replicas that disagree on it must never
+//     work side by side: each membership Lease says its replica's count (an annotation), and a
+//     replica takes no more shards while a live member counts differently, or while the
+//     single-leader Lease (`<name>`, --shards 1) has a live holder. A rollout that changes the
+//     count therefore hands over from the old replicas to the new ones (which start with none),
+//     never overlapping. (From sharded back to --shards 1 the leader elector does not look at
+//     shard Leases: stop the sharded replicas first, see the README.)
 //
 // A key is never reconciled by two replicas at once:
 //   - release: the shard's keys stop being taken and its running reconciles finish (the Lease
@@ -71,6 +78,8 @@ export interface ShardHooks {
 }
 
 export const shardLeaseName = (name: string, shard: number): string => `${name}-shard-${shard}`;
+/** On a membership Lease: the shard count its replica runs with. */
+export const SHARD_COUNT_ANNOTATION = 'ecs.operator.dev/shards';
 export const memberLeaseName = (name: string, slot: number): string => `${name}-member-${slot}`;
 
 interface HeldShard {
@@ -89,6 +98,8 @@ export class ShardElector {
   /** Per Lease name: the holder|renewTime record last seen, and when (on this replica's clock). */
   private readonly observed = new Map<string, { record: string; at: number }>();
   private memberSlot: { slot: number; lease: V1Lease } | undefined;
+  /** Why no shard is taken now (replicas with another shard count run), for logging once. */
+  private waitingFor: string | undefined;
   private hooks: ShardHooks | undefined;
   private loop: Promise<void> | undefined;
   private stopped = false;
@@ -188,10 +199,27 @@ export class ShardElector {
     if (this.stopped) return;
 
     const members = new Set([identity]);
-    for (let slot = 0; slot < shards; slot++) {
-      const holder = this.liveHolder(memberLeaseName(name, slot), leases);
-      if (holder) members.add(holder);
+    const otherCounts = new Set<string>();
+    const memberName = new RegExp(`^${name.replace(/[.]/g, '\\.')}-member-\\d+$`);
+    for (const [leaseName, lease] of leases) {
+      if (!memberName.test(leaseName)) continue;
+      const holder = this.liveHolder(leaseName, leases);
+      if (!holder) continue;
+      members.add(holder);
+      const count = lease.metadata?.annotations?.[SHARD_COUNT_ANNOTATION];
+      if (count !== String(shards)) otherCounts.add(`${holder} (${count ?? 'unknown'})`);
     }
+    const leader = this.liveHolder(name, leases);
+    if (otherCounts.size > 0 || leader !== undefined) {
+      // Another shard count (or a single leader) maps namespaces differently: take nothing more
+      // until those replicas are gone. Shards already held are kept (and renewed above): the
+      // replicas of the other count wait the same way, and a rollout's new replicas start with none.
+      const waitingFor = leader !== undefined ? `the leader ${leader} (--shards 1)` : `members with another shard count: ${[...otherCounts].join(', ')}`;
+      if (this.waitingFor !== waitingFor) this.log.warn({ waitingFor, held: this.heldShards() }, 'taking no shards while replicas with another shard count run');
+      this.waitingFor = waitingFor;
+      return;
+    }
+    this.waitingFor = undefined;
     const holders = Array.from({ length: shards }, (_, shard) => {
       const h = this.held.get(shard);
       if (h) return h.releasing ? `${identity} (releasing)` : identity;
@@ -299,7 +327,7 @@ export class ShardElector {
       const lease = leases.get(leaseName);
       if (lease?.spec?.holderIdentity === identity) {
         try {
-          this.memberSlot.lease = await this.client.replace(namespace, leaseName, this.renewed(lease, Date.now()));
+          this.memberSlot.lease = await this.client.replace(namespace, leaseName, this.counted(this.renewed(lease, Date.now())));
         } catch (err) {
           if (!isConflict(err)) this.log.warn({ err: describeKubeError(err) }, 'renewing the membership lease failed');
         }
@@ -314,7 +342,7 @@ export class ShardElector {
       if (lease && this.liveHolder(leaseName, leases) !== undefined) continue;
       try {
         const now = Date.now();
-        const taken = lease ? await this.client.replace(namespace, leaseName, this.taken(lease, now)) : await this.client.create(namespace, this.fresh(leaseName, now));
+        const taken = lease ? await this.client.replace(namespace, leaseName, this.counted(this.taken(lease, now))) : await this.client.create(namespace, this.counted(this.fresh(leaseName, now)));
         this.memberSlot = { slot, lease: taken };
         this.log.info({ slot }, 'joined as a member of the shard spread');
         return;
@@ -322,6 +350,11 @@ export class ShardElector {
         if (!isConflict(err)) this.log.warn({ err: describeKubeError(err) }, 'taking a membership lease failed');
       }
     }
+  }
+
+  /** A membership Lease that says this replica's shard count. */
+  private counted(lease: V1Lease): V1Lease {
+    return { ...lease, metadata: { ...lease.metadata, annotations: { ...lease.metadata?.annotations, [SHARD_COUNT_ANNOTATION]: String(this.opts.shards) } } };
   }
 
   private fresh(leaseName: string, at: number): V1Lease {

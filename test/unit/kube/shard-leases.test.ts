@@ -120,3 +120,45 @@ describe('ShardElector', () => {
     ]);
   });
 });
+
+describe('ShardElector across a change of the shard count', () => {
+  beforeEach(() => vi.useFakeTimers({ now: 1_000_000 }));
+  afterEach(() => vi.useRealTimers());
+
+  it('a replica with another shard count takes nothing while one of the old count or a single leader lives', async () => {
+    const store = new FakeLeases();
+    const ledger = new Ledger();
+    const make = (identity: string, shards: number) => {
+      const e = new ShardElector(new FakeShardLeaseClient(store), { namespace: 'ops', name: 'op', identity, shards, ...TIMINGS }, silentLogger());
+      e.start(ledger.hooks(identity));
+      return e;
+    };
+    const old = make('old', 2);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(old.heldShards()).toEqual([0, 1]);
+    expect(store.leases.get('op-member-0')?.metadata?.annotations).toEqual({ 'ecs.operator.dev/shards': '2' });
+    const fresh = make('new', 4);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(fresh.heldShards()).toEqual([]);
+    expect(old.heldShards()).toEqual([0, 1]);
+    const stopping = old.stop();
+    await vi.advanceTimersByTimeAsync(1_000);
+    await stopping;
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(fresh.heldShards()).toEqual([0, 1, 2, 3]);
+
+    // A live single leader (--shards 1) holds the plain Lease: sharded replicas wait for it too.
+    const stopFresh = fresh.stop();
+    await vi.advanceTimersByTimeAsync(1_000);
+    await stopFresh;
+    store.write({ metadata: { name: 'op' }, spec: { holderIdentity: 'leader', leaseDurationSeconds: 4, renewTime: new Date() as never } });
+    const later = make('later', 4);
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(later.heldShards()).toEqual([]);
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(later.heldShards()).toEqual([0, 1, 2, 3]);
+    const stopLater = later.stop();
+    await vi.advanceTimersByTimeAsync(1_000);
+    await stopLater;
+  });
+});
