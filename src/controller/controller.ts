@@ -121,9 +121,12 @@ export class Controller<T extends KubernetesObject> {
     });
     this.shards?.subscribe({
       gained: (shard) => {
-        if (this.started) this.bulk(shard);
+        if (this.started) this.bulk((key) => this.shards?.shardOfKey(key) === shard);
       },
       drained: (shard) => this.queue.settled((key) => this.shards?.shardOfKey(key) === shard),
+      settled: (namespaces) => {
+        if (this.started) this.bulk((key) => namespaces.has(parseObjectKey(key).namespace ?? ''));
+      },
     });
   }
 
@@ -226,11 +229,11 @@ export class Controller<T extends KubernetesObject> {
   }
 
   /**
-   * Queues every cached object that is not parked (of one shard, or of every shard held), after
-   * telling onBulkReconcile which.
+   * Queues every cached object that is not parked (of the shards held, when sharded; those that
+   * `matches`), after telling onBulkReconcile which.
    */
-  private bulk(shard?: number): void {
-    const inScope = (key: ObjectKey) => !this.shards || (shard === undefined ? this.shards.owns(key) : this.shards.shardOfKey(key) === shard && this.shards.owns(key));
+  private bulk(matches: (key: ObjectKey) => boolean = () => true): void {
+    const inScope = (key: ObjectKey) => matches(key) && (!this.shards || this.shards.owns(key));
     const due = this.informer.store.list().filter((o) => inScope(objectKey(o)) && this.parkedUntil(objectKey(o), o) === undefined);
     try {
       this.onBulkReconcile?.(due);
@@ -259,7 +262,7 @@ export class Controller<T extends KubernetesObject> {
     // Checked as the reconcile starts, synchronously: once a shard is handed back or lost, none of
     // its keys starts again here (keys queued before, retries and requeues end here too).
     const shardSignal = this.shards ? this.shards.signal(this.shards.shardOfKey(key)) : undefined;
-    if (this.shards && !shardSignal) return;
+    if (this.shards && (!shardSignal || !this.shards.owns(key))) return;
     const object = this.informer.store.get(key);
     const generation = object?.metadata?.generation;
     const until = this.parkedUntil(key, object);

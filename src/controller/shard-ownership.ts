@@ -20,7 +20,10 @@ export function shardOfNamespace(namespace: string, shards: number): number {
   return hash % shards;
 }
 
-/** A namespace pinned to a shard (e.g. by the account mapping it belongs to), or undefined. */
+/**
+ * The shard a namespace is pinned to (e.g. by the account mapping it belongs to), taken mod the
+ * shard count, or undefined for the hash.
+ */
 export type PinnedShard = (namespace: string) => number | undefined;
 
 /** A controller's side of shard changes. */
@@ -29,11 +32,17 @@ export interface ShardListener {
   gained(shard: number): void;
   /** Resolves once no reconcile of the shard's keys runs any more (none starts after the call). */
   drained(shard: number): Promise<void>;
+  /** These namespaces' keys may be reconciled again after a move between shards: queue those held here. */
+  settled(namespaces: ReadonlySet<string>): void;
 }
 
 export class ShardOwnership {
   private readonly held = new Map<number, AbortController>();
   private readonly listeners: ShardListener[] = [];
+  /** The shard each namespace was last found in, to notice a pin that moved it. */
+  private readonly lastShard = new Map<string, number>();
+  /** Namespaces that moved between shards, with when their keys may start again. */
+  private readonly settling = new Map<string, number>();
 
   constructor(
     readonly shards: number,
@@ -42,10 +51,12 @@ export class ShardOwnership {
     if (!(Number.isInteger(shards) && shards >= 1)) throw new Error(`shards must be a whole number of at least 1 (got ${shards})`);
   }
 
-  /** The pinned shard when there is a valid one, else the namespace's hash. */
+  /** The pinned shard (mod the shard count) when there is a valid pin, else the namespace's hash. */
   shardOf(namespace: string): number {
     const pin = this.pinned(namespace);
-    return pin !== undefined && Number.isInteger(pin) && pin >= 0 && pin < this.shards ? pin : shardOfNamespace(namespace, this.shards);
+    const shard = pin !== undefined && Number.isInteger(pin) && pin >= 0 ? pin % this.shards : shardOfNamespace(namespace, this.shards);
+    this.lastShard.set(namespace, shard);
+    return shard;
   }
 
   shardOfKey(key: ObjectKey): number {
@@ -53,7 +64,33 @@ export class ShardOwnership {
   }
 
   owns(key: ObjectKey): boolean {
-    return this.held.has(this.shardOfKey(key));
+    const namespace = parseObjectKey(key).namespace ?? '';
+    const until = this.settling.get(namespace);
+    if (until !== undefined && Date.now() < until) return false;
+    return this.held.has(this.shardOf(namespace));
+  }
+
+  /**
+   * Told when the pins of these namespaces may have changed (the account mapping did). One that
+   * moved to another shard is reconciled by no replica for `quietMs` (the lease duration): the old
+   * shard's replica stops taking its keys at once, and may still be finishing one, or may see the
+   * change a moment later than this replica through its own watch. Then the holder of its new
+   * shard queues its keys.
+   */
+  moved(namespaces: readonly string[], quietMs: number): void {
+    const moved = new Set<string>();
+    for (const ns of namespaces) {
+      const before = this.lastShard.get(ns);
+      if (before !== undefined && before !== this.shardOf(ns)) moved.add(ns);
+    }
+    if (moved.size === 0) return;
+    const until = Date.now() + quietMs;
+    for (const ns of moved) this.settling.set(ns, until);
+    const timer = setTimeout(() => {
+      for (const ns of moved) if (this.settling.get(ns) === until) this.settling.delete(ns);
+      for (const l of this.listeners) l.settled(moved);
+    }, quietMs);
+    timer.unref?.();
   }
 
   /** Aborted when the shard is lost, or when its hand-back outlasts its grace. */

@@ -23,11 +23,13 @@ describe('shardOfNamespace', () => {
 });
 
 describe('ShardOwnership', () => {
-  it('a pinned namespace goes to its pin; a pin out of range falls back to the hash', () => {
-    const pins: Record<string, number> = { billing: 3, odd: 7 };
+  it('a pinned namespace goes to its pin mod the shard count; a negative or fractional pin falls back to the hash', () => {
+    const pins: Record<string, number> = { billing: 3, big: 7, odd: -1, half: 1.5 };
     const ownership = new ShardOwnership(4, (ns) => pins[ns]);
     expect(ownership.shardOf('billing')).toBe(3);
+    expect(ownership.shardOf('big')).toBe(3);
     expect(ownership.shardOf('odd')).toBe(shardOfNamespace('odd', 4));
+    expect(ownership.shardOf('half')).toBe(shardOfNamespace('half', 4));
     expect(ownership.shardOfKey('team-1/web')).toBe(shardOfNamespace('team-1', 4));
   });
 });
@@ -147,6 +149,35 @@ describe('Controller with shards', () => {
     open();
     await vi.advanceTimersByTimeAsync(0);
     expect(ownership.heldShards()).toEqual([1]);
+    await controller.stop();
+  });
+
+  it('a namespace pinned to another shard is reconciled nowhere for the quiet period, then by the holder of its new shard', async () => {
+    const source = new FakeSource();
+    source.objects = [widget('w', { namespace: 'billing' })];
+    const informer = new Informer<Widget>({ source, log: silentLogger() });
+    const reconciler = new GatedReconciler();
+    const pins = new Map<string, number>([['billing', 0]]);
+    const ownership = new ShardOwnership(2, (ns) => pins.get(ns));
+    const controller = new Controller<Widget>({ name: 'widgets', informer, reconciler, log: silentLogger(), resyncPeriodMs: 0, shards: ownership });
+    informer.start();
+    await settle(20);
+    controller.start();
+    ownership.gain(1);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(reconciler.started).toEqual([]);
+    expect(ownership.owns('billing/w')).toBe(false);
+
+    pins.set('billing', 1);
+    ownership.moved(['billing', 'elsewhere'], 15_000);
+    controller.enqueue('billing/w');
+    await vi.advanceTimersByTimeAsync(14_000);
+    expect(reconciler.started).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(reconciler.started).toEqual(['billing/w']);
+    // A mapping change that moves nothing does not hold anything back.
+    ownership.moved(['billing'], 15_000);
+    expect(ownership.owns('billing/w')).toBe(true);
     await controller.stop();
   });
 });
