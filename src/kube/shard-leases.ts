@@ -156,6 +156,9 @@ export class ShardElector {
 
   private async run(): Promise<void> {
     while (!this.stopped) {
+      // Rounds start every retryPeriod, however long the last one took (a slow apiserver must not
+      // also space the renewals out).
+      const next = Date.now() + this.opts.retryPeriodMs;
       try {
         await this.round();
       } catch (err) {
@@ -163,7 +166,7 @@ export class ShardElector {
       }
       if (this.stopped) return;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, this.opts.retryPeriodMs);
+        const timer = setTimeout(done, Math.max(0, next - Date.now()));
         function done() {
           clearTimeout(timer);
           resolve();
@@ -174,9 +177,16 @@ export class ShardElector {
     }
   }
 
-  /** One round: read every Lease, renew what is held, keep membership, then take or hand back. */
+  /**
+   * One round: renew what is held (all at once, from the copies last written: one request each,
+   * no read first), then read every Lease, keep membership, and take or hand back shards.
+   */
   private async round(): Promise<void> {
     const { namespace, name, identity, shards } = this.opts;
+    const renewing = [...this.held].filter(([, h]) => !h.drained);
+    const renewed = await Promise.all(renewing.map(([shard, h]) => this.renewShard(shard, h.lease)));
+    const renewedNow = new Set(renewing.filter((_, i) => renewed[i]).map(([shard]) => shard));
+
     const leases = new Map((await this.client.list(namespace)).map((l) => [l.metadata?.name ?? '', l]));
     const now = Date.now();
     for (const [leaseName, lease] of leases) this.observe(leaseName, lease, now);
@@ -193,7 +203,8 @@ export class ShardElector {
         this.log.info({ shard }, 'released shard');
         continue;
       }
-      await this.renewShard(shard, lease);
+      // Our copy was stale (a write whose answer was lost, say): renew from the one just read.
+      if (!renewedNow.has(shard)) await this.renewShard(shard, lease);
     }
     await this.keepMembership(leases);
     if (this.stopped) return;
@@ -251,17 +262,20 @@ export class ShardElector {
     if (this.observed.get(leaseName)?.record !== record) this.observed.set(leaseName, { record, at: now });
   }
 
-  private async renewShard(shard: number, lease: V1Lease): Promise<void> {
+  /** Renews a held shard's Lease from `lease` (conditional on its resourceVersion); true when it did. */
+  private async renewShard(shard: number, lease: V1Lease): Promise<boolean> {
     const sent = Date.now();
     try {
       const renewed = await this.client.replace(this.opts.namespace, shardLeaseName(this.opts.name, shard), this.renewed(lease, sent));
       const h = this.held.get(shard);
       // Lost to the deadline timer while the request was out: stays lost (see round()).
-      if (!h) return;
+      if (!h) return true;
       h.lease = renewed;
       this.armDeadline(shard, h, sent);
+      return true;
     } catch (err) {
       if (!isConflict(err)) this.log.warn({ shard, err: describeKubeError(err) }, 'renewing a shard lease failed');
+      return false;
     }
   }
 
@@ -328,6 +342,8 @@ export class ShardElector {
       if (lease?.spec?.holderIdentity === identity) {
         try {
           this.memberSlot.lease = await this.client.replace(namespace, leaseName, this.counted(this.renewed(lease, Date.now())));
+          // What this replica wrote is what the others will see: no need to wait for it to expire.
+          this.observe(leaseName, this.memberSlot.lease, Date.now());
         } catch (err) {
           if (!isConflict(err)) this.log.warn({ err: describeKubeError(err) }, 'renewing the membership lease failed');
         }

@@ -193,7 +193,7 @@ async function measureTakeOver(victim: Replica, shards: number[], touch: (ns: st
   const reconciled = await touch(ns);
   let heldAt: number | undefined;
   let reconciledAt: number | undefined;
-  const deadline = killedAt + 60_000;
+  const deadline = killedAt + 120_000;
   while ((heldAt === undefined || reconciledAt === undefined) && Date.now() < deadline) {
     if (heldAt === undefined) {
       const held = new Set((await Promise.all(live().map(heldBy))).flat());
