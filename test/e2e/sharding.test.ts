@@ -30,7 +30,7 @@ const NAMESPACES = 10;
 const SHARDS = 4;
 const MAX_REPLICAS = 3;
 const LEASE = { duration: 4_000, renewDeadline: 3_000, retryPeriod: 1_000 };
-const PHASE_TIMEOUT_MS = 240_000;
+const PHASE_TIMEOUT_MS = 480_000;
 
 let emulator: Emulator;
 let world: World;
@@ -173,7 +173,10 @@ async function chaos(done: () => Promise<boolean>, minKills: number, touch: (ns:
       continue;
     }
     if (kills >= minKills) continue;
-    const victim = alive[Math.floor(random() * alive.length)]!;
+    // A replica holding shards, when one does (killing a standby shows no take-over).
+    const holding = (await Promise.all(alive.map(async (r) => ((await heldBy(r)).length > 0 ? [r] : [])))).flat();
+    const candidates = holding.length > 0 ? holding : alive;
+    const victim = candidates[Math.floor(random() * candidates.length)]!;
     const shards = await heldBy(victim);
     await victim.process.kill();
     victim.killedAt = Date.now();
