@@ -165,7 +165,7 @@ export const EcsClusterSpec = Struct(
     defaultCapacityProviderStrategy: Type.Optional(
       DefaultCapacityProviderStrategy('Strategy of services and tasks that name neither a launch type nor a strategy, for example FARGATE with base 1 and weight 1 plus FARGATE_SPOT with weight 4.'),
     ),
-    tags: Type.Optional(Tags('Tags on the ECS cluster and on the capacity providers the operator creates, in addition to the operator\'s 2 ownership tags (ECS takes 50 in all).', 2)),
+    tags: Type.Optional(Tags('Tags on the ECS cluster and on the capacity providers the operator creates, in addition to the operator\'s 2 ownership tags (3 in a namespace an EcsAccount maps; ECS takes 50 in all).', 3)),
     driftPolicy: Type.Optional(DriftPolicy),
     deletionPolicy: Type.Optional(DeletionPolicy),
     adoptExisting: Type.Optional(

@@ -59,7 +59,7 @@ export const runTaskProperties = {
   propagateTags: Type.Optional(StringEnum(['TASK_DEFINITION', 'NONE'], 'Copy the task definition\'s tags to the tasks (TASK_DEFINITION), or not (NONE, the ECS default).')),
   enableECSManagedTags: Type.Optional(Type.Boolean({ description: 'Let ECS tag the tasks with the cluster name.' })),
   enableExecuteCommand: Type.Optional(Type.Boolean({ description: 'Allow ECS Exec into the tasks.' })),
-  tags: Type.Optional(Tags('Tags on the tasks, in addition to the operator\'s 2 ownership tags (ECS takes 50 in all).', 2)),
+  tags: Type.Optional(Tags('Tags on the tasks, in addition to the operator\'s 2 ownership tags (3 in a namespace an EcsAccount maps; ECS takes 50 in all).', 3)),
 };
 
 /** CEL rules for the object that holds runTaskProperties. */

@@ -437,7 +437,7 @@ export const EcsServiceSpec = Struct(
         description: 'enableExecuteCommand, propagateTags, enableECSManagedTags and placement constraints and strategy reach only tasks started after they change. True (the default): a change to one of them also forces a new deployment, so that the running tasks are replaced and get it. False: the running tasks keep the old setting until the next deployment, and status.pendingOnRunningTasks lists what they do not have yet. Only with the ECS deployment controller (CodeDeploy and external controllers deploy for themselves).',
       }),
     ),
-    tags: Type.Optional(Tags('Tags on the ECS service, in addition to the operator\'s 2 ownership tags (ECS takes 50 in all).', 2)),
+    tags: Type.Optional(Tags('Tags on the ECS service, in addition to the operator\'s 2 ownership tags (3 in a namespace an EcsAccount maps; ECS takes 50 in all).', 3)),
     autoscaling: Type.Optional(Autoscaling),
     driftPolicy: Type.Optional(DriftPolicy),
     deletionPolicy: Type.Optional(DeletionPolicy),

@@ -540,7 +540,7 @@ export const EcsTaskDefinitionSpec = Struct(
       }),
     ),
     placementConstraints: Type.Optional(Type.Array(TaskPlacementConstraint, { description: 'Where tasks may be placed (EC2 only).', maxItems: 10 })),
-    tags: Type.Optional(Tags('Tags on each registered revision, in addition to the operator\'s 3 ownership tags (ECS takes 50 in all).', 3)),
+    tags: Type.Optional(Tags('Tags on each registered revision, in addition to the operator\'s 3 ownership tags (4 in a namespace an EcsAccount maps; ECS takes 50 in all).', 4)),
     revisionHistoryLimit: Type.Optional(
       Type.Integer({
         description: 'How many revisions registered by this object are kept ACTIVE besides the current one; older ones are deregistered (revisions still used by a service are kept). Defaults to 5.',

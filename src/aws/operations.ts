@@ -5,7 +5,7 @@
 import type { HandlerExecutionContext } from '@smithy/types';
 
 /** IAM action prefixes of the services the operator talks to. */
-export type AwsService = 'ecs' | 'application-autoscaling' | 'elasticloadbalancing' | 'cloudwatch' | 'scheduler' | 'events';
+export type AwsService = 'ecs' | 'application-autoscaling' | 'elasticloadbalancing' | 'cloudwatch' | 'scheduler' | 'events' | 'sts';
 
 export type AwsOperation = `${AwsService}:${string}`;
 
@@ -64,6 +64,7 @@ export const AWS_OPERATIONS = [
   'events:RemoveTargets',
   'events:TagResource',
   'events:UntagResource',
+  'sts:AssumeRole',
 ] as const satisfies readonly AwsOperation[];
 
 /** The operation a middleware is running for, e.g. `DescribeServices`. */

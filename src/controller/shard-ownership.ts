@@ -71,15 +71,15 @@ export class ShardOwnership {
   }
 
   /**
-   * Told when the pins of these namespaces may have changed (the account mapping did). One that
+   * Told when the pins of these namespaces (or of any) may have changed (the account mapping did). One that
    * moved to another shard is reconciled by no replica for `quietMs` (the lease duration): the old
    * shard's replica stops taking its keys at once, and may still be finishing one, or may see the
    * change a moment later than this replica through its own watch. Then the holder of its new
    * shard queues its keys.
    */
-  moved(namespaces: readonly string[], quietMs: number): void {
+  moved(namespaces: readonly string[] | 'all', quietMs: number): void {
     const moved = new Set<string>();
-    for (const ns of namespaces) {
+    for (const ns of namespaces === 'all' ? [...this.lastShard.keys()] : namespaces) {
       const before = this.lastShard.get(ns);
       if (before !== undefined && before !== this.shardOf(ns)) moved.add(ns);
     }

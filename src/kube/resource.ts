@@ -1,4 +1,5 @@
-// A typed client for one namespaced custom resource (group/version/plural): the reads a watcher
+// A typed client for one custom resource (group/version/plural; a cluster-scoped one, EcsAccount,
+// is addressed with the namespace ''): the reads a watcher
 // needs (paged list, watch) and the writes the runtime makes (JSON patch of metadata, status
 // replace). Objects come back as the apiserver's JSON; the cast to T happens here, once.
 import { CustomObjectsApi, PatchStrategy, Watch, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
@@ -66,7 +67,9 @@ export class ResourceClient<T extends KubernetesObject> implements ListWatchSour
   /** Reads one object from the apiserver (not the cache); undefined when it does not exist. */
   async get(namespace: string, name: string): Promise<T | undefined> {
     try {
-      return (await this.api.getNamespacedCustomObject({ ...this.params(namespace), name }, callOptions({ timeoutMs: this.requestTimeoutMs }))) as T;
+      const options = callOptions({ timeoutMs: this.requestTimeoutMs });
+      if (namespace === '') return (await this.api.getClusterCustomObject({ group: this.type.group, version: this.type.version, plural: this.type.plural, name }, options)) as T;
+      return (await this.api.getNamespacedCustomObject({ ...this.params(namespace), name }, options)) as T;
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
@@ -145,6 +148,10 @@ export class ResourceClient<T extends KubernetesObject> implements ListWatchSour
   async replaceStatus(object: T): Promise<T> {
     const namespace = object.metadata?.namespace ?? '';
     const name = object.metadata?.name ?? '';
+    if (namespace === '') {
+      const { group, version, plural } = this.type;
+      return (await this.api.replaceClusterCustomObjectStatus({ group, version, plural, name, body: object }, callOptions({ timeoutMs: this.requestTimeoutMs }))) as T;
+    }
     return (await this.api.replaceNamespacedCustomObjectStatus(
       { ...this.params(namespace), name, body: object },
       callOptions({ timeoutMs: this.requestTimeoutMs }),

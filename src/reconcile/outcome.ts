@@ -13,6 +13,11 @@ export interface OwnerIdentity {
   name: string;
   /** The object's uid, when it has one (the CLI's file source has none). */
   uid?: string;
+  /**
+   * The AWS account (12 digits) of the EcsAccount role the object acts with; absent when it acts
+   * with the operator's own identity.
+   */
+  account?: string;
 }
 
 export interface ConditionUpdate {

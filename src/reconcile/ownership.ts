@@ -10,6 +10,11 @@ const PREFIX = 'ecs.operator.dev/';
 export const OWNER_TAG = `${PREFIX}owner`;
 /** The operator installation (OwnerIdentity.clusterId) that owns the resource. */
 export const CLUSTER_TAG = `${PREFIX}cluster`;
+/**
+ * The AWS account the object acted in through an EcsAccount role. Absent on resources made with the
+ * operator's own identity (as every resource made before accounts existed is), so those stay ours.
+ */
+export const ACCOUNT_TAG = `${PREFIX}account`;
 /** On a task definition revision: the hash of the normalized spec it was registered from. */
 export const SPEC_HASH_TAG = `${PREFIX}spec-hash`;
 
@@ -27,6 +32,7 @@ export function ownerTags(owner: OwnerIdentity): Tag[] {
   return [
     { key: CLUSTER_TAG, value: owner.clusterId },
     { key: OWNER_TAG, value: ownerValue(owner) },
+    ...(owner.account === undefined ? [] : [{ key: ACCOUNT_TAG, value: owner.account }]),
   ];
 }
 
@@ -38,8 +44,11 @@ export function ownershipOf(tags: readonly { key?: string; value?: string }[] | 
   const ownerTag = get(OWNER_TAG);
   if (ownerTag === undefined) return { kind: 'unowned' };
   const clusterTag = get(CLUSTER_TAG) ?? '';
-  if (ownerTag === ownerValue(owner) && clusterTag === owner.clusterId) return { kind: 'owned' };
-  return { kind: 'other', owner: clusterTag === owner.clusterId ? ownerTag : `${ownerTag} (operator installation ${clusterTag || 'unknown'})` };
+  const accountTag = get(ACCOUNT_TAG);
+  if (ownerTag === ownerValue(owner) && clusterTag === owner.clusterId && accountTag === owner.account) return { kind: 'owned' };
+  const installation = clusterTag === owner.clusterId ? '' : ` (operator installation ${clusterTag || 'unknown'})`;
+  const identity = accountTag === owner.account ? '' : accountTag === undefined ? ' (made with the operator\'s own identity, not an EcsAccount role)' : ` (made through an EcsAccount role of account ${accountTag})`;
+  return { kind: 'other', owner: `${ownerTag}${installation}${identity}` };
 }
 
 /**

@@ -63,7 +63,7 @@ describe.each(SOURCES)('%s', (_name, source) => {
   /** `ecsservices/status` in ecs.operator.dev -> the resource and subresource as can-i takes them. */
   function canIArgs(group: string, resource: string): { resource: string; subresource?: string } {
     const [plural = '', subresource] = resource.split('/');
-    return { resource: `${plural}.${group}`, subresource };
+    return { resource: group === '' ? plural : `${plural}.${group}`, subresource };
   }
 
   describe('what the operator needs is allowed (impersonating its ServiceAccount)', () => {
@@ -103,6 +103,13 @@ describe.each(SOURCES)('%s', (_name, source) => {
       ['create', 'ecsscheduledtasks.ecs.operator.dev', {}],
       ['delete', 'ecsscheduledtasks.ecs.operator.dev', {}],
       ['patch', 'ecsscheduledtasks.ecs.operator.dev', { subresource: 'status' }],
+      // The account mapping is the cluster admin's: the operator reads it and writes its status only.
+      ['create', 'ecsaccounts.ecs.operator.dev', { allNamespaces: true }],
+      ['update', 'ecsaccounts.ecs.operator.dev', { allNamespaces: true }],
+      ['patch', 'ecsaccounts.ecs.operator.dev', { allNamespaces: true }],
+      ['delete', 'ecsaccounts.ecs.operator.dev', { allNamespaces: true }],
+      ['patch', 'ecsaccounts.ecs.operator.dev', { allNamespaces: true, subresource: 'status' }],
+      ['update', 'namespaces', { allNamespaces: true }],
       ['delete', 'customresourcedefinitions.apiextensions.k8s.io', { allNamespaces: true }],
       ['update', 'customresourcedefinitions.apiextensions.k8s.io', { allNamespaces: true }],
       ['create', 'pods', {}],
@@ -331,6 +338,24 @@ describe.each(SOURCES)('%s', (_name, source) => {
       }
       const patched = await kubectl(['patch', 'ecsservice', 'renderer', '--type=merge', '-p', '{"metadata":{"labels":{"edited-by":"edit-user"}}}', `--as=${user}`], { namespace: workload });
       expect(patched.code, patched.stderr).toBe(0);
+    });
+
+    it('a namespace editor cannot create, change or delete an EcsAccount (which AWS account a namespace acts in is the cluster admin\'s)', async () => {
+      const user = `account-editor-${id.namespace}`;
+      const bound = await kubectl(['create', 'rolebinding', 'account-editor', '--clusterrole=edit', `--user=${user}`], { namespace: workload });
+      expect(bound.code, bound.stderr).toBe(0);
+      // Wait until edit carries the kinds, so the denial below is not just aggregation lagging.
+      await expect.poll(() => can(user, 'create', 'ecsservices'), { timeout: 30_000 }).toBe(true);
+      for (const verb of ['create', 'update', 'patch', 'delete']) expect(await can(user, verb, 'ecsaccounts'), `${verb} ecsaccounts`).toBe(false);
+      const account = {
+        apiVersion: 'ecs.operator.dev/v1alpha1',
+        kind: 'EcsAccount',
+        metadata: { name: `editor-${id.namespace}` },
+        spec: { roleArn: 'arn:aws:iam::222222222222:role/ecs-operator-team', namespaces: [workload] },
+      };
+      const created = await kubectl(['create', '-f', '-', `--as=${user}`], { input: JSON.stringify(account) });
+      expect(created.code).not.toBe(0);
+      expect(created.stderr).toMatch(/forbidden/i);
     });
   });
 });

@@ -25,6 +25,7 @@ from . import (
     run_task_idempotency,
     schedule_firing,
     task_outcomes,
+    throttle,
 )
 from .clock import Clock
 from .ecs_model import LOCK
@@ -126,6 +127,9 @@ class ControlApi:
             case ("POST", "/journal/clear"):
                 request_journal.clear(body.get("accessKeyIdPrefix"))
                 return {"journals": request_journal.state()}
+            case ("POST", "/throttle"):
+                throttle.throttle.set_mode(str(body["mode"]))
+                return self.state()
             case ("GET", "/model-violations"):
                 return model_validation.state()
             case ("POST", "/model-violations/expect"):
@@ -149,6 +153,7 @@ class ControlApi:
             "ticksPerMinute": native_strategies.ticks_per_minute,
             "taskOutcomes": task_outcomes.rules(),
             "faults": faults.pending(),
+            "throttle": throttle.throttle.state(),
             "modelViolations": model_validation.state(),
         }
 
@@ -161,6 +166,7 @@ class ControlApi:
         run_task_idempotency.clear()
         faults.clear()
         request_journal.clear()
+        throttle.throttle.reset()
         self.clock.reset()
 
 

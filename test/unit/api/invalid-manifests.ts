@@ -71,8 +71,8 @@ const tags = (n: number) => Array.from({ length: n }, (_, i) => ({ key: `k${i}`,
 export const invalidCases: InvalidCase[] = [
   // Tags: ECS takes 50 on a resource, the operator's ownership tags (2 on a service, 3 on a
   // revision) included, and only the characters of its TagKey/TagValue patterns.
-  { name: 'more service tags than leave room for the 2 ownership tags', manifest: service({ tags: tags(49) }), path: 'spec.tags', message: 'must have at most 48 items' },
-  { name: 'more task definition tags than leave room for the 3 ownership tags', manifest: taskDefinition({ tags: tags(48) }), path: 'spec.tags', message: 'must have at most 47 items' },
+  { name: 'more service tags than leave room for the 3 ownership tags', manifest: service({ tags: tags(48) }), path: 'spec.tags', message: 'must have at most 47 items' },
+  { name: 'more task definition tags than leave room for the 4 ownership tags', manifest: taskDefinition({ tags: tags(47) }), path: 'spec.tags', message: 'must have at most 46 items' },
   { name: 'a tag key with a character ECS refuses', manifest: service({ tags: [{ key: 'team#1', value: 'x' }] }), path: 'spec.tags[0].key', message: 'should match' },
   { name: 'a tag value with a character ECS refuses', manifest: taskDefinition({ tags: [{ key: 'team', value: 'payments, eu' }] }), path: 'spec.tags[0].value', message: 'should match' },
   // EcsService

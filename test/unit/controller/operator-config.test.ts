@@ -42,6 +42,13 @@ describe('operator configuration', () => {
     expect(parseOperatorConfig([], { ECS_OPERATOR_LEADER_ELECT: 'false' }).leaderElection.enabled).toBe(false);
   });
 
+  it("acts with the operator's own identity in unmapped namespaces unless --require-account-mapping (or its variable) says otherwise", () => {
+    expect(parseOperatorConfig([], {}).requireAccountMapping).toBe(false);
+    expect(parseOperatorConfig(['--require-account-mapping'], {}).requireAccountMapping).toBe(true);
+    expect(parseOperatorConfig([], { ECS_OPERATOR_REQUIRE_ACCOUNT_MAPPING: 'true' }).requireAccountMapping).toBe(true);
+    expect(() => parseOperatorConfig([], { ECS_OPERATOR_REQUIRE_ACCOUNT_MAPPING: 'maybe' })).toThrow(/require account mapping must be true or false/);
+  });
+
   it('reports every invalid setting at once', () => {
     try {
       parseOperatorConfig(['--concurrency', '0', '--resync-period', 'soon', '--log-level', 'loud', '--aws-endpoint', 'not a url', '--renew-deadline', '20s', '--aws-region', 'xx-fake-1'], {});

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { clientTokenFor, CLUSTER_TAG, isReservedTagKey, OWNER_TAG, ownerTags, ownershipOf, ownerValue } from '../../../src/reconcile/ownership.js';
+import { ACCOUNT_TAG, clientTokenFor, CLUSTER_TAG, isReservedTagKey, OWNER_TAG, ownerTags, ownershipOf, ownerValue } from '../../../src/reconcile/ownership.js';
 import { svcOwner } from './fixtures.js';
 
 describe('ownership tags', () => {
@@ -8,6 +8,17 @@ describe('ownership tags', () => {
     expect(ownershipOf([{ key: 'team', value: 'x' }], svcOwner)).toEqual({ kind: 'unowned' });
     expect(ownershipOf(undefined, svcOwner)).toEqual({ kind: 'unowned' });
     expect(ownershipOf([{ key: CLUSTER_TAG, value: 'prod-eu' }, { key: OWNER_TAG, value: 'shop/api' }], svcOwner)).toEqual({ kind: 'other', owner: 'shop/api' });
+  });
+
+  test('through an EcsAccount role the tags carry the account; a resource tagged without one is ours only with the operator\'s own identity', () => {
+    const mapped = { ...svcOwner, account: '222222222222' };
+    expect(ownerTags(mapped)).toContainEqual({ key: ACCOUNT_TAG, value: '222222222222' });
+    expect(ownerTags(svcOwner).some((t) => t.key === ACCOUNT_TAG)).toBe(false);
+    expect(ownershipOf(ownerTags(mapped), mapped)).toEqual({ kind: 'owned' });
+    // Made before accounts existed (or with the own identity): still adoptable as ours there.
+    expect(ownershipOf(ownerTags(svcOwner), svcOwner)).toEqual({ kind: 'owned' });
+    expect(ownershipOf(ownerTags(svcOwner), mapped)).toEqual({ kind: 'other', owner: `${ownerValue(svcOwner)} (made with the operator's own identity, not an EcsAccount role)` });
+    expect(ownershipOf(ownerTags(mapped), svcOwner)).toEqual({ kind: 'other', owner: `${ownerValue(svcOwner)} (made through an EcsAccount role of account 222222222222)` });
   });
 
   test('the owner value fits an ECS tag value (256 characters) even for the longest names', () => {
