@@ -327,5 +327,5 @@ describe('sharded replicas', () => {
     }
     console.log(`[sharding] objects written by one replica and later by another: ${handOvers}; overlapping: ${overlaps.length}`);
     expect(overlaps).toEqual([]);
-  }, 600_000);
+  }, 1_200_000);
 });
