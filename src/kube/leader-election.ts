@@ -36,7 +36,7 @@ export interface LeaseClient {
 }
 
 export class KubeLeaseClient implements LeaseClient {
-  private readonly rest: KubeRest;
+  protected readonly rest: KubeRest;
 
   constructor(
     kc: KubeConfig,
@@ -63,7 +63,7 @@ export class KubeLeaseClient implements LeaseClient {
   }
 }
 
-function leasePath(namespace: string, name?: string): string {
+export function leasePath(namespace: string, name?: string): string {
   return apiPath({ group: 'coordination.k8s.io', version: 'v1', plural: 'leases', namespace, name });
 }
 

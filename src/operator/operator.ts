@@ -29,6 +29,7 @@ import { publishedRevisionChanged, scheduleUseOfTaskDefinitionChanged, serviceUs
 import { ScheduledTaskReconciler } from './scheduled-task-reconciler.js';
 import { ServiceReconciler } from './service-reconciler.js';
 import { servicesReferencing } from './service-indexes.js';
+import { buildSharding } from './sharding.js';
 import { TaskDefinitionReconciler } from './task-definition-reconciler.js';
 import { TaskReconciler } from './task-reconciler.js';
 
@@ -116,7 +117,12 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
     log,
   });
 
-  const common = { concurrency: config.concurrency, resyncPeriodMs: config.resyncPeriodMs, rateLimit: config.rateLimit, log, events };
+  // An EcsAccount's spec.shard pins the namespaces it maps to one shard (one replica's budget).
+  const sharding = buildSharding(config, kc, log, (namespace) => {
+    const mapped = accounts.mappingOf(namespace);
+    return mapped?.kind === 'mapped' ? accountInformer.store.get(mapped.account)?.spec.shard : undefined;
+  });
+  const common = { concurrency: config.concurrency, resyncPeriodMs: config.resyncPeriodMs, rateLimit: config.rateLimit, log, events, shards: sharding?.ownership };
   // Per kind: reconciles are labelled with their namespace's AWS account, and queued in one share
   // per account and region (each its own AWS request budget), so that a throttled, slow or failing
   // account cannot take the workers the others need (src/controller/work-queue.ts).
@@ -276,7 +282,11 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
     controller.watches(accountInformer, () => []);
     controller.watches(namespaceInformer, () => []);
   }
+  // An EcsAccount's shard may change with nothing else: its namespaces move then too.
+  accountInformer.onChange(() => sharding?.ownership.moved('all', config.leaderElection.leaseDurationMs));
   accounts.onNamespacesChanged((namespaces) => {
+    // First, so that a namespace whose pin moved it waits out the quiet period before the retries below.
+    sharding?.ownership.moved(namespaces, config.leaderElection.leaseDurationMs);
     const changed = new Set(namespaces);
     for (const { controller, store } of kindControllers) {
       for (const o of store.list()) if (changed.has(o.metadata?.namespace ?? '')) controller.retry(objectKey(o));
@@ -288,7 +298,8 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
   const le = config.leaderElection;
   const manager = new Manager({
     log,
-    leaderElector: le.enabled ? new LeaderElector(new KubeLeaseClient(kc, le.renewDeadlineMs), le, log) : undefined,
+    leaderElector: le.enabled && !sharding ? new LeaderElector(new KubeLeaseClient(kc, le.renewDeadlineMs), le, log) : undefined,
+    shards: sharding,
     httpAddress: config.httpAddress,
     shutdownTimeoutMs: config.shutdownTimeoutMs,
   })

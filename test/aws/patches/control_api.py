@@ -21,6 +21,7 @@ from . import (
     model_validation,
     native_strategies,
     pending_tasks,
+    request_journal,
     run_task_idempotency,
     schedule_firing,
     task_outcomes,
@@ -119,6 +120,13 @@ class ControlApi:
             case ("POST", "/faults/clear"):
                 faults.clear(None if body.get("id") is None else int(body["id"]))
                 return self.state()
+            case ("POST", "/journal"):
+                return {"journals": request_journal.start(body)}
+            case ("POST", "/journal/read"):
+                return request_journal.read(body)
+            case ("POST", "/journal/clear"):
+                request_journal.clear(body.get("accessKeyIdPrefix"))
+                return {"journals": request_journal.state()}
             case ("POST", "/throttle"):
                 throttle.throttle.set_mode(str(body["mode"]))
                 return self.state()
@@ -157,6 +165,7 @@ class ControlApi:
         task_outcomes.clear()
         run_task_idempotency.clear()
         faults.clear()
+        request_journal.clear()
         throttle.throttle.reset()
         self.clock.reset()
 

@@ -1,9 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SyncSource } from '../../../src/controller/controller.js';
 import { Manager, type ManagedController } from '../../../src/controller/manager.js';
+import { ShardOwnership } from '../../../src/controller/shard-ownership.js';
 import { LeaderElector } from '../../../src/kube/leader-election.js';
+import { ShardElector } from '../../../src/kube/shard-leases.js';
 import { silentLogger } from '../../../src/observability/logger.js';
-import { FakeLeaseClient, FakeLeaseStore } from '../kube/fake-lease.js';
+import { FakeLeaseClient, FakeLeases, FakeLeaseStore, FakeShardLeaseClient } from '../kube/fake-lease.js';
 
 /** Records the order of lifecycle calls across the manager's parts. */
 class Journal {
@@ -131,5 +133,39 @@ describe('Manager', () => {
     await expect(run).resolves.toBe('leadership-lost');
     expect(journal.entries).toContain('controller aborted');
     expect(journal.entries).toContain('controller stopping (timeout 0)');
+  });
+
+  it('with shards: says in /readyz which it holds, keeps running when it loses them, and frees them only after the controllers stopped', async () => {
+    const journal = new Journal();
+    const leases = new FakeLeases();
+    const source = fakeSource(journal, 'widgets');
+    source.sync();
+    const controller = fakeController(journal, source);
+    const client = new FakeShardLeaseClient(leases);
+    const ownership = new ShardOwnership(4);
+    const elector = new ShardElector(client, { namespace: 'ns', name: 'op', identity: 'me', shards: 4, ...timings }, silentLogger());
+    const manager = new Manager({ log: silentLogger(), handleSignals: false, shards: { elector, ownership } })
+      .add(controller)
+      .onShutdown(async () => journal.note(`hook ran, shard 0 held by ${leases.leases.get('op-shard-0')?.spec?.holderIdentity}`));
+    const run = manager.run();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(manager.health.ready().lines).toContain('[+]shards ok: holding 0,1,2,3 of 4');
+    expect(ownership.heldShards()).toEqual([0, 1, 2, 3]);
+
+    client.down = true;
+    await vi.advanceTimersByTimeAsync(timings.renewDeadlineMs + timings.retryPeriodMs);
+    expect(ownership.heldShards()).toEqual([]);
+    expect(manager.health.ready()).toEqual({ ok: true, lines: ['[+]informers-synced ok', '[+]shards ok: holding none of 4'] });
+    expect(controller.running).toBe(true);
+
+    client.down = false;
+    await vi.advanceTimersByTimeAsync(timings.leaseDurationMs + 2 * timings.retryPeriodMs);
+    expect(ownership.heldShards()).toEqual([0, 1, 2, 3]);
+
+    manager.stop('signal');
+    await vi.advanceTimersByTimeAsync(1_000);
+    await expect(run).resolves.toBe('signal');
+    expect(journal.entries.slice(1)).toEqual(['controller started', 'controller stopping (timeout 30000)', 'controller stopped', 'hook ran, shard 0 held by me', 'widgets informer stopped']);
+    expect(leases.leases.get('op-shard-0')?.spec?.holderIdentity).toBeUndefined();
   });
 });

@@ -200,6 +200,23 @@ const testGroups = [
     input_series: [series('ecs_operator_leader', { pod: replicas[0]! }, '1x10 0x20'), series('ecs_operator_leader', { pod: replicas[1]! }, '0x10 1x20')],
     alert_rule_test: [{ eval_time: '25m', alertname: 'EcsOperatorNoLeader', exp_alerts: [] }],
   },
+  {
+    name: 'sharded replicas (no leader) holding every shard fire nothing; a shard nobody holds for 5 minutes fires for that shard',
+    interval: '1m',
+    input_series: [
+      series('ecs_operator_leader', { pod: replicas[0]! }, '0x20'),
+      series('ecs_operator_leader', { pod: replicas[1]! }, '0x20'),
+      series('ecs_operator_shard_held', { pod: replicas[0]!, shard: '0' }, '1x20'),
+      series('ecs_operator_shard_held', { pod: replicas[1]!, shard: '0' }, '0x20'),
+      series('ecs_operator_shard_held', { pod: replicas[0]!, shard: '1' }, '0x20'),
+      series('ecs_operator_shard_held', { pod: replicas[1]!, shard: '1' }, '1x5 0x15'),
+    ],
+    alert_rule_test: [
+      { eval_time: '5m', alertname: 'EcsOperatorShardUnheld', exp_alerts: [] },
+      { eval_time: '15m', alertname: 'EcsOperatorNoLeader', exp_alerts: [] },
+      { eval_time: '15m', alertname: 'EcsOperatorShardUnheld', exp_alerts: [fired('EcsOperatorShardUnheld', { shard: '1' }, 'No ecs-operator replica holds shard 1: its namespaces are not reconciled')] },
+    ],
+  },
 ];
 
 describe('PrometheusRule (deploy/observability/prometheus-rule.yaml)', () => {
@@ -209,8 +226,8 @@ describe('PrometheusRule (deploy/observability/prometheus-rule.yaml)', () => {
     expect(res.code).toBe(0);
   });
 
-  it('has an alert for Stalled objects, uncorrected drift, reconcile errors, AWS throttling, an unreadable events queue and no leader', () => {
-    expect(rules.map((r) => r.alert)).toEqual(['EcsOperatorObjectStalled', 'EcsOperatorDriftNotCorrected', 'EcsOperatorReconcileErrors', 'EcsOperatorAwsThrottled', 'EcsOperatorEventsQueueDown', 'EcsOperatorNoLeader']);
+  it('has an alert for Stalled objects, uncorrected drift, reconcile errors, AWS throttling, an unreadable events queue, no leader and an unheld shard', () => {
+    expect(rules.map((r) => r.alert)).toEqual(['EcsOperatorObjectStalled', 'EcsOperatorDriftNotCorrected', 'EcsOperatorReconcileErrors', 'EcsOperatorAwsThrottled', 'EcsOperatorEventsQueueDown', 'EcsOperatorNoLeader', 'EcsOperatorShardUnheld']);
   });
 
   it('fires each alert on series that should fire it and stays quiet on series that should not (promtool test rules)', async () => {

@@ -1,6 +1,7 @@
 // An in-memory Lease with the apiserver's optimistic concurrency, shared by fake clients.
 import type { V1Lease } from '@kubernetes/client-node';
 import type { LeaseClient } from '../../../src/kube/leader-election.js';
+import type { ShardLeaseClient } from '../../../src/kube/shard-leases.js';
 
 /** One Lease with resourceVersion checks, as the apiserver keeps it. */
 export class FakeLeaseStore {
@@ -39,3 +40,43 @@ export class FakeLeaseClient implements LeaseClient {
   }
 }
 
+
+/** Leases in one namespace with the apiserver's optimistic concurrency. */
+export class FakeLeases {
+  readonly leases = new Map<string, V1Lease>();
+  private rv = 0;
+  write(lease: V1Lease): V1Lease {
+    const copy = JSON.parse(JSON.stringify(lease)) as V1Lease;
+    const stored = { ...copy, metadata: { ...copy.metadata, resourceVersion: String(++this.rv) } };
+    this.leases.set(stored.metadata.name ?? '', stored);
+    return structuredClone(stored);
+  }
+}
+
+/** A replica's client of the shared Leases; `down` fails every call (a partition). */
+export class FakeShardLeaseClient implements ShardLeaseClient {
+  down = false;
+  constructor(private readonly store: FakeLeases) {}
+  private check() {
+    if (this.down) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+  }
+  async list(): Promise<V1Lease[]> {
+    this.check();
+    return [...this.store.leases.values()].map((l) => structuredClone(l));
+  }
+  async read(_ns: string, name: string): Promise<V1Lease | undefined> {
+    this.check();
+    const l = this.store.leases.get(name);
+    return l && structuredClone(l);
+  }
+  async create(_ns: string, lease: V1Lease): Promise<V1Lease> {
+    this.check();
+    if (this.store.leases.has(lease.metadata?.name ?? '')) throw Object.assign(new Error('exists'), { code: 409 });
+    return this.store.write(lease);
+  }
+  async replace(_ns: string, name: string, lease: V1Lease): Promise<V1Lease> {
+    this.check();
+    if (lease.metadata?.resourceVersion !== this.store.leases.get(name)?.metadata?.resourceVersion) throw Object.assign(new Error('conflict'), { code: 409 });
+    return this.store.write(lease);
+  }
+}
