@@ -1,7 +1,8 @@
 // The events queue's SQS edge: long polls (20 s, the most SQS allows, so an idle queue costs three
-// requests a minute) for batches of up to 10 messages, and deletes handled ones in one batch.
+// requests a minute) for batches of up to 10 messages, deletes handled ones in one batch, and gives
+// back at once (visibility 0) those another replica must handle.
 // Errors leave as classified AwsErrors (the consumer backs off and says why).
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, UserAgent } from '@smithy/types';
 import type { AwsCallCounter } from './call-counter.js';
 import { instrumentClient } from './clients.js';
@@ -10,6 +11,8 @@ export interface QueueMessage {
   id: string;
   body: string;
   receiptHandle: string;
+  /** How many times SQS has handed this message out, this time included. */
+  receiveCount: number;
 }
 
 /** What the consumer needs from a queue (a fake in unit tests). */
@@ -18,6 +21,8 @@ export interface EventsQueue {
   receive(signal: AbortSignal): Promise<QueueMessage[]>;
   /** Deletes handled messages; returns the ids SQS did not delete. */
   delete(messages: readonly QueueMessage[]): Promise<string[]>;
+  /** Makes messages visible again at once, for another consumer; returns the ids SQS did not release. */
+  release(messages: readonly QueueMessage[]): Promise<string[]>;
   destroy(): void;
 }
 
@@ -52,8 +57,8 @@ export function createSqsEventsQueue(opts: SqsEventsQueueOptions): EventsQueue {
   return {
     async receive(signal) {
       try {
-        const out = await client.send(new ReceiveMessageCommand({ QueueUrl: opts.url, MaxNumberOfMessages: MAX_MESSAGES, WaitTimeSeconds: LONG_POLL_SECONDS }), { abortSignal: signal });
-        return (out.Messages ?? []).flatMap((m) => (m.MessageId && m.ReceiptHandle ? [{ id: m.MessageId, body: m.Body ?? '', receiptHandle: m.ReceiptHandle }] : []));
+        const out = await client.send(new ReceiveMessageCommand({ QueueUrl: opts.url, MaxNumberOfMessages: MAX_MESSAGES, WaitTimeSeconds: LONG_POLL_SECONDS, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }), { abortSignal: signal });
+        return (out.Messages ?? []).flatMap((m) => (m.MessageId && m.ReceiptHandle ? [{ id: m.MessageId, body: m.Body ?? '', receiptHandle: m.ReceiptHandle, receiveCount: Number(m.Attributes?.ApproximateReceiveCount ?? 1) }] : []));
       } catch (err) {
         if (signal.aborted) return [];
         throw err;
@@ -62,6 +67,11 @@ export function createSqsEventsQueue(opts: SqsEventsQueueOptions): EventsQueue {
     async delete(messages) {
       if (messages.length === 0) return [];
       const out = await client.send(new DeleteMessageBatchCommand({ QueueUrl: opts.url, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.receiptHandle })) }));
+      return (out.Failed ?? []).map((f) => messages[Number(f.Id)]?.id ?? String(f.Id));
+    },
+    async release(messages) {
+      if (messages.length === 0) return [];
+      const out = await client.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: opts.url, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.receiptHandle, VisibilityTimeout: 0 })) }));
       return (out.Failed ?? []).map((f) => messages[Number(f.Id)]?.id ?? String(f.Id));
     },
     destroy() {

@@ -64,6 +64,7 @@ export const AWS_OPERATIONS = [
   'events:RemoveTargets',
   'events:TagResource',
   'events:UntagResource',
+  'sqs:ChangeMessageVisibilityBatch',
   'sqs:DeleteMessageBatch',
   'sqs:ReceiveMessage',
   'sts:AssumeRole',
@@ -71,6 +72,7 @@ export const AWS_OPERATIONS = [
 
 /** The IAM action that authorizes an operation, where it is not the operation's own name. */
 export const IAM_ACTION_OF: Partial<Record<(typeof AWS_OPERATIONS)[number], string>> = {
+  'sqs:ChangeMessageVisibilityBatch': 'sqs:ChangeMessageVisibility',
   'sqs:DeleteMessageBatch': 'sqs:DeleteMessage',
 };
 

@@ -5,6 +5,11 @@
 // their effect is already in status. ECS's own events (deployments, steady state, tasks) always
 // requeue: they are how a rollout is followed.
 //
+// With sharded replicas every replica reads the one queue, and reconciles only the objects of the
+// shards it holds: a message that concerns an object of another replica's shard is given back at
+// once (visibility 0) for the others to receive, and deleted only after it has gone round
+// GIVE_BACK_LIMIT times (a shard nobody holds; the resync then covers it).
+//
 // The queue is the fast path, never the only one: while it cannot be read (deleted, access denied,
 // unreachable) the consumer backs off, says so in logs and metrics, and resyncs every object at
 // the fallback period; once it reads again it resyncs once (events sent meanwhile are lost) and
@@ -34,6 +39,11 @@ export interface EventsConsumerOptions {
   isOwnUserAgent(userAgent: string): boolean;
   /** Queues every object (all controllers' resync). */
   resyncAll(): void;
+  /**
+   * Sharded replicas: whether this replica reconciles every object of `targets` (it requeues what
+   * it owns either way). Everything is owned when absent.
+   */
+  ownsAll?(targets: EventTargets): boolean;
   /** The resync period while the queue cannot be read. */
   fallbackResyncPeriodMs: number;
   log: Logger;
@@ -42,6 +52,9 @@ export interface EventsConsumerOptions {
 
 /** From 1 s doubling to a minute between attempts at a queue that fails. */
 export const QUEUE_BACKOFF: BackoffOptions = { initialMs: 1_000, maxMs: 60_000, jitter: 0.2 };
+
+/** How many times a message another replica must handle goes round before it is deleted unhandled. */
+export const GIVE_BACK_LIMIT = 10;
 
 const KIND_LABEL: Record<AwsEvent['kind'], string> = { 'api-call': 'api_call', 'ecs-service': 'ecs_service', 'ecs-task': 'ecs_task', other: 'other' };
 
@@ -123,14 +136,24 @@ export class EventsConsumer {
       if (signal.aborted) return;
       this.recovered();
       if (messages.length === 0) continue;
+      const handled: QueueMessage[] = [];
+      const givenBack: QueueMessage[] = [];
       for (const message of messages) {
         const { kind, outcome, targets } = this.handle(message);
         recordEvent(kind, outcome);
         if (outcome === 'malformed') this.log.warn({ messageId: message.id }, 'deleting a message that is not an EventBridge event');
         else this.log.debug({ messageId: message.id, kind, outcome, ...(targets ?? {}) }, 'event');
+        const othersToo = targets !== undefined && this.opts.ownsAll !== undefined && !this.opts.ownsAll(targets);
+        (othersToo && message.receiveCount < GIVE_BACK_LIMIT ? givenBack : handled).push(message);
       }
       try {
-        const notDeleted = await this.opts.queue.delete(messages);
+        const notReleased = await this.opts.queue.release(givenBack);
+        if (notReleased.length > 0) this.log.debug({ messageIds: notReleased }, 'SQS did not release some messages; they come back after the visibility timeout');
+      } catch (err) {
+        this.failed(err, 'delete');
+      }
+      try {
+        const notDeleted = await this.opts.queue.delete(handled);
         if (notDeleted.length > 0) this.log.warn({ messageIds: notDeleted }, 'SQS did not delete some messages; they will be read again');
       } catch (err) {
         // They come back after the visibility timeout and requeue again: harmless.
@@ -197,6 +220,8 @@ export function buildEventsConsumer(
   calls: AwsCallCounter,
   stores: { services: Store<EcsService>; taskDefinitions: Store<EcsTaskDefinition>; clusters: Store<EcsCluster>; tasks: Store<EcsTask> },
   controllers: { services: Requeueable; taskDefinitions: Requeueable; clusters: Requeueable; tasks: Requeueable; others: Requeueable[] },
+  /** Sharded replicas: whether this replica holds the shard of an object's key. */
+  owns?: (key: string) => boolean,
 ): EventsConsumer {
   const queue = createSqsEventsQueue({
     url: config.eventsQueue.url,
@@ -218,6 +243,7 @@ export function buildEventsConsumer(
       for (const k of t.tasks) controllers.tasks.enqueue(k);
     },
     isOwnUserAgent: (ua) => isOperatorUserAgent(ua, config.clusterId),
+    ...(owns === undefined ? {} : { ownsAll: (t: EventTargets) => [...t.services, ...t.taskDefinitions, ...t.clusters, ...t.tasks].every(owns) }),
     resyncAll: () => all.forEach((c) => c.resync()),
     // A fallback longer than the resync period itself would slow nothing down: use the shorter.
     fallbackResyncPeriodMs: Math.min(config.eventsQueue.fallbackResyncPeriodMs, config.resyncPeriodMs),

@@ -322,7 +322,7 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
       resync: () => tdController.resync(),
     };
     const controllers = { services: svcController, taskDefinitions, clusters: clusterController, tasks: taskController, others: [stController] };
-    eventsConsumer = buildEventsConsumer({ ...config, eventsQueue: config.eventsQueue }, log, aws.calls, stores, controllers);
+    eventsConsumer = buildEventsConsumer({ ...config, eventsQueue: config.eventsQueue }, log, aws.calls, stores, controllers, sharding ? (key) => sharding.ownership.owns(key) : undefined);
     manager.add(eventsConsumer);
   }
   manager.onShutdown(async () => adapters.destroy());

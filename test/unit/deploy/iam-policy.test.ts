@@ -71,7 +71,7 @@ describe('deploy/iam-policy.json', () => {
 
   it('reads and deletes messages of the events queue only, with nothing else of SQS', () => {
     const s = statementFor('sqs:ReceiveMessage');
-    expect(actionsOf(s).sort()).toEqual(['sqs:DeleteMessage', 'sqs:ReceiveMessage']);
+    expect(actionsOf(s).sort()).toEqual(['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:ReceiveMessage']);
     expect(list(s.Resource)).toEqual(['arn:aws:sqs:*:*:ecs-operator-events']);
   });
 

@@ -7,7 +7,7 @@ import type { EventsQueue, QueueMessage } from '../../../src/aws/events-queue.js
 import { metricsRegistry } from '../../../src/observability/metrics.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import type { EventTargets } from '../../../src/operator/event-targets.js';
-import { EventsConsumer } from '../../../src/operator/events-consumer.js';
+import { EventsConsumer, GIVE_BACK_LIMIT } from '../../../src/operator/events-consumer.js';
 
 const web = { apiVersion: 'ecs.operator.dev/v1alpha1', kind: 'EcsService', metadata: { name: 'web', namespace: 'shop' }, spec: { cluster: 'prod' }, status: { serviceArn: 'arn:aws:ecs:us-east-1:123456789012:service/prod/web', serviceName: 'web', clusterArn: 'arn:aws:ecs:us-east-1:123456789012:cluster/prod' } } as unknown as EcsService;
 
@@ -29,14 +29,19 @@ class FakeQueue implements EventsQueue {
     await new Promise((resolve) => setTimeout(resolve, 5));
     return [];
   }
+  released: string[] = [];
   async delete(messages: readonly QueueMessage[]): Promise<string[]> {
     this.deleted.push(...messages.map((m) => m.id));
+    return [];
+  }
+  async release(messages: readonly QueueMessage[]): Promise<string[]> {
+    this.released.push(...messages.map((m) => m.id));
     return [];
   }
   destroy(): void {}
 }
 
-const message = (id: string, body: string): QueueMessage => ({ id, body, receiptHandle: `rh-${id}` });
+const message = (id: string, body: string, receiveCount = 1): QueueMessage => ({ id, body, receiptHandle: `rh-${id}`, receiveCount });
 const until = async (check: () => boolean) => {
   for (let i = 0; i < 400 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
   expect(check()).toBe(true);
@@ -50,7 +55,7 @@ async function counter(name: string, labels: Record<string, string>): Promise<nu
 let consumer: EventsConsumer | undefined;
 afterEach(async () => consumer?.stop());
 
-function start(queue: FakeQueue, fallbackResyncPeriodMs = 60_000) {
+function start(queue: FakeQueue, fallbackResyncPeriodMs = 60_000, ownsAll?: (t: EventTargets) => boolean) {
   const requeued: EventTargets[] = [];
   let resyncs = 0;
   consumer = new EventsConsumer({
@@ -63,6 +68,7 @@ function start(queue: FakeQueue, fallbackResyncPeriodMs = 60_000) {
     fallbackResyncPeriodMs,
     log: silentLogger(),
     backoff: { initialMs: 1, maxMs: 5, jitter: 0 },
+    ...(ownsAll ? { ownsAll } : {}),
   });
   consumer.start();
   return { requeued, resyncs: () => resyncs };
@@ -75,6 +81,19 @@ describe('EventsConsumer', () => {
     await until(() => queue.deleted.length === 2);
     expect(requeued).toEqual([{ services: ['shop/web'], taskDefinitions: [], clusters: [], tasks: [] }]);
     expect(queue.deleted).toEqual(['m1', 'm2']);
+  });
+
+  it("sharded: gives back at once a message about another replica's object, and deletes it after it went round GIVE_BACK_LIMIT times", async () => {
+    const queue = new FakeQueue([[message('other', updateService('aws-cli/2.15')), message('mine', updateService('console'))], [message('other', updateService('aws-cli/2.15'), GIVE_BACK_LIMIT)]]);
+    let owned = false;
+    start(queue, 60_000, () => {
+      const answer = owned;
+      owned = !owned;
+      return answer;
+    });
+    await until(() => queue.deleted.length === 2);
+    expect(queue.released).toEqual(['other']);
+    expect(queue.deleted).toEqual(['mine', 'other']);
   });
 
   it('deletes and counts a malformed message, and keeps reading', async () => {
