@@ -30,7 +30,8 @@ export function rows(f: ScenarioFigures): [string, string][] {
   row('reconcile latency p50 / p99 (ms)', f.reconcileLatency, (l) => `${l.p50Ms} / ${l.p99Ms}`);
   row('per-account p99 reconcile latency (ms)', f.perAccountReconcileP99Ms, fmtMap);
   row('per-account p99 start -> Ready (s)', f.perAccountReadyP99Seconds, fmtMap);
-  row('steady reads per service per resync', f.resyncReads, (s) => `${s.readsPerServicePerResync} (DescribeServices ${s.describeServicesPerServicePerResync}, writes ${s.writes})`);
+  row('steady reads per service per resync', f.resyncReads, (s) => `${s.readsPerServicePerResync} (writes ${s.writes})`);
+  row('  by operation, per service per resync', f.resyncReads, (s) => fmtMap(s.byOperation));
   row('steady reads per service per minute, no events queue', f.resyncReads, (s) => `${s.readsPerServicePerMinute} (at the default ${s.atResyncMinutes} min resync)`);
   row('steady reads per service per minute, events queue', f.windowReads, (w) =>
     `${w.readsPerServicePerMinute ?? 'n/a'} (window ${w.windowSeconds} s: ${w.measured} incl. queue polls; hourly resync share ${w.resyncShare ?? 'n/a: no resync figure in this run'})`);

@@ -12,6 +12,8 @@ export interface ResyncReads {
   /** Per service per minute at the resync period the operator defaults to without an events queue. */
   readsPerServicePerMinute: number;
   atResyncMinutes: number;
+  /** Calls per service per resync by `service:Operation`. */
+  byOperation: Record<string, number>;
 }
 
 /** Steady state without an events queue: watches one resync (at the bench's short period) and scales it to the default period. */
@@ -32,6 +34,7 @@ export async function resyncReads(o: { metrics: OperatorMetrics; services: numbe
     writes: count(window, isWrite),
     readsPerServicePerMinute: round(perResync / o.defaultResyncMinutes, 4),
     atResyncMinutes: o.defaultResyncMinutes,
+    byOperation: Object.fromEntries([...window].sort().map(([k, v]) => [k, round(v / resyncs, 3)])),
   });
 }
 
