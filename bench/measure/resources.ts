@@ -1,12 +1,13 @@
 // What the operator process costs the machine: peak resident memory (the kernel's high-water mark,
 // VmHWM), V8 heap in use (from its /metrics) and CPU seconds (user + system, from /proc).
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { of, type Figure } from '../figure.js';
 import type { Replica } from '../replicas.js';
 import { round, samples } from '../stats.js';
 
-/** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
-const USER_HZ = 100;
+/** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ), as the system says. */
+const USER_HZ = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
 
 export interface Resources {
   /** Highest of the replicas. */
