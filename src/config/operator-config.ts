@@ -31,6 +31,11 @@ export interface OperatorConfig {
     retryPeriodMs: number;
   };
   /**
+   * Shards the work is split into (by namespace), each with its own Lease: 1 = one leader does
+   * everything (the leader-election Lease), more = replicas share the shards evenly.
+   */
+  shards: number;
+  /**
    * Names this operator installation in the ownership tags it writes on AWS resources, so two
    * clusters sharing an AWS account never take each other's services.
    */
@@ -90,6 +95,7 @@ const SETTINGS: readonly Setting[] = [
   { key: 'leaseDuration', flags: '--lease-duration <duration>', description: 'how long a standby waits for an unrenewed lease (default: 15s)', env: ['ECS_OPERATOR_LEASE_DURATION'] },
   { key: 'renewDeadline', flags: '--renew-deadline <duration>', description: 'the leader gives up leading if it cannot renew for this long (default: 10s)', env: ['ECS_OPERATOR_RENEW_DEADLINE'] },
   { key: 'retryPeriod', flags: '--retry-period <duration>', description: 'interval between lease attempts and renewals (default: 2s)', env: ['ECS_OPERATOR_RETRY_PERIOD'] },
+  { key: 'shards', flags: '--shards <n>', description: 'split the work by namespace into this many shards, each held by one replica through its own Lease; replicas share them evenly (default: 1, one leader)', env: ['ECS_OPERATOR_SHARDS'] },
   { key: 'identity', flags: '--identity <id>', description: 'this replica in the Lease (default: $POD_NAME, else host and a random suffix)', env: ['ECS_OPERATOR_IDENTITY', 'POD_NAME'] },
   { key: 'clusterId', flags: '--cluster-id <id>', description: 'names this installation in the ownership tags on AWS resources; give each cluster sharing an AWS account its own (default: default)', env: ['ECS_OPERATOR_CLUSTER_ID'] },
   // --region and --endpoint, as `apply`, `drift` and `import` name them; --aws-* was the controller's own spelling.
@@ -188,6 +194,8 @@ function buildConfig(raw: Record<string, string | undefined>): OperatorConfig {
     if (renewDeadlineMs >= leaseDurationMs) problems.push('renew deadline must be shorter than the lease duration');
     if (retryPeriodMs >= renewDeadlineMs) problems.push('retry period must be shorter than the renew deadline');
   }
+  const shards = int('shards', 'shards', 1, 1, 256);
+  if (shards > 1 && leaderElect === false) problems.push('--shards over 1 needs leader election (the shard Leases are how replicas share the work)');
   const leaseName = raw.leaseName ?? 'ecs-operator';
   const leaseNamespace = raw.leaseNamespace ?? 'default';
   if (!isDnsSubdomain(leaseName)) problems.push(`lease name "${leaseName}" is not a valid object name`);
@@ -222,6 +230,7 @@ function buildConfig(raw: Record<string, string | undefined>): OperatorConfig {
       renewDeadlineMs,
       retryPeriodMs,
     },
+    shards,
     clusterId,
     aws: { region, endpoint, paceRequests: raw.awsPaceRequests === undefined ? true : parseBool(raw.awsPaceRequests) !== false },
     httpAddress: httpAddress ?? { host: '0.0.0.0', port: 8080 },
@@ -250,6 +259,7 @@ export function describeConfig(config: OperatorConfig): Record<string, unknown> 
           retryPeriod: formatDuration(le.retryPeriodMs),
         }
       : 'disabled',
+    shards: config.shards,
     clusterId: config.clusterId,
     aws: { region: config.aws.region ?? '(per object or SDK default)', endpoint: config.aws.endpoint ? redactUrl(config.aws.endpoint) : '(AWS)' },
     httpAddress: `${config.httpAddress.host}:${config.httpAddress.port}`,

@@ -16,6 +16,7 @@ import { recordReconcile, registerQueue, type ReconcileOutcome } from '../observ
 import { classifyError } from './errors.js';
 import { specOrMetadataChanged, type UpdatePredicate } from './predicates.js';
 import type { ReconcileContext, Reconciler } from './reconciler.js';
+import type { ShardOwnership } from './shard-ownership.js';
 import { TokenBucket } from './token-bucket.js';
 import { DEFAULT_BACKOFF, WorkQueue } from './work-queue.js';
 
@@ -45,6 +46,11 @@ export interface ControllerOptions<T extends KubernetesObject> {
    * `ReconcileFailed`, or the terminal error's reason); the recorder aggregates repeats.
    */
   events?: EventRecorder;
+  /**
+   * Sharded replicas: only keys of the shards this replica holds are queued and reconciled; a
+   * gained shard's keys are queued at once, a lost one's reconciles see their signal abort.
+   */
+  shards?: ShardOwnership;
 }
 
 /** Maps a related object to the keys of the primary objects it affects. */
@@ -74,6 +80,9 @@ export class Controller<T extends KubernetesObject> {
   private readonly resyncPeriodMs: number;
   private readonly onBulkReconcile: ((objects: readonly T[]) => void) | undefined;
   private readonly events: EventRecorder | undefined;
+  private readonly shards: ShardOwnership | undefined;
+  /** One signal per held shard that also aborts with the controller (not one per reconcile). */
+  private readonly shardSignals = new WeakMap<AbortSignal, AbortSignal>();
   /**
    * Keys parked after a failure, with the generation that failed and whether it was being deleted
    * (a change of either lifts the park); `untilMs` Infinity for a terminal error.
@@ -93,6 +102,7 @@ export class Controller<T extends KubernetesObject> {
     this.resyncPeriodMs = opts.resyncPeriodMs ?? DEFAULT_RESYNC_PERIOD_MS;
     this.onBulkReconcile = opts.onBulkReconcile;
     this.events = opts.events;
+    this.shards = opts.shards;
     const rate = opts.rateLimit ?? DEFAULT_RATE_LIMIT;
     this.queue = new WorkQueue({
       concurrency: opts.concurrency ?? DEFAULT_CONCURRENCY,
@@ -107,8 +117,29 @@ export class Controller<T extends KubernetesObject> {
       if (change.type === 'deleted') this.parked.delete(key);
       if (change.type === 'updated' && !this.predicate(change.old, change.object)) return;
       this.log.debug({ key, change: change.type }, 'queued: the object changed');
-      this.queue.add(key);
+      this.offer(key);
     });
+    this.shards?.subscribe({
+      gained: (shard) => {
+        if (this.started) this.bulk(shard);
+      },
+      drained: (shard) => this.queue.settled((key) => this.shards?.shardOfKey(key) === shard),
+    });
+  }
+
+  private combinedSignal(shardSignal: AbortSignal): AbortSignal {
+    let signal = this.shardSignals.get(shardSignal);
+    if (!signal) {
+      signal = AbortSignal.any([this.hardStop.signal, shardSignal]);
+      this.shardSignals.set(shardSignal, signal);
+    }
+    return signal;
+  }
+
+  /** Queues a key, unless it belongs to a shard another replica holds. */
+  private offer(key: ObjectKey): void {
+    if (this.shards && !this.shards.owns(key)) return;
+    this.queue.add(key);
   }
 
   /**
@@ -124,7 +155,7 @@ export class Controller<T extends KubernetesObject> {
       for (const key of keys) {
         this.parked.delete(key);
         this.log.debug({ key, related: `${informer.resource} ${objectKey(change.object)}` }, 'queued: a related object changed');
-        this.queue.add(key);
+        this.offer(key);
       }
     });
     return this;
@@ -141,7 +172,7 @@ export class Controller<T extends KubernetesObject> {
 
   /** Asks for a reconcile of `key` now (deduplicated with anything already waiting). */
   enqueue(key: ObjectKey): void {
-    this.queue.add(key);
+    this.offer(key);
   }
 
   /** When the longest-running reconcile started, if one is running. */
@@ -194,9 +225,13 @@ export class Controller<T extends KubernetesObject> {
     this.bulk();
   }
 
-  /** Queues every cached object that is not parked, after telling onBulkReconcile which. */
-  private bulk(): void {
-    const due = this.informer.store.list().filter((o) => this.parkedUntil(objectKey(o), o) === undefined);
+  /**
+   * Queues every cached object that is not parked (of one shard, or of every shard held), after
+   * telling onBulkReconcile which.
+   */
+  private bulk(shard?: number): void {
+    const inScope = (key: ObjectKey) => !this.shards || (shard === undefined ? this.shards.owns(key) : this.shards.shardOfKey(key) === shard && this.shards.owns(key));
+    const due = this.informer.store.list().filter((o) => inScope(objectKey(o)) && this.parkedUntil(objectKey(o), o) === undefined);
     try {
       this.onBulkReconcile?.(due);
     } catch (err) {
@@ -221,6 +256,10 @@ export class Controller<T extends KubernetesObject> {
   }
 
   private async process(key: ObjectKey): Promise<void> {
+    // Checked as the reconcile starts, synchronously: once a shard is handed back or lost, none of
+    // its keys starts again here (keys queued before, retries and requeues end here too).
+    const shardSignal = this.shards ? this.shards.signal(this.shards.shardOfKey(key)) : undefined;
+    if (this.shards && !shardSignal) return;
     const object = this.informer.store.get(key);
     const generation = object?.metadata?.generation;
     const until = this.parkedUntil(key, object);
@@ -235,7 +274,8 @@ export class Controller<T extends KubernetesObject> {
     const deleting = object?.metadata?.deletionTimestamp !== undefined;
     const { namespace, name } = parseObjectKey(key);
     const log = this.log.child({ key });
-    const ctx: ReconcileContext<T> = { key, namespace, name, object, log, signal: this.hardStop.signal, failingSince };
+    const signal = shardSignal ? this.combinedSignal(shardSignal) : this.hardStop.signal;
+    const ctx: ReconcileContext<T> = { key, namespace, name, object, log, signal, failingSince };
     const started = performance.now();
     const finish = (outcome: ReconcileOutcome) => recordReconcile(this.name, outcome, (performance.now() - started) / 1000);
 

@@ -5,12 +5,19 @@
 // Losing the lease is different: another replica may already be writing, so running reconciles
 // are aborted at once and run() returns 'leadership-lost' for the caller to exit non-zero
 // (Kubernetes restarts the pod, which then queues as a candidate again).
+// With sharded replicas (`shards`) there is no single leader: once the caches have synced the
+// controllers run, each reconciling only the keys of the shards this replica holds, and the
+// ShardElector takes and hands back shards as replicas come and go. Losing one shard aborts that
+// shard's reconciles and nothing else; the process keeps running. On SIGTERM the reconciles
+// finish first, then every shard Lease is handed back.
 import type { Registry } from 'prom-client';
 import type { LeaderElector } from '../kube/leader-election.js';
+import type { ShardElector } from '../kube/shard-leases.js';
 import { HealthChecks, startHttpServer, type HttpAddress, type OperatorHttpServer } from '../observability/http-server.js';
 import type { Logger } from '../observability/logger.js';
 import { enableProcessMetrics, metricsRegistry } from '../observability/metrics.js';
 import type { SyncSource } from './controller.js';
+import type { ShardOwnership } from './shard-ownership.js';
 
 /** What the Manager needs from a controller (any kind). */
 export interface ManagedController {
@@ -29,6 +36,11 @@ export interface ManagerOptions {
   log: Logger;
   /** Without an elector this process always leads (a single replica, or local runs). */
   leaderElector?: LeaderElector;
+  /**
+   * Sharded replicas instead of one leader (leaderElector is then not used): the elector's
+   * shard changes go to `ownership`, which the controllers were built with.
+   */
+  shards?: { elector: ShardElector; ownership: ShardOwnership };
   /** Serve /metrics, /healthz, /readyz here; no server when undefined. */
   httpAddress?: HttpAddress;
   /** How long running reconciles get to finish on shutdown. */
@@ -65,6 +77,9 @@ export class Manager {
       const pending = this.sources().filter((s) => !s.hasSynced());
       return pending.length === 0 || `not synced yet: ${pending.map((s) => s.resource).join(', ')}`;
     });
+    const shards = opts.shards;
+    // A replica holding no shard is still ready: it is a warm standby, as a non-leader is.
+    if (shards) this.health.addReadinessCheck('shards', () => ({ detail: `holding ${shards.ownership.heldShards().join(',') || 'none'} of ${shards.ownership.shards}` }));
   }
 
   add(controller: ManagedController): this {
@@ -135,6 +150,7 @@ export class Manager {
         this.leading = true;
         for (const c of this.controllers) c.start();
         this.log.info({ controllers: this.controllers.map((c) => c.name) }, 'caches synced; controllers running');
+        this.startShards();
       }
       await new Promise<void>((resolve) => {
         if (stopping.aborted) resolve();
@@ -163,9 +179,34 @@ export class Manager {
     }
     // Only now, with no reconcile running, may a successor start writing.
     if (!lost) await this.opts.leaderElector?.release();
+    await this.opts.shards?.elector.stop();
     await Promise.all(this.sources().map((s) => s.stop()));
     await this.server?.close();
     this.log.info({ reason: this.exitReason }, 'stopped');
+  }
+
+  /** Joins the shard spread once the caches are warm, so a shard gained is worked on at once. */
+  private startShards(): void {
+    const shards = this.opts.shards;
+    if (!shards) return;
+    const { elector, ownership } = shards;
+    // A hand-back waits for running reconciles; past this grace they are aborted (the Lease is
+    // renewed all the while, so a slow reconcile delays the hand-over, never doubles it).
+    const graceMs = this.opts.shutdownTimeoutMs ?? 30_000;
+    elector.start({
+      acquired: (shard) => {
+        ownership.gain(shard);
+        this.log.info({ shard, held: ownership.heldShards() }, 'reconciling shard');
+      },
+      releasing: async (shard) => {
+        await ownership.release(shard, graceMs);
+        this.log.info({ shard, held: ownership.heldShards() }, 'shard drained: its reconciles have stopped');
+      },
+      lost: (shard, reason) => {
+        ownership.lose(shard);
+        this.log.error({ shard, reason, held: ownership.heldShards() }, 'shard lost: its reconciles were aborted; the others go on');
+      },
+    });
   }
 
   private sources(): SyncSource[] {

@@ -100,6 +100,11 @@ export class WorkQueue {
     this.failures.delete(key);
   }
 
+  /** Resolves once no handler for a key that `matches` is running (those running now, that is). */
+  async settled(matches: (key: string) => boolean): Promise<void> {
+    await Promise.all([...this.processing].filter(([key]) => matches(key)).map(([, p]) => p.done));
+  }
+
   start(): void {
     if (this.shutDown) throw new Error('work queue was shut down');
     this.running = true;

@@ -6,8 +6,8 @@ import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { Logger } from './logger.js';
 
-/** A check returns true when healthy, or a reason why not. */
-export type HealthCheck = () => true | string;
+/** A check returns true when healthy, `{ detail }` when healthy with something to say, or a reason why not. */
+export type HealthCheck = () => true | { detail: string } | string;
 
 export class HealthChecks {
   private readonly liveness = new Map<string, HealthCheck>();
@@ -39,13 +39,14 @@ function runChecks(checks: Map<string, HealthCheck>): CheckReport {
   const lines: string[] = [];
   let ok = true;
   for (const [name, check] of checks) {
-    let result: true | string;
+    let result: true | { detail: string } | string;
     try {
       result = check();
     } catch (err) {
       result = err instanceof Error ? err.message : String(err);
     }
     if (result === true) lines.push(`[+]${name} ok`);
+    else if (typeof result === 'object') lines.push(`[+]${name} ok: ${result.detail}`);
     else {
       ok = false;
       lines.push(`[-]${name} failed: ${result}`);

@@ -88,6 +88,13 @@ const isLeader = new Gauge({
   registers: [metricsRegistry],
 });
 
+const shardHeld = new Gauge({
+  name: 'ecs_operator_shard_held',
+  help: '1 for each shard whose Lease this process holds (it reconciles that shard\'s namespaces), 0 for the others; absent unless --shards is over 1.',
+  labelNames: ['shard'] as const,
+  registers: [metricsRegistry],
+});
+
 /** Live views of the work queues, read when Prometheus scrapes rather than updated on every add. */
 export interface QueueStats {
   depth: number;
@@ -148,6 +155,10 @@ export function recordKubeEvent(outcome: 'created' | 'aggregated' | 'dropped' | 
 
 export function setLeader(leader: boolean): void {
   isLeader.set(leader ? 1 : 0);
+}
+
+export function setShardHeld(shard: number, held: boolean): void {
+  shardHeld.set({ shard: String(shard) }, held ? 1 : 0);
 }
 
 /** Registers a queue for the depth gauges; returns the function that unregisters it. */

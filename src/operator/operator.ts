@@ -20,6 +20,7 @@ import { ClusterReconciler } from './cluster-reconciler.js';
 import { CLUSTERS, SCHEDULED_TASKS, SERVICES, TASK_DEFINITIONS, TASKS } from './resources.js';
 import { ScheduledTaskReconciler } from './scheduled-task-reconciler.js';
 import { ServiceReconciler } from './service-reconciler.js';
+import { buildSharding } from './sharding.js';
 import { TaskDefinitionReconciler } from './task-definition-reconciler.js';
 import { TaskReconciler } from './task-reconciler.js';
 
@@ -89,7 +90,8 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
     log,
   });
 
-  const common = { concurrency: config.concurrency, resyncPeriodMs: config.resyncPeriodMs, rateLimit: config.rateLimit, log, events };
+  const sharding = buildSharding(config, kc, log);
+  const common = { concurrency: config.concurrency, resyncPeriodMs: config.resyncPeriodMs, rateLimit: config.rateLimit, log, events, shards: sharding?.ownership };
   const clusterController = new Controller<EcsCluster>({
     ...common,
     name: 'ecscluster',
@@ -213,7 +215,8 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
   const le = config.leaderElection;
   const manager = new Manager({
     log,
-    leaderElector: le.enabled ? new LeaderElector(new KubeLeaseClient(kc, le.renewDeadlineMs), le, log) : undefined,
+    leaderElector: le.enabled && !sharding ? new LeaderElector(new KubeLeaseClient(kc, le.renewDeadlineMs), le, log) : undefined,
+    shards: sharding,
     httpAddress: config.httpAddress,
     shutdownTimeoutMs: config.shutdownTimeoutMs,
   })
