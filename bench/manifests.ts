@@ -10,9 +10,23 @@ export interface Placement {
   account: number;
 }
 
-/** Namespaces `bench-0..n-1`, given to the accounts round robin. */
-export function placements(namespaces: number, accounts: number): Placement[] {
-  return Array.from({ length: namespaces }, (_, i) => ({ namespace: `bench-${i}`, account: i % accounts }));
+/**
+ * `namespaces` names, given to the accounts round robin. With shards, names are picked (bench-0,
+ * bench-1, ... skipping some) so that every shard gets its even share of namespaces: a hash can put
+ * three of eight in one shard, and the figures would then measure the hash, not the replicas.
+ */
+export function placements(namespaces: number, accounts: number, shards = 1, shardOf: (ns: string) => number = () => 0): Placement[] {
+  const perShard = Math.ceil(namespaces / shards);
+  const taken = new Map<number, number>();
+  const names: string[] = [];
+  for (let i = 0; names.length < namespaces; i++) {
+    const name = `bench-${i}`;
+    const shard = shards > 1 ? shardOf(name) : 0;
+    if ((taken.get(shard) ?? 0) >= perShard) continue;
+    taken.set(shard, (taken.get(shard) ?? 0) + 1);
+    names.push(name);
+  }
+  return names.map((namespace, i) => ({ namespace, account: i % accounts }));
 }
 
 /** The namespace of service i: services are dealt round robin, so every namespace gets its share. */

@@ -14,6 +14,7 @@ import { takeover, type Takeover } from './measure/takeover.js';
 import { LEASE_NAMESPACE, startReplicas, stopReplicas, type Replica } from './replicas.js';
 import { apiserverRequests } from './apiserver.js';
 import { startStack, throttleSupport } from './stack.js';
+import { shardOfNamespace } from '../src/controller/shard-ownership.js';
 import { ServiceWatch } from './watch.js';
 import { assumeAccountRole, BENCH_CREDENTIALS, createAccountWorld, type AccountWorld } from './world.js';
 
@@ -79,7 +80,10 @@ export async function runScenario(o: ScenarioOptions, features: Features, log: (
   let watch: ServiceWatch | undefined;
   try {
     // Accounts: a role per account, assumed through the emulator's STS, mapped to its namespaces.
-    const spread = placements(o.namespaces, o.accounts);
+    const shards: Figure<number> = o.shards === 1 ? of(1) : features.shards ? of(o.shards) : na(`no --shards in this build: ${o.replicas} replicas elect one leader`);
+    const shardCount = isValue(shards) ? shards.value : 1;
+    const shardOf = (ns: string): number => shardOfNamespace(ns, shardCount);
+    const spread = placements(o.namespaces, o.accounts, shardCount, shardOf);
     const mapped = o.accounts > 1 && features.accounts;
     const accounts: Figure<number> = o.accounts === 1 ? of(1) : mapped ? of(o.accounts) : na(`no EcsAccount kind in this build: ${o.accounts} accounts' namespaces run under the operator's own identity`);
     const worlds: AccountWorld[] = [];
@@ -88,9 +92,6 @@ export async function runScenario(o: ScenarioOptions, features: Features, log: (
       worlds.push(await createAccountWorld(stack.emulator.endpoint, identity));
     }
     const worldOf = (account: number): AccountWorld => worlds[mapped ? account : 0] ?? (worlds[0] as AccountWorld);
-
-    const shards: Figure<number> = o.shards === 1 ? of(1) : features.shards ? of(o.shards) : na(`no --shards in this build: ${o.replicas} replicas elect one leader`);
-    const shardCount = isValue(shards) ? shards.value : 1;
 
     let eventsQueue: Figure<string> = na('off');
     if (o.eventsQueue) eventsQueue = features.eventsQueue ? await measure('creating the events queue', async () => of(await createEventsQueue(stack.emulator.endpoint))) : na('no --events-queue in this build');
@@ -130,8 +131,9 @@ export async function runScenario(o: ScenarioOptions, features: Features, log: (
     const w = watch;
     const kubectl = stack.kubectl;
     const firstService = (ns: string): string => `svc-${spread.findIndex((p) => p.namespace === ns)}`;
+    const shardOfNs = shardCount > 1 ? shardOf : undefined;
     const takeoverOf = (): Promise<Figure<Takeover>> =>
-      measure('take-over', () => takeover({ kubectl, watch: w, replicas, namespaces: spread.map((p) => p.namespace), serviceIn: firstService, timeoutMs: 5 * 60_000 }));
+      measure('take-over', () => takeover({ kubectl, watch: w, replicas, namespaces: spread.map((p) => p.namespace), serviceIn: firstService, shardOf: shardOfNs, timeoutMs: 5 * 60_000 }));
 
     let takeoverFigure: Promise<Figure<Takeover>> = Promise.resolve(na(NOT_ASKED));
     if (o.kill === 'midway' && o.replicas > 1) {

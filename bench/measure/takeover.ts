@@ -23,11 +23,16 @@ export interface Takeover {
   reconciledSeconds: Record<string, number>;
   /** Kill -> the last of them reconciled: the take-over as a user sees it. */
   takeoverSeconds: number;
+  /** The namespaces of the killed replica's shards (when sharded). */
+  orphanedNamespaces: string[] | undefined;
 }
+
+/** The Leases that give work: the leader's, or one per shard (`<name>-shard-<i>`); not the replicas' membership Leases. */
+const WORK_LEASE = /^ecs-operator(-shard-\d+)?$/;
 
 export async function leaseHolders(kubectl: (args: string[]) => Promise<string>): Promise<Map<string, string>> {
   const list = JSON.parse(await kubectl(['get', 'leases', '-n', LEASE_NAMESPACE, '-o', 'json'])) as { items: Lease[] };
-  return new Map(list.items.map((l) => [l.metadata.name, l.spec?.holderIdentity ?? '']));
+  return new Map(list.items.filter((l) => WORK_LEASE.test(l.metadata.name)).map((l) => [l.metadata.name, l.spec?.holderIdentity ?? '']));
 }
 
 /** The replica holding the most Leases (the one whose death costs most). */
@@ -44,6 +49,8 @@ export async function takeover(o: {
   namespaces: readonly string[];
   /** The EcsService to change in each namespace. */
   serviceIn: (namespace: string) => string;
+  /** The shard of a namespace, when the replicas shard the work. */
+  shardOf?: (namespace: string) => number;
   timeoutMs: number;
 }): Promise<Figure<Takeover>> {
   if (o.replicas.length < 2) return na('one replica: nothing takes over (give --replicas 2)');
@@ -93,5 +100,6 @@ export async function takeover(o: {
     leasesMovedSeconds: leasesMovedMs === undefined ? NaN : round(leasesMovedMs / 1000, 1),
     reconciledSeconds: Object.fromEntries(seconds),
     takeoverSeconds: seconds[0]?.[1] ?? NaN,
+    orphanedNamespaces: o.shardOf ? o.namespaces.filter((ns) => held.includes(`ecs-operator-shard-${o.shardOf?.(ns) ?? -1}`)) : undefined,
   });
 }
