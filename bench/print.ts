@@ -40,7 +40,7 @@ export function rows(f: ScenarioFigures): [string, string][] {
     `${t.takeoverSeconds} (leases ${t.leases.join(', ') || 'none'} of ${t.killed} moved in ${t.leasesMovedSeconds} s; its namespaces ${t.orphanedNamespaces?.join(', ') ?? 'all (one leader)'}; change reconciled per namespace ${fmtMap(t.reconciledSeconds)})`);
   row('peak RSS (MB)', f.resources, (x) => String(x.peakRssMb));
   row('V8 heap used at the end (MB)', f.resources, (x) => String(x.heapUsedMb));
-  row('operator CPU seconds, whole run', f.resources, (x) => String(x.cpuSeconds));
+  row('operator CPU seconds, whole run (live replicas)', f.resources, (x) => String(x.cpuSeconds));
   row('apiserver requests by the operator', f.apiserverRequestsByOperator, String);
   return r;
 }
