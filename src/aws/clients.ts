@@ -16,7 +16,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, MiddlewareStack } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, MiddlewareStack, UserAgent } from '@smithy/types';
 import type { Logger } from '../observability/logger.js';
 import { silentLogger } from '../observability/logger.js';
 import { AwsCallCounter } from './call-counter.js';
@@ -71,6 +71,8 @@ export interface AwsClientsConfig {
    * context (see src/observability/log-context.ts). Silent when absent.
    */
   log?: Logger;
+  /** Added to every request's user agent (see user-agent.ts: how the operator knows its own calls). */
+  userAgent?: UserAgent;
 }
 
 export interface RegionClients {
@@ -121,6 +123,7 @@ export function createAwsClients(config: AwsClientsConfig): AwsClients {
       requestHandler: { requestTimeout, connectionTimeout: Math.min(requestTimeout, 5_000), throwOnRequestTimeout: true },
       ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
       ...(config.credentials === undefined ? {} : { credentials: config.credentials }),
+      ...(config.userAgent === undefined ? {} : { customUserAgent: config.userAgent }),
     };
     let scheduler: SchedulerClient | undefined;
     let eventbridge: EventBridgeClient | undefined;

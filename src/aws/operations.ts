@@ -5,7 +5,7 @@
 import type { HandlerExecutionContext } from '@smithy/types';
 
 /** IAM action prefixes of the services the operator talks to. */
-export type AwsService = 'ecs' | 'application-autoscaling' | 'elasticloadbalancing' | 'cloudwatch' | 'scheduler' | 'events';
+export type AwsService = 'ecs' | 'application-autoscaling' | 'elasticloadbalancing' | 'cloudwatch' | 'scheduler' | 'events' | 'sqs';
 
 export type AwsOperation = `${AwsService}:${string}`;
 
@@ -64,7 +64,14 @@ export const AWS_OPERATIONS = [
   'events:RemoveTargets',
   'events:TagResource',
   'events:UntagResource',
+  'sqs:DeleteMessageBatch',
+  'sqs:ReceiveMessage',
 ] as const satisfies readonly AwsOperation[];
+
+/** The IAM action that authorizes an operation, where it is not the operation's own name. */
+export const IAM_ACTION_OF: Partial<Record<(typeof AWS_OPERATIONS)[number], string>> = {
+  'sqs:DeleteMessageBatch': 'sqs:DeleteMessage',
+};
 
 /** The operation a middleware is running for, e.g. `DescribeServices`. */
 export function operationName(context: HandlerExecutionContext): string {

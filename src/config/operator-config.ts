@@ -53,6 +53,12 @@ export interface OperatorConfig {
   logLevel: LogLevel;
   /** How long running reconciles get to finish after SIGTERM. */
   shutdownTimeoutMs: number;
+  /**
+   * An SQS queue that an EventBridge rule fills with ECS's events and CloudTrail's API calls
+   * (deploy/events-queue/): the objects they concern are reconciled at once, so resyncs can be
+   * rare. `fallbackResyncPeriodMs` applies while the queue cannot be read.
+   */
+  eventsQueue: { url: string; fallbackResyncPeriodMs: number } | undefined;
 }
 
 /**
@@ -104,6 +110,8 @@ const SETTINGS: readonly Setting[] = [
   { key: 'awsPaceRequests', flags: '--no-aws-pace-requests', description: "do not pace ECS requests to ECS's documented throttling limits (only for benchmarks against an emulator)", env: ['ECS_OPERATOR_AWS_PACE_REQUESTS'] },
   { key: 'httpAddress', flags: '--http-address <host:port>', description: 'serve /metrics, /healthz and /readyz here (default: 0.0.0.0:8080)', env: ['ECS_OPERATOR_HTTP_ADDRESS'] },
   { key: 'logLevel', flags: '--log-level <level>', description: `log level: ${LOG_LEVELS.join(', ')} (default: info)`, env: ['ECS_OPERATOR_LOG_LEVEL', 'LOG_LEVEL'] },
+  { key: 'eventsQueue', flags: '--events-queue <url>', description: "SQS queue URL of ECS's events and CloudTrail's API calls (deploy/events-queue/); with it the resync period defaults to 1h", env: ['ECS_OPERATOR_EVENTS_QUEUE'] },
+  { key: 'eventsFallbackResyncPeriod', flags: '--events-fallback-resync-period <duration>', description: 'resync period while the events queue cannot be read (default: 5m)', env: ['ECS_OPERATOR_EVENTS_FALLBACK_RESYNC_PERIOD'] },
   { key: 'shutdownTimeout', flags: '--shutdown-timeout <duration>', description: 'time running reconciles get to finish on SIGTERM (default: 30s)', env: ['ECS_OPERATOR_SHUTDOWN_TIMEOUT'] },
 ];
 
@@ -212,6 +220,10 @@ function buildConfig(raw: Record<string, string | undefined>): OperatorConfig {
   const httpAddress = parseHostPort(raw.httpAddress ?? '0.0.0.0:8080');
   if (!httpAddress) problems.push(`HTTP address must be host:port or :port (got "${raw.httpAddress}")`);
 
+  const eventsQueueUrl = raw.eventsQueue;
+  if (eventsQueueUrl !== undefined && !isHttpUrl(eventsQueueUrl)) problems.push(`events queue must be an SQS queue URL (got "${redactUrl(eventsQueueUrl)}")`);
+  const fallbackResyncPeriodMs = duration('eventsFallbackResyncPeriod', 'events fallback resync period', 5 * 60_000, 10_000);
+
   const logLevel = (raw.logLevel ?? 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`log level must be one of ${LOG_LEVELS.join(', ')} (got "${raw.logLevel}")`);
 
@@ -219,7 +231,8 @@ function buildConfig(raw: Record<string, string | undefined>): OperatorConfig {
     kubeconfig: raw.kubeconfig,
     namespaces: [...new Set(namespaces)],
     concurrency: int('concurrency', 'concurrency', DEFAULT_CONCURRENCY, 1, 256),
-    resyncPeriodMs: duration('resyncPeriod', 'resync period', 5 * 60_000, 10_000),
+    // With the events queue, drift made by others arrives as events: a resync is only the safety net.
+    resyncPeriodMs: duration('resyncPeriod', 'resync period', eventsQueueUrl === undefined ? 5 * 60_000 : 60 * 60_000, 10_000),
     rateLimit: { qps: num('reconcileQps', 'reconcile QPS', 50, 0.01), burst: int('reconcileBurst', 'reconcile burst', 200, 1, 100_000) },
     leaderElection: {
       enabled: leaderElect !== false,
@@ -236,6 +249,7 @@ function buildConfig(raw: Record<string, string | undefined>): OperatorConfig {
     httpAddress: httpAddress ?? { host: '0.0.0.0', port: 8080 },
     logLevel,
     shutdownTimeoutMs: duration('shutdownTimeout', 'shutdown timeout', 30_000, 0),
+    eventsQueue: eventsQueueUrl === undefined ? undefined : { url: eventsQueueUrl, fallbackResyncPeriodMs },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
@@ -265,6 +279,7 @@ export function describeConfig(config: OperatorConfig): Record<string, unknown> 
     httpAddress: `${config.httpAddress.host}:${config.httpAddress.port}`,
     logLevel: config.logLevel,
     shutdownTimeout: formatDuration(config.shutdownTimeoutMs),
+    eventsQueue: config.eventsQueue ? { url: redactUrl(config.eventsQueue.url), fallbackResyncPeriod: formatDuration(config.eventsQueue.fallbackResyncPeriodMs) } : '(none)',
   };
 }
 

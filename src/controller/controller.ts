@@ -220,7 +220,8 @@ export class Controller<T extends KubernetesObject> {
     this.hardStop.abort(new Error('controller aborted'));
   }
 
-  private resync(): void {
+  /** Queues every object now, as the periodic resync does (the events queue's fallback). */
+  resync(): void {
     this.log.debug({ keys: this.informer.store.keys().length }, 'periodic resync');
     this.bulk();
   }

@@ -274,3 +274,36 @@ export function registerObjects(kind: string, list: () => readonly ObjectSummary
     if (objectSources.get(kind) === list) objectSources.delete(kind);
   };
 }
+
+// The events queue (--events-queue): what came of each message, and whether the queue can be read.
+const eventsTotal = new Counter({
+  name: 'ecs_operator_events_total',
+  help: "Messages of the events queue, by kind (api_call, ecs_service, ecs_task, other, malformed) and outcome (requeued: objects reconciled at once; own: the operator's own call, ignored; unmatched: no object concerned; ignored: a kind the operator does not act on; malformed: not an EventBridge event). Every message is deleted.",
+  labelNames: ['kind', 'outcome'] as const,
+  registers: [metricsRegistry],
+});
+const eventsQueueErrors = new Counter({
+  name: 'ecs_operator_events_queue_errors_total',
+  help: 'Failed reads and deletes of the events queue, by AWS error code; while reads fail, objects are resynced at the fallback period.',
+  labelNames: ['code'] as const,
+  registers: [metricsRegistry],
+});
+const eventsQueueUp = new Gauge({
+  name: 'ecs_operator_events_queue_up',
+  help: '1 while the events queue can be read, 0 while it fails (resyncs then run at the fallback period).',
+  registers: [metricsRegistry],
+});
+
+export type EventOutcome = 'requeued' | 'own' | 'unmatched' | 'ignored' | 'malformed';
+
+export function recordEvent(kind: string, outcome: EventOutcome): void {
+  eventsTotal.inc({ kind, outcome });
+}
+
+export function recordEventsQueueError(code: string): void {
+  eventsQueueErrors.inc({ code });
+}
+
+export function setEventsQueueUp(up: boolean): void {
+  eventsQueueUp.set(up ? 1 : 0);
+}

@@ -4,6 +4,7 @@
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { driftPolicyOf, serviceNameOf, type EcsCluster, type EcsClusterStatus, type EcsScheduledTask, type EcsScheduledTaskStatus, type EcsService, type EcsServiceStatus, type EcsTask, type EcsTaskDefinition, type EcsTaskDefinitionStatus, type EcsTaskStatus } from '../api/index.js';
 import { createAwsAdapter, type AwsAdapter } from '../aws/adapter.js';
+import { operatorUserAgent } from '../aws/user-agent.js';
 import type { OperatorConfig } from '../config/operator-config.js';
 import { Controller } from '../controller/controller.js';
 import { Manager } from '../controller/manager.js';
@@ -17,6 +18,7 @@ import { StatusWriter } from '../kube/status.js';
 import type { Logger } from '../observability/logger.js';
 import { awsCallMetrics, registerObjects, type ObjectSummary } from '../observability/metrics.js';
 import { ClusterReconciler } from './cluster-reconciler.js';
+import { buildEventsConsumer } from './events-consumer.js';
 import { CLUSTERS, SCHEDULED_TASKS, SERVICES, TASK_DEFINITIONS, TASKS } from './resources.js';
 import { ScheduledTaskReconciler } from './scheduled-task-reconciler.js';
 import { ServiceReconciler } from './service-reconciler.js';
@@ -57,7 +59,7 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
   // A resync starts every service's reconcile at once; reads that reach DescribeServices within
   // 25 ms of each other share a call of up to 10 services, which is what keeps a resync near 0.1
   // reads per service. 25 ms is nothing next to a reconcile's own round trips.
-  const aws = createAwsAdapter({ region: config.aws.region ?? 'us-east-1', endpoint: config.aws.endpoint, batchWindowMs: 25, paceEcsRequests: config.aws.paceRequests, log });
+  const aws = createAwsAdapter({ region: config.aws.region ?? 'us-east-1', endpoint: config.aws.endpoint, batchWindowMs: 25, paceEcsRequests: config.aws.paceRequests, log, userAgent: operatorUserAgent(config.clusterId) });
   aws.calls.addSink(awsCallMetrics);
   const now = () => new Date();
 
@@ -226,6 +228,11 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
     .add(taskController)
     .add(stController)
     .onShutdown(() => events.flush());
+  if (config.eventsQueue) {
+    const stores = { services: svcInformer.store, taskDefinitions: tdInformer.store, clusters: clusterInformer.store, tasks: taskInformer.store };
+    const controllers = { services: svcController, taskDefinitions: tdController, clusters: clusterController, tasks: taskController, others: [stController] };
+    manager.add(buildEventsConsumer({ ...config, eventsQueue: config.eventsQueue }, log, aws.calls, stores, controllers));
+  }
   manager.onShutdown(async () => aws.destroy());
   return { manager, aws };
 }

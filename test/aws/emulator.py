@@ -26,7 +26,7 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import make_server
 
-from patches import apply_all, control_api, faults, model_validation
+from patches import apply_all, cloudtrail_events, control_api, faults, model_validation
 from patches.clock import Clock
 
 # A realtime tick of 750 ms makes a new service reach steady state in about 1.5 s and a rolling
@@ -90,7 +90,8 @@ def main(argv: list[str]) -> None:
     clock = Clock(args.clock, args.tick_ms)
     model_validation.check_responses = args.check_responses
     moto_app = DomainDispatcherApplication(create_backend_app)
-    app = control_api.ControlApi(faults.FaultInjector(model_validation.ModelValidator(moto_app)), clock)
+    recorded = cloudtrail_events.ApiCallRecorder(model_validation.ModelValidator(moto_app))
+    app = control_api.ControlApi(faults.FaultInjector(recorded), clock)
     server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
     # A short poll interval: shutdown() waits up to one interval for the serving loop to notice.
     serving = threading.Thread(target=server.serve_forever, args=(0.05,), name="emulator-http", daemon=True)

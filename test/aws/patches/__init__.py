@@ -5,7 +5,8 @@ which, and what moto 5.2.5 does instead); apply_all() installs them into the run
 The behaviours of CreateService and UpdateService (service_fields, service_idempotency,
 service_deployments, daemon_services, deployment_controller_updates, launch_type_restore,
 placement_strategy_fields) are applied in order by the handlers service_api installs.
-model_validation is not a patch of moto but a WSGI layer in front of it (emulator.py installs it).
+model_validation and cloudtrail_events are not patches of moto but WSGI layers in front of it
+(emulator.py installs them).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from . import (
     describe_clusters_include,
 )
 from . import describe_tasks, standalone_tasks, stop_task
-from . import event_delivery, event_patterns, schedule_expressions, schedule_fields
+from . import ecs_events, event_delivery, event_patterns, schedule_expressions, schedule_fields, sqs_long_polling
 
 _applied = False
 
@@ -83,4 +84,6 @@ def apply_all() -> None:
     schedule_expressions.apply()
     event_patterns.apply()
     event_delivery.apply()
+    ecs_events.apply()
+    sqs_long_polling.apply()
     _applied = True

@@ -1,4 +1,5 @@
-"""An event on a bus starts the ECS tasks of the rules it matches, as EventBridge delivers it.
+"""An event on a bus reaches the ECS tasks and SQS queues of the rules it matches, as EventBridge
+delivers it.
 
 EventBridge User Guide ("Amazon EventBridge rules", "Event patterns", "Amazon EventBridge input
 transformation", "Amazon ECS task" targets) and API reference (Target, InputTransformer):
@@ -9,14 +10,21 @@ transformation", "Amazon ECS task" targets) and API reference (Target, InputTran
   as JSON) and the predefined `<aws.events.rule-arn>`, `<aws.events.rule-name>`,
   `<aws.events.event.ingestion-time>` and `<aws.events.event>` / `<aws.events.event.json>`;
 - for an ECS target that input is RunTask's task overrides (ecs_targets), with startedBy
-  "events-rule/<rule name>".
+  "events-rule/<rule name>";
+- an SQS target ("Amazon SQS queue" targets) receives that input as the message body, and without
+  Input, InputPath or InputTransformer the event itself as JSON (version, id, detail-type, source,
+  account, time, region, resources, detail); a FIFO queue gets SqsParameters' MessageGroupId. A
+  queue that is gone (or refuses the message) loses the event: the service that emitted it is never
+  told (EventBridge retries, then drops or dead-letters it).
 moto 5.2.5 delivers to rules whatever their state and fails with HTTP 500 (NotImplementedError) on
-an ECS target. A path the event does not have becomes an empty string (the emulator's choice: the
+an ECS target; to an SQS target it sends its own template of the event (without `account`,
+`time` unquoted) and raises when the queue is gone. A path the event does not have becomes an empty string (the emulator's choice: the
 guide does not say). A target without Input, InputPath or InputTransformer starts its task without
 overrides (the event itself is not a TaskOverride).
 
 The control endpoint delivers an event as an AWS service would send it (POST /events/deliver),
-e.g. S3's "Object Created", which PutEvents could not (sources starting with "aws." are AWS's).
+e.g. S3's "Object Created", which PutEvents could not (sources starting with "aws." are AWS's);
+the emulator's own services emit theirs through `emit` (ecs_events, cloudtrail_events).
 """
 
 from __future__ import annotations
@@ -29,6 +37,8 @@ from typing import Any
 from jsonpath_ng.ext import parse as json_path
 from moto.core.utils import unix_time
 from moto.events.models import EventsBackend, Rule, events_backends
+from moto.sqs import sqs_backends
+from moto.utilities.arns import parse_arn
 
 from . import ecs_targets
 
@@ -84,6 +94,42 @@ def invoke_ecs_targets(rule: Rule, event: dict[str, Any]) -> list[dict[str, Any]
     return invocations
 
 
+def _is_queue(arn: str) -> bool:
+    return arn.startswith("arn:") and arn.split(":")[2] == "sqs"
+
+
+def _as_delivered(event: dict[str, Any]) -> dict[str, Any]:
+    """The event as a target receives it: ISO time (PutEvents hands moto's rules epoch seconds),
+    no ingestion-time (an EventBridge internal)."""
+    delivered = {k: v for k, v in event.items() if k != "ingestion-time"}
+    if isinstance(delivered.get("time"), (int, float)):
+        delivered["time"] = dt.datetime.fromtimestamp(delivered["time"], dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return delivered
+
+
+def send_to_queues(rule: Rule, event: dict[str, Any]) -> int:
+    """Sends the event to the rule's SQS targets; returns how many queues took it."""
+    sent = 0
+    delivered = _as_delivered(event)
+    for target in rule.targets:
+        if not _is_queue(target["Arn"]):
+            continue
+        arn = parse_arn(target["Arn"])
+        body = transformed(rule, target, delivered)
+        group_id = (target.get("SqsParameters") or {}).get("MessageGroupId")
+        try:
+            sqs_backends[arn.account][arn.region].send_message(
+                queue_name=arn.resource_id,
+                message_body=json.dumps(delivered) if body is None else body,
+                group_id=group_id,
+                deduplication_id=str(delivered.get("id")) if group_id else None,
+            )
+            sent += 1
+        except Exception:  # noqa: BLE001 - a lost delivery never reaches the emitting service
+            continue
+    return sent
+
+
 def _enabled(rule: Rule) -> bool:
     return str(rule.state).startswith("ENABLED")
 
@@ -92,7 +138,8 @@ def send_to_targets(self: Rule, original_event: dict[str, Any], transform_input:
     if not _enabled(self) or not self.event_pattern.matches_event(original_event):
         return
     invoke_ecs_targets(self, original_event)
-    others = [t for t in self.targets if not ecs_targets.is_cluster(t["Arn"])]
+    send_to_queues(self, original_event)
+    others = [t for t in self.targets if not ecs_targets.is_cluster(t["Arn"]) and not _is_queue(t["Arn"])]
     if others:
         all_targets, self.targets = self.targets, others
         try:
@@ -126,7 +173,32 @@ def deliver(body: dict[str, Any]) -> dict[str, Any]:
         if _enabled(rule) and rule.event_pattern.get_pattern() and rule.event_pattern.matches_event(event):
             matched.append(rule.name)
             invocations.extend(invoke_ecs_targets(rule, {**event, "ingestion-time": unix_time()}))
+            send_to_queues(rule, event)
     return {"event": event, "matchedRules": matched, "invocations": invocations}
+
+
+def emit(
+    account: str, region: str, source: str, detail_type: str, resources: list[str], detail: dict[str, Any]
+) -> dict[str, Any]:
+    """Puts an AWS service's event on the default bus of its account and region, now, and delivers
+    it to the targets of the rules it matches; returns the event."""
+    event = {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": detail_type,
+        "source": source,
+        "account": account,
+        "time": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": region,
+        "resources": resources,
+        "detail": detail,
+    }
+    backend: EventsBackend = events_backends[account][region]
+    bus = backend.describe_event_bus("default")
+    for rule in list(bus.rules.values()):
+        if rule.event_pattern.get_pattern():
+            send_to_targets(rule, {**event, "ingestion-time": unix_time()})
+    return event
 
 
 def apply() -> None:

@@ -12,6 +12,7 @@ const SERVICE_BY_PACKAGE: Record<string, AwsService> = {
   '@aws-sdk/client-cloudwatch': 'cloudwatch',
   '@aws-sdk/client-scheduler': 'scheduler',
   '@aws-sdk/client-eventbridge': 'events',
+  '@aws-sdk/client-sqs': 'sqs',
 };
 
 /** `service:Operation` for every `new XxxCommand(` and `paginateXxx(` in the file, by where it was imported from. */

@@ -27,6 +27,18 @@ describe('operator configuration', () => {
     expect(c.httpAddress).toEqual({ host: '127.0.0.1', port: 9090 });
   });
 
+  it('with an events queue, resyncs hourly unless told otherwise, and falls back to 5 minutes while the queue fails', () => {
+    const url = 'https://sqs.eu-west-1.amazonaws.com/123456789012/ecs-operator-events';
+    const c = parseOperatorConfig(['--events-queue', url], {});
+    expect(c.eventsQueue).toEqual({ url, fallbackResyncPeriodMs: 300_000 });
+    expect(c.resyncPeriodMs).toBe(3_600_000);
+    const explicit = parseOperatorConfig(['--resync-period', '10m', '--events-fallback-resync-period', '1m'], { ECS_OPERATOR_EVENTS_QUEUE: url });
+    expect(explicit.resyncPeriodMs).toBe(600_000);
+    expect(explicit.eventsQueue).toEqual({ url, fallbackResyncPeriodMs: 60_000 });
+    expect(parseOperatorConfig([], {}).eventsQueue).toBeUndefined();
+    expect(() => parseOperatorConfig(['--events-queue', 'ecs-operator-events'], {})).toThrow(/events queue must be an SQS queue URL/);
+  });
+
   it('names the AWS flags --region and --endpoint as apply and drift do, and still takes the old --aws-* names without listing them', () => {
     const c = parseOperatorConfig(['--region', 'eu-west-1', '--endpoint', 'http://localhost:5000'], {});
     expect(c.aws).toMatchObject({ region: 'eu-west-1', endpoint: 'http://localhost:5000' });

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AWS_IMPLIED_PERMISSIONS, AWS_OPERATIONS } from '../../../src/aws/operations.js';
+import { AWS_IMPLIED_PERMISSIONS, AWS_OPERATIONS, IAM_ACTION_OF } from '../../../src/aws/operations.js';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..', '..');
 
@@ -34,7 +34,7 @@ const statementFor = (action: string) => {
 
 describe('deploy/iam-policy.json', () => {
   const granted = policy.Statement.flatMap(actionsOf);
-  const needed = [...AWS_OPERATIONS, ...Object.keys(AWS_IMPLIED_PERMISSIONS)];
+  const needed = [...AWS_OPERATIONS.map((op) => IAM_ACTION_OF[op] ?? op), ...Object.keys(AWS_IMPLIED_PERMISSIONS)];
 
   it('grants every action the operator needs', () => {
     expect(needed.filter((a) => !granted.includes(a))).toEqual([]);
@@ -67,6 +67,12 @@ describe('deploy/iam-policy.json', () => {
   it('limits the scheduler and events actions to schedules and rules', () => {
     expect(list(statementFor('scheduler:CreateSchedule').Resource)).toEqual(['arn:aws:scheduler:*:*:schedule/*/*']);
     expect(list(statementFor('events:PutTargets').Resource)).toEqual(['arn:aws:events:*:*:rule/*']);
+  });
+
+  it('reads and deletes messages of the events queue only, with nothing else of SQS', () => {
+    const s = statementFor('sqs:ReceiveMessage');
+    expect(actionsOf(s).sort()).toEqual(['sqs:DeleteMessage', 'sqs:ReceiveMessage']);
+    expect(list(s.Resource)).toEqual(['arn:aws:sqs:*:*:ecs-operator-events']);
   });
 
   it("creates only ECS's and Application Auto Scaling's ECS service-linked roles", () => {
