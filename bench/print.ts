@@ -35,6 +35,7 @@ export function rows(f: ScenarioFigures): [string, string][] {
   row('steady reads per service per minute, no events queue', f.resyncReads, (s) => `${s.readsPerServicePerMinute} (at the default ${s.atResyncMinutes} min resync)`);
   row('steady reads per service per minute, events queue', f.windowReads, (w) =>
     `${w.readsPerServicePerMinute ?? 'n/a'} (window ${w.windowSeconds} s: ${w.measured} incl. queue polls; hourly resync share ${w.resyncShare ?? 'n/a: no resync figure in this run'})`);
+  row('  calls in the window by operation', f.windowReads, (w) => fmtMap(w.byOperation));
   row('drift detection latency p50 / p99 (s)', f.drift, (d) => `${d.p50Seconds} / ${d.p99Seconds} (max ${d.maxSeconds}; ${d.detected}/${d.changes} reported, ${d.correctedInAws} back in ECS)`);
   row('take-over after a replica is killed (s)', f.takeover, (t) =>
     `${t.takeoverSeconds} (leases ${t.leases.join(', ') || 'none'} of ${t.killed} moved in ${t.leasesMovedSeconds} s; its namespaces ${t.orphanedNamespaces?.join(', ') ?? 'all (one leader)'}; change reconciled per namespace ${fmtMap(t.reconciledSeconds)})`);

@@ -17,7 +17,11 @@ export interface ResyncReads {
 }
 
 /** Steady state without an events queue: watches one resync (at the bench's short period) and scales it to the default period. */
+/** After converging, rollouts finish and their events arrive: let that pass before counting steady reads. */
+export const settleMs = (services: number): number => 10_000 + services * 10;
+
 export async function resyncReads(o: { metrics: OperatorMetrics; services: number; resyncMs: number; defaultResyncMinutes: number }): Promise<Figure<ResyncReads>> {
+  await sleep(settleMs(o.services));
   // Reconciles in the window are counted too, so the figure is per reconcile of a service (one
   // resync reconciles each once) whether the window catches one resync or two.
   const serviceReconciles = (): Promise<number> => o.metrics.total('ecs_operator_reconcile_total', (l) => l.controller === 'ecsservice');
@@ -50,6 +54,7 @@ export interface WindowReads {
 
 /** Steady state with an events queue: every read over a window, plus the long resync's share. */
 export async function windowReads(o: { metrics: OperatorMetrics; services: number; windowMs: number; resyncReadsPerService: number | undefined; resyncMinutes: number }): Promise<Figure<WindowReads>> {
+  await sleep(settleMs(o.services));
   const before = await o.metrics.awsCalls();
   await sleep(o.windowMs);
   const window = diff(await o.metrics.awsCalls(), before);
