@@ -1,7 +1,8 @@
 // How the figures read: one row per figure, one column per run, "n/a: why" where a figure could
 // not be measured. The JSON of every run goes to stdout first, for tools.
 import { NOT_ASKED, show, type Figure } from './figure.js';
-import type { ScenarioFigures } from './scenario.js';
+import type { DriftLatency } from './measure/drift.js';
+import type { QueuePhase, ScenarioFigures } from './scenario.js';
 
 const fmtMap = (m: Record<string, number>): string => Object.entries(m).map(([k, v]) => `${k} ${v}`).join(', ');
 
@@ -33,15 +34,20 @@ export function rows(f: ScenarioFigures): [string, string][] {
   row('steady reads per service per resync', f.resyncReads, (s) => `${s.readsPerServicePerResync} (writes ${s.writes})`);
   row('  by operation, per service per resync', f.resyncReads, (s) => fmtMap(s.byOperation));
   row('steady reads per service per minute, no events queue', f.resyncReads, (s) => `${s.readsPerServicePerMinute} (at the default ${s.atResyncMinutes} min resync)`);
-  row('steady reads per service per minute, events queue', f.windowReads, (w) =>
+  const q = f.queuePhase;
+  const inQueue = <T>(pick: (p: QueuePhase) => Figure<T>): Figure<T> => ('value' in q ? pick(q.value) : q);
+  row('steady reads per service per minute, events queue', inQueue((p) => p.windowReads), (w) =>
     `${w.readsPerServicePerMinute ?? 'n/a'} (window ${w.windowSeconds} s: ${w.measured} incl. queue polls; hourly resync share ${w.resyncShare ?? 'n/a: no resync figure in this run'})`);
-  row('  calls in the window by operation', f.windowReads, (w) => fmtMap(w.byOperation));
-  row('drift detection latency p50 / p99 (s)', f.drift, (d) => `${d.p50Seconds} / ${d.p99Seconds} (max ${d.maxSeconds}; ${d.detected}/${d.changes} reported, ${d.correctedInAws} back in ECS)`);
+  row('  calls in the window by operation', inQueue((p) => p.windowReads), (w) => fmtMap(w.byOperation));
+  const driftRow = (d: DriftLatency): string => `${d.p50Seconds} / ${d.p99Seconds} (max ${d.maxSeconds}; ${d.detected}/${d.changes} reported, ${d.correctedInAws} back in ECS)`;
+  row(`drift detection latency p50 / p99 (s), resync ${f.setup.resync}`, f.drift, driftRow);
+  row('drift detection latency p50 / p99 (s), events queue', inQueue((p) => p.drift), driftRow);
   row('take-over after a replica is killed (s)', f.takeover, (t) =>
     `${t.takeoverSeconds} (leases ${t.leases.join(', ') || 'none'} of ${t.killed} moved in ${t.leasesMovedSeconds} s; its namespaces ${t.orphanedNamespaces?.join(', ') ?? 'all (one leader)'}; change reconciled per namespace ${fmtMap(t.reconciledSeconds)})`);
   row('peak RSS (MB)', f.resources, (x) => String(x.peakRssMb));
   row('V8 heap used at the end (MB)', f.resources, (x) => String(x.heapUsedMb));
   row('operator CPU seconds, whole run (live replicas)', f.resources, (x) => String(x.cpuSeconds));
+  row('events queue phase: peak RSS (MB) / CPU seconds', inQueue((p) => p.resources), (x) => `${x.peakRssMb} / ${x.cpuSeconds}`);
   row('apiserver requests by the operator', f.apiserverRequestsByOperator, String);
   return r;
 }
