@@ -1,6 +1,7 @@
 """Serves moto, with this project's patches, on a free loopback port: the AWS test emulator.
 
-    python emulator.py [--host 127.0.0.1] [--port 0] [--clock manual|realtime] [--tick-ms N] [--check-responses]
+    python emulator.py [--host 127.0.0.1] [--port 0] [--clock manual|realtime] [--tick-ms N] [--throttle off|aws]
+                       [--check-responses]
 
 Prints one JSON line, {"endpoint": "http://127.0.0.1:PORT"}, once it accepts requests. Exits on
 SIGTERM or SIGINT, and when its standard input closes, so that a parent that dies never leaves it
@@ -26,7 +27,7 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import make_server
 
-from patches import apply_all, cloudtrail_events, control_api, faults, model_validation
+from patches import apply_all, cloudtrail_events, control_api, faults, model_validation, throttle
 from patches.clock import Clock
 
 # A realtime tick of 750 ms makes a new service reach steady state in about 1.5 s and a rolling
@@ -41,6 +42,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--clock", choices=("manual", "realtime"), default="realtime")
     parser.add_argument("--tick-ms", type=int, default=DEFAULT_TICK_MS, help="realtime clock period")
+    parser.add_argument(
+        "--throttle",
+        choices=throttle.MODES,
+        default="off",
+        help="aws: throttle requests with the token buckets AWS publishes (README.md, Throttling)",
+    )
     parser.add_argument("--ignore-stdin", action="store_true", help="do not exit when stdin closes")
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     parser.add_argument(
@@ -89,9 +96,12 @@ def main(argv: list[str]) -> None:
 
     clock = Clock(args.clock, args.tick_ms)
     model_validation.check_responses = args.check_responses
+    throttle.throttle.set_mode(args.throttle)
     moto_app = DomainDispatcherApplication(create_backend_app)
+    # Throttling first (a throttled call is not carried out, so CloudTrail records nothing), then
+    # the fault rules, then CloudTrail's record of each changing call that succeeds.
     recorded = cloudtrail_events.ApiCallRecorder(model_validation.ModelValidator(moto_app))
-    app = control_api.ControlApi(faults.FaultInjector(recorded), clock)
+    app = control_api.ControlApi(throttle.Throttler(faults.FaultInjector(recorded)), clock)
     server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
     # A short poll interval: shutdown() waits up to one interval for the serving loop to notice.
     serving = threading.Thread(target=server.serve_forever, args=(0.05,), name="emulator-http", daemon=True)

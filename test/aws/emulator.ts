@@ -1,6 +1,7 @@
 // Starts the AWS test emulator (moto with this project's patches, see README.md beside this file)
 // as a child process and exposes its endpoint and its control API.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -15,6 +16,33 @@ export interface EmulatorOptions {
   clock?: ClockMode;
   /** Period of the realtime clock in milliseconds (default 750: a rolling update takes about 3 s). */
   tickMs?: number;
+  /** Throttle requests as AWS does, with the token buckets ECS and CloudWatch publish per account,
+   * region and action group, on wall time (README.md, "Throttling"). Off by default; it can also be
+   * switched at run time with control.setThrottling(). */
+  throttle?: boolean;
+}
+
+/** One token bucket of one account, region and action group, as it stands. */
+export interface ThrottleBucket {
+  account: string;
+  region: string;
+  /** Signing name: ecs or monitoring. */
+  service: string;
+  /** ECS's API action category ("Service read actions") or CloudWatch's action. */
+  group: string;
+  capacity: number;
+  refillPerSecond: number;
+  tokens: number;
+  /** Calls it let through, and calls it answered with ThrottlingException (ECS) or Throttling (CloudWatch). */
+  allowed: number;
+  throttled: number;
+}
+
+export interface ThrottleState {
+  mode: 'off' | 'aws';
+  /** Calls throttled since the buckets were last reset. */
+  throttled: number;
+  buckets: ThrottleBucket[];
 }
 
 export interface ClockState {
@@ -28,11 +56,14 @@ export interface ClockState {
  * the connection is closed without an answer (ECONNRESET); `slow` = the answer comes `delayMs` late. */
 export type FaultKind = 'throttle' | 'error' | 'reset' | 'slow';
 
-/** Narrows a fault to some calls: one service's signing name ("ecs", "monitoring", ...) and/or the
- * calls signed with one access key id (tests sharing an emulator use their own key). */
+/** Narrows a fault to some calls: one service's signing name ("ecs", "monitoring", ...), the
+ * calls signed with one access key id (tests sharing an emulator use their own key), and/or the
+ * calls acting in one account (12 digits: whatever keys sign them, so also an assumed role's
+ * sessions, whose keys change at every refresh). */
 export interface FaultScope {
   service?: string;
   accessKeyId?: string;
+  account?: string;
 }
 
 /** How many calls a rule hits: the next `count` (default 1), or each with chance `probability`
@@ -72,6 +103,7 @@ export interface Fault {
   delayMs: number;
   service: string | null;
   accessKeyId: string | null;
+  account: string | null;
   afterProcessing: boolean;
   /** Calls the rule saw (every SDK attempt is one). */
   matched: number;
@@ -215,6 +247,7 @@ export interface EmulatorState {
   pendingTasks: string[];
   taskOutcomes: TaskOutcome[];
   faults: Fault[];
+  throttle: ThrottleState;
   modelViolations: ModelViolations;
   lifecycleHooks: { rules: Required<LifecycleHookOutcome>[]; invocations: LifecycleHookInvocation[] };
   /** Ticks that make one minute of a deployment's bake times. */
@@ -264,6 +297,8 @@ export interface EmulatorControl {
   addFault(rule: FaultRule): Promise<Fault>;
   /** Drops one rule, or (without an id) every rule: never without an id on a shared emulator. */
   clearFaults(id?: number): Promise<void>;
+  /** Switches AWS's request throttling on or off (buckets start full again either way). */
+  setThrottling(on: boolean): Promise<ThrottleState>;
   /** Declares that the test is about to send a request that breaks the AWS service model in one
    * member, on purpose (e.g. to see the operator report AWS's 400). Without it, the violation fails
    * the run when the emulator stops. Give the test's own accessKeyId on a shared emulator. */
@@ -285,11 +320,30 @@ export interface Emulator {
   stop(): Promise<void>;
 }
 
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+/**
+ * Credentials that act in `accountId` (12 digits) on the emulator: a fresh access key id of AWS's
+ * form (`AKIA`, then base32 of a "new generation" bit, the account number in 40 bits and random
+ * bits), which the emulator reads as AWS's key ids are read (README.md, "Accounts"). Keys of any
+ * other form act in 123456789012. Each call gives a new key id, so tests can also scope faults and
+ * model violations to their own calls.
+ */
+export function accountCredentials(accountId: string): { accessKeyId: string; secretAccessKey: string } {
+  if (!/^\d{12}$/.test(accountId)) throw new Error(`an AWS account id is 12 digits (got "${accountId}")`);
+  // 80 bits: 1 (new generation), the account (40 bits), 39 random bits.
+  const bits = (1n << 79n) | (BigInt(accountId) << 39n) | (BigInt(randomBytes(5).readUIntBE(0, 5)) >> 1n);
+  let key = 'AKIA';
+  for (let shift = 75n; shift >= 0n; shift -= 5n) key += BASE32[Number((bits >> shift) & 31n)];
+  return { accessKeyId: key, secretAccessKey: 'testing' };
+}
+
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
   const { stdout } = await promisify(execFile)('bash', [join(here, 'ensure-venv.sh')], { maxBuffer: 1 << 20 });
   const python = join(stdout.trim(), 'bin', 'python');
   const args = [join(here, 'emulator.py'), '--clock', opts.clock ?? 'realtime'];
   if (opts.tickMs !== undefined) args.push('--tick-ms', String(opts.tickMs));
+  if (opts.throttle === true) args.push('--throttle', 'aws');
   // stdin stays an open pipe: the emulator exits when it closes, so a parent that dies (even by
   // SIGKILL) never leaves it running.
   const child = spawn(python, args, { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
@@ -396,6 +450,7 @@ function controlClient(endpoint: string): EmulatorControl {
     slowCalls: async (operation, count, delayMs, opts = {}) => void (await call('/faults', { kind: 'slow', operation, count, delayMs, ...opts })),
     addFault: async (rule) => (await call<EmulatorState & { added: Fault }>('/faults', rule)).added,
     clearFaults: async (id) => void (await call('/faults/clear', id === undefined ? {} : { id })),
+    setThrottling: async (on) => (await call<EmulatorState>('/throttle', { mode: on ? 'aws' : 'off' })).throttle,
     expectModelViolation: async (expectation) => void (await call('/model-violations/expect', expectation)),
     modelViolations: () => call<ModelViolations>('/model-violations'),
     clearModelViolations: async () => void (await call('/model-violations/clear', {})),

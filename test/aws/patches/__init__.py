@@ -14,6 +14,8 @@ from __future__ import annotations
 from . import (
     aas_object_not_found,
     aas_pagination,
+    accounts,
+    assume_role_trust,
     container_instance_attributes,
     container_memory,
     delete_service,
@@ -49,6 +51,8 @@ def apply_all() -> None:
     global _applied
     if _applied:
         return
+    accounts.apply()
+    assume_role_trust.apply()
     service_api.apply()
     # Quotas ECS enforces: they wrap the handlers service_api installs, so they run before them.
     load_balancer_containers.apply()

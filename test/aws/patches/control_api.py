@@ -24,6 +24,7 @@ from . import (
     run_task_idempotency,
     schedule_firing,
     task_outcomes,
+    throttle,
 )
 from .clock import Clock
 from .ecs_model import LOCK
@@ -118,6 +119,9 @@ class ControlApi:
             case ("POST", "/faults/clear"):
                 faults.clear(None if body.get("id") is None else int(body["id"]))
                 return self.state()
+            case ("POST", "/throttle"):
+                throttle.throttle.set_mode(str(body["mode"]))
+                return self.state()
             case ("GET", "/model-violations"):
                 return model_validation.state()
             case ("POST", "/model-violations/expect"):
@@ -141,6 +145,7 @@ class ControlApi:
             "ticksPerMinute": native_strategies.ticks_per_minute,
             "taskOutcomes": task_outcomes.rules(),
             "faults": faults.pending(),
+            "throttle": throttle.throttle.state(),
             "modelViolations": model_validation.state(),
         }
 
@@ -152,6 +157,7 @@ class ControlApi:
         task_outcomes.clear()
         run_task_idempotency.clear()
         faults.clear()
+        throttle.throttle.reset()
         self.clock.reset()
 
 

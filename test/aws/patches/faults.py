@@ -2,9 +2,11 @@
 
 Faults are registered only through the control endpoint, as rules. A rule names an operation
 (e.g. "UpdateService", or "*" for every operation) and may narrow it to one service's signing name
-("ecs", "application-autoscaling", "monitoring", "elasticloadbalancing", "ec2") and to one access
-key id, so that tests sharing an emulator can fault only their own calls. Every HTTP request counts
-as one call, including an SDK's retries.
+("ecs", "application-autoscaling", "monitoring", "elasticloadbalancing", "ec2"), to one access
+key id, so that tests sharing an emulator can fault only their own calls, and to one account (the
+account the call acts in, accounts.request_account: whatever keys sign it, so also the calls of
+assumed-role sessions whose keys change at each refresh). Every HTTP request counts as one call,
+including an SDK's retries.
 
 A rule hits either the next `count` matching calls, or a share of them: with `probability` p each
 matching call is hit with chance p (at most `count` times when a count is given too, else until the
@@ -45,7 +47,7 @@ from typing import Any
 from urllib.parse import parse_qs
 from xml.sax.saxutils import escape
 
-from . import rest_json
+from . import accounts, rest_json
 from .ecs_model import LOCK
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -78,6 +80,7 @@ class Fault:
     message: str | None = None
     delay_ms: int = 0
     service: str | None = None
+    account: str | None = None
     access_key_id: str | None = None
     after_processing: bool = False
     id: int = 0
@@ -94,6 +97,8 @@ class Fault:
             raise ValueError("count must be at least 1")
         if not 0 < self.probability <= 1:
             raise ValueError("probability must be in (0, 1]")
+        if self.account is not None and not re.fullmatch(r"\d{12}", self.account):
+            raise ValueError("account must be a 12-digit AWS account id")
         if self.kind == "throttle":
             self.status = self.status or _THROTTLE[0]
             self.code = self.code or _THROTTLE[1]
@@ -115,6 +120,7 @@ class Fault:
             self.operation in (ANY_OPERATION, call.operation)
             and self.service in (None, call.service)
             and self.access_key_id in (None, call.access_key_id)
+            and self.account in (None, call.account)
         )
 
     def describe(self) -> dict[str, Any]:
@@ -132,6 +138,7 @@ class Fault:
             "delayMs": self.delay_ms,
             "service": self.service,
             "accessKeyId": self.access_key_id,
+            "account": self.account,
             "afterProcessing": self.after_processing,
             "matched": self.matched,
             "injected": self.injected,
@@ -144,6 +151,7 @@ class Call:
     service: str | None
     access_key_id: str | None
     json_protocol: bool
+    account: str | None = None
 
 
 _faults: list[Fault] = []
@@ -171,6 +179,7 @@ def from_request(body: dict[str, Any]) -> Fault:
         delay_ms=int(body.get("delayMs", 0)),
         service=body.get("service"),
         access_key_id=body.get("accessKeyId"),
+        account=None if body.get("account") is None else str(body["account"]),
         after_processing=bool(body.get("afterProcessing", False)),
     )
 
@@ -216,6 +225,12 @@ def take(call: Call) -> Fault | None:
 def identify(environ: dict[str, Any]) -> Call:
     scope = _SIGNING_SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
     access_key_id, service = scope.groups() if scope else (None, None)
+    call = _identify_operation(environ, service, access_key_id)
+    call.account = accounts.request_account(environ)
+    return call
+
+
+def _identify_operation(environ: dict[str, Any], service: str | None, access_key_id: str | None) -> Call:
     target = environ.get("HTTP_X_AMZ_TARGET")
     if target:
         return Call(target.rsplit(".", 1)[-1], service, access_key_id, json_protocol=True)

@@ -35,17 +35,27 @@ class Server:
         line = self.process.stdout.readline()
         self.endpoint: str = json.loads(line)["endpoint"]
 
-    def client(self, service: str, access_key_id: str = "testing", retry: bool = True, validate: bool = True) -> Any:
-        """A boto3 client; validate=False sends what boto3 itself would refuse (breaking the model)."""
+    def client(
+        self,
+        service: str,
+        access_key_id: str = "testing",
+        retry: bool = True,
+        validate: bool = True,
+        session: dict[str, Any] | None = None,
+        region: str = REGION,
+    ) -> Any:
+        """A boto3 client; validate=False sends what boto3 itself would refuse (breaking the model);
+        `session`: the Credentials of an AssumeRole answer, used instead of access_key_id."""
         config = Config(
             retries={"total_max_attempts": 3 if retry else 1, "mode": "standard"}, parameter_validation=validate
         )
         return boto3.client(
             service,
             endpoint_url=self.endpoint,
-            region_name=REGION,
-            aws_access_key_id=access_key_id,
-            aws_secret_access_key="testing",
+            region_name=region,
+            aws_access_key_id=session["AccessKeyId"] if session else access_key_id,
+            aws_secret_access_key=session["SecretAccessKey"] if session else "testing",
+            aws_session_token=session["SessionToken"] if session else None,
             config=config,
         )
 

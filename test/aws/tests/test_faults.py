@@ -3,6 +3,7 @@ dropped connections and slow answers, for the next N calls or for a seeded share
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from typing import Any
@@ -10,6 +11,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError, ConnectionClosedError
 from support import Aws
+
+from patches.accounts import account_key
 
 
 def outcomes(call: Any, n: int) -> list[str]:
@@ -241,3 +244,30 @@ def test_a_rest_json_operation_is_named_from_its_method_and_path(aws: Aws) -> No
     with pytest.raises(ClientError) as missing:
         scheduler.get_schedule(Name="nightly")
     assert missing.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+def test_a_rule_scoped_to_an_account_faults_every_key_of_that_account_and_no_other(aws: Aws) -> None:
+    """An account's calls are faulted whatever keys sign them: another plain key of the account, and
+    the sessions of a role in it (whose keys change at every AssumeRole)."""
+    account = "444444444444"
+    iam = aws.server.client("iam", account_key(account))
+    trust = {"Effect": "Allow", "Principal": {"AWS": "123456789012"}, "Action": "sts:AssumeRole"}
+    role = iam.create_role(RoleName="ops", AssumeRolePolicyDocument=json.dumps({"Statement": [trust]}))["Role"]["Arn"]
+    sessions = [
+        aws.server.client("sts").assume_role(RoleArn=role, RoleSessionName=f"s{i}")["Credentials"] for i in range(2)
+    ]
+    aws.server.ok("/faults", {"operation": "*", "service": "ecs", "account": account, "probability": 1})
+    faulted = [aws.server.client("ecs", account_key(account), retry=False)] + [
+        aws.server.client("ecs", session=session, retry=False) for session in sessions
+    ]
+    for ecs in faulted:
+        assert outcomes(ecs.list_clusters, 1) == ["ThrottlingException"]
+    assert outcomes(aws.server.client("ecs", retry=False).list_clusters, 2) == ["ok", "ok"]
+    assert outcomes(aws.server.client("ecs", account_key("555555555555"), retry=False).list_clusters, 1) == ["ok"]
+    assert [(rule["account"], rule["matched"], rule["injected"]) for rule in armed(aws)] == [(account, 3, 3)]
+
+
+def test_a_rule_needs_a_12_digit_account(aws: Aws) -> None:
+    status, answer = aws.server.control("/faults", {"operation": "*", "account": "12345"})
+    assert status == 400
+    assert "12-digit" in answer["error"]
