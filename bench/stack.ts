@@ -28,7 +28,7 @@ export interface StackOptions {
   throttle: boolean;
 }
 
-/** Whether this checkout's emulator can throttle as AWS does; a reason when it cannot. */
+/** Whether this checkout's emulator can throttle as AWS does (`--throttle aws`); a reason when it cannot. */
 export function throttleSupport(): { ok: true } | { ok: false; why: string } {
   const launcher = readFileSync(join(repoRoot, 'test', 'aws', 'emulator.py'), 'utf8');
   return launcher.includes('--throttle') ? { ok: true } : { ok: false, why: 'the emulator has no AWS request-rate throttling in this build' };
@@ -36,7 +36,7 @@ export function throttleSupport(): { ok: true } | { ok: false; why: string } {
 
 export async function startStack(opts: StackOptions): Promise<Stack> {
   const throttled = opts.throttle && throttleSupport().ok;
-  const [cp, emulator] = await Promise.all([startControlPlane(), startEmulator({ clock: 'realtime' })]);
+  const [cp, emulator] = await Promise.all([startControlPlane(), startEmulator({ clock: 'realtime', throttle: throttled })]);
   const kubectlBin = join(cp.binDir, 'kubectl');
   const kubectl = async (args: string[]): Promise<string> =>
     (await run(kubectlBin, [`--kubeconfig=${cp.kubeconfig}`, ...args], { maxBuffer: 256 << 20 })).stdout;
