@@ -27,6 +27,7 @@ export function rows(f: ScenarioFigures): [string, string][] {
   row('converge time (s)', f.converge, (c) => String(c.seconds));
   row('AWS calls per service to converge', f.converge, (c) => String(c.callsPerService));
   row('  by operation, per service', f.converge, (c) => fmtMap(c.callsPerServiceByOperation));
+  row('calls the emulator throttled (whole run)', f.throttledCalls, String);
   row('operator CPU seconds to converge', f.converge, (c) => String(c.cpuSeconds));
   row('reconcile latency p50 / p99 (ms)', f.reconcileLatency, (l) => `${l.p50Ms} / ${l.p99Ms}`);
   row('per-account p99 reconcile latency (ms)', f.perAccountReconcileP99Ms, fmtMap);

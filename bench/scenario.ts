@@ -71,6 +71,8 @@ export interface ScenarioFigures {
   takeover: Figure<Takeover>;
   resources: Figure<Resources>;
   apiserverRequestsByOperator: Figure<number>;
+  /** Calls the emulator answered with ThrottlingException (every SDK attempt counts), whole run. */
+  throttledCalls: Figure<number>;
   queuePhase: Figure<QueuePhase>;
 }
 
@@ -230,6 +232,7 @@ export async function runScenario(o: ScenarioOptions, features: Features, log: (
       resources: res,
       // The bench's own requests (its watch and the two /metrics reads) are not the operator's.
       apiserverRequestsByOperator: isValue(apiBefore) && isValue(apiAfter) ? of(apiAfter.value - apiBefore.value - w.requests - 2) : na('apiserver /metrics unreadable'),
+      throttledCalls: isValue(throttling) && throttling.value ? await measure('throttled calls', async () => of((await stack.emulator.control.state()).throttle.throttled)) : na(NOT_ASKED),
       queuePhase,
     };
   } finally {
