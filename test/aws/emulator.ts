@@ -17,7 +17,8 @@ export interface EmulatorOptions {
   /** Period of the realtime clock in milliseconds (default 750: a rolling update takes about 3 s). */
   tickMs?: number;
   /** Throttle requests as AWS does, with the token buckets ECS and CloudWatch publish per account,
-   * region and action group, on wall time (README.md, "Throttling"). Off by default; it can also be
+   * region and action group, on wall time (README.md, "Throttling"). Default: off, or on when
+   * ECS_OPERATOR_EMULATOR_THROTTLE=aws (to run any suite against AWS's rates); it can also be
    * switched at run time with control.setThrottling(). */
   throttle?: boolean;
 }
@@ -338,12 +339,76 @@ export function accountCredentials(accountId: string): { accessKeyId: string; se
   return { accessKeyId: key, secretAccessKey: 'testing' };
 }
 
+/** An IAM trust policy document (the JSON AWS takes as AssumeRolePolicyDocument). */
+export type TrustPolicy = { Version?: string; Statement: Record<string, unknown>[] };
+
+/** The trust policy that lets `principalAccount` assume a role, with an external ID when given. */
+export function trustPolicy(principalAccount: string, externalId?: string): TrustPolicy {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${principalAccount}:root` },
+        Action: 'sts:AssumeRole',
+        ...(externalId === undefined ? {} : { Condition: { StringEquals: { 'sts:ExternalId': externalId } } }),
+      },
+    ],
+  };
+}
+
+/** IAM roles of one account, administered as a user of that account would (IAM CreateRole,
+ * UpdateAssumeRolePolicy, DeleteRole with that account's credentials). */
+export interface RoleAdmin {
+  /** Creates the role; returns its ARN. */
+  createRole(name: string, trust: TrustPolicy): Promise<string>;
+  updateAssumeRolePolicy(name: string, trust: TrustPolicy): Promise<void>;
+  deleteRole(name: string): Promise<void>;
+}
+
+/**
+ * IAM role administration in `accountId` on the emulator at `endpoint`. The AWS SDK for JavaScript
+ * this repository depends on has no IAM client, so the calls go through boto3 in the emulator's
+ * venv (`iam.py`), signed with credentials of that account; an AWS error rejects with its code and
+ * message.
+ */
+export function roleAdmin(endpoint: string, accountId: string): RoleAdmin {
+  const run = async (args: string[]): Promise<{ arn?: string }> => {
+    const iam = promisify(execFile)(await venvPython(), [join(here, 'iam.py'), '--endpoint', endpoint, '--account', accountId, ...args], {
+      cwd: here,
+      env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+    });
+    const { stdout } = await iam.catch((err: unknown) => {
+      const output = (err as { stdout?: string }).stdout ?? '';
+      const parsed = output ? (JSON.parse(output) as { error?: string }) : {};
+      throw new Error(`IAM ${args[0] ?? ''} in account ${accountId}: ${parsed.error ?? String(err)}`);
+    });
+    return JSON.parse(stdout) as { arn?: string };
+  };
+  return {
+    createRole: async (name, trust) => {
+      const { arn } = await run(['create-role', name, '--trust-policy', JSON.stringify(trust)]);
+      if (arn === undefined) throw new Error(`IAM create-role ${name}: no ARN in the answer`);
+      return arn;
+    },
+    updateAssumeRolePolicy: async (name, trust) => void (await run(['update-assume-role-policy', name, '--trust-policy', JSON.stringify(trust)])),
+    deleteRole: async (name) => void (await run(['delete-role', name])),
+  };
+}
+
+let venv: Promise<string> | undefined;
+
+/** The emulator venv's Python (ensure-venv.sh makes the venv on first use), resolved once per process. */
+function venvPython(): Promise<string> {
+  venv ??= promisify(execFile)('bash', [join(here, 'ensure-venv.sh')], { maxBuffer: 1 << 20 }).then(({ stdout }) => join(stdout.trim(), 'bin', 'python'));
+  return venv;
+}
+
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
-  const { stdout } = await promisify(execFile)('bash', [join(here, 'ensure-venv.sh')], { maxBuffer: 1 << 20 });
-  const python = join(stdout.trim(), 'bin', 'python');
+  const python = await venvPython();
   const args = [join(here, 'emulator.py'), '--clock', opts.clock ?? 'realtime'];
   if (opts.tickMs !== undefined) args.push('--tick-ms', String(opts.tickMs));
-  if (opts.throttle === true) args.push('--throttle', 'aws');
+  if (opts.throttle ?? process.env.ECS_OPERATOR_EMULATOR_THROTTLE === 'aws') args.push('--throttle', 'aws');
   // stdin stays an open pipe: the emulator exits when it closes, so a parent that dies (even by
   // SIGKILL) never leaves it running.
   const child = spawn(python, args, { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });

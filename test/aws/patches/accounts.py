@@ -20,7 +20,7 @@ one bit 1 for a "new generation" key, then the account number in 40 bits; WithSe
 bitwise analysis of AWS access key identifiers",
 https://labs.withsecure.com/publications/a-bitwise-analysis-of-aws-access-key-identifiers.html,
 and https://awsteele.com/blog/2020/09/26/aws-access-key-format.html), so a real key id maps to its
-real account, and `account_key()` makes one for any account. Any other
+real account, and `access_keys.account_key()` makes one for any account. Any other
 key (`testing`, `AKIDTEST1`, ...) acts in 123456789012 as before. GetAccessKeyInfo answers the same
 account (moto answered the caller's for every key it had not issued to an IAM user).
 
@@ -31,42 +31,17 @@ it (moto honours it first), else the access key's account.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import os
 import re
-import secrets
 from typing import Any
 
+from access_keys import encoded_account
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.iam import models as iam_models
 from moto.sts.models import STSBackend
 from moto.utilities.utils import PARTITION_NAMES
 
-_KEY_FORM = re.compile(r"A[KS]IA[A-Z2-7]{16}")
-_ACCOUNT_BITS = 0x7FFFFFFFFF80
 _SIGNED_KEY = re.compile(r"Credential=([^/,\s]+)/")
-
-
-def encoded_account(access_key_id: str) -> str | None:
-    """The account an AWS-form key id encodes, or None for a key of another form."""
-    if not _KEY_FORM.fullmatch(access_key_id):
-        return None
-    try:
-        raw = base64.b32decode(access_key_id[4:])
-    except binascii.Error:
-        return None
-    return f"{(int.from_bytes(raw[:6], 'big') & _ACCOUNT_BITS) >> 7:012d}"
-
-
-def account_key(account_id: str, temporary: bool = False) -> str:
-    """A fresh access key id of AWS's form that acts in `account_id` (for tests)."""
-    if not re.fullmatch(r"\d{12}", account_id):
-        raise ValueError("an account id is 12 digits")
-    # the "new generation" bit, the account number, then random bits
-    head = (1 << 47) | (int(account_id) << 7) | secrets.randbits(7)
-    raw = head.to_bytes(6, "big") + secrets.token_bytes(4)
-    return ("ASIA" if temporary else "AKIA") + base64.b32encode(raw).decode()
 
 
 def _issued_by_moto(access_key_id: str) -> str | None:
@@ -76,6 +51,7 @@ def _issued_by_moto(access_key_id: str) -> str | None:
             if access_key_id in account[partition].access_keys:
                 return str(account_id)
     return None
+
 
 
 def account_of_key(access_key_id: str) -> str:

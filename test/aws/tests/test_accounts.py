@@ -11,7 +11,7 @@ import pytest
 from botocore.exceptions import ClientError
 from support import Aws, Server
 
-from patches.accounts import account_key, encoded_account
+from access_keys import account_key, encoded_account
 
 DEFAULT = "123456789012"
 B = "111111111111"

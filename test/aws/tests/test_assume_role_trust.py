@@ -10,7 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 from support import Aws, Server
 
-from patches.accounts import account_key
+from access_keys import account_key
 
 DEFAULT = "123456789012"
 TARGET = "222222222222"

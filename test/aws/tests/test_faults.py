@@ -12,7 +12,7 @@ import pytest
 from botocore.exceptions import ClientError, ConnectionClosedError
 from support import Aws
 
-from patches.accounts import account_key
+from access_keys import account_key
 
 
 def outcomes(call: Any, n: int) -> list[str]:

@@ -14,7 +14,7 @@ import pytest
 from botocore.exceptions import ClientError
 from support import AWS_DIR, Aws, Server
 
-from patches.accounts import account_key
+from access_keys import account_key
 from patches.throttle import CLOUDWATCH_RATES, ECS_GROUPS
 
 
