@@ -18,7 +18,8 @@ import { StatusWriter } from '../kube/status.js';
 import type { Logger } from '../observability/logger.js';
 import { awsCallMetrics, registerObjects, type ObjectSummary } from '../observability/metrics.js';
 import { ClusterReconciler } from './cluster-reconciler.js';
-import { buildEventsConsumer } from './events-consumer.js';
+import { buildEventsConsumer, type EventsConsumer } from './events-consumer.js';
+import { followRolloutsByEvents } from './rollouts-by-events.js';
 import { CLUSTERS, SCHEDULED_TASKS, SERVICES, TASK_DEFINITIONS, TASKS } from './resources.js';
 import { ScheduledTaskReconciler } from './scheduled-task-reconciler.js';
 import { ServiceReconciler } from './service-reconciler.js';
@@ -122,12 +123,13 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
       now,
     }),
   });
+  let eventsConsumer: EventsConsumer | undefined;
   const svcController = new Controller<EcsService>({
     ...common,
     name: 'ecsservice',
     informer: svcInformer,
     onBulkReconcile: (services) => prefetchServices(aws, services),
-    reconciler: new ServiceReconciler({
+    reconciler: followRolloutsByEvents(new ServiceReconciler({
       client: svcClient,
       status: new StatusWriter<EcsServiceStatus, EcsService>(svcClient, log),
       taskDefinitions: tdInformer.store,
@@ -136,7 +138,7 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
       aws,
       clusterId: config.clusterId,
       now,
-    }),
+    }), () => eventsConsumer?.healthy() === true),
   });
   const taskController = new Controller<EcsTask>({
     ...common,
@@ -231,7 +233,8 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
   if (config.eventsQueue) {
     const stores = { services: svcInformer.store, taskDefinitions: tdInformer.store, clusters: clusterInformer.store, tasks: taskInformer.store };
     const controllers = { services: svcController, taskDefinitions: tdController, clusters: clusterController, tasks: taskController, others: [stController] };
-    manager.add(buildEventsConsumer({ ...config, eventsQueue: config.eventsQueue }, log, aws.calls, stores, controllers));
+    eventsConsumer = buildEventsConsumer({ ...config, eventsQueue: config.eventsQueue }, log, aws.calls, stores, controllers);
+    manager.add(eventsConsumer);
   }
   manager.onShutdown(async () => aws.destroy());
   return { manager, aws };

@@ -108,6 +108,7 @@ describe('values', () => {
       '--set=tolerations[0].key=dedicated,tolerations[0].operator=Exists',
       '--set=image.repository=ghcr.io/example/ecs-operator,image.tag=1.2.3',
       '--set=serviceAccount.annotations.eks\\.amazonaws\\.com/role-arn=arn:aws:iam::123456789012:role/ecs-operator',
+      '--set=eventsQueue.url=https://sqs.eu-west-1.amazonaws.com/123456789012/ecs-operator-events',
     ]);
     const deployment = deploymentOf(objects);
     const container = containerOf(objects);
@@ -130,6 +131,7 @@ describe('values', () => {
       concurrency: 40,
       aws: { region: 'eu-west-1' },
       leaderElection: { enabled: true, name: 'ecs-operator', namespace: 'platform', identity: env.POD_NAME },
+      eventsQueue: { url: 'https://sqs.eu-west-1.amazonaws.com/123456789012/ecs-operator-events' },
     });
   });
 
@@ -141,7 +143,7 @@ describe('values', () => {
   });
 
   it('are checked against values.schema.json before anything renders', async () => {
-    for (const bad of ['logLevel=loud', 'region=Europe', 'replicaCount=two', 'extraArgs={concurrency=40}', 'image.digest=latest', 'unknownValue=1']) {
+    for (const bad of ['logLevel=loud', 'region=Europe', 'eventsQueue.url=ecs-operator-events', 'replicaCount=two', 'extraArgs={concurrency=40}', 'image.digest=latest', 'unknownValue=1']) {
       const out = await helm(['template', 'ecs-operator', CHART_DIR, `--set=${bad}`]);
       expect(out.code, bad).not.toBe(0);
       expect(out.stderr, bad).toMatch(/schema/i);

@@ -1,0 +1,174 @@
+// End to end, the events queue as deploy/events-queue/ sets it up: an SQS queue whose policy lets
+// the two EventBridge rules send to it, the rules' patterns from the JSON files, and the operator
+// run with --events-queue and a one-hour resync. A change made behind the operator's back (another
+// client, another user agent) is corrected, or under driftPolicy Report reported, within seconds,
+// not at the next resync; the operator's
+// own calls come back as events and are ignored; a malformed message is deleted and counted; and
+// with the queue gone, drift is still corrected, by the fallback resync.
+import { CreateClusterCommand, DescribeServicesCommand, ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWorld, type World } from '../integration/reconcile-support.js';
+import { awsClientConfig, kubectl, testEnv } from '../support/env.js';
+import { serviceManifest, taskDefinitionManifest } from '../support/manifests.js';
+import { startOperator, type OperatorProcess } from '../support/operator-process.js';
+import { waiter } from '../support/wait.js';
+
+const NS = 'events-queue';
+const CLUSTER = 'events-queue';
+const QUEUE = 'ecs-operator-events';
+const FALLBACK_RESYNC_S = 10;
+const deployDir = join(resolve(import.meta.dirname, '..', '..'), 'deploy', 'events-queue');
+
+let world: World;
+let operator: OperatorProcess;
+let queueUrl: string;
+// Someone else: the SDK's own user agent, not the operator's.
+const others = new ECSClient(awsClientConfig());
+const sqs = new SQSClient(awsClientConfig());
+const eventbridge = new EventBridgeClient(awsClientConfig());
+const waitFor = waiter({ timeoutMs: 90_000, logs: () => operator.logs(), logLines: 40 });
+
+/** The queue, its policy and the two rules, as deploy/events-queue/ documents them. */
+async function createQueueAndRules(): Promise<string> {
+  const account = '123456789012';
+  const policy = readFileSync(join(deployDir, 'queue-policy.json'), 'utf8').replaceAll('REGION', 'us-east-1').replaceAll('ACCOUNT_ID', account);
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: QUEUE, Attributes: { Policy: policy, ReceiveMessageWaitTimeSeconds: '20' } }));
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+  for (const [rule, pattern] of [['ecs-operator-ecs-events', 'ecs-events.pattern.json'], ['ecs-operator-api-calls', 'api-calls.pattern.json']] as const) {
+    await eventbridge.send(new PutRuleCommand({ Name: rule, EventPattern: readFileSync(join(deployDir, pattern), 'utf8'), State: 'ENABLED' }));
+    await eventbridge.send(new PutTargetsCommand({ Rule: rule, Targets: [{ Id: 'ecs-operator-events', Arn: Attributes?.QueueArn }] }));
+  }
+  return QueueUrl ?? '';
+}
+
+/** A sample's value from the operator's /metrics (0 when the series does not exist yet). */
+async function metric(name: string, labels: Record<string, string> = {}): Promise<number> {
+  const text = await (await fetch(operator.metricsUrl)).text();
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    const m = line.match(/^(\w+)(?:\{([^}]*)\})? (\S+)$/);
+    if (!m || m[1] !== name) continue;
+    const have = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
+    if (Object.entries(labels).every(([k, v]) => have[k] === v)) sum += Number(m[3]);
+  }
+  return sum;
+}
+
+async function desiredCount(): Promise<number | undefined> {
+  const out = await others.send(new DescribeServicesCommand({ cluster: CLUSTER, services: ['web'] }));
+  return out.services?.[0]?.desiredCount;
+}
+
+/** Scales `web` behind the operator's back; returns how long until ECS is back at 2 (the manifest). */
+async function driftCorrectedWithin(count: number, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  await others.send(new UpdateServiceCommand({ cluster: CLUSTER, service: 'web', desiredCount: count }));
+  await waitFor(`desiredCount ${count} put back to 2`, async () => (await desiredCount()) === 2, timeoutMs);
+  return Date.now() - started;
+}
+
+beforeAll(async () => {
+  world = await createWorld(testEnv().awsEndpoint);
+  await world.aws.region().clients.ecs.send(new CreateClusterCommand({ clusterName: CLUSTER, capacityProviders: ['FARGATE'] }));
+  expect((await kubectl(['create', 'namespace', NS])).code).toBe(0);
+  queueUrl = await createQueueAndRules();
+  operator = await startOperator({
+    namespaces: [NS],
+    resyncPeriod: '1h',
+    logLevel: 'info',
+    extraArgs: ['--cluster-id=events-e2e', `--events-queue=${queueUrl}`, `--events-fallback-resync-period=${FALLBACK_RESYNC_S}s`],
+  });
+  const td = taskDefinitionManifest('web');
+  const placement = { cluster: CLUSTER, subnets: world.subnets, securityGroup: world.securityGroup };
+  const web = serviceManifest(placement, 'web', { desiredCount: 2, launchType: 'FARGATE' });
+  // Drift in `audit` is reported, never corrected.
+  const audit = serviceManifest(placement, 'audit', { taskDefinitionRef: { name: 'web' }, desiredCount: 1, launchType: 'FARGATE', driftPolicy: 'Report' });
+  expect((await kubectl(['apply', '-f', '-'], { namespace: NS, input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [td, web, audit] }) })).code).toBe(0);
+  for (const name of ['web', 'audit']) {
+    await waitFor(`${name} Ready`, async () => {
+      const res = await kubectl(['get', 'ecsservice', name, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}'], { namespace: NS });
+      return res.stdout === 'True';
+    });
+  }
+});
+
+afterAll(async () => {
+  await operator?.stop();
+  world?.destroy();
+  for (const c of [others, sqs, eventbridge]) c.destroy();
+});
+
+describe('the events queue', () => {
+  it("sees the operator's own calls come back and ignores them", async () => {
+    await waitFor('the CloudTrail events of its CreateService and RegisterTaskDefinition', async () => (await metric('ecs_operator_events_total', { kind: 'api_call', outcome: 'own' })) >= 2);
+    expect(await metric('ecs_operator_events_total', { kind: 'api_call', outcome: 'requeued' })).toBe(0);
+    // ECS's own events about the new service (deployment, steady state, tasks) do requeue it.
+    expect(await metric('ecs_operator_events_total', { kind: 'ecs_service', outcome: 'requeued' })).toBeGreaterThan(0);
+    expect(await metric('ecs_operator_events_queue_up')).toBe(1);
+  });
+
+  it('corrects a desiredCount changed out of band within 10 s, with a one-hour resync', async () => {
+    const corrections = await metric('ecs_operator_drift_corrections_total', { namespace: NS });
+    const latencies: number[] = [];
+    for (const count of [5, 3, 4]) latencies.push(await driftCorrectedWithin(count, 10_000));
+    console.log(`[events-queue] out-of-band desiredCount corrected after ${latencies.map((ms) => `${(ms / 1000).toFixed(2)}s`).join(', ')} (resync period 1h)`);
+    for (const ms of latencies) expect(ms).toBeLessThanOrEqual(10_000);
+    expect(await metric('ecs_operator_events_total', { kind: 'api_call', outcome: 'requeued' })).toBeGreaterThanOrEqual(3);
+    expect(await metric('ecs_operator_drift_corrections_total', { namespace: NS })).toBeGreaterThanOrEqual(corrections + 3);
+  });
+
+  it('reports a desiredCount changed out of band within 10 s under driftPolicy Report, and leaves it', async () => {
+    const started = Date.now();
+    await others.send(new UpdateServiceCommand({ cluster: CLUSTER, service: 'audit', desiredCount: 3 }));
+    await waitFor('the drift reported in status', async () => {
+      const res = await kubectl(['get', 'ecsservice', 'audit', '-o', 'jsonpath={.status.drift.detected} {.status.conditions[?(@.type=="Drifted")].status}'], { namespace: NS });
+      return res.stdout === 'true True';
+    }, 10_000);
+    const ms = Date.now() - started;
+    console.log(`[events-queue] out-of-band desiredCount reported (status.drift, Drifted=True) after ${(ms / 1000).toFixed(2)}s (resync period 1h)`);
+    const drift = JSON.parse((await kubectl(['get', 'ecsservice', 'audit', '-o', 'jsonpath={.status.drift.differences}'], { namespace: NS })).stdout) as unknown;
+    expect(drift).toEqual([{ path: 'spec.desiredCount', desired: 1, actual: 3 }]);
+    const out = await others.send(new DescribeServicesCommand({ cluster: CLUSTER, services: ['audit'] }));
+    expect(out.services?.[0]?.desiredCount).toBe(3);
+  });
+
+  it('follows a rollout by its events: Ready with the new revision soon after ECS completes it', async () => {
+    const before = (await kubectl(['get', 'ecsservice', 'web', '-o', 'jsonpath={.status.taskDefinition}'], { namespace: NS })).stdout;
+    const started = Date.now();
+    expect((await kubectl(['apply', '-f', '-'], { namespace: NS, input: JSON.stringify(taskDefinitionManifest('web', { image: 'nginx:1.28' })) })).code).toBe(0);
+    await waitFor('the rollout of the new revision completed', async () => {
+      const res = await kubectl(['get', 'ecsservice', 'web', '-o', 'jsonpath={.status.taskDefinition} {.status.rollout.state} {.status.conditions[?(@.type=="Ready")].status}'], { namespace: NS });
+      const [revision, state, ready] = res.stdout.split(' ');
+      return revision !== before && state === 'COMPLETED' && ready === 'True';
+    }, 30_000);
+    const ms = Date.now() - started;
+    // ECS (the emulator) completes a rolling update in about 3 s; polls would come 60 s apart.
+    console.log(`[events-queue] new revision applied -> rollout COMPLETED and Ready after ${(ms / 1000).toFixed(2)}s`);
+    expect(ms).toBeLessThanOrEqual(20_000);
+  });
+
+  it('deletes and counts a message that is not an event', async () => {
+    const before = await metric('ecs_operator_events_total', { kind: 'malformed', outcome: 'malformed' });
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'this is not an EventBridge event' }));
+    await waitFor('the malformed message counted', async () => (await metric('ecs_operator_events_total', { kind: 'malformed', outcome: 'malformed' })) === before + 1);
+    await waitFor('the queue empty', async () => {
+      const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+      return Attributes?.ApproximateNumberOfMessages === '0' && Attributes.ApproximateNumberOfMessagesNotVisible === '0';
+    });
+    expect(await metric('ecs_operator_events_queue_up')).toBe(1);
+  });
+
+  it('with the queue deleted, says so and still corrects drift, by the fallback resync', async () => {
+    await sqs.send(new DeleteQueueCommand({ QueueUrl: queueUrl }));
+    // The poll under way when the queue went ends first (up to 20 s).
+    await waitFor('the queue reported down', async () => (await metric('ecs_operator_events_queue_up')) === 0, 60_000);
+    expect(await metric('ecs_operator_events_queue_errors_total')).toBeGreaterThan(0);
+    const ms = await driftCorrectedWithin(6, (FALLBACK_RESYNC_S + 20) * 1000);
+    console.log(`[events-queue] with the queue deleted, out-of-band desiredCount corrected after ${(ms / 1000).toFixed(2)}s (fallback resync ${FALLBACK_RESYNC_S}s)`);
+    expect(operator.logs()).toContain('the events queue cannot be read; resyncing every object at the fallback period until it can');
+  });
+});
