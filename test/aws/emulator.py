@@ -27,7 +27,7 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import make_server
 
-from patches import apply_all, cloudtrail_events, control_api, faults, model_validation, throttle
+from patches import apply_all, cloudtrail_events, control_api, faults, model_validation, request_journal, throttle
 from patches.clock import Clock
 
 # A realtime tick of 750 ms makes a new service reach steady state in about 1.5 s and a rolling
@@ -98,10 +98,11 @@ def main(argv: list[str]) -> None:
     model_validation.check_responses = args.check_responses
     throttle.throttle.set_mode(args.throttle)
     moto_app = DomainDispatcherApplication(create_backend_app)
-    # Throttling first (a throttled call is not carried out, so CloudTrail records nothing), then
-    # the fault rules, then CloudTrail's record of each changing call that succeeds.
+    # The journal sees every call as it came (a throttled one too, with its error); throttling comes
+    # before the fault rules (a throttled call is not carried out), and CloudTrail records each
+    # changing call that succeeds.
     recorded = cloudtrail_events.ApiCallRecorder(model_validation.ModelValidator(moto_app))
-    app = control_api.ControlApi(throttle.Throttler(faults.FaultInjector(recorded)), clock)
+    app = control_api.ControlApi(request_journal.RequestJournal(throttle.Throttler(faults.FaultInjector(recorded))), clock)
     server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
     # A short poll interval: shutdown() waits up to one interval for the serving loop to notice.
     serving = threading.Thread(target=server.serve_forever, args=(0.05,), name="emulator-http", daemon=True)

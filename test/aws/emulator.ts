@@ -255,6 +255,17 @@ export interface EmulatorState {
   ticksPerMinute: number;
 }
 
+/** One call, as the request journal (patches/request_journal.py) records it: CloudTrail's fields. */
+export interface JournalRecord {
+  eventTime: string;
+  eventSource: string;
+  eventName: string;
+  userIdentity: { accessKeyId: string };
+  /** The JSON body of a JSON-protocol call (ECS and the like); null for query-protocol calls. */
+  requestParameters: Record<string, unknown> | null;
+  errorCode?: string;
+}
+
 export interface EmulatorControl {
   /** Runs `steps` scheduling steps (default 1) for every ECS service. */
   advance(steps?: number): Promise<ClockState>;
@@ -311,6 +322,10 @@ export interface EmulatorControl {
   /** Clears all AWS state and every control (model violations are kept). Never from tests that share an emulator. */
   reset(): Promise<void>;
   state(): Promise<EmulatorState>;
+  /** Starts recording the calls signed with access key ids that begin with `accessKeyIdPrefix`. */
+  startJournal(accessKeyIdPrefix: string): Promise<void>;
+  /** The calls recorded for that prefix, in the order the emulator served them. */
+  journal(accessKeyIdPrefix: string): Promise<JournalRecord[]>;
 }
 
 export interface Emulator {
@@ -521,5 +536,7 @@ function controlClient(endpoint: string): EmulatorControl {
     clearModelViolations: async () => void (await call('/model-violations/clear', {})),
     reset: async () => void (await call('/reset', {})),
     state: () => call<EmulatorState>('/state'),
+    startJournal: async (accessKeyIdPrefix) => void (await call('/journal', { accessKeyIdPrefix })),
+    journal: async (accessKeyIdPrefix) => (await call<{ Records: JournalRecord[] }>('/journal/read', { accessKeyIdPrefix })).Records,
   };
 }

@@ -135,6 +135,19 @@ describe('values', () => {
     });
   });
 
+  it('shards: passes --shards, and swaps the leader Lease in the Role for the shard and membership Leases', async () => {
+    const objects = await render('ecs-operator', 'platform', ['--set=shards=4,replicaCount=3']);
+    const env = { POD_NAME: 'p', POD_NAMESPACE: 'platform' } as Record<string, string>;
+    const args = containerOf(objects).args.slice(1).map((a) => a.replace(/\$\(([A-Z_]+)\)/g, (_m, v: string) => env[v] ?? ''));
+    expect(parseOperatorConfig(args, { ...env, ECS_OPERATOR_LEADER_ELECT: 'true' }).shards).toBe(4);
+    expect(deploymentOf(objects).spec.replicas).toBe(3);
+    const role = objects.find((o) => o.kind === 'Role') as K8sObject & { rules: { verbs: string[]; resourceNames?: string[] }[] };
+    const names = ['shard', 'member'].flatMap((kind) => [0, 1, 2, 3].map((i) => `ecs-operator-${kind}-${i}`));
+    expect(role.rules.map((r) => [r.verbs, r.resourceNames])).toEqual([[['create'], undefined], [['list'], undefined], [['update'], names]]);
+    const single = (await render('ecs-operator', 'platform')).find((o) => o.kind === 'Role') as typeof role;
+    expect(single.rules.map((r) => [r.verbs, r.resourceNames])).toEqual([[['create'], undefined], [['get', 'update'], ['ecs-operator']]]);
+  });
+
   it('replace the default spread of replicas over nodes when an affinity is given', async () => {
     const spread = deploymentOf(await render('ecs-operator', 'x')).spec.template.spec.affinity;
     expect(spread).toHaveProperty('podAntiAffinity');
@@ -143,7 +156,7 @@ describe('values', () => {
   });
 
   it('are checked against values.schema.json before anything renders', async () => {
-    for (const bad of ['logLevel=loud', 'region=Europe', 'eventsQueue.url=ecs-operator-events', 'replicaCount=two', 'extraArgs={concurrency=40}', 'image.digest=latest', 'unknownValue=1']) {
+    for (const bad of ['shards=0', 'logLevel=loud', 'region=Europe', 'eventsQueue.url=ecs-operator-events', 'replicaCount=two', 'extraArgs={concurrency=40}', 'image.digest=latest', 'unknownValue=1']) {
       const out = await helm(['template', 'ecs-operator', CHART_DIR, `--set=${bad}`]);
       expect(out.code, bad).not.toBe(0);
       expect(out.stderr, bad).toMatch(/schema/i);

@@ -16,6 +16,7 @@ import { KubeEventSink } from '../../src/kube/events.js';
 import { kubeStatusCode } from '../../src/kube/errors.js';
 import { withFinalizer } from '../../src/kube/finalizer.js';
 import { KubeLeaseClient } from '../../src/kube/leader-election.js';
+import { KubeShardLeaseClient, ShardElector } from '../../src/kube/shard-leases.js';
 import { ResourceClient, type RawWatchEvent } from '../../src/kube/resource.js';
 import { StatusWriter } from '../../src/kube/status.js';
 import { silentLogger } from '../../src/observability/logger.js';
@@ -331,5 +332,56 @@ describe.each(SOURCES)('%s', (_name, source) => {
       const patched = await kubectl(['patch', 'ecsservice', 'renderer', '--type=merge', '-p', '{"metadata":{"labels":{"edited-by":"edit-user"}}}', `--as=${user}`], { namespace: workload });
       expect(patched.code, patched.stderr).toBe(0);
     });
+  });
+});
+
+// With shards over 1 the chart's Role swaps the leader Lease for the shard and membership Leases:
+// the ShardElector, run with the ServiceAccount's token, takes all of them and nothing more is allowed.
+describe('charts/ecs-operator with shards=4 (helm template)', () => {
+  const SHARDS = 4;
+  let id: OperatorIdentity;
+  let release: string;
+
+  beforeAll(async () => {
+    id = await applyOperatorRbac({ source: 'helm', helmArgs: [`--set=shards=${SHARDS}`] });
+    // The chart names its Leases after the release (renderChart's), as --lease-name does.
+    release = id.leaseName.replace(/-shard-\d+$/, '');
+  });
+
+  afterAll(async () => {
+    await id?.cleanup();
+  });
+
+  async function canI(verb: string, resource: string, namespace: string): Promise<boolean> {
+    const res = await kubectl(['auth', 'can-i', verb, resource, `--as=${id.user}`, `--namespace=${namespace}`]);
+    return res.stdout.trim() === 'yes';
+  }
+
+  it('allows list of Leases and update of exactly the shard and membership Leases, in its own namespace only', async () => {
+    const s = OPERATOR_API_ACCESS.sharded;
+    for (const name of s.leaseNames(release, SHARDS)) for (const verb of s.namedVerbs) expect(await canI(verb, `leases.coordination.k8s.io/${name}`, id.namespace), `${verb} ${name}`).toBe(true);
+    expect(await canI('list', 'leases.coordination.k8s.io', id.namespace)).toBe(true);
+    expect(await canI('create', 'leases.coordination.k8s.io', id.namespace)).toBe(true);
+    for (const denied of [`${release}-shard-${SHARDS}`, `${release}-member-${SHARDS}`, 'someone-elses-lease', release]) {
+      expect(await canI('update', `leases.coordination.k8s.io/${denied}`, id.namespace), `update ${denied}`).toBe(false);
+    }
+    expect(await canI('delete', `leases.coordination.k8s.io/${release}-shard-0`, id.namespace)).toBe(false);
+    expect(await canI('list', 'leases.coordination.k8s.io', 'default')).toBe(false);
+  });
+
+  it("the shard elector, with the ServiceAccount's token, takes every shard and a membership slot", async () => {
+    const kc = new KubeConfig();
+    kc.loadFromFile(id.kubeconfig);
+    const elector = new ShardElector(new KubeShardLeaseClient(kc, 5_000), { namespace: id.namespace, name: release, identity: 'rbac-test', shards: SHARDS, leaseDurationMs: 4_000, renewDeadlineMs: 3_000, retryPeriodMs: 500 }, silentLogger());
+    const acquired: number[] = [];
+    elector.start({ acquired: (s) => acquired.push(s), releasing: async () => undefined, lost: () => undefined });
+    try {
+      await expect.poll(() => elector.heldShards().length, { timeout: 20_000 }).toBe(SHARDS);
+    } finally {
+      await elector.stop();
+    }
+    expect(acquired.sort()).toEqual([0, 1, 2, 3]);
+    const leases = await kubectl(['get', 'leases', '-o', 'name'], { namespace: id.namespace });
+    expect(leases.stdout.split('\n').filter(Boolean).sort()).toEqual([...OPERATOR_API_ACCESS.sharded.leaseNames(release, SHARDS).slice(0, SHARDS), `${release}-member-0`].map((n) => `lease.coordination.k8s.io/${n}`).sort());
   });
 });

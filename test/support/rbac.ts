@@ -47,6 +47,15 @@ export const OPERATOR_API_ACCESS = {
     createVerbs: ['create'],
     namedVerbs: ['get', 'update'],
   },
+  /**
+   * With shards over 1 (the chart's `shards` value), instead of the named leader Lease: one list
+   * of the namespace's Leases, and update on each shard's and membership slot's Lease by name.
+   */
+  sharded: {
+    listVerbs: ['list'],
+    namedVerbs: ['update'],
+    leaseNames: (name: string, shards: number): string[] => [...Array.from({ length: shards }, (_, i) => `${name}-shard-${i}`), ...Array.from({ length: shards }, (_, i) => `${name}-member-${i}`)],
+  },
 } as const;
 
 export interface OperatorIdentity {
@@ -108,9 +117,9 @@ async function renderKustomize(work: string, namespace: string): Promise<string>
  * The chart's RBAC objects, as `helm template` renders them for a release named after the
  * namespace (so the cluster-scoped names are the fixture's own), with the fixture label added.
  */
-async function renderChart(namespace: string): Promise<string> {
+async function renderChart(namespace: string, args: string[] = []): Promise<string> {
   const release = `ecs-operator${namespace.slice(namespace.lastIndexOf('-'))}`;
-  const rendered = await helm(['template', release, CHART_DIR, `--namespace=${namespace}`]);
+  const rendered = await helm(['template', release, CHART_DIR, `--namespace=${namespace}`, ...args]);
   if (rendered.code !== 0) throw new Error(`helm template failed: ${rendered.stderr}`);
   const objects = (loadAll(rendered.stdout) as (RenderedObject | null)[]).filter((o): o is RenderedObject => o !== null && RBAC_KINDS.includes(o.kind));
   for (const o of objects) o.metadata.labels = { ...o.metadata.labels, [FIXTURE_LABEL]: namespace };
@@ -118,7 +127,7 @@ async function renderChart(namespace: string): Promise<string> {
 }
 
 /** Applies the operator's RBAC (deploy/rbac or the chart's) into a fresh namespace and returns the identity it grants. */
-export async function applyOperatorRbac(opts: { tokenSeconds?: number; source?: RbacSource } = {}): Promise<OperatorIdentity> {
+export async function applyOperatorRbac(opts: { tokenSeconds?: number; source?: RbacSource; helmArgs?: string[] } = {}): Promise<OperatorIdentity> {
   const namespace = await createNamespace('ecs-op-rbac');
   const work = mkdtempSync(join(tmpdir(), 'ecs-op-rbac-'));
   const cleanup = async () => {
@@ -128,7 +137,7 @@ export async function applyOperatorRbac(opts: { tokenSeconds?: number; source?: 
   };
   try {
     const source = opts.source ?? 'kustomize';
-    const rendered = source === 'helm' ? await renderChart(namespace) : await renderKustomize(work, namespace);
+    const rendered = source === 'helm' ? await renderChart(namespace, opts.helmArgs) : await renderKustomize(work, namespace);
     const objects = loadAll(rendered) as RenderedObject[];
     const find = (kind: string) => {
       const found = objects.find((o) => o.kind === kind);

@@ -21,6 +21,7 @@ from . import (
     model_validation,
     native_strategies,
     pending_tasks,
+    request_journal,
     run_task_idempotency,
     schedule_firing,
     task_outcomes,
@@ -122,6 +123,13 @@ class ControlApi:
             case ("POST", "/throttle"):
                 throttle.throttle.set_mode(str(body["mode"]))
                 return self.state()
+            case ("POST", "/journal"):
+                return {"journals": request_journal.start(body)}
+            case ("POST", "/journal/read"):
+                return request_journal.read(body)
+            case ("POST", "/journal/clear"):
+                request_journal.clear(body.get("accessKeyIdPrefix"))
+                return {"journals": request_journal.state()}
             case ("GET", "/model-violations"):
                 return model_validation.state()
             case ("POST", "/model-violations/expect"):
@@ -158,6 +166,7 @@ class ControlApi:
         run_task_idempotency.clear()
         faults.clear()
         throttle.throttle.reset()
+        request_journal.clear()
         self.clock.reset()
 
 

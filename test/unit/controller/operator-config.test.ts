@@ -70,6 +70,16 @@ describe('operator configuration', () => {
     }
   });
 
+  it('shards: 1 by default (one leader), from --shards or ECS_OPERATOR_SHARDS, and only with leader election', () => {
+    expect(parseOperatorConfig([], {}).shards).toBe(1);
+    expect(parseOperatorConfig(['--shards', '4'], {}).shards).toBe(4);
+    expect(parseOperatorConfig([], { ECS_OPERATOR_SHARDS: '8' }).shards).toBe(8);
+    expect(describeConfig(parseOperatorConfig(['--shards=4'], {})).shards).toBe(4);
+    expect(() => parseOperatorConfig(['--shards', '0'], {})).toThrow(/shards must be a whole number from 1 to 256/);
+    expect(() => parseOperatorConfig(['--shards', '2', '--no-leader-elect'], {})).toThrow(/--shards over 1 needs leader election/);
+    expect(parseOperatorConfig(['--shards', '1', '--no-leader-elect'], {}).shards).toBe(1);
+  });
+
   it('rejects unknown flags', () => {
     expect(() => parseOperatorConfig(['--concurency', '3'], {})).toThrow(ConfigError);
   });
