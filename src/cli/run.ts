@@ -1,6 +1,7 @@
 // `ecs-operator run`: the controller, watching the Kubernetes API.
 import { Command } from 'commander';
 import { addOperatorOptions, ConfigError, describeConfig, resolveOperatorConfig } from '../config/operator-config.js';
+import { loadClientNodeLean } from '../kube/lean-client-node.js';
 import { createLogger } from '../observability/logger.js';
 
 export function runCommand(): Command {
@@ -22,6 +23,7 @@ export function runCommand(): Command {
     if (config.aws.region === undefined) log.warn('no AWS region given (--region, $AWS_REGION or $AWS_DEFAULT_REGION): objects that name none use us-east-1');
     // Imported here: the controller's modules (@kubernetes/client-node above all) take most of a
     // second to load, which `apply` and `drift` should not pay for.
+    loadClientNodeLean();
     const [{ buildOperator }, { checkKubeReachable, KubeConnectError, loadKubeConfig }] = await Promise.all([import('../operator/operator.js'), import('../kube/client.js')]);
     let kc;
     try {

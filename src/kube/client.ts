@@ -1,13 +1,7 @@
-// Client setup for @kubernetes/client-node 1.x.
+// Client setup for @kubernetes/client-node 1.x: its KubeConfig only (see rest.ts for why).
 import { existsSync } from 'node:fs';
-import {
-  KubeConfig,
-  Observable,
-  VersionApi,
-  type ConfigurationOptions,
-  type ObservableMiddleware,
-  type PatchStrategy,
-} from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
+import { kubeRest } from './rest.js';
 
 /** The kubeconfig cannot be read or its API server cannot be reached; the message says what to do. */
 export class KubeConnectError extends Error {
@@ -40,42 +34,10 @@ export function loadKubeConfig(path?: string): KubeConfig {
 export async function checkKubeReachable(kc: KubeConfig, timeoutMs = 10_000): Promise<void> {
   const server = kc.getCurrentCluster()?.server ?? '(no cluster in the kubeconfig)';
   try {
-    await kc.makeApiClient(VersionApi).getCode(callOptions({ timeoutMs }));
+    await kubeRest(kc).request({ method: 'GET', path: '/version', timeoutMs });
   } catch (err) {
     if (typeof (err as { code?: unknown }).code === 'number') return;
     const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as { code?: string }).code ?? (err instanceof Error ? err.message.split('\n')[0] : String(err));
     throw new KubeConnectError(`cannot reach the Kubernetes API server at ${server} (${cause}): check --kubeconfig, $KUBECONFIG and the current context (kubectl config current-context)`);
   }
-}
-
-/** Default per-request timeout: no single API call may stall a reconcile or a lease renewal. */
-export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
-
-/**
- * The field manager every write names, so that managedFields (and `kubectl get --show-managed-fields`)
- * say which fields the operator owns; without it the apiserver records the HTTP client's user agent.
- */
-export const FIELD_MANAGER = 'ecs-operator';
-
-/** Methods whose requests take a fieldManager (create, update and patch; never reads or deletes). */
-const WRITES: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH']);
-
-/**
- * Per-call options for the generated API clients: a request timeout, the Content-Type of a patch
- * (the generated patch methods default to JSON Patch), and the field manager of every write. The
- * ObjectParam API passes these middlewares through unwrapped, so they must return the library's
- * Observable, not a Promise.
- */
-export function callOptions(opts: { timeoutMs?: number; patch?: PatchStrategy } = {}): ConfigurationOptions<ObservableMiddleware> {
-  const timeoutMs = opts.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  const middleware: ObservableMiddleware = {
-    pre: (ctx) => {
-      ctx.setSignal(AbortSignal.timeout(timeoutMs));
-      if (opts.patch) ctx.setHeaderParam('Content-Type', opts.patch);
-      if (WRITES.has(ctx.getHttpMethod())) ctx.setQueryParam('fieldManager', FIELD_MANAGER);
-      return new Observable(Promise.resolve(ctx));
-    },
-    post: (res) => new Observable(Promise.resolve(res)),
-  };
-  return { middleware: [middleware], middlewareMergeStrategy: 'append' };
 }

@@ -7,20 +7,15 @@
 //     a burst of 25, then one per 5 minutes); the excess is dropped and counted.
 // Recording never throws and never blocks a reconcile: writes happen in the background.
 import { randomBytes } from 'node:crypto';
-import {
-  EventsV1Api,
-  PatchStrategy,
-  V1MicroTime,
-  type EventsV1Event,
-  type KubeConfig,
-  type KubernetesObject,
-} from '@kubernetes/client-node';
+import type { EventsV1Event, KubernetesObject } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node/dist/config.js';
+import { V1MicroTime } from '@kubernetes/client-node/dist/types.js';
 import { TokenBucket } from '../controller/token-bucket.js';
 import type { Logger } from '../observability/logger.js';
 import { recordKubeEvent } from '../observability/metrics.js';
-import { callOptions } from './client.js';
 import { describeKubeError, isNotFound } from './errors.js';
 import { objectKey } from './object-key.js';
+import { apiPath, kubeRest, PatchStrategy, type KubeRest } from './rest.js';
 
 export type EventType = 'Normal' | 'Warning';
 
@@ -48,18 +43,23 @@ export interface EventSink {
 }
 
 export class KubeEventSink implements EventSink {
-  private readonly api: EventsV1Api;
+  private readonly rest: KubeRest;
 
   constructor(kc: KubeConfig) {
-    this.api = kc.makeApiClient(EventsV1Api);
+    this.rest = kubeRest(kc);
   }
 
   async create(namespace: string, body: EventsV1Event): Promise<void> {
-    await this.api.createNamespacedEvent({ namespace, body }, callOptions());
+    await this.rest.request({ method: 'POST', path: apiPath({ group: 'events.k8s.io', version: 'v1', plural: 'events', namespace }), body });
   }
 
   async updateSeries(namespace: string, name: string, series: { count: number; lastObservedTime: string }): Promise<void> {
-    await this.api.patchNamespacedEvent({ namespace, name, body: { series } }, callOptions({ patch: PatchStrategy.MergePatch }));
+    await this.rest.request({
+      method: 'PATCH',
+      path: apiPath({ group: 'events.k8s.io', version: 'v1', plural: 'events', namespace, name }),
+      body: { series },
+      patch: PatchStrategy.MergePatch,
+    });
   }
 }
 

@@ -6,17 +6,13 @@
 //   - the leader renews every retryPeriod and considers itself deposed if it has not managed to
 //     for renewDeadline (< leaseDuration), i.e. before anyone else may take over;
 //   - release() hands the lease back at shutdown so a successor need not wait for it to expire.
-import {
-  CoordinationV1Api,
-  V1MicroTime,
-  type KubeConfig,
-  type V1Lease,
-  type V1LeaseSpec,
-} from '@kubernetes/client-node';
+import type { V1Lease, V1LeaseSpec } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node/dist/config.js';
+import { V1MicroTime } from '@kubernetes/client-node/dist/types.js';
 import type { Logger } from '../observability/logger.js';
 import { setLeader } from '../observability/metrics.js';
-import { callOptions } from './client.js';
 import { describeKubeError, isConflict, isNotFound } from './errors.js';
+import { apiPath, kubeRest, type KubeRest } from './rest.js';
 
 export interface LeaderElectionOptions {
   namespace: string;
@@ -40,18 +36,18 @@ export interface LeaseClient {
 }
 
 export class KubeLeaseClient implements LeaseClient {
-  private readonly api: CoordinationV1Api;
+  private readonly rest: KubeRest;
 
   constructor(
     kc: KubeConfig,
     private readonly timeoutMs: number,
   ) {
-    this.api = kc.makeApiClient(CoordinationV1Api);
+    this.rest = kubeRest(kc);
   }
 
   async read(namespace: string, name: string): Promise<V1Lease | undefined> {
     try {
-      return await this.api.readNamespacedLease({ namespace, name }, callOptions({ timeoutMs: this.timeoutMs }));
+      return await this.rest.request<V1Lease>({ method: 'GET', path: leasePath(namespace, name), timeoutMs: this.timeoutMs });
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
@@ -59,12 +55,16 @@ export class KubeLeaseClient implements LeaseClient {
   }
 
   create(namespace: string, body: V1Lease): Promise<V1Lease> {
-    return this.api.createNamespacedLease({ namespace, body }, callOptions({ timeoutMs: this.timeoutMs }));
+    return this.rest.request<V1Lease>({ method: 'POST', path: leasePath(namespace), body, timeoutMs: this.timeoutMs });
   }
 
   replace(namespace: string, name: string, body: V1Lease): Promise<V1Lease> {
-    return this.api.replaceNamespacedLease({ namespace, name, body }, callOptions({ timeoutMs: this.timeoutMs }));
+    return this.rest.request<V1Lease>({ method: 'PUT', path: leasePath(namespace, name), body, timeoutMs: this.timeoutMs });
   }
+}
+
+function leasePath(namespace: string, name?: string): string {
+  return apiPath({ group: 'coordination.k8s.io', version: 'v1', plural: 'leases', namespace, name });
 }
 
 /**

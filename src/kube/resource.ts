@@ -1,9 +1,11 @@
 // A typed client for one namespaced custom resource (group/version/plural): the reads a watcher
 // needs (paged list, watch) and the writes the runtime makes (JSON patch of metadata, status
 // replace). Objects come back as the apiserver's JSON; the cast to T happens here, once.
-import { CustomObjectsApi, PatchStrategy, Watch, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
-import { callOptions, DEFAULT_REQUEST_TIMEOUT_MS } from './client.js';
+import type { KubeConfig } from '@kubernetes/client-node/dist/config.js';
+import type { KubernetesObject } from '@kubernetes/client-node/dist/types.js';
+import { Watch } from '@kubernetes/client-node/dist/watch.js';
 import { isNotFound } from './errors.js';
+import { apiPath, DEFAULT_REQUEST_TIMEOUT_MS, kubeRest, PatchStrategy, type KubeRest } from './rest.js';
 
 export interface ResourceType {
   group: string;
@@ -45,7 +47,7 @@ export interface ListWatchSource<T> {
 }
 
 export class ResourceClient<T extends KubernetesObject> implements ListWatchSource<T> {
-  private readonly api: CustomObjectsApi;
+  private readonly rest: KubeRest;
   private readonly watcher: Watch;
   readonly resource: string;
 
@@ -54,19 +56,19 @@ export class ResourceClient<T extends KubernetesObject> implements ListWatchSour
     readonly type: ResourceType,
     private readonly requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
   ) {
-    this.api = kc.makeApiClient(CustomObjectsApi);
+    this.rest = kubeRest(kc);
     this.watcher = new Watch(kc);
     this.resource = resourceName(type);
   }
 
-  private params(namespace: string) {
-    return { group: this.type.group, version: this.type.version, plural: this.type.plural, namespace };
+  private path(namespace: string | undefined, name?: string, subresource?: string): string {
+    return apiPath({ group: this.type.group, version: this.type.version, plural: this.type.plural, namespace, name, subresource });
   }
 
   /** Reads one object from the apiserver (not the cache); undefined when it does not exist. */
   async get(namespace: string, name: string): Promise<T | undefined> {
     try {
-      return (await this.api.getNamespacedCustomObject({ ...this.params(namespace), name }, callOptions({ timeoutMs: this.requestTimeoutMs }))) as T;
+      return await this.rest.request<T>({ method: 'GET', path: this.path(namespace, name), timeoutMs: this.requestTimeoutMs });
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
@@ -74,13 +76,12 @@ export class ResourceClient<T extends KubernetesObject> implements ListWatchSour
   }
 
   async listPage(opts: { namespace?: string; limit: number; continueToken?: string; labelSelector?: string }): Promise<ListPage<T>> {
-    const query = { limit: opts.limit, _continue: opts.continueToken, labelSelector: opts.labelSelector };
-    const options = callOptions({ timeoutMs: this.requestTimeoutMs });
-    const list = (
-      opts.namespace
-        ? await this.api.listNamespacedCustomObject({ ...this.params(opts.namespace), ...query }, options)
-        : await this.api.listClusterCustomObject({ group: this.type.group, version: this.type.version, plural: this.type.plural, ...query }, options)
-    ) as { items?: T[]; metadata?: { resourceVersion?: string; continue?: string } };
+    const list = await this.rest.request<{ items?: T[]; metadata?: { resourceVersion?: string; continue?: string } }>({
+      method: 'GET',
+      path: this.path(opts.namespace),
+      query: { limit: opts.limit, continue: opts.continueToken, labelSelector: opts.labelSelector },
+      timeoutMs: this.requestTimeoutMs,
+    });
     return {
       items: list.items ?? [],
       resourceVersion: list.metadata?.resourceVersion ?? '',
@@ -93,12 +94,8 @@ export class ResourceClient<T extends KubernetesObject> implements ListWatchSour
     onEvent: (event: RawWatchEvent) => void,
     onClose: (err: unknown) => void,
   ): Promise<{ abort(): void }> {
-    const { group, version, plural } = this.type;
-    const path = opts.namespace
-      ? `/apis/${group}/${version}/namespaces/${opts.namespace}/${plural}`
-      : `/apis/${group}/${version}/${plural}`;
     return this.watcher.watch(
-      path,
+      this.path(opts.namespace),
       {
         resourceVersion: opts.resourceVersion,
         allowWatchBookmarks: true,
@@ -111,12 +108,12 @@ export class ResourceClient<T extends KubernetesObject> implements ListWatchSour
   }
 
   async create(namespace: string, body: T): Promise<T> {
-    return (await this.api.createNamespacedCustomObject({ ...this.params(namespace), body }, callOptions({ timeoutMs: this.requestTimeoutMs }))) as T;
+    return this.rest.request<T>({ method: 'POST', path: this.path(namespace), body, timeoutMs: this.requestTimeoutMs });
   }
 
   async delete(namespace: string, name: string): Promise<void> {
     try {
-      await this.api.deleteNamespacedCustomObject({ ...this.params(namespace), name }, callOptions({ timeoutMs: this.requestTimeoutMs }));
+      await this.rest.request({ method: 'DELETE', path: this.path(namespace, name), timeoutMs: this.requestTimeoutMs });
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
@@ -124,18 +121,12 @@ export class ResourceClient<T extends KubernetesObject> implements ListWatchSour
 
   /** RFC 6902 JSON Patch of the object (metadata and spec; the status subresource ignores it). */
   async patch(namespace: string, name: string, ops: JsonPatchOperation[]): Promise<T> {
-    return (await this.api.patchNamespacedCustomObject(
-      { ...this.params(namespace), name, body: ops },
-      callOptions({ timeoutMs: this.requestTimeoutMs, patch: PatchStrategy.JsonPatch }),
-    )) as T;
+    return this.rest.request<T>({ method: 'PATCH', path: this.path(namespace, name), body: ops, patch: PatchStrategy.JsonPatch, timeoutMs: this.requestTimeoutMs });
   }
 
   /** RFC 7386 merge patch of the object. */
   async mergePatch(namespace: string, name: string, body: object): Promise<T> {
-    return (await this.api.patchNamespacedCustomObject(
-      { ...this.params(namespace), name, body },
-      callOptions({ timeoutMs: this.requestTimeoutMs, patch: PatchStrategy.MergePatch }),
-    )) as T;
+    return this.rest.request<T>({ method: 'PATCH', path: this.path(namespace, name), body, patch: PatchStrategy.MergePatch, timeoutMs: this.requestTimeoutMs });
   }
 
   /**
@@ -145,9 +136,6 @@ export class ResourceClient<T extends KubernetesObject> implements ListWatchSour
   async replaceStatus(object: T): Promise<T> {
     const namespace = object.metadata?.namespace ?? '';
     const name = object.metadata?.name ?? '';
-    return (await this.api.replaceNamespacedCustomObjectStatus(
-      { ...this.params(namespace), name, body: object },
-      callOptions({ timeoutMs: this.requestTimeoutMs }),
-    )) as T;
+    return this.rest.request<T>({ method: 'PUT', path: this.path(namespace, name, 'status'), body: object, timeoutMs: this.requestTimeoutMs });
   }
 }
