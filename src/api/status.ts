@@ -70,6 +70,15 @@ export const EcsTaskDefinitionStatus = Type.Object(
         maxItems: 64,
       }),
     ),
+    registering: Type.Optional(
+      Struct(
+        'A registration started and not yet recorded: written before RegisterTaskDefinition, cleared once the revision is in status. While it is set the family is searched for a revision registered from it (the answer may have been lost, or the operator stopped), so a crash never registers the same spec twice.',
+        {
+          specHash: Type.String({ description: 'Hash of the spec being registered.', maxLength: 128 }),
+          startedTime: Timestamp('When the registration started'),
+        },
+      ),
+    ),
     replacedRevision: Type.Optional(
       Struct('The last revision recorded as current that was deregistered or deleted outside the operator, and why a new one was registered in its place.', {
         revision: Type.Integer({ description: 'Revision number.', minimum: 1 }),

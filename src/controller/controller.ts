@@ -146,10 +146,13 @@ export class Controller<T extends KubernetesObject> {
    * Reconciles primary objects when a related object changes: `mapper` names the keys it affects
    * (for an update, both the old and the new version are mapped, so a dropped reference also
    * counts). A related change also lifts a parked failure: the fix may have been made there.
+   * `updates`, when given, says which updates of the related object can matter to the keys it
+   * maps to (additions and deletions always do); the others enqueue nothing.
    */
-  watches<S extends KubernetesObject>(informer: Informer<S>, mapper: RelationMapper<S>): this {
+  watches<S extends KubernetesObject>(informer: Informer<S>, mapper: RelationMapper<S>, opts: { updates?: UpdatePredicate<S> } = {}): this {
     if (!this.sources.includes(informer)) this.sources.push(informer);
     informer.onChange((change) => {
+      if (change.type === 'updated' && opts.updates && !opts.updates(change.old, change.object)) return;
       const keys = new Set(mapper(change.object));
       if (change.type === 'updated') for (const k of mapper(change.old)) keys.add(k);
       for (const key of keys) {

@@ -29,3 +29,12 @@ function withoutBookkeeping(obj: KubernetesObject): unknown {
   const { resourceVersion: _rv, managedFields: _mf, ...meta } = metadata ?? {};
   return { ...rest, metadata: meta };
 }
+
+/**
+ * An update predicate for a relation: true when what `select` reads of the object differs
+ * between the two versions. A related object's other changes (most of them its own status
+ * writes) then wake none of the objects that refer to it.
+ */
+export function selectionChanged<T>(select: (obj: T) => unknown): UpdatePredicate<T> {
+  return (old, next) => !isDeepStrictEqual(select(old), select(next));
+}

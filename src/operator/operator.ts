@@ -21,6 +21,7 @@ import { ClusterReconciler } from './cluster-reconciler.js';
 import { buildEventsConsumer, type EventsConsumer } from './events-consumer.js';
 import { followRolloutsByEvents } from './rollouts-by-events.js';
 import { CLUSTERS, SCHEDULED_TASKS, SERVICES, TASK_DEFINITIONS, TASKS } from './resources.js';
+import { publishedRevisionChanged, scheduleUseOfTaskDefinitionChanged, serviceUseOfTaskDefinitionChanged } from './relations.js';
 import { ScheduledTaskReconciler } from './scheduled-task-reconciler.js';
 import { ServiceReconciler } from './service-reconciler.js';
 import { buildSharding } from './sharding.js';
@@ -177,6 +178,7 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
       .list()
       .filter((s) => s.metadata.namespace === td.metadata.namespace && s.spec.target.taskDefinitionRef?.name === td.metadata.name)
       .map((s) => objectKey(s)),
+    { updates: publishedRevisionChanged },
   );
   stController.watches(clusterInformer, (cluster) =>
     stInformer.store
@@ -191,7 +193,7 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
       .list()
       .filter((t) => t.metadata.namespace === namespace && matches(t) && t.status?.runGeneration !== t.metadata.generation)
       .map((t) => objectKey(t));
-  taskController.watches(tdInformer, (td) => waitingTasks(td.metadata.namespace, (t) => t.spec.taskDefinitionRef?.name === td.metadata.name));
+  taskController.watches(tdInformer, (td) => waitingTasks(td.metadata.namespace, (t) => t.spec.taskDefinitionRef?.name === td.metadata.name), { updates: publishedRevisionChanged });
   taskController.watches(clusterInformer, (cluster) => waitingTasks(cluster.metadata.namespace, (t) => t.spec.clusterRef?.name === cluster.metadata.name));
   // A new revision (status of the task definition) reaches every service that references it at
   // once; a service that goes away lets a waiting task definition finish its deletion.
@@ -200,6 +202,7 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
       .list()
       .filter((s) => s.metadata.namespace === td.metadata.namespace && s.spec.taskDefinitionRef?.name === td.metadata.name)
       .map((s) => objectKey(s)),
+    { updates: publishedRevisionChanged },
   );
   // A cluster that becomes Ready (status) starts the services that wait for it, at once. Only
   // those: the cluster's status changes with every count, and services already running in it
@@ -210,11 +213,11 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
       .filter((s) => s.metadata.namespace === cluster.metadata.namespace && s.spec.clusterRef?.name === cluster.metadata.name && waitsForCluster(s))
       .map((s) => objectKey(s)),
   );
-  tdController.watches(svcInformer, (svc) =>
-    svc.spec.taskDefinitionRef ? [keyOf(svc.metadata.namespace, svc.spec.taskDefinitionRef.name)] : [],
-  );
+  // Only a change of what the task definition reads of them (src/operator/relations.ts): a
+  // service's status writes (counts, conditions) would otherwise reconcile it at every one.
+  tdController.watches(svcInformer, (svc) => (svc.spec.taskDefinitionRef ? [keyOf(svc.metadata.namespace, svc.spec.taskDefinitionRef.name)] : []), { updates: serviceUseOfTaskDefinitionChanged });
   // A schedule that goes away lets a waiting task definition finish its deletion.
-  tdController.watches(stInformer, (st) => (st.spec.target.taskDefinitionRef ? [keyOf(st.metadata.namespace, st.spec.target.taskDefinitionRef.name)] : []));
+  tdController.watches(stInformer, (st) => (st.spec.target.taskDefinitionRef ? [keyOf(st.metadata.namespace, st.spec.target.taskDefinitionRef.name)] : []), { updates: scheduleUseOfTaskDefinitionChanged });
 
   const le = config.leaderElection;
   const manager = new Manager({

@@ -11,7 +11,7 @@ import { withFinalizer } from '../kube/finalizer.js';
 import type { ResourceClient } from '../kube/resource.js';
 import type { StatusWriter } from '../kube/status.js';
 import type { Store } from '../kube/store.js';
-import { cleanupTaskDefinition, reconcileTaskDefinition } from '../reconcile/taskdefinition/reconcile.js';
+import { cleanupTaskDefinition, reconcileTaskDefinition, type RegistrationIntent } from '../reconcile/taskdefinition/reconcile.js';
 import { FINALIZER } from './resources.js';
 import { judgeReconcile, reportCleanup, writeStatus } from './status-binding.js';
 
@@ -46,7 +46,10 @@ export class TaskDefinitionReconciler implements Reconciler<EcsTaskDefinition> {
     const uid = fromCache.metadata.uid;
     const last = this.written.get(key);
     const remembered = last?.uid === uid ? last?.status : undefined;
-    const cached = remembered && remembered.specHash !== fromCache.status?.specHash ? { ...fromCache, status: { ...fromCache.status, ...remembered } } : fromCache;
+    // A registration recorded as started counts as newer too: a cache that lags behind that record
+    // must not make the next reconcile register without searching.
+    const newer = remembered && (remembered.specHash !== fromCache.status?.specHash || remembered.registering?.specHash !== fromCache.status?.registering?.specHash);
+    const cached = newer ? { ...fromCache, status: { ...fromCache.status, ...remembered } } : fromCache;
     const { deps } = this;
     const owner = { clusterId: deps.clusterId, kind: 'EcsTaskDefinition' as const, namespace: ctx.namespace ?? '', name: ctx.name, uid: cached.metadata.uid };
     const services = servicesOf(deps.services, cached);
@@ -59,12 +62,21 @@ export class TaskDefinitionReconciler implements Reconciler<EcsTaskDefinition> {
         if (out.done) this.written.delete(key);
         return reportCleanup(deps, event.object, out, ctx, true);
       }
+      // The object as last written: the final status write then carries its resourceVersion.
+      let latest = event.object;
+      const recordRegistration = async (registering: RegistrationIntent) => {
+        const written = await deps.status.update(latest, (status) => ({ ...status, registering }));
+        if (written.kind === 'gone') throw new Error(`EcsTaskDefinition ${key} was deleted before its registration was recorded`);
+        latest = written.object;
+        this.written.set(key, { uid, status: { ...latest.status, registering } });
+      };
       // No check time in status.drift: services watch this object's status, and their status
       // writes wake it in turn, so a status that changed at every reconcile would never settle.
-      const { out, now, next } = await judgeReconcile(deps, event.object, 'EcsTaskDefinition', ctx, () => reconcileTaskDefinition(event.object, core, { dryRun: false }), { checkTime: false });
+      const reconcile = () => reconcileTaskDefinition(event.object, { ...core, recordRegistration }, { dryRun: false });
+      const { out, now, next } = await judgeReconcile(deps, event.object, 'EcsTaskDefinition', ctx, reconcile, { checkTime: false });
       // A new revision in status reaches the services that reference this object through the
       // service controller's watch on task definitions: no polling delay.
-      await writeStatus(deps.status, event.object, out.status, next.conditions, now, out.specDigest);
+      await writeStatus(deps.status, latest, out.status, next.conditions, now, out.specDigest);
       this.written.set(key, { uid, status: out.status });
       return next.result;
     });

@@ -12,6 +12,8 @@
 // after they took effect), so that a crash often lands while a call is in flight: between AWS doing
 // something and the operator recording it.
 // The seed is printed; ECS_OPERATOR_CRASH_SEED=<seed> replays the same crash points.
+// Last, two crashes are placed on purpose on either side of RegisterTaskDefinition, after the
+// operator recorded the registration in status: neither may register the spec twice.
 import { CreateServiceCommand, DescribeServicesCommand, ListServicesCommand, ListTaskDefinitionsCommand, RegisterTaskDefinitionCommand, type Service } from '@aws-sdk/client-ecs';
 import { Watch, type KubernetesObject } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -296,5 +298,50 @@ describe(`the operator killed at ${OBJECTS * 4} seeded random points of five obj
     expect(crashLog).toHaveLength(OBJECTS * 4);
     // The crashes did land in the middle of work, not only between reconciles.
     expect(crashesMidReconcile, crashLog.join('\n')).toBeGreaterThanOrEqual(5);
+  });
+
+  // The operator records a registration in status.registering before RegisterTaskDefinition and
+  // searches the family only while such a record stands: both sides of the call, hit on purpose.
+  it('registers a spec once when killed after recording a registration, before the call reached ECS or after ECS carried it out', async () => {
+    // This emulator is this file's own: the seeded rules go, so that only the ones below decide.
+    await emulator.control.clearFaults();
+    const [before, after] = [`${prefix}-rec-before`, `${prefix}-rec-after`];
+    const scope = { service: 'ecs', accessKeyId: OPERATOR_KEY };
+    const recorded = async (name: string) => {
+      const res = await kubectl(['get', 'ecstaskdefinition', name, '-o', 'json'], { namespace: ns });
+      return res.code === 0 ? (JSON.parse(res.stdout) as { status?: { registering?: { specHash?: string }; revision?: number } }).status : undefined;
+    };
+
+    // Before: every RegisterTaskDefinition is refused until the operator is killed.
+    const refusal = await emulator.control.addFault({ kind: 'error', operation: 'RegisterTaskDefinition', status: 500, code: 'InternalFailure', count: 1_000, ...scope });
+    await apply(taskDefinitionManifest(before, { image: 'nginx:1.27' }));
+    await converge('the registration recorded and refused', async () => ((await recorded(before))?.registering?.specHash ? [] : [`no status.registering on ${before}`]));
+    expect(await allRevisions(before)).toEqual([]);
+    await operator.kill();
+    await emulator.control.clearFaults(refusal.id);
+    operator = await start();
+    await converge(`${before} Ready`, async () => {
+      const td = (await list('ecstaskdefinitions')).find((o) => o.metadata.name === before);
+      return td && ready(td) ? [] : [`EcsTaskDefinition ${before} not Ready`];
+    });
+    expect(await allRevisions(before)).toEqual([1]);
+    expect(await recorded(before)).toMatchObject({ revision: 1 });
+    expect((await recorded(before))?.registering).toBeUndefined();
+
+    // After: ECS registers the revision and its answer is held back; the operator dies waiting for it.
+    await emulator.control.slowCalls('RegisterTaskDefinition', 1, 60_000, { ...scope, afterProcessing: true });
+    await apply(taskDefinitionManifest(after, { image: 'nginx:1.27' }));
+    await converge('the revision registered, its answer not yet given', async () => ((await allRevisions(after)).length === 1 ? [] : [`no revision of ${after} yet`]));
+    expect((await recorded(after))?.registering?.specHash).toBeDefined();
+    expect((await recorded(after))?.revision).toBeUndefined();
+    await operator.kill();
+    operator = await start();
+    await converge(`${after} Ready`, async () => {
+      const td = (await list('ecstaskdefinitions')).find((o) => o.metadata.name === after);
+      return td && ready(td) ? [] : [`EcsTaskDefinition ${after} not Ready`];
+    });
+    expect(await allRevisions(after)).toEqual([1]);
+    expect(await recorded(after)).toMatchObject({ revision: 1 });
+    expect((await recorded(after))?.registering).toBeUndefined();
   });
 });

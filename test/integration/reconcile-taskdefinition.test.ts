@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { cleanupTaskDefinition, reconcileTaskDefinition, SPEC_HASH_TAG } from '../../src/reconcile/index.js';
 import { desiredTaskDefinition, registerRequest } from '../../src/reconcile/taskdefinition/desired.js';
 import type { TaskDefinitionDeps } from '../../src/reconcile/taskdefinition/reconcile.js';
+import type { EcsTaskDefinition } from '../../src/api/index.js';
 import { testEnv } from '../support/env.js';
 import { callsSince, condition, createWorld, injectFault, edit, fargateTaskDefinition, owner, shortId, writeBack, type World } from './reconcile-support.js';
 
@@ -212,6 +213,83 @@ describe('reconcileTaskDefinition on the emulator', () => {
     const fits = await reconcileTaskDefinition(td, deps(world, td.metadata.name), run);
     expect(fits.plan.map((c) => c.action)).toEqual(['Register']);
     expect(condition(fits, 'Ready')?.status).toBe('True');
+  });
+});
+
+describe('reconcileTaskDefinition with status as the record of registrations (the operator)', () => {
+  /** Deps whose recordRegistration stores status.registering on `td`, as the operator's status write does, noting what ECS had been asked by then. */
+  function recording(w: World, td: EcsTaskDefinition, log: { registrationsBefore: number }[] = []): TaskDefinitionDeps {
+    return {
+      ...deps(w, td.metadata.name),
+      recordRegistration: async (registering) => {
+        log.push({ registrationsBefore: w.aws.calls.snapshot().operations['ecs:RegisterTaskDefinition']?.total ?? 0 });
+        td.status = { ...td.status, registering };
+      },
+    };
+  }
+
+  test('a first registration and a spec change cost one RegisterTaskDefinition each: no ListTaskDefinitions, the intent recorded before and cleared after', async () => {
+    const td = fargateTaskDefinition(`web-${shortId()}`);
+    const log: { registrationsBefore: number }[] = [];
+    let before = world.aws.calls.snapshot();
+    const first = await reconcileTaskDefinition(td, recording(world, td, log), run);
+    writeBack(td, first);
+    expect(first.plan.map((c) => c.action)).toEqual(['Register']);
+    expect(callsSince(world.aws, before).op('ecs:RegisterTaskDefinition')).toBe(1);
+    expect(callsSince(world.aws, before).total).toBe(1);
+    expect(log).toEqual([{ registrationsBefore: before.operations['ecs:RegisterTaskDefinition']?.total ?? 0 }]);
+    expect(td.status).toMatchObject({ revision: 1 });
+    expect(td.status?.registering).toBeUndefined();
+
+    edit(td, { containerDefinitions: [{ name: 'web', image: 'nginx:1.28' }] });
+    before = world.aws.calls.snapshot();
+    writeBack(td, await reconcileTaskDefinition(td, recording(world, td, log), run));
+    expect(callsSince(world.aws, before).total).toBe(1);
+    expect(callsSince(world.aws, before).op('ecs:RegisterTaskDefinition')).toBe(1);
+    expect(td.status).toMatchObject({ revision: 2 });
+    expect(td.status?.revisions?.map((r) => r.revision)).toEqual([2, 1]);
+    expect(td.status?.registering).toBeUndefined();
+    expect(log).toHaveLength(2);
+  });
+
+  test("RegisterTaskDefinition's answer lost after it took effect: the record stays, and the next reconcile finds the revision instead of registering again", async () => {
+    const key = `AKIDTD${shortId()}`;
+    const own = await createWorld(testEnv().awsEndpoint, { accessKeyId: key });
+    worlds.push(own);
+    const td = fargateTaskDefinition(`web-${shortId()}`);
+    await injectFault({ operation: 'RegisterTaskDefinition', count: 1, kind: 'error', service: 'ecs', accessKeyId: key, status: 400, code: 'ClientException', message: 'answer lost', afterProcessing: true });
+    const failed = await reconcileTaskDefinition(td, recording(own, td), run);
+    writeBack(td, failed);
+    expect(condition(failed, 'Ready')).toMatchObject({ status: 'False' });
+    expect(td.status?.registering).toEqual({ specHash: desiredTaskDefinition(td, 'us-east-1').specHash, startedTime: expect.any(String) });
+    expect(await activeRevisions(own, td.metadata.name)).toEqual([1]);
+
+    const before = own.aws.calls.snapshot();
+    const recovered = await reconcileTaskDefinition(td, recording(own, td), run);
+    writeBack(td, recovered);
+    expect(recovered.plan).toEqual([]);
+    expect(callsSince(own.aws, before).writes).toBe(0);
+    expect(callsSince(own.aws, before).op('ecs:ListTaskDefinitions')).toBe(1);
+    expect(td.status).toMatchObject({ revision: 1 });
+    expect(td.status?.registering).toBeUndefined();
+    expect(await activeRevisions(own, td.metadata.name)).toEqual([1]);
+  });
+
+  test('stopped after the record and before RegisterTaskDefinition: the next reconcile searches, finds nothing and registers once', async () => {
+    const td = fargateTaskDefinition(`web-${shortId()}`);
+    td.status = { registering: { specHash: desiredTaskDefinition(td, 'us-east-1').specHash, startedTime: new Date().toISOString() } };
+    const log: { registrationsBefore: number }[] = [];
+    const before = world.aws.calls.snapshot();
+    const out = await reconcileTaskDefinition(td, recording(world, td, log), run);
+    writeBack(td, out);
+    expect(out.plan.map((c) => c.action)).toEqual(['Register']);
+    expect(callsSince(world.aws, before).op('ecs:ListTaskDefinitions')).toBe(1);
+    expect(callsSince(world.aws, before).op('ecs:RegisterTaskDefinition')).toBe(1);
+    // The record of this very spec stood already: not written again.
+    expect(log).toEqual([]);
+    expect(td.status).toMatchObject({ revision: 1 });
+    expect(td.status?.registering).toBeUndefined();
+    expect(await activeRevisions(world, td.metadata.name)).toEqual([1]);
   });
 });
 

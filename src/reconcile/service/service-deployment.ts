@@ -21,11 +21,24 @@ export function serviceDeploymentToRead(service: Service, recorded: RolloutStatu
   const unfinished = recorded?.serviceDeploymentArn !== undefined && recorded.serviceDeploymentStatus !== undefined && !isFinalServiceDeployment(recorded.serviceDeploymentStatus);
   const ours = recorded?.state === 'IN_PROGRESS' || unfinished;
   if (!ours && primary?.rolloutState !== 'IN_PROGRESS') return undefined;
+  if (ours && soleRollingDeployment(service, recorded)) return undefined;
   if (ours && recorded?.serviceDeploymentArn) return { arn: recorded.serviceDeploymentArn };
   if (service.currentServiceDeployment) return { arn: service.currentServiceDeployment };
   const since = ours && recorded?.startedTime ? new Date(recorded.startedTime) : primary?.createdAt;
   // A minute of leeway: the operator's clock and ECS's need not agree.
   return since ? { latestAfter: new Date(since.getTime() - 60_000) } : {};
+}
+
+/**
+ * A ROLLING rollout whose deployment is the service's only one (a new service's first): no traffic
+ * shifts and nothing is left to roll back to, so the deployment DescribeServices lists tells all
+ * that its service deployment would (how far it got, COMPLETED or FAILED), and creating a service
+ * costs no DescribeServiceDeployments. Once one was read for it, it is followed to its end.
+ */
+function soleRollingDeployment(service: Service, recorded: RolloutStatus | undefined): boolean {
+  const strategy = recorded?.strategy ?? service.deploymentConfiguration?.strategy ?? 'ROLLING';
+  const only = service.deployments?.length === 1 ? service.deployments[0] : undefined;
+  return strategy === 'ROLLING' && only?.id !== undefined && only.id === recorded?.deploymentId && recorded.serviceDeploymentStatus === undefined;
 }
 
 /** ECS's service deployment status as the rollout's state (IN_PROGRESS, COMPLETED or FAILED). */

@@ -74,13 +74,24 @@ async function recheck(region: RegionAdapter, ref: RevisionRef): Promise<{ recor
   }
 }
 
+export interface ObserveOptions {
+  /** spec.adoptExisting: an unowned revision with the spec's content is taken over. */
+  adopt?: boolean;
+  /**
+   * Status is the record of every registration (the operator writes status.registering before
+   * RegisterTaskDefinition): without such a record nothing unrecorded can exist, so the family is
+   * not searched. Without it (the CLI's file source keeps no status) it always is.
+   */
+  statusRecordsRegistrations?: boolean;
+}
+
 export async function observeTaskDefinition(
   region: RegionAdapter,
   desired: DesiredTaskDefinition,
   status: EcsTaskDefinitionStatus,
   owner: OwnerIdentity,
   limit: number,
-  adopt = false,
+  opts: ObserveOptions = {},
 ): Promise<TaskDefinitionObservation> {
   const sameRegion = (status.region ?? region.region) === region.region;
   let lost: LostRevision | undefined;
@@ -90,6 +101,11 @@ export async function observeTaskDefinition(
     if ('record' in found) return { kind: 'recorded', current: ref, tags: userTagsOf(found.record.tags) };
     lost = found.lost;
   }
+  // Every revision this object registered is in status, unless a registration was started and its
+  // outcome never recorded: only then can ECS hold one status does not name.
+  if (opts.statusRecordsRegistrations && status.registering === undefined && !opts.adopt) {
+    return { kind: 'unsearched', ...(lost ? { lost } : {}) };
+  }
   // The newest revision this object registered is enough when it carries this spec (a
   // registration whose status write was lost, or the CLI's file source, which keeps no status), or
   // when status keeps the history. Otherwise a registration follows, and without a history in
@@ -98,7 +114,7 @@ export async function observeTaskDefinition(
   const enough = (owned: readonly OwnedRevision[]) => owned.length > (status.revisions ? 0 : limit) || (owned[0] !== undefined && carriesSpec(owned[0]));
   const { active, owned } = await searchOwnedRevisions(region, desired.family, owner, enough);
   const newest = owned[0];
-  if (!newest && adopt) {
+  if (!newest && opts.adopt) {
     const adopted = await adoptable(region, [...active], owner, desired);
     if (adopted) return { kind: 'searched', latest: adopted, owned: [], active, ...(lost ? { lost } : {}) };
   }

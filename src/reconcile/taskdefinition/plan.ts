@@ -35,7 +35,9 @@ export type TaskDefinitionObservation =
   /** status names a revision registered from this very spec, and it is still ACTIVE: no search needed. */
   | { kind: 'recorded'; current: RevisionRef; tags: Tag[] }
   /** The family was searched: the newest revision this object registered (if any), and the ones found. */
-  | { kind: 'searched'; latest: ObservedRevision | undefined; owned: RevisionRef[]; active: ReadonlySet<string>; lost?: LostRevision };
+  | { kind: 'searched'; latest: ObservedRevision | undefined; owned: RevisionRef[]; active: ReadonlySet<string>; lost?: LostRevision }
+  /** status names every revision this object registered (no registration is unrecorded) and none holds this spec: not searched. */
+  | { kind: 'unsearched'; lost?: LostRevision };
 
 export type TaskDefinitionChange =
   | PlannedChange<'Register', RegisterTaskDefinitionCommandInput>
@@ -68,7 +70,7 @@ export interface TaskDefinitionPlan {
 export function planTaskDefinition(desired: DesiredTaskDefinition, observed: TaskDefinitionObservation, ctx: TaskDefinitionPlanContext): TaskDefinitionPlan {
   const history = knownRevisions(ctx.history, observed);
   const latest = observed.kind === 'searched' ? observed.latest : undefined;
-  const lost = observed.kind === 'searched' ? observed.lost : undefined;
+  const lost = observed.kind === 'recorded' ? undefined : observed.lost;
   const current = observed.kind === 'recorded' ? observed.current : matching(desired, latest);
   const changes: TaskDefinitionChange[] = [];
   if (!current) {
@@ -151,7 +153,8 @@ function tagChanges(desired: DesiredTaskDefinition, current: RevisionRef, tags: 
 /** Everything known to be registered by this object and still ACTIVE, newest first, without repeats. */
 function knownRevisions(history: readonly RevisionRef[], observed: TaskDefinitionObservation): RevisionRef[] {
   // The first entry for an ARN wins: status and DescribeTaskDefinition know registeredTime, a recorded observation does not.
-  const all = observed.kind === 'searched' ? [...observed.owned, ...history].filter((r) => observed.active.has(r.taskDefinitionArn)) : [...history, observed.current];
+  const all =
+    observed.kind === 'searched' ? [...observed.owned, ...history].filter((r) => observed.active.has(r.taskDefinitionArn)) : observed.kind === 'recorded' ? [...history, observed.current] : [...history];
   const byArn = new Map<string, RevisionRef>();
   for (const r of all) if (!byArn.has(r.taskDefinitionArn)) byArn.set(r.taskDefinitionArn, r);
   return [...byArn.values()].sort((a, b) => b.revision - a.revision);

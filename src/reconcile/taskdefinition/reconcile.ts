@@ -31,7 +31,16 @@ export interface TaskDefinitionDeps {
   now(): Date;
   /** ARNs of revisions services run right now: revisionHistoryLimit never deregisters them. */
   revisionsInUse?: ReadonlySet<string>;
+  /**
+   * Persists status.registering before RegisterTaskDefinition, and resolves only once it is stored.
+   * Given, status is the record of every registration: the family is searched only while a
+   * registration is recorded as started and not finished (a crash or a lost answer in between),
+   * instead of before every first registration. Not given (the CLI keeps no status), it always is.
+   */
+  recordRegistration?(registering: RegistrationIntent): Promise<void>;
 }
+
+export type RegistrationIntent = NonNullable<EcsTaskDefinitionStatus['registering']>;
 
 export interface TaskDefinitionCleanupOptions {
   /** Names of EcsServices that still run one of this object's revisions. */
@@ -59,14 +68,17 @@ export async function reconcileTaskDefinition(td: EcsTaskDefinition, deps: TaskD
   let plan: TaskDefinitionPlan | undefined;
   // Kept outside the try: a registration made before a failure is still reported.
   const events: OperatorEvent[] = [];
+  // The registration recorded as started, kept in status until its revision is: see recordRegistration.
+  const intent: { registering?: RegistrationIntent } = {};
   try {
-    const observed = await observeTaskDefinition(region, desired, td.status ?? {}, deps.owner, limit, td.spec.adoptExisting === true);
+    const statusRecordsRegistrations = deps.recordRegistration !== undefined;
+    const observed = await observeTaskDefinition(region, desired, td.status ?? {}, deps.owner, limit, { adopt: td.spec.adoptExisting === true, statusRecordsRegistrations });
     plan = planTaskDefinition(desired, observed, { history: td.status?.revisions ?? [], limit, inUse: deps.revisionsInUse ?? new Set(), managedTagKeys: managedTagKeysOf(td.status) });
     // Deregistering old revisions is the operator's housekeeping: only a dry run or a pause holds it back.
     const housekeepingWithheld = opts.dryRun ? 'dry run' : isPaused(td) ? PAUSED_REASON : undefined;
     const why = plan.changes.some((c) => !c.housekeeping) ? withheldBecause(td, desired.specDigest, opts) : plan.changes.length > 0 ? housekeepingWithheld : undefined;
     if (why !== undefined) return withheld(desired, plan, previous, why);
-    const current = (await applyChanges(region, desired, plan, limit, deps, events)) ?? plan.current;
+    const current = (await applyChanges(region, desired, plan, limit, deps, events, previous, intent)) ?? plan.current;
     // A plan either finds the current revision or registers it.
     if (!current) throw new Error(`no current revision of ${desired.family} after applying its plan`);
     const kept = plan.kept.some((r) => r.taskDefinitionArn === current.taskDefinitionArn) ? plan.kept : [current, ...plan.kept];
@@ -85,7 +97,8 @@ export async function reconcileTaskDefinition(td: EcsTaskDefinition, deps: TaskD
     return {
       plan: plan?.changes ?? [],
       applied: events.length > 0,
-      status: previous,
+      // A registration that may have happened stays recorded, so the next reconcile looks for it.
+      status: intent.registering ? { ...previous, registering: intent.registering } : previous,
       specDigest: desired.specDigest,
       conditions: unsyncedConditions(failure.health),
       events: [...events, failure.event],
@@ -104,12 +117,24 @@ async function applyChanges(
   limit: number,
   deps: TaskDefinitionDeps,
   events: OperatorEvent[],
+  previous: EcsTaskDefinitionStatus,
+  intent: { registering?: RegistrationIntent },
 ): Promise<RevisionRef | undefined> {
   let registered: RevisionRef | undefined;
   for (const change of plan.changes) {
     const fields = change.diffs.map((d) => d.path).join(', ');
     switch (change.action) {
       case 'Register': {
+        // Recorded first, so that if the answer is lost (or the operator stops) the next reconcile
+        // searches for the revision instead of registering the spec again. A record of this very
+        // spec already stands: the search that followed it found nothing.
+        if (deps.recordRegistration && previous.registering?.specHash !== desired.specHash) {
+          const registering = { specHash: desired.specHash, startedTime: rfc3339(deps.now()) };
+          await deps.recordRegistration(registering);
+          intent.registering = registering;
+        } else if (previous.registering) {
+          intent.registering = previous.registering;
+        }
         const { taskDefinition } = await region.ecs.registerTaskDefinition(registerRequest(desired, deps.owner));
         registered = {
           taskDefinitionArn: taskDefinition.taskDefinitionArn ?? '',
@@ -192,8 +217,9 @@ function statusOf(
   kept: RevisionRef[],
   replaced: EcsTaskDefinitionStatus['replacedRevision'],
 ): EcsTaskDefinitionStatus {
+  const { registering: _finished, ...rest } = previous;
   return {
-    ...previous,
+    ...rest,
     region,
     family: desired.family,
     revision: current.revision,

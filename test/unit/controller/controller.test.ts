@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Controller } from '../../../src/controller/controller.js';
 import { RetryableError, TerminalError } from '../../../src/controller/errors.js';
+import { selectionChanged } from '../../../src/controller/predicates.js';
 import { backoffAfter, done, requeueAfter, type ReconcileContext, type ReconcileResult, type Reconciler } from '../../../src/controller/reconciler.js';
 import { EventRecorder, type EventSink } from '../../../src/kube/events.js';
 import { Informer } from '../../../src/kube/informer.js';
@@ -186,6 +187,35 @@ describe('Controller', () => {
     relatedSource.push('MODIFIED', widget('taskdef', { rv: '12', size: 7 }));
     await vi.advanceTimersByTimeAsync(0);
     expect(reconciler.calls).toHaveLength(3);
+    await controller.stop();
+    await related.stop();
+  });
+
+  it("enqueues nothing for a related object's update its `updates` predicate calls irrelevant; additions, relevant updates and deletions still do", async () => {
+    const { reconciler, controller } = await setup([widget('svc')]);
+    const relatedSource = new FakeSource();
+    const related = new Informer<Widget>({ source: relatedSource, log: silentLogger() });
+    controller.watches(related, () => ['ns/svc'], { updates: selectionChanged((w: Widget) => w.spec?.size) });
+    related.start();
+    await settle(20);
+    await vi.advanceTimersByTimeAsync(0);
+    const atStart = reconciler.calls.length;
+
+    relatedSource.push('ADDED', widget('taskdef', { rv: '11', size: 3 }));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(reconciler.calls).toHaveLength(atStart + 1);
+    // Status writes of the related object: nothing it maps to is reconciled.
+    for (const [rv, seen] of [['12', 1], ['13', 2], ['14', 3]] as const) {
+      relatedSource.push('MODIFIED', widget('taskdef', { rv, size: 3, status: { seen } }));
+      await vi.advanceTimersByTimeAsync(0);
+    }
+    expect(reconciler.calls).toHaveLength(atStart + 1);
+    relatedSource.push('MODIFIED', widget('taskdef', { rv: '15', size: 4 }));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(reconciler.calls).toHaveLength(atStart + 2);
+    relatedSource.push('DELETED', widget('taskdef', { rv: '16', size: 4 }));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(reconciler.calls).toHaveLength(atStart + 3);
     await controller.stop();
     await related.stop();
   });

@@ -54,6 +54,16 @@ describe('serviceDeploymentToRead: reads only while a rollout is under way', () 
     expect(serviceDeploymentToRead({ ...greenUp, currentServiceDeployment: SD_ARN }, { ...ours, state: 'COMPLETED' })).toEqual({ arn: SD_ARN });
   });
 
+  test("a new service's first ROLLING deployment is judged by DescribeServices alone; a blue/green one, or one already followed, is read", () => {
+    const created = runningService({ taskDefinition: TD4, deployments: [deployment('ecs-svc/2', { taskDefinition: TD4, rolloutState: 'IN_PROGRESS', runningCount: 0 })], currentServiceDeployment: SD_ARN });
+    const rolling = { ...ours, strategy: 'ROLLING', serviceDeploymentArn: SD_ARN };
+    expect(serviceDeploymentToRead(created, rolling)).toBeUndefined();
+    expect(serviceDeploymentToRead(created, { ...rolling, strategy: 'BLUE_GREEN' })).toEqual({ arn: SD_ARN });
+    expect(serviceDeploymentToRead(created, { ...rolling, serviceDeploymentStatus: 'IN_PROGRESS' })).toEqual({ arn: SD_ARN });
+    // An update under ROLLING, with the old deployment still listed, is followed as before.
+    expect(serviceDeploymentToRead(greenUp, rolling)).toEqual({ arn: SD_ARN });
+  });
+
   test('a rollback still running is followed until it ends', () => {
     const failed = { ...ours, state: 'FAILED', serviceDeploymentArn: SD_ARN, serviceDeploymentStatus: 'ROLLBACK_IN_PROGRESS' };
     expect(serviceDeploymentToRead(runningService(), failed)).toEqual({ arn: SD_ARN });
