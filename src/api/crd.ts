@@ -2,6 +2,7 @@
 // to crds/). The output is deterministic: keys sorted, no timestamps.
 import { dump } from 'js-yaml';
 import { API_VERSION, CATEGORY, GROUP, PLURALS, SHORT_NAMES, SINGULARS, VERSION, type Kind } from './constants.js';
+import { ACCOUNT_KIND, ACCOUNT_NAMES, EcsAccount } from './account.js';
 import { RESOURCE_SCHEMAS } from './resources.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -126,8 +127,42 @@ const PRINTER_COLUMNS: Record<Kind, JsonObject[]> = {
 };
 
 export function buildCrd(kind: Kind): JsonObject {
+  return crdOf({
+    kind,
+    names: { plural: PLURALS[kind], singular: SINGULARS[kind], shortNames: [...SHORT_NAMES[kind]], categories: [CATEGORY] },
+    scope: 'Namespaced',
+    schema: RESOURCE_SCHEMAS[kind],
+    columns: PRINTER_COLUMNS[kind],
+  });
+}
+
+// EcsAccount is cluster-scoped and outside the `ecs` category: `kubectl get ecs` in a namespace
+// lists what its users manage, and the account mapping is the cluster administrator's.
+const ACCOUNT_COLUMNS: JsonObject[] = [
+  { name: 'Account', type: 'string', jsonPath: '.status.accountId', description: 'AWS account of the role.' },
+  { name: 'Namespaces', type: 'string', jsonPath: '.status.namespaces', description: 'Namespaces the account serves now.' },
+  conditionColumn('Ready'),
+  REASON,
+  AGE,
+  { name: 'Role', type: 'string', jsonPath: '.spec.roleArn', description: 'IAM role the operator assumes.', priority: 1 },
+];
+
+/** The CRD of EcsAccount, the cluster-scoped mapping of namespaces to AWS accounts. */
+export function buildAccountCrd(): JsonObject {
+  return crdOf({ kind: ACCOUNT_KIND, names: { ...ACCOUNT_NAMES, shortNames: [...ACCOUNT_NAMES.shortNames] }, scope: 'Cluster', schema: EcsAccount, columns: ACCOUNT_COLUMNS });
+}
+
+interface CrdShape {
+  kind: string;
+  names: { plural: string; singular: string; shortNames: string[]; categories?: string[] };
+  scope: 'Namespaced' | 'Cluster';
+  schema: object;
+  columns: JsonObject[];
+}
+
+function crdOf({ kind, names, scope, schema, columns }: CrdShape): JsonObject {
   // JSON round trip: drops TypeBox's symbol keys and copies, so the schemas are never mutated.
-  const openAPIV3Schema = structural(JSON.parse(JSON.stringify(RESOURCE_SCHEMAS[kind])) as JsonObject, '');
+  const openAPIV3Schema = structural(JSON.parse(JSON.stringify(schema)) as JsonObject, '');
   const properties = openAPIV3Schema.properties as JsonObject;
   // The API server owns apiVersion, kind and metadata; a CRD may not constrain them further
   // (metadata must be exactly `type: object`).
@@ -139,25 +174,18 @@ export function buildCrd(kind: Kind): JsonObject {
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
-    metadata: { name: `${PLURALS[kind]}.${GROUP}`, labels: { 'app.kubernetes.io/name': 'ecs-operator' } },
+    metadata: { name: `${names.plural}.${GROUP}`, labels: { 'app.kubernetes.io/name': 'ecs-operator' } },
     spec: {
       group: GROUP,
-      names: {
-        kind,
-        listKind: `${kind}List`,
-        plural: PLURALS[kind],
-        singular: SINGULARS[kind],
-        shortNames: [...SHORT_NAMES[kind]],
-        categories: [CATEGORY],
-      },
-      scope: 'Namespaced',
+      names: { kind, listKind: `${kind}List`, ...names },
+      scope,
       versions: [
         {
           name: VERSION,
           served: true,
           storage: true,
           subresources: { status: {} },
-          additionalPrinterColumns: PRINTER_COLUMNS[kind],
+          additionalPrinterColumns: columns,
           schema: { openAPIV3Schema },
         },
       ],
@@ -174,8 +202,6 @@ export interface CrdFile {
 const HEADER = `# Generated from src/api by \`npm run gen:crds\`; do not edit. Version ${API_VERSION}.\n`;
 
 export function renderCrdFiles(): CrdFile[] {
-  return (Object.keys(RESOURCE_SCHEMAS) as Kind[]).map((kind) => ({
-    file: `${GROUP}_${PLURALS[kind]}.yaml`,
-    content: HEADER + dump(buildCrd(kind), { sortKeys: true, lineWidth: -1, noRefs: true }),
-  }));
+  const render = (plural: string, crd: JsonObject): CrdFile => ({ file: `${GROUP}_${plural}.yaml`, content: HEADER + dump(crd, { sortKeys: true, lineWidth: -1, noRefs: true }) });
+  return [...(Object.keys(RESOURCE_SCHEMAS) as Kind[]).map((kind) => render(PLURALS[kind], buildCrd(kind))), render(ACCOUNT_NAMES.plural, buildAccountCrd())];
 }

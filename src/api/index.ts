@@ -37,4 +37,5 @@ export { isAwsRegion, Tag, type CelRule } from './common.js';
 export { validateManifest, type FieldError, type ValidationResult } from './validate.js';
 export { describeFieldErrors, loadBalancerTargetErrors, TASK_DEFINITION_MAX_BYTES, taskDefinitionRequestBytes, taskDefinitionSizeError } from './preflight.js';
 export { clusterOf, DEFAULT_PROGRESS_DEADLINE_SECONDS, DEFAULT_REVISION_HISTORY_LIMIT, deletionPolicyOf, driftPolicyOf, familyOf, progressDeadlineSecondsOf, revisionHistoryLimitOf, serviceNameOf } from './defaults.js';
-export { buildCrd, renderCrdFiles, type CrdFile } from './crd.js';
+export { buildAccountCrd, buildCrd, renderCrdFiles, type CrdFile } from './crd.js';
+export { ACCOUNT_KIND, ACCOUNT_NAMES, accountIdOfRole, DEFAULT_SESSION_NAME, EcsAccount, EcsAccountSpec, EcsAccountStatus, NamespaceSelector, ROLE_ARN_PATTERN } from './account.js';

@@ -5,7 +5,7 @@
 import type { HandlerExecutionContext } from '@smithy/types';
 
 /** IAM action prefixes of the services the operator talks to. */
-export type AwsService = 'ecs' | 'application-autoscaling' | 'elasticloadbalancing' | 'cloudwatch' | 'scheduler' | 'events' | 'sqs';
+export type AwsService = 'ecs' | 'application-autoscaling' | 'elasticloadbalancing' | 'cloudwatch' | 'scheduler' | 'events' | 'sqs' | 'sts';
 
 export type AwsOperation = `${AwsService}:${string}`;
 
@@ -66,6 +66,7 @@ export const AWS_OPERATIONS = [
   'events:UntagResource',
   'sqs:DeleteMessageBatch',
   'sqs:ReceiveMessage',
+  'sts:AssumeRole',
 ] as const satisfies readonly AwsOperation[];
 
 /** The IAM action that authorizes an operation, where it is not the operation's own name. */

@@ -48,6 +48,11 @@ export interface OperatorConfig {
     /** Pace ECS requests to ECS's documented throttling limits (off only for benchmarks on an emulator). */
     paceRequests: boolean;
   };
+  /**
+   * Objects of a namespace no EcsAccount maps are refused (Stalled, NoAccountMapping) instead of
+   * acting with the operator's own identity.
+   */
+  requireAccountMapping: boolean;
   /** Where /metrics, /healthz and /readyz are served. */
   httpAddress: { host: string; port: number };
   logLevel: LogLevel;
@@ -108,6 +113,7 @@ const SETTINGS: readonly Setting[] = [
   { key: 'region', flags: '--region <region>', description: 'default AWS region for objects that name none (default: $AWS_REGION, else us-east-1)', env: ['AWS_REGION', 'AWS_DEFAULT_REGION'], aliases: [{ key: 'awsRegion', flags: '--aws-region <region>' }] },
   { key: 'endpoint', flags: '--endpoint <url>', description: 'AWS endpoint override, e.g. an emulator', env: ['ECS_OPERATOR_AWS_ENDPOINT', 'AWS_ENDPOINT_URL'], aliases: [{ key: 'awsEndpoint', flags: '--aws-endpoint <url>' }] },
   { key: 'awsPaceRequests', flags: '--no-aws-pace-requests', description: "do not pace ECS requests to ECS's documented throttling limits (only for benchmarks against an emulator)", env: ['ECS_OPERATOR_AWS_PACE_REQUESTS'] },
+  { key: 'requireAccountMapping', flags: '--require-account-mapping', description: "refuse the objects of namespaces no EcsAccount maps to an AWS account, instead of acting with the operator's own identity", env: ['ECS_OPERATOR_REQUIRE_ACCOUNT_MAPPING'] },
   { key: 'httpAddress', flags: '--http-address <host:port>', description: 'serve /metrics, /healthz and /readyz here (default: 0.0.0.0:8080)', env: ['ECS_OPERATOR_HTTP_ADDRESS'] },
   { key: 'logLevel', flags: '--log-level <level>', description: `log level: ${LOG_LEVELS.join(', ')} (default: info)`, env: ['ECS_OPERATOR_LOG_LEVEL', 'LOG_LEVEL'] },
   { key: 'eventsQueue', flags: '--events-queue <url>', description: "SQS queue URL of ECS's events and CloudTrail's API calls (deploy/events-queue/); with it the resync period defaults to 1h", env: ['ECS_OPERATOR_EVENTS_QUEUE'] },
@@ -217,6 +223,9 @@ function buildConfig(raw: Record<string, string | undefined>): OperatorConfig {
   const region = raw.region;
   if (region !== undefined && !isAwsRegion(region)) problems.push(`AWS region "${region}" is not a region of any AWS partition (e.g. us-east-1)`);
 
+  const requireAccountMapping = raw.requireAccountMapping === undefined ? false : parseBool(raw.requireAccountMapping);
+  if (requireAccountMapping === undefined) problems.push(`require account mapping must be true or false (got "${raw.requireAccountMapping}")`);
+
   const httpAddress = parseHostPort(raw.httpAddress ?? '0.0.0.0:8080');
   if (!httpAddress) problems.push(`HTTP address must be host:port or :port (got "${raw.httpAddress}")`);
 
@@ -246,6 +255,7 @@ function buildConfig(raw: Record<string, string | undefined>): OperatorConfig {
     shards,
     clusterId,
     aws: { region, endpoint, paceRequests: raw.awsPaceRequests === undefined ? true : parseBool(raw.awsPaceRequests) !== false },
+    requireAccountMapping: requireAccountMapping === true,
     httpAddress: httpAddress ?? { host: '0.0.0.0', port: 8080 },
     logLevel,
     shutdownTimeoutMs: duration('shutdownTimeout', 'shutdown timeout', 30_000, 0),
@@ -276,6 +286,7 @@ export function describeConfig(config: OperatorConfig): Record<string, unknown> 
     shards: config.shards,
     clusterId: config.clusterId,
     aws: { region: config.aws.region ?? '(per object or SDK default)', endpoint: config.aws.endpoint ? redactUrl(config.aws.endpoint) : '(AWS)' },
+    requireAccountMapping: config.requireAccountMapping,
     httpAddress: `${config.httpAddress.host}:${config.httpAddress.port}`,
     logLevel: config.logLevel,
     shutdownTimeout: formatDuration(config.shutdownTimeoutMs),

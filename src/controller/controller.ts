@@ -178,6 +178,15 @@ export class Controller<T extends KubernetesObject> {
     this.offer(key);
   }
 
+  /**
+   * Reconciles `key` now, even when a reported failure parked it: something it depends on that no
+   * informer of this controller shows has changed (the AWS account its namespace maps to).
+   */
+  retry(key: ObjectKey): void {
+    this.parked.delete(key);
+    this.queue.add(key);
+  }
+
   /** When the longest-running reconcile started, if one is running. */
   oldestReconcileStart(): number | undefined {
     return this.queue.oldestStart();

@@ -36,7 +36,7 @@ export interface LeaseClient {
 }
 
 export class KubeLeaseClient implements LeaseClient {
-  private readonly rest: KubeRest;
+  protected readonly rest: KubeRest;
 
   constructor(
     kc: KubeConfig,

@@ -1,4 +1,5 @@
-// A typed client for one namespaced custom resource (group/version/plural): the reads a watcher
+// A typed client for one custom resource (group/version/plural; a cluster-scoped one, EcsAccount,
+// is addressed with the namespace ''): the reads a watcher
 // needs (paged list, watch) and the writes the runtime makes (JSON patch of metadata, status
 // replace). Objects come back as the apiserver's JSON; the cast to T happens here, once.
 import type { KubeConfig } from '@kubernetes/client-node/dist/config.js';
@@ -61,8 +62,9 @@ export class ResourceClient<T extends KubernetesObject> implements ListWatchSour
     this.resource = resourceName(type);
   }
 
+  /** A cluster-scoped kind's objects (EcsAccount) have the namespace '': no /namespaces/ segment. */
   private path(namespace: string | undefined, name?: string, subresource?: string): string {
-    return apiPath({ group: this.type.group, version: this.type.version, plural: this.type.plural, namespace, name, subresource });
+    return apiPath({ group: this.type.group, version: this.type.version, plural: this.type.plural, namespace: namespace === '' ? undefined : namespace, name, subresource });
   }
 
   /** Reads one object from the apiserver (not the cache); undefined when it does not exist. */

@@ -29,12 +29,14 @@
 //     renewal was *sent* (so a slow answer cannot stretch it), declares the shard lost at
 //     renewDeadline; its keys stop being taken and running reconciles are aborted. Others take it
 //     no earlier than leaseDuration after that renewal's write, which came after it was sent.
-import { CoordinationV1Api, V1MicroTime, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
+import type { V1Lease } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node/dist/config.js';
+import { V1MicroTime } from '@kubernetes/client-node/dist/types.js';
 import type { Logger } from '../observability/logger.js';
 import { setShardHeld } from '../observability/metrics.js';
-import { callOptions } from './client.js';
 import { describeKubeError, isConflict } from './errors.js';
 import { KubeLeaseClient, type LeaderElectionOptions, type LeaseClient } from './leader-election.js';
+import { apiPath } from './rest.js';
 import { planShardMoves } from './shard-spread.js';
 
 export interface ShardLeaseClient extends LeaseClient {
@@ -43,16 +45,14 @@ export interface ShardLeaseClient extends LeaseClient {
 }
 
 export class KubeShardLeaseClient extends KubeLeaseClient implements ShardLeaseClient {
-  private readonly coordination: CoordinationV1Api;
-
   constructor(kc: KubeConfig, private readonly listTimeoutMs: number) {
     super(kc, listTimeoutMs);
-    this.coordination = kc.makeApiClient(CoordinationV1Api);
   }
 
   async list(namespace: string): Promise<V1Lease[]> {
-    const list = await this.coordination.listNamespacedLease({ namespace }, callOptions({ timeoutMs: this.listTimeoutMs }));
-    return list.items;
+    const path = apiPath({ group: 'coordination.k8s.io', version: 'v1', plural: 'leases', namespace });
+    const list = await this.rest.request<{ items?: V1Lease[] }>({ method: 'GET', path, timeoutMs: this.listTimeoutMs });
+    return list.items ?? [];
   }
 }
 

@@ -3,7 +3,6 @@
 // Events after it. Services that name the cluster by clusterRef are requeued by the service
 // controller's watch on clusters when this status says Ready.
 import type { EcsCluster, EcsClusterStatus } from '../api/index.js';
-import type { AwsAdapter } from '../aws/adapter.js';
 import { done, type ReconcileContext, type ReconcileResult, type Reconciler } from '../controller/reconciler.js';
 import type { EventRecorder } from '../kube/events.js';
 import { withFinalizer } from '../kube/finalizer.js';
@@ -11,13 +10,15 @@ import type { ResourceClient } from '../kube/resource.js';
 import type { StatusWriter } from '../kube/status.js';
 import { cleanupCluster, reconcileCluster } from '../reconcile/cluster/index.js';
 import { FINALIZER } from './resources.js';
-import { judgeReconcile, reportCleanup, writeStatus } from './status-binding.js';
+import { judgeReconcile, reportCleanup, reportRefused, writeStatus } from './status-binding.js';
+import { actingSpec, type AccountGate } from './accounts.js';
 
 export interface ClusterReconcilerDeps {
   client: ResourceClient<EcsCluster>;
   status: StatusWriter<EcsClusterStatus, EcsCluster>;
   events: EventRecorder;
-  aws: AwsAdapter;
+  /** The adapter of the object's namespace's AWS account, or why it may not act. */
+  accounts: AccountGate;
   clusterId: string;
   now(): Date;
 }
@@ -30,8 +31,10 @@ export class ClusterReconciler implements Reconciler<EcsCluster> {
     if (!cached) return done();
     const { deps } = this;
     const namespace = ctx.namespace ?? '';
+    const account = await deps.accounts.resolve(namespace, actingSpec(cached));
+    if (account.kind === 'refused') return reportRefused(deps, cached, account, ctx);
     const owner = { clusterId: deps.clusterId, kind: 'EcsCluster' as const, namespace, name: ctx.name, uid: cached.metadata.uid };
-    const core = { aws: deps.aws, owner, now: deps.now };
+    const core = { aws: account.aws, owner, now: deps.now };
 
     return withFinalizer(deps.client, FINALIZER, cached, async (event) => {
       if (event.kind === 'cleanup') return reportCleanup(deps, event.object, await cleanupCluster(event.object, core), ctx);

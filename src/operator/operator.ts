@@ -2,8 +2,9 @@
 // relations that roll services out when their task definition publishes a revision and start them
 // (and tasks) once their cluster is Ready, leader election, and the Manager that runs it all until SIGTERM.
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
-import { driftPolicyOf, serviceNameOf, type EcsCluster, type EcsClusterStatus, type EcsScheduledTask, type EcsScheduledTaskStatus, type EcsService, type EcsServiceStatus, type EcsTask, type EcsTaskDefinition, type EcsTaskDefinitionStatus, type EcsTaskStatus } from '../api/index.js';
-import { createAwsAdapter, type AwsAdapter } from '../aws/adapter.js';
+import { driftPolicyOf, serviceNameOf, type EcsAccount, type EcsAccountStatus, type EcsCluster, type EcsClusterStatus, type EcsScheduledTask, type EcsScheduledTaskStatus, type EcsService, type EcsServiceStatus, type EcsTask, type EcsTaskDefinition, type EcsTaskDefinitionStatus, type EcsTaskStatus } from '../api/index.js';
+import { createAccountAdapters } from '../aws/accounts.js';
+import type { AwsAdapter } from '../aws/adapter.js';
 import { operatorUserAgent } from '../aws/user-agent.js';
 import type { OperatorConfig } from '../config/operator-config.js';
 import { Controller } from '../controller/controller.js';
@@ -17,10 +18,13 @@ import { ResourceClient } from '../kube/resource.js';
 import { StatusWriter } from '../kube/status.js';
 import type { Logger } from '../observability/logger.js';
 import { awsCallMetrics, registerObjects, type ObjectSummary } from '../observability/metrics.js';
+import { NamespaceSource, trimNamespace, type NamespaceObject } from '../kube/namespaces.js';
+import { AccountReconciler } from './account-reconciler.js';
+import { AccountDirectory } from './accounts.js';
 import { ClusterReconciler } from './cluster-reconciler.js';
 import { buildEventsConsumer, type EventsConsumer } from './events-consumer.js';
 import { followRolloutsByEvents } from './rollouts-by-events.js';
-import { CLUSTERS, SCHEDULED_TASKS, SERVICES, TASK_DEFINITIONS, TASKS } from './resources.js';
+import { ACCOUNTS, CLUSTERS, SCHEDULED_TASKS, SERVICES, TASK_DEFINITIONS, TASKS } from './resources.js';
 import { publishedRevisionChanged, scheduleUseOfTaskDefinitionChanged, serviceUseOfTaskDefinitionChanged } from './relations.js';
 import { ScheduledTaskReconciler } from './scheduled-task-reconciler.js';
 import { ServiceReconciler } from './service-reconciler.js';
@@ -30,7 +34,10 @@ import { TaskReconciler } from './task-reconciler.js';
 
 export interface Operator {
   manager: Manager;
+  /** The operator's own identity's adapter (every account's adapters share its call counter). */
   aws: AwsAdapter;
+  /** Which AWS account each namespace's objects act in (accountKeyOf for per-account shares and labels). */
+  accounts: AccountDirectory;
 }
 
 /**
@@ -38,11 +45,13 @@ export interface Operator {
  * the reconciles that follow take their observation from it, so a resync costs 0.1 reads per
  * service however the workers happen to interleave.
  */
-function prefetchServices(aws: AwsAdapter, services: readonly EcsService[]): void {
+function prefetchServices(aws: AwsAdapter, accounts: AccountDirectory, services: readonly EcsService[]): void {
   const groups = new Map<string, { region: string | undefined; cluster: string; names: string[] }>();
   for (const svc of services) {
-    // A clusterRef is resolved by the reconcile itself; the service is read then.
+    // A clusterRef is resolved by the reconcile itself; the service is read then. A service of
+    // another account's namespace is read by its own reconcile, with that account's credentials.
     if ((svc as KubernetesObject).metadata?.deletionTimestamp !== undefined || svc.spec.cluster === undefined) continue;
+    if (accounts.mappingOf(svc.metadata.namespace ?? '') !== undefined) continue;
     const name = svc.status?.serviceName ?? serviceNameOf(svc);
     const key = `${svc.spec.region ?? ''}\u0000${svc.spec.cluster}`;
     const group = groups.get(key) ?? { region: svc.spec.region, cluster: svc.spec.cluster, names: [] };
@@ -61,9 +70,19 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
   // A resync starts every service's reconcile at once; reads that reach DescribeServices within
   // 25 ms of each other share a call of up to 10 services, which is what keeps a resync near 0.1
   // reads per service. 25 ms is nothing next to a reconcile's own round trips.
-  const aws = createAwsAdapter({ region: config.aws.region ?? 'us-east-1', endpoint: config.aws.endpoint, batchWindowMs: 25, paceEcsRequests: config.aws.paceRequests, log, userAgent: operatorUserAgent(config.clusterId) });
+  // One adapter per AWS identity: the operator's own, and one per EcsAccount role, each with its
+  // own clients and so its own request pacer per region; all sign with the operator's user agent,
+  // which is how the events consumer knows its own calls.
+  const adapters = createAccountAdapters({ region: config.aws.region ?? 'us-east-1', endpoint: config.aws.endpoint, batchWindowMs: 25, paceEcsRequests: config.aws.paceRequests, log, userAgent: operatorUserAgent(config.clusterId) });
+  const aws = adapters.own;
   aws.calls.addSink(awsCallMetrics);
   const now = () => new Date();
+
+  // The account mapping: EcsAccounts (cluster-scoped) and the namespaces' labels their selectors match.
+  const accountClient = new ResourceClient<EcsAccount>(kc, ACCOUNTS);
+  const accountInformer = new Informer<EcsAccount>({ source: accountClient, log });
+  const namespaceInformer = new Informer<NamespaceObject>({ source: new NamespaceSource(kc), log, watcher: { transform: trimNamespace } });
+  const accounts = new AccountDirectory({ accounts: accountInformer, namespaces: namespaceInformer, adapters, requireMapping: config.requireAccountMapping, log });
 
   const clusterClient = new ResourceClient<EcsCluster>(kc, CLUSTERS);
   const tdClient = new ResourceClient<EcsTaskDefinition>(kc, TASK_DEFINITIONS);
@@ -104,7 +123,7 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
       client: clusterClient,
       status: new StatusWriter<EcsClusterStatus, EcsCluster>(clusterClient, log),
       events,
-      aws,
+      accounts,
       clusterId: config.clusterId,
       now,
     }),
@@ -119,7 +138,7 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
       services: svcInformer.store,
       scheduledTasks: stInformer.store,
       events,
-      aws,
+      accounts,
       clusterId: config.clusterId,
       now,
     }),
@@ -129,14 +148,14 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
     ...common,
     name: 'ecsservice',
     informer: svcInformer,
-    onBulkReconcile: (services) => prefetchServices(aws, services),
+    onBulkReconcile: (services) => prefetchServices(aws, accounts, services),
     reconciler: followRolloutsByEvents(new ServiceReconciler({
       client: svcClient,
       status: new StatusWriter<EcsServiceStatus, EcsService>(svcClient, log),
       taskDefinitions: tdInformer.store,
       clusters: clusterInformer.store,
       events,
-      aws,
+      accounts,
       clusterId: config.clusterId,
       now,
     }), () => eventsConsumer?.healthy() === true),
@@ -151,7 +170,7 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
       taskDefinitions: tdInformer.store,
       clusters: clusterInformer.store,
       events,
-      aws,
+      accounts,
       clusterId: config.clusterId,
       now,
     }),
@@ -166,7 +185,7 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
       taskDefinitions: tdInformer.store,
       clusters: clusterInformer.store,
       events,
-      aws,
+      accounts,
       clusterId: config.clusterId,
       now,
     }),
@@ -219,6 +238,36 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
   // A schedule that goes away lets a waiting task definition finish its deletion.
   tdController.watches(stInformer, (st) => (st.spec.target.taskDefinitionRef ? [keyOf(st.metadata.namespace, st.spec.target.taskDefinitionRef.name)] : []), { updates: scheduleUseOfTaskDefinitionChanged });
 
+  const accountController = new Controller<EcsAccount>({
+    ...common,
+    name: 'ecsaccount',
+    informer: accountInformer,
+    reconciler: new AccountReconciler({ directory: accounts, status: new StatusWriter<EcsAccountStatus, EcsAccount>(accountClient, log), events, now }),
+  });
+  // A namespace's labels decide which EcsAccount selects it.
+  accountController.watches(namespaceInformer, () => []);
+  const kindControllers = [
+    { controller: clusterController, store: clusterInformer.store },
+    { controller: tdController, store: tdInformer.store },
+    { controller: svcController, store: svcInformer.store },
+    { controller: taskController, store: taskInformer.store },
+    { controller: stController, store: stInformer.store },
+  ];
+  for (const { controller } of kindControllers) {
+    // No object acts before the mapping is known: an unmapped namespace would act with the
+    // operator's own identity. (The relation maps to no key: changes arrive through the directory.)
+    controller.watches(accountInformer, () => []);
+    controller.watches(namespaceInformer, () => []);
+  }
+  accounts.onNamespacesChanged((namespaces) => {
+    const changed = new Set(namespaces);
+    for (const { controller, store } of kindControllers) {
+      for (const o of store.list()) if (changed.has(o.metadata?.namespace ?? '')) controller.retry(objectKey(o));
+    }
+    // Both sides of a conflict, and an account that gained or lost a namespace, say so in status.
+    for (const a of accountInformer.store.list()) accountController.retry(objectKey(a));
+  });
+
   const le = config.leaderElection;
   const manager = new Manager({
     log,
@@ -232,6 +281,7 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
     .add(svcController)
     .add(taskController)
     .add(stController)
+    .add(accountController)
     .onShutdown(() => events.flush());
   if (config.eventsQueue) {
     const stores = { services: svcInformer.store, taskDefinitions: tdInformer.store, clusters: clusterInformer.store, tasks: taskInformer.store };
@@ -239,6 +289,6 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
     eventsConsumer = buildEventsConsumer({ ...config, eventsQueue: config.eventsQueue }, log, aws.calls, stores, controllers);
     manager.add(eventsConsumer);
   }
-  manager.onShutdown(async () => aws.destroy());
-  return { manager, aws };
+  manager.onShutdown(async () => adapters.destroy());
+  return { manager, aws, accounts };
 }

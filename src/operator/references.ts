@@ -8,6 +8,7 @@ import { keyOf } from '../kube/object-key.js';
 import type { Store } from '../kube/store.js';
 import { resolveClusterRef, type ClusterRefResolution } from '../reconcile/cluster/ref.js';
 import type { TaskDefinitionRefResolution } from '../reconcile/service/resolve.js';
+import type { AccountGate } from './accounts.js';
 
 const deleting = (obj: unknown): boolean => (obj as KubernetesObject | undefined)?.metadata?.deletionTimestamp !== undefined;
 
@@ -39,15 +40,16 @@ export function taskDefinitionRefFrom(taskDefinitions: Store<EcsTaskDefinition>,
 export interface ReferringDeps {
   taskDefinitions: Store<EcsTaskDefinition>;
   clusters: Store<EcsCluster>;
-  aws: AwsAdapter;
+  /** The adapter of the object's namespace's AWS account, or why it may not act. */
+  accounts: AccountGate;
   clusterId: string;
   now(): Date;
 }
 
-/** The reconcile dependencies of one such object: its owner identity and its two references, read from the caches. */
-export function referringCore<K extends Kind>(deps: ReferringDeps, kind: K, namespace: string, name: string, uid: string | undefined, refOpts: { withSpec?: boolean; currentGeneration?: boolean } = {}) {
+/** The reconcile dependencies of one such object: its account's adapter, its owner identity and its two references, read from the caches. */
+export function referringCore<K extends Kind>(deps: ReferringDeps, aws: AwsAdapter, kind: K, namespace: string, name: string, uid: string | undefined, refOpts: { withSpec?: boolean; currentGeneration?: boolean } = {}) {
   return {
-    aws: deps.aws,
+    aws,
     owner: { clusterId: deps.clusterId, kind, namespace, name, uid },
     now: deps.now,
     resolveTaskDefinitionRef: (ref: string) => taskDefinitionRefFrom(deps.taskDefinitions, namespace, ref, refOpts),

@@ -11,7 +11,8 @@ import type { StatusWriter } from '../kube/status.js';
 import { cleanupScheduledTask, reconcileScheduledTask } from '../reconcile/scheduledtask/index.js';
 import { referringCore, type ReferringDeps } from './references.js';
 import { FINALIZER } from './resources.js';
-import { judgeReconcile, reportCleanup, writeStatus } from './status-binding.js';
+import { judgeReconcile, reportCleanup, reportRefused, writeStatus } from './status-binding.js';
+import { actingSpec } from './accounts.js';
 
 export interface ScheduledTaskReconcilerDeps extends ReferringDeps {
   client: ResourceClient<EcsScheduledTask>;
@@ -27,7 +28,9 @@ export class ScheduledTaskReconciler implements Reconciler<EcsScheduledTask> {
     if (!cached) return done();
     const { deps } = this;
     const namespace = ctx.namespace ?? '';
-    const core = referringCore(deps, 'EcsScheduledTask', namespace, ctx.name, cached.metadata.uid);
+    const account = await deps.accounts.resolve(namespace, actingSpec(cached));
+    if (account.kind === 'refused') return reportRefused(deps, cached, account, ctx);
+    const core = referringCore(deps, account.aws, 'EcsScheduledTask', namespace, ctx.name, cached.metadata.uid);
 
     return withFinalizer(deps.client, FINALIZER, cached, async (event) => {
       if (event.kind === 'cleanup') return reportCleanup(deps, event.object, await cleanupScheduledTask(event.object, core), ctx);

@@ -3,6 +3,7 @@
 // from the task definition informer's cache, so following a new revision costs no API call, and a
 // clusterRef from the cluster informer's cache.
 import type { ActionRecord, EcsService, EcsServiceStatus, ServiceAction } from '../api/index.js';
+import type { AwsAdapter } from '../aws/adapter.js';
 import { done, type ReconcileContext, type ReconcileResult, type Reconciler } from '../controller/reconciler.js';
 import type { EventRecorder } from '../kube/events.js';
 import { withFinalizer } from '../kube/finalizer.js';
@@ -12,7 +13,8 @@ import { cleanupEcsService, reconcileEcsService } from '../reconcile/ecs-service
 import { carryOutActions } from '../reconcile/service/actions.js';
 import { referringCore, type ReferringDeps } from './references.js';
 import { FINALIZER } from './resources.js';
-import { judgeReconcile, recordEvents, reportCleanup, writeStatus } from './status-binding.js';
+import { judgeReconcile, recordEvents, reportCleanup, reportRefused, writeStatus } from './status-binding.js';
+import { actingSpec } from './accounts.js';
 
 export interface ServiceReconcilerDeps extends ReferringDeps {
   client: ResourceClient<EcsService>;
@@ -28,11 +30,13 @@ export class ServiceReconciler implements Reconciler<EcsService> {
     if (!cached) return done();
     const { deps } = this;
     const namespace = ctx.namespace ?? '';
-    const core = referringCore(deps, 'EcsService', namespace, ctx.name, cached.metadata.uid, { withSpec: true });
+    const account = await deps.accounts.resolve(namespace, actingSpec(cached));
+    if (account.kind === 'refused') return reportRefused(deps, cached as EcsService, account, ctx);
+    const core = referringCore(deps, account.aws, 'EcsService', namespace, ctx.name, cached.metadata.uid, { withSpec: true });
 
     return withFinalizer(deps.client, FINALIZER, cached as EcsService, async (event) => {
       if (event.kind === 'cleanup') return reportCleanup(deps, event.object, await cleanupEcsService(event.object, core), ctx);
-      const acted = await this.carryOutActions(event.object);
+      const acted = await this.carryOutActions(event.object, core.aws);
       const { out, now, next } = await judgeReconcile(deps, acted, 'EcsService', ctx, () => reconcileEcsService(acted, core, { dryRun: false }));
       await writeStatus(deps.status, acted, out.status, next.conditions, now, out.specDigest);
       return next.result;
@@ -44,7 +48,7 @@ export class ServiceReconciler implements Reconciler<EcsService> {
    * AWS call. Answers the object as status now holds it (with the rollout a restart started), which
    * the reconcile then goes on from.
    */
-  private async carryOutActions(svc: EcsService): Promise<EcsService> {
+  private async carryOutActions(svc: EcsService, aws: AwsAdapter): Promise<EcsService> {
     let current = svc;
     const record = async (action: ServiceAction, next: ActionRecord) => {
       const written = await this.deps.status.update(current, (status = {}) => {
@@ -55,7 +59,7 @@ export class ServiceReconciler implements Reconciler<EcsService> {
       if (written.kind !== 'gone') current = written.object;
       return current.status?.actions?.[action];
     };
-    const acted = await carryOutActions(svc, { aws: this.deps.aws, now: this.deps.now, record });
+    const acted = await carryOutActions(svc, { aws, now: this.deps.now, record });
     recordEvents(this.deps.events, current, acted.events);
     return acted.rollout ? { ...current, status: { ...current.status, rollout: acted.rollout } } : current;
   }

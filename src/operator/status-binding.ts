@@ -12,6 +12,7 @@ import { contextLogger } from '../observability/log-context.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import { recordDrift } from '../observability/metrics.js';
 import { driftDifferences, driftUnknown, withDrift } from '../reconcile/drift.js';
+import { unsyncedConditions } from '../reconcile/outcome.js';
 import type { DriftStatus } from '../api/index.js';
 import type { CleanupOutcome, ConditionUpdate, FailureBackoff, OperatorEvent, ReconcileOutcome } from '../reconcile/outcome.js';
 
@@ -236,4 +237,19 @@ function logDrift(log: Logger, previous: DriftStatus | undefined, current: Drift
   const known = previous?.detected ? (previous.differences ?? []).map((d) => d.path) : [];
   if (fields.length === known.length && fields.every((f, i) => f === known[i])) return;
   log.info({ drift: { fields } }, 'drift found: AWS differs from the manifest and was not put back');
+}
+
+/**
+ * An object refused before any AWS call because of its namespace's account (no mapping under
+ * --require-account-mapping, two mappings, a role that cannot be assumed, an ARN of another
+ * account): Stalled with the reason, an Event, and a look again after the Stalled backoff (a
+ * change of the mapping or of the role's availability requeues it at once).
+ */
+export async function reportRefused<S extends WithConditions, T extends Object<S>>(r: Reporter<S, T>, object: T, refusal: { reason: string; message: string }, ctx: AttemptContext): Promise<ReconcileResult> {
+  const conditions = unsyncedConditions({ kind: 'stalled', reason: refusal.reason, message: refusal.message });
+  const now = r.now();
+  recordEvents(r.events, object, [], conditions);
+  const next = nextAttempt(object, { conditions, backoff: 'stalled' }, ctx.failingSince, now);
+  await writeStatus(r.status, object, undefined, next.conditions, now);
+  return next.result;
 }

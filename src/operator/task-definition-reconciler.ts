@@ -4,7 +4,6 @@
 // without a single API call.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { EcsScheduledTask, EcsService, EcsTaskDefinition, EcsTaskDefinitionStatus } from '../api/index.js';
-import type { AwsAdapter } from '../aws/adapter.js';
 import { done, type ReconcileContext, type ReconcileResult, type Reconciler } from '../controller/reconciler.js';
 import type { EventRecorder } from '../kube/events.js';
 import { withFinalizer } from '../kube/finalizer.js';
@@ -13,7 +12,8 @@ import type { StatusWriter } from '../kube/status.js';
 import type { Store } from '../kube/store.js';
 import { cleanupTaskDefinition, reconcileTaskDefinition, type RegistrationIntent } from '../reconcile/taskdefinition/reconcile.js';
 import { FINALIZER } from './resources.js';
-import { judgeReconcile, reportCleanup, writeStatus } from './status-binding.js';
+import { judgeReconcile, reportCleanup, reportRefused, writeStatus } from './status-binding.js';
+import { actingSpec, type AccountGate } from './accounts.js';
 
 export interface TaskDefinitionReconcilerDeps {
   client: ResourceClient<EcsTaskDefinition>;
@@ -21,7 +21,8 @@ export interface TaskDefinitionReconcilerDeps {
   services: Store<EcsService>;
   scheduledTasks: Store<EcsScheduledTask>;
   events: EventRecorder;
-  aws: AwsAdapter;
+  /** The adapter of the object's namespace's AWS account, or why it may not act. */
+  accounts: AccountGate;
   clusterId: string;
   now(): Date;
 }
@@ -51,10 +52,12 @@ export class TaskDefinitionReconciler implements Reconciler<EcsTaskDefinition> {
     const newer = remembered && (remembered.specHash !== fromCache.status?.specHash || remembered.registering?.specHash !== fromCache.status?.registering?.specHash);
     const cached = newer ? { ...fromCache, status: { ...fromCache.status, ...remembered } } : fromCache;
     const { deps } = this;
+    const account = await deps.accounts.resolve(ctx.namespace ?? '', actingSpec(cached));
+    if (account.kind === 'refused') return reportRefused(deps, cached, account, ctx);
     const owner = { clusterId: deps.clusterId, kind: 'EcsTaskDefinition' as const, namespace: ctx.namespace ?? '', name: ctx.name, uid: cached.metadata.uid };
     const services = servicesOf(deps.services, cached);
     const schedules = scheduledTasksOf(deps.scheduledTasks, cached);
-    const core = { aws: deps.aws, owner, now: deps.now, revisionsInUse: new Set([...services, ...schedules].map((s) => s.arn)) };
+    const core = { aws: account.aws, owner, now: deps.now, revisionsInUse: new Set([...services, ...schedules].map((s) => s.arn)) };
 
     return withFinalizer(deps.client, FINALIZER, cached as EcsTaskDefinition, async (event) => {
       if (event.kind === 'cleanup') {

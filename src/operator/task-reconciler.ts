@@ -12,7 +12,8 @@ import type { StatusWriter } from '../kube/status.js';
 import { cleanupTask, reconcileTask } from '../reconcile/task/index.js';
 import { referringCore, type ReferringDeps } from './references.js';
 import { FINALIZER } from './resources.js';
-import { nextAttempt, recordEvents, reportCleanup, withPause, writeStatus } from './status-binding.js';
+import { nextAttempt, recordEvents, reportCleanup, reportRefused, withPause, writeStatus } from './status-binding.js';
+import { actingSpec } from './accounts.js';
 
 export interface TaskReconcilerDeps extends ReferringDeps {
   client: ResourceClient<EcsTask>;
@@ -28,7 +29,9 @@ export class TaskReconciler implements Reconciler<EcsTask> {
     if (!cached) return done();
     const { deps } = this;
     const namespace = ctx.namespace ?? '';
-    const core = referringCore(deps, 'EcsTask', namespace, ctx.name, cached.metadata.uid, { currentGeneration: true });
+    const account = await deps.accounts.resolve(namespace, actingSpec(cached));
+    if (account.kind === 'refused') return reportRefused(deps, cached, account, ctx);
+    const core = referringCore(deps, account.aws, 'EcsTask', namespace, ctx.name, cached.metadata.uid, { currentGeneration: true });
 
     return withFinalizer(deps.client, FINALIZER, cached, async (event) => {
       if (event.kind === 'cleanup') return reportCleanup(deps, event.object, await cleanupTask(event.object, core), ctx);

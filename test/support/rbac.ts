@@ -37,6 +37,11 @@ export const OPERATOR_API_ACCESS = {
     { group: 'ecs.operator.dev', resource: 'ecstasks/status', verbs: ['update'] },
     { group: 'ecs.operator.dev', resource: 'ecsscheduledtasks/status', verbs: ['update'] },
     { group: 'events.k8s.io', resource: 'events', verbs: ['create', 'patch'] },
+    // The account mapping: read, and its status written; cluster-scoped, so granted cluster-wide.
+    { group: 'ecs.operator.dev', resource: 'ecsaccounts', verbs: ['get', 'list', 'watch'] },
+    { group: 'ecs.operator.dev', resource: 'ecsaccounts/status', verbs: ['update'] },
+    // Namespaces' labels, for an EcsAccount's namespaceSelector.
+    { group: '', resource: 'namespaces', verbs: ['get', 'list', 'watch'] },
   ],
   /** Granted in the operator's own namespace only (Role + RoleBinding), for leader election. */
   leaderElection: {

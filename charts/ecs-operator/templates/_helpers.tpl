@@ -33,13 +33,29 @@ app.kubernetes.io/component: controller
 {{- end -}}
 {{- end -}}
 
-{{/* The plural of every kind in crds/ (one list for the RBAC rules, so a new kind's CRD brings its
-permissions with it): ecsclusters, ecsservices, ... in file order. */}}
+{{/* The plural of every namespaced kind in crds/ (one list for the RBAC rules, so a new kind's CRD
+brings its permissions with it): ecsclusters, ecsservices, ... in file order. */}}
 {{- define "ecs-operator.plurals" -}}
 {{- $plurals := list -}}
 {{- range $path, $_ := .Files.Glob "crds/*.yaml" -}}
 {{- $crd := $.Files.Get $path | fromYaml -}}
+{{- if eq $crd.spec.scope "Namespaced" -}}
 {{- $plurals = append $plurals $crd.spec.names.plural -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $plurals -}}
+{{- end -}}
+
+{{/* The plural of every cluster-scoped kind in crds/ (EcsAccount): the operator reads them and writes
+their status only, and the aggregated view/edit roles never include them (only cluster admins
+write the account mapping). */}}
+{{- define "ecs-operator.clusterPlurals" -}}
+{{- $plurals := list -}}
+{{- range $path, $_ := .Files.Glob "crds/*.yaml" -}}
+{{- $crd := $.Files.Get $path | fromYaml -}}
+{{- if eq $crd.spec.scope "Cluster" -}}
+{{- $plurals = append $plurals $crd.spec.names.plural -}}
+{{- end -}}
 {{- end -}}
 {{- toJson $plurals -}}
 {{- end -}}

@@ -13,6 +13,7 @@ const SERVICE_BY_PACKAGE: Record<string, AwsService> = {
   '@aws-sdk/client-scheduler': 'scheduler',
   '@aws-sdk/client-eventbridge': 'events',
   '@aws-sdk/client-sqs': 'sqs',
+  '@aws-sdk/client-sts': 'sts',
 };
 
 /** `service:Operation` for every `new XxxCommand(` and `paginateXxx(` in the file, by where it was imported from. */
