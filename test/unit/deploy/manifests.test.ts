@@ -117,9 +117,9 @@ describe('deploy/kustomization.yaml', () => {
     expect(one('Namespace').metadata.name).toBe('ecs-operator');
   });
 
-  it('installs the CRD of every kind, the RBAC, the Deployment, its metrics Service and a disruption budget', () => {
+  it('installs the CRD of every kind (and of EcsAccount), the RBAC, the Deployment, its metrics Service and a disruption budget', () => {
     expect(objects.map((o) => o.kind).sort()).toEqual(
-      ['ClusterRole', 'ClusterRole', 'ClusterRole', 'ClusterRoleBinding', ...Object.keys(KINDS).map(() => 'CustomResourceDefinition'), 'Deployment', 'Namespace', 'PodDisruptionBudget', 'Role', 'RoleBinding', 'Service', 'ServiceAccount'].sort(),
+      ['ClusterRole', 'ClusterRole', 'ClusterRole', 'ClusterRoleBinding', ...[...Object.keys(KINDS), 'EcsAccount'].map(() => 'CustomResourceDefinition'), 'Deployment', 'Namespace', 'PodDisruptionBudget', 'Role', 'RoleBinding', 'Service', 'ServiceAccount'].sort(),
     );
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { EcsAccount } from '../../../../src/api/index.js';
-import { changedNamespaces, mapNamespaces, selectorMatches } from '../../../../src/reconcile/account/mapping.js';
+import { changedNamespaces, mapNamespaces, selectorMatches, type NamespaceLabels } from '../../../../src/reconcile/account/mapping.js';
 
 const account = (name: string, spec: Partial<EcsAccount['spec']>, deleting = false): EcsAccount => ({
   apiVersion: 'ecs.operator.dev/v1alpha1',
@@ -8,7 +8,7 @@ const account = (name: string, spec: Partial<EcsAccount['spec']>, deleting = fal
   metadata: { name, ...(deleting ? { deletionTimestamp: '2026-12-07T00:00:00Z' } : {}) },
   spec: { roleArn: `arn:aws:iam::111111111111:role/ecs-operator-${name}`, ...spec },
 });
-const namespaces = [
+const namespaces: NamespaceLabels[] = [
   { name: 'shop', labels: { team: 'shop', env: 'prod' } },
   { name: 'shop-dev', labels: { team: 'shop', env: 'dev' } },
   { name: 'search', labels: { team: 'search' } },
