@@ -19,6 +19,7 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, MiddlewareStack, UserAgent } from '@smithy/types';
 import type { Logger } from '../observability/logger.js';
 import { silentLogger } from '../observability/logger.js';
+import { DEFAULT_ACCOUNT } from '../observability/metrics.js';
 import { AwsCallCounter } from './call-counter.js';
 import { callLogPlugin } from './call-log.js';
 import { classifyErrorsPlugin } from './errors.js';
@@ -67,6 +68,14 @@ export interface AwsClientsConfig {
   /** Where calls are counted; a new counter when absent. */
   calls?: AwsCallCounter;
   /**
+   * The account these clients act in (an EcsAccount's name; `default`, the operator's own
+   * identity, when absent): the `account` of their calls' metrics and log lines. Each set of
+   * clients has its own ECS request pacer, and each client its own SDK retry quota (and, in
+   * adaptive mode, its own rate limiter), so one set per account and region keeps an account's
+   * throttling from spending another's budget.
+   */
+  account?: string;
+  /**
    * Where calls are logged (writes at info, reads at debug) when no reconcile's logger is in
    * context (see src/observability/log-context.ts). Silent when absent.
    */
@@ -101,14 +110,15 @@ export interface AwsClients {
  * Makes a client's calls end in classified AwsErrors, counts every request it sends and, given a
  * logger, logs every call (see call-log.ts).
  */
-export function instrumentClient<I extends object, O extends object>(stack: MiddlewareStack<I, O>, service: AwsService, calls: AwsCallCounter, logged?: { region: string; log: Logger }): void {
+export function instrumentClient<I extends object, O extends object>(stack: MiddlewareStack<I, O>, service: AwsService, calls: AwsCallCounter, logged?: { region: string; log: Logger }, account = DEFAULT_ACCOUNT): void {
   stack.use(classifyErrorsPlugin<I, O>(service));
-  stack.use(calls.plugin<I, O>(service));
+  stack.use(calls.plugin<I, O>(service, account));
   if (logged) stack.use(callLogPlugin<I, O>(service, logged.region, logged.log));
 }
 
 export function createAwsClients(config: AwsClientsConfig): AwsClients {
   const calls = config.calls ?? new AwsCallCounter();
+  const account = config.account ?? DEFAULT_ACCOUNT;
   const byRegion = new Map<string, RegionClients>();
   // The lazily created clients of each region, read without creating them (to close them).
   const lazyClients = new WeakMap<RegionClients, () => Array<{ destroy(): void } | undefined>>();
@@ -137,14 +147,14 @@ export function createAwsClients(config: AwsClientsConfig): AwsClients {
       get scheduler() {
         if (!scheduler) {
           scheduler = new SchedulerClient(common);
-          instrumentClient(scheduler.middlewareStack, 'scheduler', calls);
+          instrumentClient(scheduler.middlewareStack, 'scheduler', calls, undefined, account);
         }
         return scheduler;
       },
       get eventbridge() {
         if (!eventbridge) {
           eventbridge = new EventBridgeClient(common);
-          instrumentClient(eventbridge.middlewareStack, 'events', calls);
+          instrumentClient(eventbridge.middlewareStack, 'events', calls, undefined, account);
         }
         return eventbridge;
       },
@@ -155,12 +165,12 @@ export function createAwsClients(config: AwsClientsConfig): AwsClients {
       clients.ecs.middlewareStack.use(pacer.plugin());
       clients.ecsRegistrar.middlewareStack.use(pacer.plugin());
     }
-    const logged = { region, log: config.log ?? silentLogger() };
-    instrumentClient(clients.ecs.middlewareStack, 'ecs', calls, logged);
-    instrumentClient(clients.ecsRegistrar.middlewareStack, 'ecs', calls, logged);
-    instrumentClient(clients.autoscaling.middlewareStack, 'application-autoscaling', calls, logged);
-    instrumentClient(clients.elbv2.middlewareStack, 'elasticloadbalancing', calls, logged);
-    instrumentClient(clients.cloudwatch.middlewareStack, 'cloudwatch', calls, logged);
+    const logged = { region, log: (config.log ?? silentLogger()).child({ account }) };
+    instrumentClient(clients.ecs.middlewareStack, 'ecs', calls, logged, account);
+    instrumentClient(clients.ecsRegistrar.middlewareStack, 'ecs', calls, logged, account);
+    instrumentClient(clients.autoscaling.middlewareStack, 'application-autoscaling', calls, logged, account);
+    instrumentClient(clients.elbv2.middlewareStack, 'elasticloadbalancing', calls, logged, account);
+    instrumentClient(clients.cloudwatch.middlewareStack, 'cloudwatch', calls, logged, account);
     return clients;
   }
 

@@ -12,7 +12,7 @@ import type { Informer } from '../kube/informer.js';
 import { objectKey, parseObjectKey, type ObjectKey } from '../kube/object-key.js';
 import { withLogContext } from '../observability/log-context.js';
 import type { Logger } from '../observability/logger.js';
-import { recordReconcile, registerQueue, type ReconcileOutcome } from '../observability/metrics.js';
+import { DEFAULT_ACCOUNT, recordReconcile, registerQueue, type ReconcileOutcome } from '../observability/metrics.js';
 import { classifyError } from './errors.js';
 import { specOrMetadataChanged, type UpdatePredicate } from './predicates.js';
 import type { ReconcileContext, Reconciler } from './reconciler.js';
@@ -51,6 +51,17 @@ export interface ControllerOptions<T extends KubernetesObject> {
    * gained shard's keys are queued at once, a lost one's reconciles see their signal abort.
    */
   shards?: ShardOwnership;
+  /**
+   * The account a namespace's objects act in (an EcsAccount's name, or `default`): the `account`
+   * of their reconciles' log lines and metrics. Everything is `default` when absent.
+   */
+  accountOf?: (namespace: string) => string;
+  /**
+   * The work-queue share of a key (its account and region, say): shares take turns and none holds
+   * more than its fair part of the workers while another waits, so a throttled, slow or failing
+   * account cannot take every worker. One share per account when absent.
+   */
+  shareOf?: (key: ObjectKey) => string;
 }
 
 /** Maps a related object to the keys of the primary objects it affects. */
@@ -83,6 +94,7 @@ export class Controller<T extends KubernetesObject> {
   private readonly shards: ShardOwnership | undefined;
   /** One signal per held shard that also aborts with the controller (not one per reconcile). */
   private readonly shardSignals = new WeakMap<AbortSignal, AbortSignal>();
+  private readonly accountOf: (namespace: string | undefined) => string;
   /**
    * Keys parked after a failure, with the generation that failed and whether it was being deleted
    * (a change of either lifts the park); `untilMs` Infinity for a terminal error.
@@ -103,6 +115,9 @@ export class Controller<T extends KubernetesObject> {
     this.onBulkReconcile = opts.onBulkReconcile;
     this.events = opts.events;
     this.shards = opts.shards;
+    // A cluster-scoped key has no namespace: it acts with the operator's own identity.
+    const accountOf = (namespace: string | undefined) => (namespace === undefined || !opts.accountOf ? DEFAULT_ACCOUNT : opts.accountOf(namespace));
+    this.accountOf = accountOf;
     const rate = opts.rateLimit ?? DEFAULT_RATE_LIMIT;
     this.queue = new WorkQueue({
       concurrency: opts.concurrency ?? DEFAULT_CONCURRENCY,
@@ -110,6 +125,7 @@ export class Controller<T extends KubernetesObject> {
       rateLimiter: new TokenBucket(rate.qps, rate.burst),
       backoff: opts.backoff ?? DEFAULT_BACKOFF,
       onHandlerError: (key, err) => this.log.error({ key, err }, 'reconcile handler failed unexpectedly'),
+      shareOf: opts.shareOf ?? ((key) => accountOf(parseObjectKey(key).namespace)),
     });
     this.sources = [opts.informer];
     opts.informer.onChange((change) => {
@@ -273,6 +289,8 @@ export class Controller<T extends KubernetesObject> {
     // its keys starts again here (keys queued before, retries and requeues end here too).
     const shardSignal = this.shards ? this.shards.signal(this.shards.shardOfKey(key)) : undefined;
     if (this.shards && !shardSignal) return;
+    const { namespace, name } = parseObjectKey(key);
+    const account = this.accountOf(namespace);
     const object = this.informer.store.get(key);
     const generation = object?.metadata?.generation;
     const until = this.parkedUntil(key, object);
@@ -280,17 +298,16 @@ export class Controller<T extends KubernetesObject> {
       // Queued by something that does not lift the park (a label change, enqueue()): the time stays.
       if (Number.isFinite(until)) this.queue.addAfter(key, until - Date.now());
       this.log.debug({ key, parkedForMs: Number.isFinite(until) ? until - Date.now() : 'until the spec changes' }, 'skipped: parked after a reported failure');
-      return recordReconcile(this.name, 'skipped', 0);
+      return recordReconcile(this.name, 'skipped', 0, account);
     }
     const failingSince = this.parkOf(key, object)?.sinceMs;
     if (failingSince === undefined) this.parked.delete(key);
     const deleting = object?.metadata?.deletionTimestamp !== undefined;
-    const { namespace, name } = parseObjectKey(key);
-    const log = this.log.child({ key });
+    const log = this.log.child({ key, account });
     const signal = shardSignal ? this.combinedSignal(shardSignal) : this.hardStop.signal;
     const ctx: ReconcileContext<T> = { key, namespace, name, object, log, signal, failingSince };
     const started = performance.now();
-    const finish = (outcome: ReconcileOutcome) => recordReconcile(this.name, outcome, (performance.now() - started) / 1000);
+    const finish = (outcome: ReconcileOutcome) => recordReconcile(this.name, outcome, (performance.now() - started) / 1000, account);
 
     try {
       // AWS calls and status writes below log through `log`, so their lines name the object.

@@ -3,10 +3,28 @@
 // workers at once, and one added while it runs is run once more afterwards (so the last change is
 // never missed). Delays come in two kinds: requeue-after (the reconciler asked) and per-key
 // exponential backoff (it failed). Every start also takes a token from an overall rate limiter.
+//
+// Shares (the AWS account and region a key's reconcile talks to): keys of one share wait in the
+// order they came, and the shares take turns. A share holds at most its fair part of the
+// workers, ceil(concurrency / shares with work), while a share under its part has keys waiting; a
+// worker nobody under its part wants goes to the next share in turn, so a share alone uses every
+// worker. A share whose reconciles are slow (throttled, failing, timing out) thus keeps its part
+// and no more. Running handlers are never preempted: when a share that took every worker while
+// alone still holds them, a newcomer under its part is started beside them (the total then
+// exceeds `concurrency` by what the first holds beyond its part, never reaching twice it, and
+// falls back as those end, since none is replaced), so it does not wait on another account's
+// slow reconciles.
+// The rate limiter stays one bucket for the whole queue (it protects the apiserver and the
+// process, which all shares use), and its tokens are taken in the shares' turn order: a share
+// retrying a crowd of failures takes one token per turn, not the whole burst. Per-share buckets
+// would instead multiply the overall limit by the number of accounts.
 import type { TokenBucket } from './token-bucket.js';
 
 export interface WorkQueueOptions {
-  /** At most this many handlers run at once. */
+  /**
+   * At most this many handlers run at once; with shares, the workers they divide (see above: a
+   * newcomer may start beside a share that holds more than its part).
+   */
   concurrency: number;
   /** Processes one key. Should not throw; if it does, `onHandlerError` hears about it. */
   handler: (key: string) => Promise<void>;
@@ -14,17 +32,32 @@ export interface WorkQueueOptions {
   /** Per-key backoff after failures: base x 2^(failures-1), capped. */
   backoff?: { baseMs: number; maxMs: number };
   onHandlerError?: (key: string, err: unknown) => void;
+  /** The share a key belongs to (its account and region); one share for all keys when absent. */
+  shareOf?: (key: string) => string;
 }
 
 export const DEFAULT_BACKOFF = { baseMs: 1_000, maxMs: 5 * 60_000 };
 
+interface Share {
+  /** Keys waiting to run now, oldest first. */
+  ready: Set<string>;
+  running: number;
+}
+
 export class WorkQueue {
-  private readonly ready = new Set<string>();
+  /**
+   * Shares with keys waiting or running, in turn order: the share that started a key last goes to
+   * the back (a Map keeps insertion order, and re-inserting moves to the end).
+   */
+  private readonly shares = new Map<string, Share>();
+  /** The share each waiting key was queued in. */
+  private readonly readyIn = new Map<string, string>();
   private readonly delayed = new Map<string, { due: number; timer: ReturnType<typeof setTimeout> }>();
-  private readonly processing = new Map<string, { startedAt: number; done: Promise<void> }>();
+  private readonly processing = new Map<string, { startedAt: number; share: string; done: Promise<void> }>();
   private readonly dirty = new Set<string>();
   private readonly failures = new Map<string, number>();
   private readonly backoff: { baseMs: number; maxMs: number };
+  private readonly shareOf: (key: string) => string;
   private running = false;
   private shutDown = false;
   private pumping = false;
@@ -33,11 +66,12 @@ export class WorkQueue {
   constructor(private readonly opts: WorkQueueOptions) {
     if (!(opts.concurrency >= 1)) throw new Error(`concurrency must be at least 1 (got ${opts.concurrency})`);
     this.backoff = opts.backoff ?? DEFAULT_BACKOFF;
+    this.shareOf = opts.shareOf ?? (() => '');
   }
 
   /** Keys waiting to run now (including ones re-added while running). */
   get depth(): number {
-    return this.ready.size + this.dirty.size;
+    return this.readyIn.size + this.dirty.size;
   }
 
   get inFlight(): number {
@@ -65,7 +99,7 @@ export class WorkQueue {
     if (this.shutDown) return;
     this.cancelDelayed(key);
     if (this.processing.has(key)) this.dirty.add(key);
-    else this.ready.add(key);
+    else this.makeReady(key);
     this.pump();
   }
 
@@ -73,7 +107,7 @@ export class WorkQueue {
   addAfter(key: string, delayMs: number): void {
     if (this.shutDown) return;
     if (delayMs <= 0) return this.add(key);
-    if (this.ready.has(key)) return;
+    if (this.readyIn.has(key)) return;
     const due = Date.now() + delayMs;
     const existing = this.delayed.get(key);
     if (existing && existing.due <= due) return;
@@ -118,7 +152,8 @@ export class WorkQueue {
     if (this.pumpTimer) clearTimeout(this.pumpTimer);
     for (const { timer } of this.delayed.values()) clearTimeout(timer);
     this.delayed.clear();
-    this.ready.clear();
+    for (const share of this.shares.values()) share.ready.clear();
+    this.readyIn.clear();
     this.dirty.clear();
     await Promise.all([...this.processing.values()].map((p) => p.done));
   }
@@ -131,12 +166,47 @@ export class WorkQueue {
     }
   }
 
+  private makeReady(key: string): void {
+    if (this.readyIn.has(key)) return;
+    const name = this.shareOf(key);
+    let share = this.shares.get(name);
+    if (!share) this.shares.set(name, (share = { ready: new Set(), running: 0 }));
+    share.ready.add(key);
+    this.readyIn.set(key, name);
+  }
+
+  /**
+   * The share whose turn it is, if a worker may start now: the first in turn order with keys
+   * waiting and fewer running than its fair part, else (a worker is free and nobody under its part
+   * wants it) the first with keys waiting. A share under its part starts even when every worker is
+   * busy, if others hold more than their parts: handlers are not preempted, so that is the only way
+   * a newcomer is not kept waiting on reconciles that may be slow. Counting each share's running
+   * handlers up to its part only keeps those starts within `concurrency`, and the total stays
+   * under twice it whatever the parts (they shrink as shares come).
+   */
+  private nextShare(): [string, Share] | undefined {
+    const concurrency = this.opts.concurrency;
+    const fairPart = Math.max(1, Math.ceil(concurrency / this.shares.size));
+    let withinParts = 0;
+    for (const share of this.shares.values()) withinParts += Math.min(share.running, fairPart);
+    let first: [string, Share] | undefined;
+    for (const entry of this.shares) {
+      const share = entry[1];
+      if (share.ready.size === 0) continue;
+      if (share.running < fairPart && withinParts < concurrency && this.processing.size < 2 * concurrency) return entry;
+      first ??= entry;
+    }
+    return this.processing.size < concurrency ? first : undefined;
+  }
+
   private pump(): void {
     // A handler may add keys synchronously; the outer loop will see them, so no recursion.
     if (!this.running || this.pumping) return;
     this.pumping = true;
     try {
-      while (this.running && this.processing.size < this.opts.concurrency && this.ready.size > 0) {
+      while (this.running && this.readyIn.size > 0) {
+        const next = this.nextShare();
+        if (!next) return;
         const wait = this.opts.rateLimiter?.take() ?? 0;
         if (wait > 0) {
           if (!this.pumpTimer) {
@@ -148,17 +218,23 @@ export class WorkQueue {
           }
           return;
         }
-        const key = this.ready.values().next().value as string;
-        this.ready.delete(key);
-        this.dispatch(key);
+        const [name, share] = next;
+        const key = share.ready.values().next().value as string;
+        share.ready.delete(key);
+        this.readyIn.delete(key);
+        // Its turn is over: to the back of the line.
+        this.shares.delete(name);
+        this.shares.set(name, share);
+        this.dispatch(key, name, share);
       }
     } finally {
       this.pumping = false;
     }
   }
 
-  private dispatch(key: string): void {
-    const entry = { startedAt: Date.now(), done: Promise.resolve() };
+  private dispatch(key: string, name: string, share: Share): void {
+    share.running++;
+    const entry = { startedAt: Date.now(), share: name, done: Promise.resolve() };
     this.processing.set(key, entry);
     entry.done = (async () => {
       try {
@@ -167,7 +243,9 @@ export class WorkQueue {
         this.opts.onHandlerError?.(key, err);
       } finally {
         this.processing.delete(key);
-        if (this.dirty.delete(key) && !this.shutDown) this.ready.add(key);
+        share.running--;
+        if (share.running === 0 && share.ready.size === 0 && this.shares.get(name) === share) this.shares.delete(name);
+        if (this.dirty.delete(key) && !this.shutDown) this.makeReady(key);
         this.pump();
       }
     })();

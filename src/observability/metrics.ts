@@ -26,30 +26,30 @@ export type AwsCallOutcome = string;
 
 const reconcileTotal = new Counter({
   name: 'ecs_operator_reconcile_total',
-  help: 'Reconciles run, by controller and outcome.',
-  labelNames: ['controller', 'outcome'] as const,
+  help: 'Reconciles run, by controller, outcome and account (the EcsAccount serving the namespace, or default).',
+  labelNames: ['controller', 'outcome', 'account'] as const,
   registers: [metricsRegistry],
 });
 
 const reconcileDuration = new Histogram({
   name: 'ecs_operator_reconcile_duration_seconds',
-  help: 'Wall time of one reconcile, by controller and outcome.',
-  labelNames: ['controller', 'outcome'] as const,
+  help: 'Wall time of one reconcile, by controller, outcome and account.',
+  labelNames: ['controller', 'outcome', 'account'] as const,
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
   registers: [metricsRegistry],
 });
 
 const awsCalls = new Counter({
   name: 'ecs_operator_aws_api_calls_total',
-  help: 'AWS API calls, by service, operation and outcome.',
-  labelNames: ['service', 'operation', 'outcome'] as const,
+  help: 'AWS API calls, by service, operation, outcome and account (the EcsAccount whose identity made the call, or default).',
+  labelNames: ['service', 'operation', 'outcome', 'account'] as const,
   registers: [metricsRegistry],
 });
 
 const awsCallDuration = new Histogram({
   name: 'ecs_operator_aws_api_call_duration_seconds',
-  help: 'Latency of AWS API calls, by service and operation.',
-  labelNames: ['service', 'operation'] as const,
+  help: 'Latency of AWS API calls, by service, operation and account.',
+  labelNames: ['service', 'operation', 'account'] as const,
   buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   registers: [metricsRegistry],
 });
@@ -119,21 +119,27 @@ queueGauge('ecs_operator_workqueue_depth', 'Keys waiting to be reconciled now.',
 queueGauge('ecs_operator_workqueue_in_flight', 'Reconciles running now.', (s) => s.inFlight);
 queueGauge('ecs_operator_workqueue_delayed', 'Keys scheduled for later (requeue-after, backoff).', (s) => s.delayed);
 
-export function recordReconcile(controller: string, outcome: ReconcileOutcome, seconds: number): void {
-  reconcileTotal.inc({ controller, outcome });
-  reconcileDuration.observe({ controller, outcome }, seconds);
+/**
+ * The `account` label of the operator's own identity. Otherwise an EcsAccount's name: as bounded
+ * as the mapping objects a cluster admin creates, so fine as a label.
+ */
+export const DEFAULT_ACCOUNT = 'default';
+
+export function recordReconcile(controller: string, outcome: ReconcileOutcome, seconds: number, account = DEFAULT_ACCOUNT): void {
+  reconcileTotal.inc({ controller, outcome, account });
+  reconcileDuration.observe({ controller, outcome, account }, seconds);
 }
 
 /** Counts one AWS API call (and its latency, when known). Called for every request sent to AWS. */
-export function recordAwsCall(service: string, operation: string, outcome: AwsCallOutcome, durationMs?: number): void {
-  awsCalls.inc({ service, operation, outcome });
-  if (durationMs !== undefined) awsCallDuration.observe({ service, operation }, durationMs / 1000);
+export function recordAwsCall(service: string, operation: string, outcome: AwsCallOutcome, durationMs?: number, account = DEFAULT_ACCOUNT): void {
+  awsCalls.inc({ service, operation, outcome, account });
+  if (durationMs !== undefined) awsCallDuration.observe({ service, operation, account }, durationMs / 1000);
 }
 
 /** A sink for src/aws's AwsCallCounter (`counter.addSink(awsCallMetrics)`): every call becomes metrics. */
 export const awsCallMetrics = {
-  onCall(service: string, operation: string, outcome: AwsCallOutcome, durationMs: number): void {
-    recordAwsCall(service, operation, outcome, durationMs);
+  onCall(service: string, operation: string, outcome: AwsCallOutcome, durationMs: number, account: string): void {
+    recordAwsCall(service, operation, outcome, durationMs, account);
   },
 };
 

@@ -114,7 +114,9 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
   });
 
   const sharding = buildSharding(config, kc, log);
-  const common = { concurrency: config.concurrency, resyncPeriodMs: config.resyncPeriodMs, rateLimit: config.rateLimit, log, events, shards: sharding?.ownership };
+  // Each account's objects take their own work-queue share and carry its id in logs and metrics.
+  const accountOf = (namespace: string): string => accounts.accountKeyOf(namespace);
+  const common = { concurrency: config.concurrency, resyncPeriodMs: config.resyncPeriodMs, rateLimit: config.rateLimit, log, events, shards: sharding?.ownership, accountOf };
   const clusterController = new Controller<EcsCluster>({
     ...common,
     name: 'ecscluster',

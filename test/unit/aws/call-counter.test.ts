@@ -97,11 +97,30 @@ describe('AwsCallCounter', () => {
     await expect(client.send(describeWeb)).resolves.toBeDefined();
     remove();
 
-    expect(seen.map(([service, operation, outcome]) => [service, operation, outcome])).toEqual([
-      ['ecs', 'DescribeServices', 'throttled'],
-      ['ecs', 'DescribeServices', 'success'],
+    expect(seen.map(([service, operation, outcome, , account]) => [service, operation, outcome, account])).toEqual([
+      ['ecs', 'DescribeServices', 'throttled', 'default'],
+      ['ecs', 'DescribeServices', 'success', 'default'],
     ]);
     expect(seen.every(([, , , durationMs]) => durationMs >= 0)).toBe(true);
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('metrics broke'));
+  });
+
+  test("counts each account's calls apart: the totals add them up, a snapshot can name one", async () => {
+    const calls = new AwsCallCounter();
+    const clientOf = (account: string, responder: Responder) => {
+      const client = new ECSClient(fakeClientConfig(new FakeTransport(responder), 3));
+      instrumentClient(client.middlewareStack, 'ecs', calls, undefined, account);
+      return client;
+    };
+    const seen: string[] = [];
+    calls.addSink({ onCall: (_s, _o, outcome, _d, account) => seen.push(`${account}:${outcome}`) });
+
+    await clientOf('team-a', sequence(throttled, ok)).send(describeWeb);
+    await clientOf('team-b', ok).send(describeWeb);
+
+    expect(seen).toEqual(['team-a:throttled', 'team-a:success', 'team-b:success']);
+    expect(calls.snapshot('team-a')).toMatchObject({ total: 2, throttled: 1, operations: { 'ecs:DescribeServices': { total: 2, outcomes: { throttled: 1, success: 1 } } } });
+    expect(calls.snapshot('team-b')).toMatchObject({ total: 1, throttled: 0 });
+    expect(calls.snapshot()).toMatchObject({ total: 3, reads: 3, throttled: 1, operations: { 'ecs:DescribeServices': { total: 3, outcomes: { throttled: 1, success: 2 } } } });
   });
 });

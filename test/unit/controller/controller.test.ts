@@ -6,6 +6,7 @@ import { backoffAfter, done, requeueAfter, type ReconcileContext, type Reconcile
 import { EventRecorder, type EventSink } from '../../../src/kube/events.js';
 import { Informer } from '../../../src/kube/informer.js';
 import { silentLogger } from '../../../src/observability/logger.js';
+import { metricsRegistry } from '../../../src/observability/metrics.js';
 import { FakeSource, settle, widget, type Widget } from '../kube/fake-source.js';
 
 type Step = (key: string, ctx: ReconcileContext<Widget>) => Promise<ReconcileResult>;
@@ -29,20 +30,22 @@ class ScriptedReconciler implements Reconciler<Widget> {
   }
 }
 
-async function setup(objects: Widget[], opts: { resyncPeriodMs?: number; events?: EventRecorder } = {}) {
+async function setup(objects: Widget[], opts: { resyncPeriodMs?: number; events?: EventRecorder; accountOf?: (namespace: string) => string; concurrency?: number; step?: Step } = {}) {
   const source = new FakeSource();
   source.objects = objects;
   const informer = new Informer<Widget>({ source, log: silentLogger() });
   const reconciler = new ScriptedReconciler();
+  if (opts.step) reconciler.step = opts.step;
   const controller = new Controller<Widget>({
     name: 'widgets',
     informer,
     reconciler,
     log: silentLogger(),
-    concurrency: 2,
+    concurrency: opts.concurrency ?? 2,
     resyncPeriodMs: opts.resyncPeriodMs ?? 0,
     backoff: { baseMs: 1000, maxMs: 8000 },
     events: opts.events,
+    accountOf: opts.accountOf,
   });
   informer.start();
   await settle(20);
@@ -338,5 +341,52 @@ describe('Controller', () => {
     expect(created).toEqual([{ reason: 'ReconcileFailed', note: 'ThrottlingException: Rate exceeded' }]);
     expect(series.at(-1)).toBe(failures);
     await controller.stop();
+  });
+
+  describe('with namespaces mapped to accounts', () => {
+    const objects = [
+      ...['s1', 's2', 's3', 's4'].map((n) => widget(n, { namespace: 'throttled' })),
+      ...['f1', 'f2', 'f3'].map((n) => widget(n, { namespace: 'healthy' })),
+    ];
+    // The throttled account's reconciles never return (until the controller aborts them).
+    const hangInThrottled: Step = (key, ctx) =>
+      key.startsWith('throttled/') ? new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve(done()))) : Promise.resolve(done());
+
+    it('an account whose reconciles hang does not hold up the other account', async () => {
+      const { reconciler, controller } = await setup(objects, { accountOf: (ns) => ns, concurrency: 2, step: hangInThrottled });
+      expect(reconciler.keys().filter((k) => k.startsWith('healthy/'))).toEqual(['healthy/f1', 'healthy/f2', 'healthy/f3']);
+      // Once the healthy account is done, the hung one takes both workers...
+      expect(reconciler.keys().filter((k) => k.startsWith('throttled/'))).toEqual(['throttled/s1', 'throttled/s2']);
+      // ...and the healthy account's next change is still reconciled at once.
+      controller.enqueue('healthy/f2');
+      await vi.advanceTimersByTimeAsync(0);
+      expect(reconciler.keys().at(-1)).toBe('healthy/f2');
+      controller.abort();
+      await controller.stop();
+    });
+
+    it('without the mapping, one queue for all: the hung reconciles take every worker (what the mapping prevents)', async () => {
+      const { reconciler, controller } = await setup(objects, { concurrency: 2, step: hangInThrottled });
+      controller.enqueue('healthy/f1');
+      await vi.advanceTimersByTimeAsync(0);
+      expect(reconciler.keys()).toEqual(['throttled/s1', 'throttled/s2']);
+      controller.abort();
+      await controller.stop();
+    });
+
+    it("labels a reconcile's log lines and metrics with its namespace's account", async () => {
+      const { reconciler, controller } = await setup([widget('a', { namespace: 'team-a' })], { accountOf: (ns) => `account-of-${ns}` });
+      const bindings: Record<string, unknown>[] = [];
+      reconciler.step = async (_key, ctx) => {
+        bindings.push(ctx.log.bindings());
+        return done();
+      };
+      controller.enqueue('team-a/a');
+      await vi.advanceTimersByTimeAsync(0);
+      expect(bindings[0]).toMatchObject({ key: 'team-a/a', account: 'account-of-team-a' });
+      const text = await metricsRegistry.metrics();
+      expect(text).toMatch(/ecs_operator_reconcile_total\{controller="widgets",outcome="done",account="account-of-team-a"\} [1-9]/);
+      await controller.stop();
+    });
   });
 });

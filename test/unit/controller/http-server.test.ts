@@ -17,17 +17,19 @@ async function get(path: string): Promise<{ status: number; body: string }> {
 }
 
 describe('operator HTTP endpoints', () => {
-  it('serves reconcile and AWS call counters on /metrics', async () => {
+  it('serves reconcile and AWS call counters on /metrics, labelled by account', async () => {
     recordReconcile('widgets', 'done', 0.01);
+    recordReconcile('widgets', 'done', 0.01, 'team-a');
     recordAwsCall('ecs', 'DescribeServices', 'success');
-    awsCallMetrics.onCall('ecs', 'UpdateService', 'ThrottlingException', 120);
+    awsCallMetrics.onCall('ecs', 'UpdateService', 'ThrottlingException', 120, 'team-a');
     server = await startHttpServer({ address: { host: '127.0.0.1', port: 0 }, registry: metricsRegistry, checks: new HealthChecks(), log: silentLogger() });
     const { status, body } = await get('/metrics');
     expect(status).toBe(200);
-    expect(body).toMatch(/ecs_operator_reconcile_total\{controller="widgets",outcome="done"\} \d+/);
-    expect(body).toMatch(/ecs_operator_aws_api_calls_total\{service="ecs",operation="DescribeServices",outcome="success"\} \d+/);
-    expect(body).toMatch(/ecs_operator_aws_api_calls_total\{service="ecs",operation="UpdateService",outcome="ThrottlingException"\} \d+/);
-    expect(body).toMatch(/ecs_operator_aws_api_call_duration_seconds_bucket\{le="0.25",service="ecs",operation="UpdateService"\} [1-9]/);
+    expect(body).toMatch(/ecs_operator_reconcile_total\{controller="widgets",outcome="done",account="default"\} \d+/);
+    expect(body).toMatch(/ecs_operator_reconcile_total\{controller="widgets",outcome="done",account="team-a"\} \d+/);
+    expect(body).toMatch(/ecs_operator_aws_api_calls_total\{service="ecs",operation="DescribeServices",outcome="success",account="default"\} \d+/);
+    expect(body).toMatch(/ecs_operator_aws_api_calls_total\{service="ecs",operation="UpdateService",outcome="ThrottlingException",account="team-a"\} \d+/);
+    expect(body).toMatch(/ecs_operator_aws_api_call_duration_seconds_bucket\{le="0.25",service="ecs",operation="UpdateService",account="team-a"\} [1-9]/);
     expect(body).toContain('ecs_operator_reconcile_duration_seconds_bucket');
   });
 

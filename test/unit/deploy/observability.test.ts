@@ -144,17 +144,28 @@ const testGroups = [
     ],
   },
   {
-    name: 'AWS throttling above 5% of an operation for 10 minutes fires; occasional throttling does not',
+    name: 'AWS throttling above 5% of an operation in one account for 10 minutes fires for that account, however busy the others; occasional throttling does not',
     interval: '1m',
     input_series: [
-      series('ecs_operator_aws_api_calls_total', { pod: replicas[0]!, service: 'ecs', operation: 'DescribeServices', outcome: 'success' }, '0+80x30'),
-      series('ecs_operator_aws_api_calls_total', { pod: replicas[0]!, service: 'ecs', operation: 'DescribeServices', outcome: 'throttled' }, '0+20x30'),
-      series('ecs_operator_aws_api_calls_total', { pod: replicas[0]!, service: 'ecs', operation: 'UpdateService', outcome: 'success' }, '0+99x30'),
-      series('ecs_operator_aws_api_calls_total', { pod: replicas[0]!, service: 'ecs', operation: 'UpdateService', outcome: 'throttled' }, '0+1x30'),
+      series('ecs_operator_aws_api_calls_total', { pod: replicas[0]!, service: 'ecs', operation: 'DescribeServices', outcome: 'success', account: 'default' }, '0+80x30'),
+      series('ecs_operator_aws_api_calls_total', { pod: replicas[0]!, service: 'ecs', operation: 'DescribeServices', outcome: 'throttled', account: 'default' }, '0+20x30'),
+      series('ecs_operator_aws_api_calls_total', { pod: replicas[0]!, service: 'ecs', operation: 'UpdateService', outcome: 'success', account: 'default' }, '0+99x30'),
+      series('ecs_operator_aws_api_calls_total', { pod: replicas[0]!, service: 'ecs', operation: 'UpdateService', outcome: 'throttled', account: 'default' }, '0+1x30'),
+      // team-b: 10 throttled in 100, next to team-c's 2,000 untroubled calls a minute (0.5% together).
+      series('ecs_operator_aws_api_calls_total', { pod: replicas[0]!, service: 'ecs', operation: 'CreateService', outcome: 'success', account: 'team-b' }, '0+90x30'),
+      series('ecs_operator_aws_api_calls_total', { pod: replicas[0]!, service: 'ecs', operation: 'CreateService', outcome: 'throttled', account: 'team-b' }, '0+10x30'),
+      series('ecs_operator_aws_api_calls_total', { pod: replicas[0]!, service: 'ecs', operation: 'CreateService', outcome: 'success', account: 'team-c' }, '0+2000x30'),
     ],
     alert_rule_test: [
       { eval_time: '8m', alertname: 'EcsOperatorAwsThrottled', exp_alerts: [] },
-      { eval_time: '20m', alertname: 'EcsOperatorAwsThrottled', exp_alerts: [fired('EcsOperatorAwsThrottled', { service: 'ecs', operation: 'DescribeServices' }, 'AWS throttles 20% of ecs:DescribeServices requests')] },
+      {
+        eval_time: '20m',
+        alertname: 'EcsOperatorAwsThrottled',
+        exp_alerts: [
+          fired('EcsOperatorAwsThrottled', { account: 'default', service: 'ecs', operation: 'DescribeServices' }, 'AWS throttles 20% of ecs:DescribeServices requests in account default'),
+          fired('EcsOperatorAwsThrottled', { account: 'team-b', service: 'ecs', operation: 'CreateService' }, 'AWS throttles 10% of ecs:CreateService requests in account team-b'),
+        ],
+      },
     ],
   },
   {
