@@ -58,6 +58,6 @@ export function namespaceObject(name: string): object {
 export function accountObject(index: number, world: AccountWorld, namespaces: readonly string[]): object {
   return {
     apiVersion: API, kind: 'EcsAccount', metadata: { name: `bench-account-${index}` },
-    spec: { roleArn: world.roleArn, namespaces: { names: namespaces } },
+    spec: { roleArn: world.roleArn, namespaces },
   };
 }

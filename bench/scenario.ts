@@ -17,7 +17,7 @@ import { LEASE_NAMESPACE, startReplicas, stopReplicas, type Replica, type Replic
 import { startStack, throttleSupport, type Stack } from './stack.js';
 import { sleep } from './stats.js';
 import { ServiceWatch } from './watch.js';
-import { assumeAccountRole, BENCH_CREDENTIALS, createAccountWorld, type AccountWorld } from './world.js';
+import { accountForOperator, BENCH_CREDENTIALS, createAccountWorld, type AccountWorld } from './world.js';
 
 export interface ScenarioOptions {
   label: string;
@@ -96,7 +96,7 @@ async function setUpAccounts(stack: Stack, o: ScenarioOptions, features: Feature
   const mapped = o.accounts > 1 && features.accounts;
   const worlds: AccountWorld[] = [];
   for (let a = 0; a < (mapped ? o.accounts : 1); a++) {
-    const identity = mapped ? { accountId: String(FIRST_ACCOUNT + a), ...(await assumeAccountRole(stack.emulator.endpoint, String(FIRST_ACCOUNT + a))) } : { credentials: BENCH_CREDENTIALS };
+    const identity = mapped ? await accountForOperator(stack.emulator.endpoint, String(FIRST_ACCOUNT + a)) : { credentials: BENCH_CREDENTIALS };
     worlds.push(await createAccountWorld(stack.emulator.endpoint, identity));
   }
   await stack.apply(spread.map((p) => namespaceObject(p.namespace)).concat(o.replicas > 1 || o.shards > 1 ? [namespaceObject(LEASE_NAMESPACE)] : []));

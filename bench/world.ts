@@ -3,8 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CreateClusterCommand, ECSClient } from '@aws-sdk/client-ecs';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
+import { accountCredentials, roleAdmin, trustPolicy } from '../test/aws/emulator.js';
 
 export const REGION = 'us-east-1';
 
@@ -21,18 +21,17 @@ export interface AccountWorld {
   securityGroup: string;
 }
 
-/** A role in account `accountId` and credentials for it, assumed through the emulator's STS as AWS does. */
-export async function assumeAccountRole(endpoint: string, accountId: string): Promise<{ roleArn: string; credentials: AwsCredentialIdentity }> {
-  const roleArn = `arn:aws:iam::${accountId}:role/ecs-operator-bench`;
-  const sts = new STSClient({ region: REGION, endpoint, credentials: BENCH_CREDENTIALS });
-  try {
-    const out = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'bench-setup' }));
-    const c = out.Credentials;
-    if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error(`AssumeRole ${roleArn} returned no credentials`);
-    return { roleArn, credentials: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken } };
-  } finally {
-    sts.destroy();
-  }
+/** The account the operator's own key ('testing') acts in on the emulator. */
+export const OPERATOR_ACCOUNT = '123456789012';
+
+/**
+ * Account `accountId` as its administrator sets it up for the operator: a role the operator's
+ * account may assume (IAM, with that account's credentials), and the administrator's credentials,
+ * with which the bench builds the account's network and cluster.
+ */
+export async function accountForOperator(endpoint: string, accountId: string): Promise<{ roleArn: string; accountId: string; credentials: AwsCredentialIdentity }> {
+  const roleArn = await roleAdmin(endpoint, accountId).createRole('ecs-operator-bench', trustPolicy(OPERATOR_ACCOUNT));
+  return { roleArn, accountId, credentials: accountCredentials(accountId) };
 }
 
 export async function createAccountWorld(endpoint: string, account: { roleArn?: string; accountId?: string; credentials: AwsCredentialIdentity }): Promise<AccountWorld> {
