@@ -76,11 +76,15 @@ for (let r = 0; r < Number(opts.runs); r++) {
   for (const services of opts.services.map(Number)) {
     for (const scenario of plan(services)) {
       log(`run ${r + 1}: ${scenario.label}, ${services} services`);
-      figures.push(await runScenario(scenario, features, log));
+      const done = await runScenario(scenario, features, log);
+      figures.push(done);
+      // Each scenario's figures as soon as it ends, so a long run that is stopped keeps them.
+      console.log(report([[done]]).replace(/^\n== /, `\n== run ${r + 1}: `));
+      if (opts.json) writeFileSync(opts.json, JSON.stringify([...runs, figures], null, 2));
     }
   }
   runs.push(figures);
 }
-console.log(JSON.stringify(runs, null, 2));
 if (opts.json) writeFileSync(opts.json, JSON.stringify(runs, null, 2));
-console.log(report(runs));
+else console.log(JSON.stringify(runs, null, 2));
+if (runs.length > 1) console.log(`\n==== all runs side by side${report(runs)}`);
