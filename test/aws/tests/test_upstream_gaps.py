@@ -14,6 +14,8 @@ import pytest
 from botocore.exceptions import ClientError
 from support import ECS_DESIRED_COUNT, Aws
 
+from access_keys import account_key
+
 
 def still_a_gap(gap_present: bool, patch: str) -> None:
     assert gap_present, f"moto fixed this upstream: drop the patch {patch}"
@@ -491,3 +493,22 @@ def test_scheduler_and_events_gaps(plain_moto: Aws) -> None:
     with pytest.raises(ClientError) as error:
         events.put_events(Entries=[{"Source": "app", "DetailType": "x", "Detail": "{}"}])
     still_a_gap(error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500, "event_delivery.py")
+
+
+def test_assume_role_checks_nothing_and_keys_of_another_account_act_in_the_default_one(plain_moto: Aws) -> None:
+    sts = plain_moto.server.client("sts")
+    missing = sts.assume_role(RoleArn="arn:aws:iam::222222222222:role/missing", RoleSessionName="ops")
+    still_a_gap(missing["AssumedRoleUser"]["Arn"].startswith("arn:aws:sts::222222222222:"), "assume_role_trust.py")
+    other = plain_moto.server.client("sts", account_key("111111111111")).get_caller_identity()["Account"]
+    still_a_gap(other == "123456789012", "accounts.py")
+
+
+def test_requests_are_never_throttled(plain_moto: Aws) -> None:
+    ecs = plain_moto.server.client("ecs", retry=False)
+    throttled = 0
+    for _ in range(25):  # Cluster modify actions: a bucket of 20
+        try:
+            ecs.create_cluster(clusterName="burst")
+        except ClientError as error:
+            throttled += error.response["Error"]["Code"] == "ThrottlingException"
+    still_a_gap(throttled == 0, "throttle.py")
