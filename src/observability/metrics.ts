@@ -294,9 +294,11 @@ const eventsQueueErrors = new Counter({
   labelNames: ['code'] as const,
   registers: [metricsRegistry],
 });
+// Labelled by queue, so that the series exists only where a leader reads one (no 0 without a queue).
 const eventsQueueUp = new Gauge({
   name: 'ecs_operator_events_queue_up',
-  help: '1 while the events queue can be read, 0 while it fails (resyncs then run at the fallback period).',
+  help: '1 while the events queue (by name) can be read, 0 while it fails (resyncs then run at the fallback period); absent without --events-queue and on standby replicas.',
+  labelNames: ['queue'] as const,
   registers: [metricsRegistry],
 });
 
@@ -310,6 +312,6 @@ export function recordEventsQueueError(code: string): void {
   eventsQueueErrors.inc({ code });
 }
 
-export function setEventsQueueUp(up: boolean): void {
-  eventsQueueUp.set(up ? 1 : 0);
+export function setEventsQueueUp(queue: string, up: boolean): void {
+  eventsQueueUp.set({ queue }, up ? 1 : 0);
 }

@@ -25,6 +25,8 @@ import { targetsOf, type EventCaches, type EventTargets } from './event-targets.
 
 export interface EventsConsumerOptions {
   queue: EventsQueue;
+  /** Names the queue in metrics (the last part of its URL). */
+  queueName: string;
   caches: EventCaches;
   /** Queues the objects for a reconcile now. */
   requeue(targets: EventTargets): void;
@@ -79,7 +81,7 @@ export class EventsConsumer {
   // The Manager runs it like a controller: only while this replica leads, stopped on shutdown.
   start(): void {
     if (this.loop) return;
-    setEventsQueueUp(true);
+    setEventsQueueUp(this.opts.queueName, true);
     this.loop = this.run();
     this.log.info('reading the events queue');
   }
@@ -149,7 +151,7 @@ export class EventsConsumer {
       return;
     }
     this.failingSince = Date.now();
-    setEventsQueueUp(false);
+    setEventsQueueUp(this.opts.queueName, false);
     this.log.warn(
       { code: info.code, err: info.message, fallbackResyncPeriodMs: this.opts.fallbackResyncPeriodMs },
       'the events queue cannot be read; resyncing every object at the fallback period until it can',
@@ -165,7 +167,7 @@ export class EventsConsumer {
     this.failingSince = undefined;
     if (this.fallbackTimer) clearInterval(this.fallbackTimer);
     this.fallbackTimer = undefined;
-    setEventsQueueUp(true);
+    setEventsQueueUp(this.opts.queueName, true);
     this.opts.resyncAll();
   }
 }
@@ -207,6 +209,7 @@ export function buildEventsConsumer(
   const all = [controllers.services, controllers.taskDefinitions, controllers.clusters, controllers.tasks, ...controllers.others];
   return new EventsConsumer({
     queue,
+    queueName: config.eventsQueue.url.replace(/\/+$/, '').split('/').pop() ?? config.eventsQueue.url,
     caches: { services: list(stores.services), taskDefinitions: list(stores.taskDefinitions), clusters: list(stores.clusters), tasks: list(stores.tasks) },
     requeue: (t) => {
       for (const k of t.services) controllers.services.enqueue(k);

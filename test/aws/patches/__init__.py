@@ -42,7 +42,7 @@ from . import (
     describe_clusters_include,
 )
 from . import describe_tasks, standalone_tasks, stop_task
-from . import ecs_events, event_delivery, event_patterns, schedule_expressions, schedule_fields, sqs_long_polling
+from . import ecs_events, event_delivery, event_patterns, schedule_expressions, schedule_fields, sqs_long_polling, sqs_receive_cost
 
 _applied = False
 
@@ -90,4 +90,5 @@ def apply_all() -> None:
     event_delivery.apply()
     ecs_events.apply()
     sqs_long_polling.apply()
+    sqs_receive_cost.apply()
     _applied = True

@@ -96,3 +96,24 @@ def test_put_events_starts_the_task_of_a_matching_rule(aws: Aws) -> None:
     aws.events.put_events(Entries=[{"Source": "billing", "DetailType": "Invoice Due", "Detail": json.dumps({"overrides": overrides})}])
     [arn] = aws.ecs.list_tasks(cluster=cluster_arn, startedBy="events-rule/invoices")["taskArns"]
     assert aws.ecs.describe_tasks(cluster=cluster_arn, tasks=[arn])["tasks"][0]["overrides"] == overrides
+
+
+def test_an_sqs_target_receives_the_event_itself_or_the_part_its_input_path_names(aws: Aws) -> None:
+    """EventBridge User Guide, "Amazon SQS queue" targets: without Input, InputPath or
+    InputTransformer the queue gets the whole event (moto 5.2.5 sends a template without account)."""
+    sqs = aws.server.client("sqs")
+    whole = sqs.create_queue(QueueName="whole")["QueueUrl"]
+    part = sqs.create_queue(QueueName="part")["QueueUrl"]
+    arn = lambda url: sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]  # noqa: E731
+    aws.events.put_rule(Name="orders", EventPattern=json.dumps({"source": ["shop"], "detail": {"total": [{"numeric": [">", 10]}]}}))
+    aws.events.put_targets(Rule="orders", Targets=[{"Id": "whole", "Arn": arn(whole)}, {"Id": "part", "Arn": arn(part), "InputPath": "$.detail.items"}])
+    aws.events.put_events(Entries=[{"Source": "shop", "DetailType": "Order Placed", "Detail": json.dumps({"total": 5, "items": []})}])
+    aws.events.put_events(Entries=[{"Source": "shop", "DetailType": "Order Placed", "Detail": json.dumps({"total": 42, "items": ["book"]})}])
+
+    [message] = sqs.receive_message(QueueUrl=whole, MaxNumberOfMessages=10)["Messages"]
+    event = json.loads(message["Body"])
+    assert set(event) == {"version", "id", "detail-type", "source", "account", "time", "region", "resources", "detail"}
+    assert (event["source"], event["detail-type"], event["account"], event["detail"]) == ("shop", "Order Placed", "123456789012", {"total": 42, "items": ["book"]})
+    assert event["time"].endswith("Z")
+    [message] = sqs.receive_message(QueueUrl=part, MaxNumberOfMessages=10)["Messages"]
+    assert json.loads(message["Body"]) == ["book"]

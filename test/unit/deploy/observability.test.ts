@@ -169,6 +169,21 @@ const testGroups = [
     ],
   },
   {
+    name: 'an events queue that cannot be read for 15 minutes fires, once per queue; a standby replica has no series',
+    interval: '1m',
+    input_series: [series('ecs_operator_events_queue_up', { pod: replicas[0]!, queue: 'ecs-operator-events' }, '1x5 0x30')],
+    alert_rule_test: [
+      { eval_time: '15m', alertname: 'EcsOperatorEventsQueueDown', exp_alerts: [] },
+      { eval_time: '25m', alertname: 'EcsOperatorEventsQueueDown', exp_alerts: [fired('EcsOperatorEventsQueueDown', { queue: 'ecs-operator-events' }, 'The events queue ecs-operator-events cannot be read: changes made outside the operator are found only by resync')] },
+    ],
+  },
+  {
+    name: 'a queue that recovers does not fire, nor one the new leader reads after a handover',
+    interval: '1m',
+    input_series: [series('ecs_operator_events_queue_up', { pod: replicas[0]!, queue: 'ecs-operator-events' }, '0x10 1x20'), series('ecs_operator_events_queue_up', { pod: replicas[1]!, queue: 'ecs-operator-events' }, '_x20 1x10')],
+    alert_rule_test: [{ eval_time: '25m', alertname: 'EcsOperatorEventsQueueDown', exp_alerts: [] }],
+  },
+  {
     name: 'no replica leading for 5 minutes fires, and so does no replica at all',
     interval: '1m',
     input_series: replicas.map((pod) => series('ecs_operator_leader', { pod }, '0x10')),
@@ -194,8 +209,8 @@ describe('PrometheusRule (deploy/observability/prometheus-rule.yaml)', () => {
     expect(res.code).toBe(0);
   });
 
-  it('has an alert for Stalled objects, uncorrected drift, reconcile errors, AWS throttling and no leader', () => {
-    expect(rules.map((r) => r.alert)).toEqual(['EcsOperatorObjectStalled', 'EcsOperatorDriftNotCorrected', 'EcsOperatorReconcileErrors', 'EcsOperatorAwsThrottled', 'EcsOperatorNoLeader']);
+  it('has an alert for Stalled objects, uncorrected drift, reconcile errors, AWS throttling, an unreadable events queue and no leader', () => {
+    expect(rules.map((r) => r.alert)).toEqual(['EcsOperatorObjectStalled', 'EcsOperatorDriftNotCorrected', 'EcsOperatorReconcileErrors', 'EcsOperatorAwsThrottled', 'EcsOperatorEventsQueueDown', 'EcsOperatorNoLeader']);
   });
 
   it('fires each alert on series that should fire it and stays quiet on series that should not (promtool test rules)', async () => {

@@ -55,6 +55,7 @@ function start(queue: FakeQueue, fallbackResyncPeriodMs = 60_000) {
   let resyncs = 0;
   consumer = new EventsConsumer({
     queue,
+    queueName: 'ecs-operator-events',
     caches: { services: () => [web], taskDefinitions: () => [], clusters: () => [], tasks: () => [] },
     requeue: (t) => requeued.push(t),
     isOwnUserAgent: (ua) => ua.includes('ecs-operator/'),
