@@ -12,6 +12,7 @@ import type { StatusWriter } from '../kube/status.js';
 import { cleanupEcsService, reconcileEcsService } from '../reconcile/ecs-service.js';
 import { carryOutActions } from '../reconcile/service/actions.js';
 import { referringCore, type ReferringDeps } from './references.js';
+import { onLookGrid } from './look-grid.js';
 import { FINALIZER } from './resources.js';
 import { judgeReconcile, recordEvents, reportCleanup, reportRefused, writeStatus } from './status-binding.js';
 import { actingSpec } from './accounts.js';
@@ -39,7 +40,7 @@ export class ServiceReconciler implements Reconciler<EcsService> {
       const acted = await this.carryOutActions(event.object, core.aws);
       const { out, now, next } = await judgeReconcile(deps, acted, 'EcsService', ctx, () => reconcileEcsService(acted, core, { dryRun: false }));
       await writeStatus(deps.status, acted, out.status, next.conditions, now, out.specDigest);
-      return next.result;
+      return onLookGrid(next.result, deps.now().getTime());
     });
   }
 

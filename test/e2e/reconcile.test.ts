@@ -126,6 +126,23 @@ describe('kubectl apply of a task definition and a service', () => {
     expect(await revisions(name)).toHaveLength(1);
   });
 
+  it('reconciles a task definition at rest once per resync, not again for each status write of the service that runs it', async () => {
+    const reconciles = async () => {
+      const text = await (await fetch(operator.metricsUrl)).text();
+      const of = (controller: string) => [...text.matchAll(new RegExp(`^ecs_operator_reconcile_total\\{[^}]*controller="${controller}"[^}]*\\} (\\S+)$`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
+      return { td: of('ecstaskdefinition'), svc: of('ecsservice') };
+    };
+    // One EcsTaskDefinition and one EcsService in the namespace, both at rest: every resync
+    // reconciles each once, and the service's status writes reach the task definition only when
+    // they change what it reads (the revisions the service runs).
+    const before = await reconciles();
+    await waitFor('two resyncs of the service', async () => (await reconciles()).svc - before.svc >= 2);
+    const after = await reconciles();
+    const resyncs = after.svc - before.svc;
+    expect(after.td - before.td).toBeGreaterThanOrEqual(resyncs - 1);
+    expect(after.td - before.td).toBeLessThanOrEqual(resyncs + 1);
+  });
+
   it('registers exactly one new revision when the image changes and rolls the service to it', async () => {
     const svc = (await get('ecsservice', name)) as { spec: { loadBalancers: unknown } } & Awaited<ReturnType<typeof get>>;
     await apply(taskDefinition(name, 'nginx:1.28'), service(name, { loadBalancers: svc.spec.loadBalancers }));
