@@ -44,7 +44,7 @@ export function rows(f: ScenarioFigures): [string, string][] {
   row(`drift detection latency p50 / p99 (s), resync ${f.setup.resync}`, f.drift, driftRow);
   row('drift detection latency p50 / p99 (s), events queue', inQueue((p) => p.drift), driftRow);
   row('take-over after a replica is killed (s)', f.takeover, (t) =>
-    `${t.takeoverSeconds} (leases ${t.leases.join(', ') || 'none'} of ${t.killed} moved in ${t.leasesMovedSeconds} s; its namespaces ${t.orphanedNamespaces?.join(', ') ?? 'all (one leader)'}; change reconciled per namespace ${fmtMap(t.reconciledSeconds)})`);
+    `${t.takeoverSeconds} (leases ${t.leases.join(', ') || 'none'} of ${t.killed} moved in ${t.leasesMovedSeconds} s; its namespaces ${t.orphanedNamespaces?.join(', ') ?? 'all (one leader)'}; change reconciled per namespace ${fmtMap(t.reconciledSeconds)}${t.notReconciled.length > 0 ? `; not reconciled by the timeout: ${t.notReconciled.join(', ')}` : ''})`);
   row('peak RSS (MB)', f.resources, (x) => String(x.peakRssMb));
   row('V8 heap used at the end (MB)', f.resources, (x) => String(x.heapUsedMb));
   row('operator CPU seconds, whole run (live replicas)', f.resources, (x) => String(x.cpuSeconds));

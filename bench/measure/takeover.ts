@@ -21,8 +21,10 @@ export interface Takeover {
   leasesMovedSeconds: number;
   /** Kill -> the change made in each namespace reconciled, slowest first. */
   reconciledSeconds: Record<string, number>;
-  /** Kill -> the last of them reconciled: the take-over as a user sees it. */
+  /** Kill -> the last of them reconciled: the take-over as a user sees it (Infinity when one never was). */
   takeoverSeconds: number;
+  /** Namespaces whose change was still not reconciled at the timeout (the take-over time then says nothing). */
+  notReconciled: string[];
   /** The namespaces of the killed replica's shards (when sharded). */
   orphanedNamespaces: string[] | undefined;
 }
@@ -89,17 +91,15 @@ export async function takeover(o: {
   } finally {
     off();
   }
-  if (reconciled.size < targets.size) {
-    const missing = [...targets.keys()].filter((ns) => !reconciled.has(ns));
-    return na(`changes in ${missing.join(', ')} not reconciled ${Math.round(o.timeoutMs / 1000)} s after the kill`);
-  }
+  if (reconciled.size === 0) return na(`no change reconciled ${Math.round(o.timeoutMs / 1000)} s after the kill`);
   const seconds = [...reconciled].sort((a, b) => b[1] - a[1]).map(([ns, ms]) => [ns, round(ms / 1000, 1)] as const);
   return of({
     killed: victim.identity,
     leases: held,
     leasesMovedSeconds: leasesMovedMs === undefined ? NaN : round(leasesMovedMs / 1000, 1),
     reconciledSeconds: Object.fromEntries(seconds),
-    takeoverSeconds: seconds[0]?.[1] ?? NaN,
+    takeoverSeconds: reconciled.size < targets.size ? Infinity : (seconds[0]?.[1] ?? NaN),
+    notReconciled: [...targets.keys()].filter((ns) => !reconciled.has(ns)),
     orphanedNamespaces: o.shardOf ? o.namespaces.filter((ns) => held.includes(`ecs-operator-shard-${o.shardOf?.(ns) ?? -1}`)) : undefined,
   });
 }
