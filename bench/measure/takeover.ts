@@ -1,7 +1,7 @@
 // Take-over after a replica dies: SIGKILL one replica (no graceful release of its Leases), change
 // one EcsService in every namespace at once, and time (a) until none of the dead replica's Leases
 // names it as holder any more and (b) until every one of those changes is reconciled (the object's
-// status has observed its new generation). The namespaces of the dead replica's shards are the
+// status has observed its new generation; the rollout that follows is ECS's time, not the take-over's). The namespaces of the dead replica's shards are the
 // slowest; the others show the surviving replica was not held up.
 import { na, of, type Figure } from '../figure.js';
 import { LEASE_NAMESPACE, type Replica } from '../replicas.js';
@@ -73,7 +73,7 @@ export async function takeover(o: {
   const look = (): void => {
     for (const [ns, t] of targets) {
       const s = o.watch.states.get(`${ns}/${t.name}`);
-      if (!reconciled.has(ns) && s && (s.observedGeneration ?? 0) >= t.generation && s.ready) reconciled.set(ns, Date.now() - killedAt);
+      if (!reconciled.has(ns) && s && (s.observedGeneration ?? 0) >= t.generation) reconciled.set(ns, Date.now() - killedAt);
     }
   };
   const off = o.watch.onChange(look);
