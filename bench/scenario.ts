@@ -79,10 +79,12 @@ export interface ScenarioFigures {
 /** The operator's resync period when none is given (src/controller/controller.ts). */
 const DEFAULT_RESYNC = '5m';
 
-/** A started operator reconciles every object once: waits until it has (windows are counted after it settles). */
+/** A started operator reconciles every object once: waits until it has reconciled every service and
+ * task definition (under throttling the task definitions' reads can trail the services'). */
 async function startPass(metrics: OperatorMetrics, services: number, timeoutMs: number): Promise<void> {
   const started = Date.now();
-  while ((await metrics.total('ecs_operator_reconcile_total', (l) => l.controller === 'ecsservice')) < services && Date.now() - started < timeoutMs) await sleep(1000);
+  const done = async (controller: string): Promise<boolean> => (await metrics.total('ecs_operator_reconcile_total', (l) => l.controller === controller)) >= services;
+  while (!((await done('ecsservice')) && (await done('ecstaskdefinition'))) && Date.now() - started < timeoutMs) await sleep(1000);
 }
 
 /** Accounts 100000000001, 100000000002, ...: keys of AWS's form act in them on the emulator. */
