@@ -3,7 +3,7 @@
 // the kustomize base in deploy/ are two ways to install one thing: for the default values they
 // render the same objects. (deploy-rbac.test.ts and e2e/rbac-operator.test.ts run the RBAC suites
 // under the chart's rendered ServiceAccount and roles.)
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { load, loadAll } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -250,6 +250,12 @@ describe('helm install, upgrade and uninstall', () => {
     expect(out.stdout).toMatch(/STATUS: deployed/);
     expect(out.stdout).toMatch(/REVISION: 1/);
     expect(out.stdout).toMatch(/helm uninstall` does NOT delete them/);
+    // The notes name every CRD the chart installs, for the delete command they print.
+    for (const file of readdirSync(join(CHART_DIR, 'crds'))) {
+      const crd = load(readFileSync(join(CHART_DIR, 'crds', file), 'utf8')) as { metadata: { name: string }; spec: { names: { kind: string } } };
+      expect(out.stdout).toContain(crd.metadata.name);
+      expect(out.stdout).toContain(crd.spec.names.kind);
+    }
 
     const deployment = await get<Deployment>(['deployment', release]);
     expect(deployment.metadata.labels).toMatchObject({ 'app.kubernetes.io/managed-by': 'Helm', 'app.kubernetes.io/instance': release });
