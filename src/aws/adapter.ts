@@ -9,6 +9,7 @@ import { ServiceDeploymentReader } from './service-deployments.js';
 import { ServiceObserver } from './service-observer.js';
 import { TargetGroupResolver } from './target-group-resolver.js';
 import { TaskDefinitionCache } from './task-definition-cache.js';
+import { TaskDefinitionFamilies } from './task-definition-families.js';
 
 export interface AwsAdapterConfig extends AwsClientsConfig {
   /** How long a batched read waits for others to join it. Default 5 ms. */
@@ -26,6 +27,8 @@ export interface RegionAdapter {
   services: ServiceObserver;
   serviceDeployments: ServiceDeploymentReader;
   taskDefinitions: TaskDefinitionCache;
+  /** The families with an ACTIVE revision: whether a task definition with no recorded revision may have some. */
+  families: TaskDefinitionFamilies;
   targetGroups: TargetGroupResolver;
   ecs: EcsApi;
   autoscaling: AutoScalingApi;
@@ -54,6 +57,7 @@ export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
       services,
       serviceDeployments: new ServiceDeploymentReader(c.ecs, { windowMs: config.batchWindowMs }),
       taskDefinitions,
+      families: new TaskDefinitionFamilies(c.ecs),
       targetGroups: new TargetGroupResolver(c.elbv2, { windowMs: config.batchWindowMs, ttlMs: config.targetGroupTtlMs }),
       ecs: new EcsApi(c.ecs, taskDefinitions, c.ecsRegistrar, services),
       autoscaling: new AutoScalingApi(c.autoscaling),

@@ -25,6 +25,7 @@ export const AWS_OPERATIONS = [
   'ecs:DescribeTasks',
   'ecs:ListServiceDeployments',
   'ecs:ListServices',
+  'ecs:ListTaskDefinitionFamilies',
   'ecs:ListTaskDefinitions',
   'ecs:ListTasks',
   'ecs:PutClusterCapacityProviders',

@@ -193,8 +193,15 @@ describe.each(SOURCES)('%s', (_name, source) => {
 
     it('lists both kinds in all namespaces and reads one', async () => {
       for (const client of [services(), taskDefinitions()]) {
-        const page = await client.listPage({ limit: 500 });
-        expect(page.items.some((o) => o.metadata?.namespace === workload && o.metadata?.name === 'renderer'), client.resource).toBe(true);
+        // Every page: the suites sharing this apiserver keep hundreds of objects in it.
+        const names: string[] = [];
+        let continueToken: string | undefined;
+        do {
+          const page = await client.listPage({ limit: 500, ...(continueToken ? { continueToken } : {}) });
+          names.push(...page.items.map((o) => `${o.metadata?.namespace}/${o.metadata?.name}`));
+          continueToken = page.continueToken;
+        } while (continueToken);
+        expect(names, client.resource).toContain(`${workload}/renderer`);
         expect((await client.get(workload, 'renderer'))?.metadata?.name).toBe('renderer');
       }
     });

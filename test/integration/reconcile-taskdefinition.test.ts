@@ -248,6 +248,20 @@ describe('reconcileTaskDefinition with status as the record of registrations (th
     };
   }
 
+  test('an object whose status records nothing, in a family that exists (made by `apply -f`, or recreated from Git), finds its revision instead of registering a copy', async () => {
+    const td = fargateTaskDefinition(`web-${shortId()}`);
+    // The CLI keeps no status: its registration leaves only ECS's record.
+    const byCli = await reconcileTaskDefinition(structuredClone(td), deps(world, td.metadata.name), run);
+    expect(byCli.plan.map((c) => c.action)).toEqual(['Register']);
+
+    const before = world.aws.calls.snapshot();
+    const out = await reconcileTaskDefinition(td, recording(world, td), run);
+    expect(out.plan).toEqual([]);
+    expect(out.status).toMatchObject({ revision: 1, taskDefinitionArn: byCli.status.taskDefinitionArn });
+    expect(callsSince(world.aws, before).op('ecs:RegisterTaskDefinition')).toBe(0);
+    expect(callsSince(world.aws, before).op('ecs:ListTaskDefinitions')).toBe(1);
+  });
+
   test('a first registration and a spec change cost one RegisterTaskDefinition each: no ListTaskDefinitions, the intent recorded before and cleared after', async () => {
     const td = fargateTaskDefinition(`web-${shortId()}`);
     const log: { registrationsBefore: number }[] = [];
@@ -256,7 +270,9 @@ describe('reconcileTaskDefinition with status as the record of registrations (th
     writeBack(td, first);
     expect(first.plan.map((c) => c.action)).toEqual(['Register']);
     expect(callsSince(world.aws, before).op('ecs:RegisterTaskDefinition')).toBe(1);
-    expect(callsSince(world.aws, before).total).toBe(1);
+    // The region's one listing of families, shared by every object of this operator (the family is new: no search).
+    expect(callsSince(world.aws, before).op('ecs:ListTaskDefinitionFamilies')).toBe(1);
+    expect(callsSince(world.aws, before).total).toBe(2);
     expect(log).toEqual([{ registrationsBefore: before.operations['ecs:RegisterTaskDefinition']?.total ?? 0 }]);
     expect(td.status).toMatchObject({ revision: 1 });
     expect(td.status?.registering).toBeUndefined();

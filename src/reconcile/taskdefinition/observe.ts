@@ -105,8 +105,11 @@ export async function observeTaskDefinition(
     lost = found.lost;
   }
   // Every revision this object registered is in status, unless a registration was started and its
-  // outcome never recorded: only then can ECS hold one status does not name.
-  if (opts.statusRecordsRegistrations && status.registering === undefined && !opts.adopt) {
+  // outcome never recorded: only then can ECS hold one status does not name. A status that records
+  // no revision at all may also belong to an object made before it (by `apply -f`, or recreated
+  // from Git): its family exists then, and is searched.
+  const recordsNothing = status.taskDefinitionArn === undefined && (status.revisions ?? []).length === 0;
+  if (opts.statusRecordsRegistrations && status.registering === undefined && !opts.adopt && !(recordsNothing && (await region.families.has(desired.family)))) {
     return { kind: 'unsearched', ...(lost ? { lost } : {}) };
   }
   // The newest revision this object registered is enough when it carries this spec (a

@@ -138,6 +138,7 @@ async function applyChanges(
           intent.registering = previous.registering;
         }
         const { taskDefinition } = await region.ecs.registerTaskDefinition(registerRequest(desired, deps.owner));
+        region.families.add(desired.family);
         registered = {
           taskDefinitionArn: taskDefinition.taskDefinitionArn ?? '',
           revision: taskDefinition.revision ?? 0,
