@@ -150,7 +150,7 @@ export class EventsConsumer {
         const notReleased = await this.opts.queue.release(givenBack);
         if (notReleased.length > 0) this.log.debug({ messageIds: notReleased }, 'SQS did not release some messages; they come back after the visibility timeout');
       } catch (err) {
-        this.failed(err, 'delete');
+        this.failed(err, 'release');
       }
       try {
         const notDeleted = await this.opts.queue.delete(handled);
@@ -162,11 +162,13 @@ export class EventsConsumer {
     }
   }
 
-  private failed(err: unknown, what: 'read' | 'delete'): void {
+  private failed(err: unknown, what: 'read' | 'delete' | 'release'): void {
     const info = classifyAwsError(err);
     recordEventsQueueError(info.code);
-    if (what === 'delete') {
-      this.log.warn({ code: info.code, err: info.message }, 'deleting handled messages of the events queue failed');
+    if (what !== 'read') {
+      // Not deleted: they come back after the visibility timeout. Not released: another replica gets them only then.
+      const message = what === 'delete' ? 'deleting handled messages of the events queue failed' : "giving back other replicas' messages of the events queue failed";
+      this.log.warn({ code: info.code, err: info.message }, message);
       return;
     }
     if (this.failingSince !== undefined) {
