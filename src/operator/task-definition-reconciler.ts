@@ -49,11 +49,7 @@ export class TaskDefinitionReconciler implements Reconciler<EcsTaskDefinition> {
     }
     const uid = fromCache.metadata.uid;
     const last = this.written.get(key);
-    const remembered = last?.uid === uid ? last?.status : undefined;
-    // A registration recorded as started counts as newer too: a cache that lags behind that record
-    // must not make the next reconcile register without searching.
-    const newer = remembered && (remembered.specHash !== fromCache.status?.specHash || remembered.registering?.specHash !== fromCache.status?.registering?.specHash);
-    const cached = newer ? { ...fromCache, status: { ...fromCache.status, ...remembered } } : fromCache;
+    const cached = withStatusWritten(fromCache, last?.uid === uid ? last?.status : undefined);
     const { deps } = this;
     const account = await deps.accounts.resolve(ctx.namespace ?? '', actingSpec(cached));
     if (account.kind === 'refused') return reportRefused(deps, cached, account, ctx);
@@ -90,6 +86,22 @@ export class TaskDefinitionReconciler implements Reconciler<EcsTaskDefinition> {
 }
 
 const isDeleting = (obj: KubernetesObject) => obj.metadata?.deletionTimestamp !== undefined;
+
+/**
+ * The object with the status this reconciler last wrote, where the cache has not caught up with
+ * it: another spec's revision, a registration recorded as started, or a revision that replaced
+ * one deleted outside the operator. Any of these, seen stale, would make a reconcile register
+ * again (CI once saw a replaced revision registered three times by reconciles queued behind it).
+ */
+export function withStatusWritten(fromCache: EcsTaskDefinition, written: EcsTaskDefinitionStatus | undefined): EcsTaskDefinition {
+  const cachedStatus = fromCache.status;
+  const lags =
+    written !== undefined &&
+    (written.specHash !== cachedStatus?.specHash ||
+      written.taskDefinitionArn !== cachedStatus?.taskDefinitionArn ||
+      written.registering?.specHash !== cachedStatus?.registering?.specHash);
+  return lags ? { ...fromCache, status: { ...cachedStatus, ...written } } : fromCache;
+}
 
 /** EcsServices in the same namespace that reference `td` or run one of its revisions. */
 function servicesOf(services: Store<EcsService>, td: EcsTaskDefinition): { name: string; arn: string }[] {

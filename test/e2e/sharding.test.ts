@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shardOfNamespace } from '../../src/controller/shard-ownership.js';
 import { startEmulator, type Emulator, type JournalRecord } from '../aws/emulator.js';
 import { createWorld, shortId, type World } from '../integration/reconcile-support.js';
-import { createNamespace, kubectl } from '../support/env.js';
+import { createNamespace, kubectl, uniqueName } from '../support/env.js';
 import { seedFrom, seededRandom } from '../support/faults.js';
 import { serviceManifest, taskDefinitionManifest } from '../support/manifests.js';
 import { startOperator, type OperatorProcess } from '../support/operator-process.js';
@@ -94,13 +94,33 @@ async function heldBy(r: Replica): Promise<number[]> {
   return [...text.matchAll(/^ecs_operator_shard_held\{shard="(\d+)"\} 1$/gm)].map((m) => Number(m[1]));
 }
 
+/**
+ * Namespace names spread over the shards as evenly as NAMESPACES allows. Random names alone left
+ * a shard empty about one run in five (4 x (3/4)^10), and a shard without objects cannot show a
+ * take-over.
+ */
+function namesCoveringEveryShard(): string[] {
+  const quota = (shard: number) => Math.floor(NAMESPACES / SHARDS) + (shard < NAMESPACES % SHARDS ? 1 : 0);
+  const picked: string[][] = Array.from({ length: SHARDS }, () => []);
+  for (let i = 0; picked.some((names, shard) => names.length < quota(shard)); i++) {
+    const name = uniqueName(`e2e-shard-${i % NAMESPACES}`);
+    const shard = shardOfNamespace(name, SHARDS);
+    if (picked[shard]!.length < quota(shard)) picked[shard]!.push(name);
+  }
+  return picked.flat();
+}
+
 beforeAll(async () => {
   console.log(`[sharding] seed ${SEED} (replay with ECS_OPERATOR_SHARDING_SEED=${SEED}), ${SERVICES} services, ${SHARDS} shards, up to ${MAX_REPLICAS} replicas`);
   emulator = await startEmulator();
   await emulator.control.startJournal(KEY_PREFIX);
   world = await createWorld(emulator.endpoint, { accessKeyId: 'observer' });
   leaseNs = await createNamespace('e2e-shard-leases');
-  namespaces.push(...(await Promise.all(Array.from({ length: NAMESPACES }, (_, i) => createNamespace(`e2e-shard-${i}`)))));
+  namespaces.push(...namesCoveringEveryShard());
+  await Promise.all(namespaces.map(async (ns) => {
+    const res = await kubectl(['create', 'namespace', ns]);
+    if (res.code !== 0) throw new Error(`kubectl create namespace ${ns} failed: ${res.stderr}`);
+  }));
   for (let i = 0; i < SERVICES; i++) {
     const ns = namespaces[i % NAMESPACES]!;
     servicesOf.set(ns, [...(servicesOf.get(ns) ?? []), `svc-${run.toLowerCase()}-${i}`]);

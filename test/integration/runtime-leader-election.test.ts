@@ -109,6 +109,8 @@ describe('leader election between two operator processes', () => {
     for (const name of ['one', 'two', 'three']) {
       await eventually(`${name} reconciled`, async () => (await reconciledBy(ns, name)) === 'replica-a');
     }
+    // The status write comes before the "reconciled" log line reaches this process's pipe.
+    await eventually('replica-a to log its three reconciles', () => a.reconciledKeys().length >= 3);
     expect(a.reconciledKeys().sort()).toEqual([`${ns}/one`, `${ns}/three`, `${ns}/two`]);
     expect(b.reconciledKeys()).toEqual([]);
     expect(b.logged('became leader')).toBe(false);
