@@ -10,29 +10,38 @@ import { DeleteQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSC
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorld, type World } from '../integration/reconcile-support.js';
 import { awsClientConfig, kubectl, testEnv } from '../support/env.js';
 import { createEventsQueue, EVENTS_DIR, type EventsQueueSetup } from '../support/events-queue.js';
 import { serviceManifest, taskDefinitionManifest } from '../support/manifests.js';
-import { startOperator, type OperatorProcess } from '../support/operator-process.js';
-import { waiter } from '../support/wait.js';
+import { operatorSuite } from '../support/operator-suite.js';
 
-const NS = 'events-queue';
 const CLUSTER = 'events-queue';
 const FALLBACK_RESYNC_S = 10;
 
-let world: World;
-let operator: OperatorProcess;
 let queue: EventsQueueSetup;
 let queueUrl: string;
+const suite = operatorSuite({
+  namespace: 'events-queue',
+  emulator: 'shared',
+  async beforeOperator() {
+    await suite.world.aws.region().clients.ecs.send(new CreateClusterCommand({ clusterName: CLUSTER, capacityProviders: ['FARGATE'] }));
+    queue = await createEventsQueue({ endpoint: testEnv().awsEndpoint });
+    queueUrl = queue.url;
+  },
+  operator: () => ({
+    resyncPeriod: '1h',
+    clusterId: 'events-e2e',
+    extraArgs: [`--events-queue=${queueUrl}`, `--events-fallback-resync-period=${FALLBACK_RESYNC_S}s`],
+  }),
+});
+const { waitFor, apply } = suite;
 // Someone else: the SDK's own user agent, not the operator's.
 const others = new ECSClient(awsClientConfig());
 const sqs = new SQSClient(awsClientConfig());
-const waitFor = waiter({ timeoutMs: 90_000, logs: () => operator.logs(), logLines: 40 });
 
 /** The samples of a metric in the operator's /metrics whose labels include `labels`. */
 async function series(name: string, labels: Record<string, string>): Promise<Array<{ labels: Record<string, string>; value: number }>> {
-  const text = await (await fetch(operator.metricsUrl)).text();
+  const text = await (await fetch(suite.operator.metricsUrl)).text();
   const found = [];
   for (const line of text.split('\n')) {
     const m = line.match(/^(\w+)(?:\{([^}]*)\})? (\S+)$/);
@@ -67,37 +76,25 @@ async function driftCorrectedWithin(count: number, timeoutMs: number): Promise<n
 }
 
 beforeAll(async () => {
-  world = await createWorld(testEnv().awsEndpoint);
-  await world.aws.region().clients.ecs.send(new CreateClusterCommand({ clusterName: CLUSTER, capacityProviders: ['FARGATE'] }));
-  expect((await kubectl(['create', 'namespace', NS])).code).toBe(0);
-  queue = await createEventsQueue({ endpoint: testEnv().awsEndpoint });
-  queueUrl = queue.url;
-  operator = await startOperator({
-    namespaces: [NS],
-    resyncPeriod: '1h',
-    logLevel: 'info',
-    extraArgs: ['--cluster-id=events-e2e', `--events-queue=${queueUrl}`, `--events-fallback-resync-period=${FALLBACK_RESYNC_S}s`],
-  });
   const td = taskDefinitionManifest('web');
-  const placement = { cluster: CLUSTER, subnets: world.subnets, securityGroup: world.securityGroup };
+  const placement = { cluster: CLUSTER, subnets: suite.world.subnets, securityGroup: suite.world.securityGroup };
   const web = serviceManifest(placement, 'web', { desiredCount: 2, launchType: 'FARGATE' });
   // Drift in `audit` is reported, never corrected.
   const audit = serviceManifest(placement, 'audit', { taskDefinitionRef: { name: 'web' }, desiredCount: 1, launchType: 'FARGATE', driftPolicy: 'Report' });
-  expect((await kubectl(['apply', '-f', '-'], { namespace: NS, input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [td, web, audit] }) })).code).toBe(0);
+  await apply(td, web, audit);
   for (const name of ['web', 'audit']) {
     await waitFor(`${name} Ready`, async () => {
-      const res = await kubectl(['get', 'ecsservice', name, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}'], { namespace: NS });
+      const res = await kubectl(['get', 'ecsservice', name, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}'], { namespace: suite.ns });
       return res.stdout === 'True';
     });
   }
 });
 
+// Runs before the suite's own afterAll, which stops the operator.
 afterAll(async () => {
-  await operator?.stop();
   // The other suites share the emulator's default bus: no rule of this one stays behind.
   await queue?.removeRules();
   queue?.destroy();
-  world?.destroy();
   for (const c of [others, sqs]) c.destroy();
 });
 
@@ -124,36 +121,36 @@ describe('the events queue', () => {
   });
 
   it('corrects a desiredCount changed out of band within 10 s, with a one-hour resync', async () => {
-    const corrections = await metric('ecs_operator_drift_corrections_total', { namespace: NS });
+    const corrections = await metric('ecs_operator_drift_corrections_total', { namespace: suite.ns });
     const latencies: number[] = [];
     for (const count of [5, 3, 4]) latencies.push(await driftCorrectedWithin(count, 10_000));
     console.log(`[events-queue] out-of-band desiredCount corrected after ${latencies.map((ms) => `${(ms / 1000).toFixed(2)}s`).join(', ')} (resync period 1h)`);
     for (const ms of latencies) expect(ms).toBeLessThanOrEqual(10_000);
     expect(await metric('ecs_operator_events_total', { kind: 'api_call', outcome: 'requeued' })).toBeGreaterThanOrEqual(3);
-    expect(await metric('ecs_operator_drift_corrections_total', { namespace: NS })).toBeGreaterThanOrEqual(corrections + 3);
+    expect(await metric('ecs_operator_drift_corrections_total', { namespace: suite.ns })).toBeGreaterThanOrEqual(corrections + 3);
   });
 
   it('reports a desiredCount changed out of band within 10 s under driftPolicy Report, and leaves it', async () => {
     const started = Date.now();
     await others.send(new UpdateServiceCommand({ cluster: CLUSTER, service: 'audit', desiredCount: 3 }));
     await waitFor('the drift reported in status', async () => {
-      const res = await kubectl(['get', 'ecsservice', 'audit', '-o', 'jsonpath={.status.drift.detected} {.status.conditions[?(@.type=="Drifted")].status}'], { namespace: NS });
+      const res = await kubectl(['get', 'ecsservice', 'audit', '-o', 'jsonpath={.status.drift.detected} {.status.conditions[?(@.type=="Drifted")].status}'], { namespace: suite.ns });
       return res.stdout === 'true True';
     }, 10_000);
     const ms = Date.now() - started;
     console.log(`[events-queue] out-of-band desiredCount reported (status.drift, Drifted=True) after ${(ms / 1000).toFixed(2)}s (resync period 1h)`);
-    const drift = JSON.parse((await kubectl(['get', 'ecsservice', 'audit', '-o', 'jsonpath={.status.drift.differences}'], { namespace: NS })).stdout) as unknown;
+    const drift = JSON.parse((await kubectl(['get', 'ecsservice', 'audit', '-o', 'jsonpath={.status.drift.differences}'], { namespace: suite.ns })).stdout) as unknown;
     expect(drift).toEqual([{ path: 'spec.desiredCount', desired: 1, actual: 3 }]);
     const out = await others.send(new DescribeServicesCommand({ cluster: CLUSTER, services: ['audit'] }));
     expect(out.services?.[0]?.desiredCount).toBe(3);
   });
 
   it('follows a rollout by its events: Ready with the new revision soon after ECS completes it', async () => {
-    const before = (await kubectl(['get', 'ecsservice', 'web', '-o', 'jsonpath={.status.taskDefinition}'], { namespace: NS })).stdout;
+    const before = (await kubectl(['get', 'ecsservice', 'web', '-o', 'jsonpath={.status.taskDefinition}'], { namespace: suite.ns })).stdout;
     const started = Date.now();
-    expect((await kubectl(['apply', '-f', '-'], { namespace: NS, input: JSON.stringify(taskDefinitionManifest('web', { image: 'nginx:1.28' })) })).code).toBe(0);
+    await apply(taskDefinitionManifest('web', { image: 'nginx:1.28' }));
     await waitFor('the rollout of the new revision completed', async () => {
-      const res = await kubectl(['get', 'ecsservice', 'web', '-o', 'jsonpath={.status.taskDefinition} {.status.rollout.state} {.status.conditions[?(@.type=="Ready")].status}'], { namespace: NS });
+      const res = await kubectl(['get', 'ecsservice', 'web', '-o', 'jsonpath={.status.taskDefinition} {.status.rollout.state} {.status.conditions[?(@.type=="Ready")].status}'], { namespace: suite.ns });
       const [revision, state, ready] = res.stdout.split(' ');
       return revision !== before && state === 'COMPLETED' && ready === 'True';
     }, 30_000);
@@ -181,6 +178,6 @@ describe('the events queue', () => {
     expect(await metric('ecs_operator_events_queue_errors_total')).toBeGreaterThan(0);
     const ms = await driftCorrectedWithin(6, (FALLBACK_RESYNC_S + 20) * 1000);
     console.log(`[events-queue] with the queue deleted, out-of-band desiredCount corrected after ${(ms / 1000).toFixed(2)}s (fallback resync ${FALLBACK_RESYNC_S}s)`);
-    expect(operator.logs()).toContain('the events queue cannot be read; resyncing every object at the fallback period until it can');
+    expect(suite.operator.logs()).toContain('the events queue cannot be read; resyncing every object at the fallback period until it can');
   });
 });

@@ -5,100 +5,45 @@
 // holds is read back with the AWS SDK, what the operator sent from its /metrics.
 import { DescribeServiceDeploymentsCommand, DescribeServicesCommand, ListServiceDeploymentsCommand, type Service, type ServiceDeploymentBrief } from '@aws-sdk/client-ecs';
 import { CreateListenerCommand, CreateLoadBalancerCommand, CreateRuleCommand, CreateTargetGroupCommand, DescribeRulesCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isReadOperation } from '../../src/aws/operations.js';
-import { startEmulator, type Emulator } from '../aws/emulator.js';
-import { createWorld, shortId, type World } from '../integration/reconcile-support.js';
-import { createNamespace, kubectl } from '../support/env.js';
+import { shortId } from '../integration/reconcile-support.js';
+import { kubectl } from '../support/env.js';
 import { serviceManifest, taskDefinitionManifest } from '../support/manifests.js';
-import { startOperator, type OperatorProcess } from '../support/operator-process.js';
-import { waiter } from '../support/wait.js';
+import { OPERATOR_KEY, operatorSuite, type Reconciled } from '../support/operator-suite.js';
 
-/** The operator signs with this key (test/support/operator-process.ts); the test's own calls with another. */
-const OPERATOR_KEY = 'testing';
+const suite = operatorSuite({ namespace: 'e2e-actions', operator: () => ({ resyncPeriod: '10s' }) });
+const { waitFor, eventually, apply, condition, isTrue } = suite;
 
-let emulator: Emulator;
-let world: World;
-let ns: string;
-let operator: OperatorProcess;
-
-const start = () => startOperator({ namespaces: [ns], awsEndpoint: emulator.endpoint, resyncPeriod: '10s', logLevel: 'info', extraArgs: [`--cluster-id=${world.clusterId}`] });
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-  world = await createWorld(emulator.endpoint, { accessKeyId: 'observer' });
-  ns = await createNamespace('e2e-actions');
-  operator = await start();
-});
-
-afterAll(async () => {
-  await operator?.stop();
-  world?.destroy();
-  await emulator?.stop();
-});
-
-interface Condition {
-  type: string;
-  status: string;
-  reason: string;
-  message: string;
-}
 interface ActionRecord {
   value: string;
   phase: string;
   deploymentId?: string;
   message?: string;
 }
-interface Obj {
-  metadata: { generation: number };
-  status?: {
-    observedGeneration?: number;
-    conditions?: Condition[];
+interface Obj extends Reconciled {
+  status?: Reconciled['status'] & {
     drift?: { lastCheckedTime?: string };
     actions?: { restart?: ActionRecord; rollback?: ActionRecord };
     rollout?: { deploymentId?: string };
   };
 }
 
-const waitFor = waiter({ timeoutMs: 90_000, logs: () => operator.logs() });
-
-async function eventually<T>(what: string, check: () => Promise<T | undefined>): Promise<T> {
-  let value: T | undefined;
-  await waitFor(what, async () => (value = await check()) !== undefined);
-  return value as T;
-}
-
-async function apply(...objects: object[]): Promise<void> {
-  const res = await kubectl(['apply', '-f', '-'], { namespace: ns, input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }) });
-  expect(res.code, res.stderr).toBe(0);
-}
+const get = (kind: string, name: string) => suite.get<Obj>(kind, name);
 
 async function annotate(kind: string, name: string, annotation: string): Promise<void> {
-  const res = await kubectl(['annotate', kind, name, annotation, '--overwrite'], { namespace: ns });
+  const res = await kubectl(['annotate', kind, name, annotation, '--overwrite'], { namespace: suite.ns });
   expect(res.code, res.stderr).toBe(0);
 }
 
-async function get(kind: string, name: string): Promise<Obj | undefined> {
-  const res = await kubectl(['get', kind, name, '-o', 'json'], { namespace: ns });
-  return res.code === 0 ? (JSON.parse(res.stdout) as Obj) : undefined;
-}
-
-async function condition(kind: string, name: string, type: string): Promise<Condition | undefined> {
-  const obj = await get(kind, name);
-  if (obj?.status?.observedGeneration !== obj?.metadata.generation) return undefined;
-  return obj?.status?.conditions?.find((c) => c.type === type);
-}
-
-const isTrue = async (kind: string, name: string, type: string) => (await condition(kind, name, type))?.status === 'True';
-
 async function eventNotes(name: string, reason: string): Promise<string[]> {
-  const res = await kubectl(['get', 'events.events.k8s.io', '--field-selector', `regarding.name=${name},reason=${reason}`, '-o', 'json'], { namespace: ns });
+  const res = await kubectl(['get', 'events.events.k8s.io', '--field-selector', `regarding.name=${name},reason=${reason}`, '-o', 'json'], { namespace: suite.ns });
   expect(res.code, res.stderr).toBe(0);
   return (JSON.parse(res.stdout) as { items: { note: string }[] }).items.map((e) => e.note);
 }
 
 async function describeService(name: string): Promise<Service> {
-  const out = await world.aws.region().clients.ecs.send(new DescribeServicesCommand({ cluster: world.cluster, services: [name] }));
+  const out = await suite.world.aws.region().clients.ecs.send(new DescribeServicesCommand({ cluster: suite.world.cluster, services: [name] }));
   const found = out.services?.find((s) => s.status === 'ACTIVE');
   if (!found) throw new Error(`service ${name} not found`);
   return found;
@@ -107,12 +52,12 @@ async function describeService(name: string): Promise<Service> {
 const primaryOf = (s: Service) => s.deployments?.find((d) => d.status === 'PRIMARY');
 
 async function calls(op: string): Promise<number> {
-  return (await operator.awsCalls()).get(op) ?? 0;
+  return (await suite.operator.awsCalls()).get(op) ?? 0;
 }
 
 /** Every write the operator made to AWS so far, by operation. */
 async function writes(): Promise<Record<string, number>> {
-  const all = await operator.awsCalls();
+  const all = await suite.operator.awsCalls();
   return Object.fromEntries([...all].filter(([op]) => !isReadOperation(op.slice(op.indexOf(':') + 1))));
 }
 
@@ -137,7 +82,7 @@ describe('the restart annotation', () => {
   const name = `restart-${shortId()}`;
 
   it('starts exactly one new deployment with the same task definition per value, and none again across resyncs and an operator restart', async () => {
-    await apply(taskDefinitionManifest(name), serviceManifest(world, name, { desiredCount: 1, launchType: 'FARGATE' }));
+    await apply(taskDefinitionManifest(name), serviceManifest(suite.world, name, { desiredCount: 1, launchType: 'FARGATE' }));
     await waitFor('the service to be Ready', () => isTrue('ecsservice', name, 'Ready'));
     const before = await describeService(name);
     const updates = await calls('ecs:UpdateService');
@@ -154,8 +99,7 @@ describe('the restart annotation', () => {
 
     // The value stays on the object: neither resyncs nor a new operator process take it up again.
     await resyncs(name, 2);
-    await operator.stop();
-    operator = await start();
+    await suite.restartOperator('stop');
     await resyncs(name, 1);
     expect(await calls('ecs:UpdateService')).toBe(0);
     expect(primaryOf(await describeService(name))?.id).toBe(done.deploymentId);
@@ -172,7 +116,7 @@ describe('the restart annotation', () => {
     const before = primaryOf(await describeService(name))?.id;
     const updates = await calls('ecs:UpdateService');
     // As a crash between the call and the status write: the call takes effect, its answer is lost.
-    await emulator.control.failCalls('UpdateService', 1, { service: 'ecs', accessKeyId: OPERATOR_KEY, afterProcessing: true });
+    await suite.emulator.control.failCalls('UpdateService', 1, { service: 'ecs', accessKeyId: OPERATOR_KEY, afterProcessing: true });
 
     await annotate('ecsservice', name, 'ecs.operator.dev/restart=lost-answer');
     const done = await eventually('the restart to be recorded as carried out', () => actionDone(name, 'restart', 'lost-answer'));
@@ -188,19 +132,19 @@ describe('the restart annotation', () => {
 });
 
 async function serviceDeployments(name: string): Promise<ServiceDeploymentBrief[]> {
-  const out = await world.aws.region().clients.ecs.send(new ListServiceDeploymentsCommand({ cluster: world.cluster, service: name }));
+  const out = await suite.world.aws.region().clients.ecs.send(new ListServiceDeploymentsCommand({ cluster: suite.world.cluster, service: name }));
   return out.serviceDeployments ?? [];
 }
 
 describe('the rollback annotation', () => {
   const name = `rollback-${shortId()}`;
-  const service = () => serviceManifest(world, name, { desiredCount: 1, launchType: 'FARGATE' });
+  const service = () => serviceManifest(suite.world, name, { desiredCount: 1, launchType: 'FARGATE' });
 
   it('stops the deployment in progress with a rollback: ECS goes back to the revision before, and the operator does not roll forward again', async () => {
     await apply(taskDefinitionManifest(name, { image: 'nginx:1.27' }), service());
     await waitFor('the service to be Ready', () => isTrue('ecsservice', name, 'Ready'));
     // Revision 2's tasks never start: its rollout stays in progress until something ends it.
-    await emulator.control.holdTasksPending(`${name}:2`);
+    await suite.emulator.control.holdTasksPending(`${name}:2`);
     await apply(taskDefinitionManifest(name, { image: 'nginx:1.28' }), service());
     const inProgress = await eventually('the rollout of revision 2 to be under way', async () => {
       const s = await describeService(name);
@@ -226,11 +170,11 @@ describe('the rollback annotation', () => {
 
   it('during the bake time of a BLUE_GREEN deployment rolls it back: production traffic goes back to the target group it was on and the service to the revision before', async () => {
     const bg = `bg-${shortId()}`;
-    const { ecs } = world.aws.region().clients;
-    const elbv2 = await world.aws.region().clients.elbv2();
-    const { LoadBalancers } = await elbv2.send(new CreateLoadBalancerCommand({ Name: bg, Subnets: world.subnets }));
+    const { ecs } = suite.world.aws.region().clients;
+    const elbv2 = await suite.world.aws.region().clients.elbv2();
+    const { LoadBalancers } = await elbv2.send(new CreateLoadBalancerCommand({ Name: bg, Subnets: suite.world.subnets }));
     const [blue = '', green = ''] = await Promise.all(
-      [`${bg}-b`, `${bg}-g`].map(async (Name) => (await elbv2.send(new CreateTargetGroupCommand({ Name, Protocol: 'HTTP', Port: 80, VpcId: world.vpcId, TargetType: 'ip' }))).TargetGroups?.[0]?.TargetGroupArn ?? ''),
+      [`${bg}-b`, `${bg}-g`].map(async (Name) => (await elbv2.send(new CreateTargetGroupCommand({ Name, Protocol: 'HTTP', Port: 80, VpcId: suite.world.vpcId, TargetType: 'ip' }))).TargetGroups?.[0]?.TargetGroupArn ?? ''),
     );
     const { Listeners } = await elbv2.send(
       new CreateListenerCommand({ LoadBalancerArn: LoadBalancers?.[0]?.LoadBalancerArn, Protocol: 'HTTP', Port: 80, DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404' } }] }),
@@ -249,19 +193,19 @@ describe('the rollback annotation', () => {
       return (r?.Actions?.[0]?.ForwardConfig?.TargetGroups ?? []).map((g) => `${g.TargetGroupArn === blue ? 'blue' : 'green'}=${g.Weight}`).sort().join(' ');
     };
     const service = () =>
-      serviceManifest(world, bg, {
+      serviceManifest(suite.world, bg, {
         desiredCount: 1,
         launchType: 'FARGATE',
         loadBalancers: [{ targetGroupArn: blue, containerName: 'web', containerPort: 80, advancedConfiguration: { alternateTargetGroupArn: green, productionListenerRule: rule, roleArn: 'arn:aws:iam::123456789012:role/ecsInfrastructureRole' } }],
         deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 1 },
       });
-    await emulator.control.setTicksPerMinute(1);
+    await suite.emulator.control.setTicksPerMinute(1);
     await apply(taskDefinitionManifest(bg, { image: 'nginx:1.27' }), service());
     await waitFor('the service to be Ready', async () => (await isTrue('ecsservice', bg, 'Ready')) && (await serviceDeployments(bg)).every((d) => d.status !== 'IN_PROGRESS'));
     const trafficBefore = await weights();
 
     // A bake minute now lasts 200 ticks (2.5 minutes on this clock): time for the annotation.
-    await emulator.control.setTicksPerMinute(200);
+    await suite.emulator.control.setTicksPerMinute(200);
     await apply(taskDefinitionManifest(bg, { image: 'nginx:1.28' }), service());
     const baking = await eventually('the new revision to be baking', async () => {
       const arn = (await describeService(bg)).currentServiceDeployment;
@@ -282,7 +226,7 @@ describe('the rollback annotation', () => {
     expect(await weights()).toBe(trafficBefore);
     expect((await describeService(bg)).taskDefinition).toMatch(new RegExp(`${bg}:1$`));
     // The deployment clock is the shared emulator's: back to one tick per bake minute.
-    await emulator.control.setTicksPerMinute(1);
+    await suite.emulator.control.setTicksPerMinute(1);
   });
 
   it('with no deployment in progress records the value and says so in a Warning Event', async () => {
@@ -299,7 +243,7 @@ describe('the paused annotation', () => {
   const name = `paused-${shortId()}`;
 
   it('holds back every AWS write of the task definition and the service over two resyncs while both manifests change, says Paused, and resuming applies the changes', async () => {
-    await apply(taskDefinitionManifest(name, { image: 'nginx:1.27' }), serviceManifest(world, name, { desiredCount: 1, launchType: 'FARGATE' }));
+    await apply(taskDefinitionManifest(name, { image: 'nginx:1.27' }), serviceManifest(suite.world, name, { desiredCount: 1, launchType: 'FARGATE' }));
     await waitFor('the service to be Ready', () => isTrue('ecsservice', name, 'Ready'));
     const before = await describeService(name);
 
@@ -308,7 +252,7 @@ describe('the paused annotation', () => {
     await waitFor('both objects to be Paused', async () => (await isTrue('ecstaskdefinition', name, 'Paused')) && (await isTrue('ecsservice', name, 'Paused')));
     const writesBefore = await writes();
 
-    await apply(taskDefinitionManifest(name, { image: 'nginx:1.28' }), serviceManifest(world, name, { desiredCount: 2, launchType: 'FARGATE' }));
+    await apply(taskDefinitionManifest(name, { image: 'nginx:1.28' }), serviceManifest(suite.world, name, { desiredCount: 2, launchType: 'FARGATE' }));
     const paused = await eventually('the service to count the change that waits', async () => {
       const c = await condition('ecsservice', name, 'Paused');
       return c?.message.includes('1 change(s) wait') ? c : undefined;

@@ -7,79 +7,24 @@
 //     in the new cluster, the old one kept (and shown in status) until the new one is Ready, even
 //     across a crash right after CreateService, and only then deleted.
 import { CreateClusterCommand, DescribeServicesCommand, ListServicesCommand, type Service } from '@aws-sdk/client-ecs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../aws/emulator.js';
-import { createWorld, shortId, type World } from '../integration/reconcile-support.js';
-import { createNamespace, kubectl } from '../support/env.js';
+import { describe, expect, it } from 'vitest';
+import { shortId } from '../integration/reconcile-support.js';
+import { kubectl } from '../support/env.js';
 import { serviceManifest, taskDefinitionManifest } from '../support/manifests.js';
-import { startOperator, type OperatorProcess } from '../support/operator-process.js';
-import { waiter } from '../support/wait.js';
+import { OPERATOR_KEY, operatorSuite, type Condition, type Reconciled } from '../support/operator-suite.js';
 
-/** The operator signs with this key (test/support/operator-process.ts); the test's own calls with another. */
-const OPERATOR_KEY = 'testing';
+const suite = operatorSuite({ namespace: 'e2e-rollout' });
+const { waitFor, eventually, apply } = suite;
 
-let emulator: Emulator;
-let world: World;
-let ns: string;
-let operator: OperatorProcess;
-
-const start = () => startOperator({ namespaces: [ns], awsEndpoint: emulator.endpoint, logLevel: 'info', extraArgs: [`--cluster-id=${world.clusterId}`] });
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-  world = await createWorld(emulator.endpoint, { accessKeyId: 'observer' });
-  ns = await createNamespace('e2e-rollout');
-  operator = await start();
-});
-
-afterAll(async () => {
-  await operator?.stop();
-  world?.destroy();
-  await emulator?.stop();
-});
-
-interface Condition {
-  type: string;
-  status: string;
-  reason: string;
-  message: string;
-}
-
-interface Obj {
-  metadata: { generation: number };
-  status?: {
-    observedGeneration?: number;
+interface Obj extends Reconciled {
+  status?: Reconciled['status'] & {
     serviceArn?: string;
     previousServices?: { serviceArn?: string; clusterArn: string; status?: string }[];
-    conditions?: Condition[];
   };
 }
 
-const waitFor = waiter({ timeoutMs: 90_000, logs: () => operator.logs() });
-
-/** Waits until `check` gives a value, and returns it. */
-async function eventually<T>(what: string, check: () => Promise<T | undefined>): Promise<T> {
-  let value: T | undefined;
-  await waitFor(what, async () => (value = await check()) !== undefined);
-  return value as T;
-}
-
-async function apply(...objects: object[]): Promise<void> {
-  const res = await kubectl(['apply', '-f', '-'], { namespace: ns, input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }) });
-  expect(res.code, res.stderr).toBe(0);
-}
-
-async function get(name: string): Promise<Obj | undefined> {
-  const res = await kubectl(['get', 'ecsservice', name, '-o', 'json'], { namespace: ns });
-  return res.code === 0 ? (JSON.parse(res.stdout) as Obj) : undefined;
-}
-
-/** The condition of `type` once the operator has reconciled the object's current generation. */
-async function condition(name: string, type: string): Promise<Condition | undefined> {
-  const obj = await get(name);
-  if (obj?.status?.observedGeneration !== obj?.metadata.generation) return undefined;
-  return obj?.status?.conditions?.find((c) => c.type === type);
-}
+const get = (name: string) => suite.get<Obj>('ecsservice', name);
+const condition = (name: string, type: string) => suite.condition('ecsservice', name, type);
 
 async function conditionIs(name: string, type: string, reason: string): Promise<Condition | undefined> {
   const c = await condition(name, type);
@@ -87,7 +32,7 @@ async function conditionIs(name: string, type: string, reason: string): Promise<
 }
 
 async function liveServices(cluster: string, name: string): Promise<Service[]> {
-  const ecs = world.aws.region().clients.ecs;
+  const ecs = suite.world.aws.region().clients.ecs;
   const listed = await ecs.send(new ListServicesCommand({ cluster }));
   const arns = (listed.serviceArns ?? []).filter((a) => a.endsWith(`/${name}`));
   if (arns.length === 0) return [];
@@ -97,14 +42,14 @@ async function liveServices(cluster: string, name: string): Promise<Service[]> {
 
 describe('a rollout', () => {
   const name = `roll-${shortId()}`;
-  const service = () => serviceManifest(world, name, { desiredCount: 2, launchType: 'FARGATE', progressDeadlineSeconds: 20 });
+  const service = () => serviceManifest(suite.world, name, { desiredCount: 2, launchType: 'FARGATE', progressDeadlineSeconds: 20 });
 
   it('whose tasks never start counts the new deployment\'s tasks, is Stalled ProgressDeadlineExceeded after progressDeadlineSeconds, and clears once it completes', async () => {
     await apply(taskDefinitionManifest(name, { image: 'nginx:1.27' }), service());
     await waitFor('the service to be Ready', async () => (await condition(name, 'Ready'))?.status === 'True');
 
     // Revision 2 never starts (no capacity, say): ECS keeps its tasks PENDING and keeps trying.
-    await emulator.control.holdTasksPending(`${name}:2`);
+    await suite.emulator.control.holdTasksPending(`${name}:2`);
     await apply(taskDefinitionManifest(name, { image: 'nginx:1.28' }), service());
     const rolling = await eventually('the new deployment\'s tasks to be PENDING', async () => {
       const c = await conditionIs(name, 'Reconciling', 'RolloutInProgress');
@@ -118,10 +63,10 @@ describe('a rollout', () => {
     const stalled = await eventually('ProgressDeadlineExceeded', () => conditionIs(name, 'Stalled', 'ProgressDeadlineExceeded'));
     expect(stalled.message).toMatch(/has not completed within progressDeadlineSeconds \(20s\) since \d{4}-\d\d-\d\dT[\d:]+Z: 0 of 2 tasks running, 2 pending/);
     expect((await condition(name, 'Ready'))?.status).toBe('False');
-    const [running] = await liveServices(world.cluster, name);
+    const [running] = await liveServices(suite.world.cluster, name);
     expect(running?.deployments?.find((d) => d.status === 'PRIMARY')?.rolloutState).toBe('IN_PROGRESS');
 
-    await emulator.control.releasePendingTasks(`${name}:2`);
+    await suite.emulator.control.releasePendingTasks(`${name}:2`);
     const ready = await eventually('the rollout to complete and the object to be Ready', () => conditionIs(name, 'Ready', 'RolloutCompleted'));
     expect(ready.message).toContain(`runs ${name}:2: 2 of 2 tasks running`);
     expect((await condition(name, 'Stalled'))?.status).toBe('False');
@@ -131,13 +76,13 @@ describe('a rollout', () => {
 describe('a new spec.cluster', () => {
   const name = `move-${shortId()}`;
   const blue = `blue-${shortId()}`;
-  const service = (spec: Record<string, unknown> = {}) => serviceManifest(world, name, { desiredCount: 1, launchType: 'FARGATE', ...spec });
+  const service = (spec: Record<string, unknown> = {}) => serviceManifest(suite.world, name, { desiredCount: 1, launchType: 'FARGATE', ...spec });
 
   it('is Stalled naming replaceOnImmutableChange without it; with it the service is created in the new cluster and the old one, kept and shown in status across a crash, is deleted once the new one is Ready', async () => {
-    await world.aws.region().clients.ecs.send(new CreateClusterCommand({ clusterName: blue, capacityProviders: ['FARGATE'] }));
+    await suite.world.aws.region().clients.ecs.send(new CreateClusterCommand({ clusterName: blue, capacityProviders: ['FARGATE'] }));
     await apply(taskDefinitionManifest(name), service());
     await waitFor('the service to be Ready', async () => (await condition(name, 'Ready'))?.status === 'True');
-    const [old] = await liveServices(world.cluster, name);
+    const [old] = await liveServices(suite.world.cluster, name);
     expect(old?.status).toBe('ACTIVE');
 
     await apply(service({ cluster: blue }));
@@ -145,18 +90,17 @@ describe('a new spec.cluster', () => {
     expect(blocked.message).toContain('spec.cluster');
     expect(blocked.message).toContain('spec.replaceOnImmutableChange: true');
     expect(await liveServices(blue, name)).toEqual([]);
-    expect((await liveServices(world.cluster, name)).map((s) => s.status)).toEqual(['ACTIVE']);
+    expect((await liveServices(suite.world.cluster, name)).map((s) => s.status)).toEqual(['ACTIVE']);
     expect((await get(name))?.status?.previousServices).toEqual([expect.objectContaining({ serviceArn: old?.serviceArn, status: 'ACTIVE' })]);
 
     // The new service's tasks stay PENDING until released, so it cannot be Ready before then; its
     // CreateService takes effect but answers late, and the operator is killed meanwhile: between
     // creating the new service and recording it.
-    await emulator.control.holdTasksPending(`${name}:1`);
-    await emulator.control.slowCalls('CreateService', 1, 10_000, { service: 'ecs', accessKeyId: OPERATOR_KEY, afterProcessing: true });
+    await suite.emulator.control.holdTasksPending(`${name}:1`);
+    await suite.emulator.control.slowCalls('CreateService', 1, 10_000, { service: 'ecs', accessKeyId: OPERATOR_KEY, afterProcessing: true });
     await apply(service({ cluster: blue, replaceOnImmutableChange: true }));
     await waitFor('the new service to exist in the new cluster', async () => (await liveServices(blue, name)).length === 1);
-    await operator.kill();
-    operator = await start();
+    await suite.restartOperator('kill');
 
     const both = await eventually('status to show the new service and the old one it replaces', async () => {
       const status = (await get(name))?.status;
@@ -166,18 +110,18 @@ describe('a new spec.cluster', () => {
     expect(await condition(name, 'Synced')).toMatchObject({ status: 'False', reason: 'ReplacementInProgress' });
     // Looked at again over several polls: the old one serves on, and no second new one appears.
     await new Promise((r) => setTimeout(r, 8_000));
-    expect((await liveServices(world.cluster, name)).map((s) => s.status)).toEqual(['ACTIVE']);
+    expect((await liveServices(suite.world.cluster, name)).map((s) => s.status)).toEqual(['ACTIVE']);
     expect(await liveServices(blue, name)).toHaveLength(1);
 
-    await emulator.control.releasePendingTasks(`${name}:1`);
+    await suite.emulator.control.releasePendingTasks(`${name}:1`);
     await waitFor('the object to be Ready with the old service gone from status', async () => {
       const obj = await get(name);
       return (await condition(name, 'Ready'))?.status === 'True' && obj?.status?.previousServices === undefined;
     });
-    expect((await liveServices(world.cluster, name)).filter((s) => s.status === 'ACTIVE')).toEqual([]);
+    expect((await liveServices(suite.world.cluster, name)).filter((s) => s.status === 'ACTIVE')).toEqual([]);
     const [moved] = await liveServices(blue, name);
     expect(moved).toMatchObject({ status: 'ACTIVE', runningCount: 1 });
-    const events = await kubectl(['get', 'events.events.k8s.io', '--field-selector', `regarding.name=${name},reason=Replaced`, '-o', 'jsonpath={.items[*].note}'], { namespace: ns });
-    expect(events.stdout).toContain(`Deleted ECS service ${name} in cluster ${world.cluster}: ${name} in cluster ${blue} replaces it and is Ready`);
+    const events = await kubectl(['get', 'events.events.k8s.io', '--field-selector', `regarding.name=${name},reason=Replaced`, '-o', 'jsonpath={.items[*].note}'], { namespace: suite.ns });
+    expect(events.stdout).toContain(`Deleted ECS service ${name} in cluster ${suite.world.cluster}: ${name} in cluster ${blue} replaces it and is Ready`);
   });
 });

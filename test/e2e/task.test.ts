@@ -7,49 +7,18 @@
 //   - a run past activeDeadlineSeconds has its task stopped (StopTask) and is Stalled DeadlineExceeded;
 //   - a new generation runs again.
 import { ListTasksCommand } from '@aws-sdk/client-ecs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { API_VERSION, KINDS } from '../../src/api/index.js';
-import { startEmulator, type Emulator } from '../aws/emulator.js';
-import { createWorld, shortId, type World } from '../integration/reconcile-support.js';
-import { createNamespace, kubectl } from '../support/env.js';
+import { shortId } from '../integration/reconcile-support.js';
+import { kubectl } from '../support/env.js';
 import { taskDefinitionManifest } from '../support/manifests.js';
-import { startOperator, type OperatorProcess } from '../support/operator-process.js';
-import { waiter } from '../support/wait.js';
+import { conditionOf, OPERATOR_KEY, operatorSuite, type Reconciled } from '../support/operator-suite.js';
 
-/** The operator signs with this key (test/support/operator-process.ts); the test's own calls with another. */
-const OPERATOR_KEY = 'testing';
+const suite = operatorSuite({ namespace: 'e2e-task' });
+const { waitFor, apply } = suite;
 
-let emulator: Emulator;
-let world: World;
-let ns: string;
-let operator: OperatorProcess;
-
-const start = () => startOperator({ namespaces: [ns], awsEndpoint: emulator.endpoint, logLevel: 'info', extraArgs: [`--cluster-id=${world.clusterId}`] });
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-  world = await createWorld(emulator.endpoint, { accessKeyId: 'observer' });
-  ns = await createNamespace('e2e-task');
-  operator = await start();
-});
-
-afterAll(async () => {
-  await operator?.stop();
-  world?.destroy();
-  await emulator?.stop();
-});
-
-interface Condition {
-  type: string;
-  status: string;
-  reason: string;
-  message: string;
-}
-
-interface TaskObj {
-  metadata: { generation: number };
-  status?: {
-    observedGeneration?: number;
+interface TaskObj extends Reconciled {
+  status?: Reconciled['status'] & {
     phase?: string;
     attempts?: number;
     runGeneration?: number;
@@ -58,23 +27,10 @@ interface TaskObj {
     startTime?: string;
     completionTime?: string;
     tasks?: { taskArn: string; lastStatus?: string; stopCode?: string; stoppedReason?: string; startedAt?: string; stoppedAt?: string; containers?: { name: string; exitCode?: number; reason?: string }[] }[];
-    conditions?: Condition[];
   };
 }
 
-const waitFor = waiter({ timeoutMs: 90_000, logs: () => operator.logs() });
-
-async function apply(...objects: object[]): Promise<void> {
-  const res = await kubectl(['apply', '-f', '-'], { namespace: ns, input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }) });
-  expect(res.code, res.stderr).toBe(0);
-}
-
-async function getTask(name: string): Promise<TaskObj | undefined> {
-  const res = await kubectl(['get', 'ecstask', name, '-o', 'json'], { namespace: ns });
-  return res.code === 0 ? (JSON.parse(res.stdout) as TaskObj) : undefined;
-}
-
-const condition = (obj: TaskObj | undefined, type: string) => obj?.status?.conditions?.find((c) => c.type === type);
+const getTask = (name: string) => suite.get<TaskObj>('ecstask', name);
 
 /** Waits until the task's current generation has ended, Ready or Stalled, and returns it. */
 async function ended(name: string): Promise<TaskObj> {
@@ -82,7 +38,7 @@ async function ended(name: string): Promise<TaskObj> {
   await waitFor(`EcsTask ${name} to end`, async () => {
     obj = await getTask(name);
     const current = obj?.status?.observedGeneration === obj?.metadata.generation;
-    return current && (condition(obj, 'Ready')?.status === 'True' || condition(obj, 'Stalled')?.status === 'True');
+    return current && (conditionOf(obj, 'Ready')?.status === 'True' || conditionOf(obj, 'Stalled')?.status === 'True');
   });
   return obj as TaskObj;
 }
@@ -96,10 +52,10 @@ function taskManifests(name: string, spec: Record<string, unknown> = {}): object
       kind: KINDS.EcsTask,
       metadata: { name },
       spec: {
-        cluster: world.cluster,
+        cluster: suite.world.cluster,
         taskDefinitionRef: { name },
         launchType: 'FARGATE',
-        networkConfiguration: { awsvpcConfiguration: { subnets: world.subnets, securityGroups: [world.securityGroup] } },
+        networkConfiguration: { awsvpcConfiguration: { subnets: suite.world.subnets, securityGroups: [suite.world.securityGroup] } },
         overrides: { containerOverrides: [{ name: 'app', command: ['./migrate', 'up'] }] },
         ...spec,
       },
@@ -109,10 +65,10 @@ function taskManifests(name: string, spec: Record<string, unknown> = {}): object
 
 /** Every task of the family in the test's cluster, running or stopped, as ECS lists them. */
 async function tasksOf(family: string): Promise<string[]> {
-  const ecs = world.aws.region().clients.ecs;
+  const ecs = suite.world.aws.region().clients.ecs;
   const arns: string[] = [];
   for (const desiredStatus of ['RUNNING', 'STOPPED'] as const) {
-    const out = await ecs.send(new ListTasksCommand({ cluster: world.cluster, family, desiredStatus }));
+    const out = await ecs.send(new ListTasksCommand({ cluster: suite.world.cluster, family, desiredStatus }));
     arns.push(...(out.taskArns ?? []));
   }
   return arns;
@@ -123,7 +79,7 @@ describe('EcsTask', () => {
     const name = `ok-${shortId()}`;
     await apply(...taskManifests(name));
     const obj = await ended(name);
-    expect(condition(obj, 'Ready'), JSON.stringify(obj.status)).toMatchObject({ status: 'True', reason: 'Succeeded' });
+    expect(conditionOf(obj, 'Ready'), JSON.stringify(obj.status)).toMatchObject({ status: 'True', reason: 'Succeeded' });
     expect(obj.status).toMatchObject({ phase: 'Succeeded', attempts: 1, taskDefinition: `${name}:1` });
     expect(obj.status?.tasks).toHaveLength(1);
     const task = obj.status?.tasks?.[0];
@@ -136,17 +92,17 @@ describe('EcsTask', () => {
 
   it('is Stalled NonZeroExitCode with the exit code in status when its container exits 3, and does not run it again', async () => {
     const name = `fail-${shortId()}`;
-    await emulator.control.setTaskOutcome({ taskDefinition: name, outcome: 'exit', exitCodes: { app: 3 } });
+    await suite.emulator.control.setTaskOutcome({ taskDefinition: name, outcome: 'exit', exitCodes: { app: 3 } });
     await apply(...taskManifests(name));
     const obj = await ended(name);
-    const stalled = condition(obj, 'Stalled');
+    const stalled = conditionOf(obj, 'Stalled');
     expect(stalled, JSON.stringify(obj.status)).toMatchObject({ status: 'True', reason: 'NonZeroExitCode' });
     expect(stalled?.message).toContain('container app exited with code 3');
-    expect(condition(obj, 'Ready')?.status).toBe('False');
+    expect(conditionOf(obj, 'Ready')?.status).toBe('False');
     expect(obj.status).toMatchObject({ phase: 'Failed', failureReason: 'NonZeroExitCode', attempts: 1 });
     expect(obj.status?.tasks?.[0]?.containers).toEqual([expect.objectContaining({ name: 'app', exitCode: 3 })]);
     // Looked at again (an annotation changes nothing in spec): still one task, still failed.
-    const res = await kubectl(['annotate', 'ecstask', name, `e2e.ecs.operator.dev/poke=${shortId()}`], { namespace: ns });
+    const res = await kubectl(['annotate', 'ecstask', name, `e2e.ecs.operator.dev/poke=${shortId()}`], { namespace: suite.ns });
     expect(res.code, res.stderr).toBe(0);
     await new Promise((r) => setTimeout(r, 3_000));
     expect(await tasksOf(name)).toHaveLength(1);
@@ -156,14 +112,13 @@ describe('EcsTask', () => {
   it('starts exactly one task when the operator is killed while RunTask is in flight, and runs again for a new generation', async () => {
     const name = `crash-${shortId()}`;
     // RunTask takes effect at once and answers 6 s later: the crash lands in between.
-    await emulator.control.slowCalls('RunTask', 1, 6_000, { service: 'ecs', accessKeyId: OPERATOR_KEY, afterProcessing: true });
+    await suite.emulator.control.slowCalls('RunTask', 1, 6_000, { service: 'ecs', accessKeyId: OPERATOR_KEY, afterProcessing: true });
     await apply(...taskManifests(name));
     await waitFor('the task to be started in ECS', async () => (await tasksOf(name)).length > 0);
     expect((await getTask(name))?.status?.tasks ?? []).toEqual([]);
-    await operator.kill();
-    operator = await start();
+    await suite.restartOperator('kill');
     const obj = await ended(name);
-    expect(condition(obj, 'Ready'), JSON.stringify(obj.status)).toMatchObject({ status: 'True' });
+    expect(conditionOf(obj, 'Ready'), JSON.stringify(obj.status)).toMatchObject({ status: 'True' });
     const started = await tasksOf(name);
     expect(started).toHaveLength(1);
     expect(obj.status?.tasks?.map((t) => t.taskArn)).toEqual(started);
@@ -179,14 +134,14 @@ describe('EcsTask', () => {
 
   it('stops the task past activeDeadlineSeconds and is Stalled DeadlineExceeded', async () => {
     const name = `deadline-${shortId()}`;
-    await emulator.control.setTaskOutcome({ taskDefinition: name, outcome: 'exit', runsUntilStopped: true });
+    await suite.emulator.control.setTaskOutcome({ taskDefinition: name, outcome: 'exit', runsUntilStopped: true });
     await apply(...taskManifests(name, { activeDeadlineSeconds: 5, backoffLimit: 2 }));
     const obj = await ended(name);
-    expect(condition(obj, 'Stalled'), JSON.stringify(obj.status)).toMatchObject({ status: 'True', reason: 'DeadlineExceeded' });
+    expect(conditionOf(obj, 'Stalled'), JSON.stringify(obj.status)).toMatchObject({ status: 'True', reason: 'DeadlineExceeded' });
     expect(obj.status).toMatchObject({ phase: 'Failed', failureReason: 'DeadlineExceeded', attempts: 1 });
     const arn = obj.status?.tasks?.[0]?.taskArn ?? '';
     await waitFor('ECS to stop the task', async () => {
-      const out = await world.aws.region().clients.ecs.send(new ListTasksCommand({ cluster: world.cluster, family: name, desiredStatus: 'STOPPED' }));
+      const out = await suite.world.aws.region().clients.ecs.send(new ListTasksCommand({ cluster: suite.world.cluster, family: name, desiredStatus: 'STOPPED' }));
       return (out.taskArns ?? []).includes(arn);
     });
     expect(await tasksOf(name)).toEqual([arn]);
