@@ -20,6 +20,7 @@ import { deployedNodeOptions, startStack, type Stack } from '../stack.js';
 import { round, sleep } from '../stats.js';
 import { BENCH_CREDENTIALS, createAccountWorld, REGION } from '../world.js';
 import { ensureAck, startAck, type AckBuild } from './ack-process.js';
+import { apiserverWrites, minus } from './apiserver-writes.js';
 import { ConditionWatch } from './condition-watch.js';
 import { ackServiceObjects } from './manifests.js';
 import { callsByOperation, nthServiceCreatedAt, servicesInCluster } from './ecs-calls.js';
@@ -63,6 +64,8 @@ interface Figures {
   /** Same, until all were done. */
   cpuSeconds: number;
   peakRssMb: number;
+  /** Kubernetes API writes per service by `resource[/subresource] VERB` (its group and Events). */
+  kubeWritesPerService: Record<string, number>;
   logFile: string;
 }
 
@@ -79,6 +82,7 @@ const DONE = {
   ack: { path: '/apis/ecs.services.k8s.aws/v1alpha1/services', condition: 'ACK.ResourceSynced' },
   operator: { path: '/apis/ecs.operator.dev/v1alpha1/ecsservices', condition: 'Ready' },
 } as const;
+const GROUP = { ack: 'ecs.services.k8s.aws', operator: 'ecs.operator.dev' } as const;
 
 async function startContender(who: Who, stack: Stack, ack: AckBuild | undefined, profileDir: string | undefined): Promise<Contender> {
   if (who === 'ack') {
@@ -114,6 +118,7 @@ async function converge(who: Who, run: number, ack: AckBuild | undefined): Promi
     if (profileDir) mkdirSync(profileDir, { recursive: true });
     log(`${who}, run ${run}: ${services} services applied; starting it (load average ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
 
+    const writesBefore = await apiserverWrites(stack.kubectl, [GROUP[who]]);
     const done = (watch = await ConditionWatch.start(stack.cp.kubeconfig, DONE[who].path, DONE[who].condition));
     const startedAt = Date.now();
     contender = await startContender(who, stack, ack, profileDir);
@@ -138,6 +143,7 @@ async function converge(who: Who, run: number, ack: AckBuild | undefined): Promi
     const endedAt = Date.now();
     const cpu = cpuSeconds(c.pid);
     const rss = peakRssMb(c.pid);
+    const writes = minus(await apiserverWrites(stack.kubectl, [GROUP[who]]), writesBefore);
     const journal = await stack.emulator.control.journal(KEYS[who]);
     const calls = callsByOperation(journal);
     const total = [...calls.values()].reduce((a, b) => a + b, 0);
@@ -152,6 +158,7 @@ async function converge(who: Who, run: number, ack: AckBuild | undefined): Promi
       cpuSecondsToAllInEcs: round(cpuAtEcs ?? cpu, 1),
       cpuSeconds: round(cpu, 1),
       peakRssMb: rss,
+      kubeWritesPerService: Object.fromEntries([...writes].sort().map(([k, v]) => [k, round(v / services, 3)])),
       logFile: c.logFile,
     };
     log(`${who}, run ${run}: ${JSON.stringify(figures)}`);
@@ -171,6 +178,8 @@ async function converge(who: Who, run: number, ack: AckBuild | undefined): Promi
 
 function table(all: readonly Figures[]): string {
   const ops = [...new Set(all.flatMap((f) => Object.keys(f.callsPerServiceByOperation)))].sort();
+  const writes = [...new Set(all.flatMap((f) => Object.keys(f.kubeWritesPerService)))].sort();
+  const sum = (r: Record<string, number>): number => round(Object.values(r).reduce((a, b) => a + b, 0));
   const cols = all.map((f) => `${f.who === 'ack' ? 'ACK ecs-controller' : 'ecs-operator'}${Number(opts.runs) > 1 ? ` #${f.run}` : ''}`);
   const rows: [string, ...string[]][] = [
     ['all N services in ECS (s)', ...all.map((f) => String(f.secondsToAllInEcs))],
@@ -181,6 +190,8 @@ function table(all: readonly Figures[]): string {
     ['peak RSS (MB, VmHWM)', ...all.map((f) => String(f.peakRssMb))],
     ['AWS calls per service', ...all.map((f) => String(f.callsPerService))],
     ...ops.map((op): [string, ...string[]] => [`  ${op}`, ...all.map((f) => String(f.callsPerServiceByOperation[op] ?? 0))]),
+    ['Kubernetes API writes per service', ...all.map((f) => String(sum(f.kubeWritesPerService)))],
+    ...writes.map((w): [string, ...string[]] => [`  ${w}`, ...all.map((f) => String(f.kubeWritesPerService[w] ?? 0))]),
   ];
   const widths = [Math.max(...rows.map((r) => r[0].length)), ...cols.map((c, i) => Math.max(c.length, ...rows.map((r) => (r[i + 1] ?? '').length)))];
   const line = (cells: string[]): string => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(' | ')} |`;
