@@ -6,8 +6,9 @@
 // time until all N services exist in ECS and until the controller says all are done (the
 // operator's EcsService Ready; ACK's Service ACK.ResourceSynced, which it sets once a read after
 // the create matches), AWS calls per service by operation (counted by the emulator, from the calls
-// signed with each controller's own key), CPU seconds (user + system, /proc) at both points and
-// peak resident memory (VmHWM). Asserts nothing.
+// signed with each controller's own key), Kubernetes API writes per service (the apiserver's
+// count), CPU seconds (user + system, /proc) at both points and peak resident memory (VmHWM).
+// Asserts nothing.
 import { Command } from 'commander';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
