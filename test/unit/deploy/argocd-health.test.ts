@@ -7,7 +7,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { load } from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { KINDS, validateManifest } from '../../../src/api/index.js';
+import { KINDS } from '../../../src/api/index.js';
+import { validateManifest } from '../../../src/api/validate.js';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..', '..');
 const groupDir = join(repoRoot, 'deploy', 'argocd', 'ecs.operator.dev');
