@@ -11,15 +11,34 @@ export type { FieldError };
 
 export type ValidationResult<T = EcsResource> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
 
-// strictTypes is off because int-or-string nodes carry string keywords (pattern) beside their
-// anyOf, which is the shape Kubernetes expects; unknown keywords are still an error.
-const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, useDefaults: true, verbose: true });
-addFormats.default(ajv, ['date-time']);
-// Kubernetes schema extensions: the CEL rules are evaluated by cel.ts; int-or-string and
-// preserve-unknown-fields only annotate what the plain schema already says.
-for (const keyword of ['x-kubernetes-validations', 'x-kubernetes-int-or-string', 'x-kubernetes-preserve-unknown-fields', 'x-kubernetes-list-map-keys']) {
-  ajv.addKeyword({ keyword });
+/**
+ * Each kind's validator, compiled on its first use: the CRD schemas are large, and their compiled
+ * validators (generated source and code) cost the operator's process several MB of memory it would
+ * never use, since it reads objects the API server has already validated.
+ */
+const validators = new Map<Kind, ValidateFunction>();
+let ajv: Ajv | undefined;
+
+function validatorOf(kind: Kind): ValidateFunction {
+  let validate = validators.get(kind);
+  if (!validate) validators.set(kind, (validate = (ajv ??= createAjv()).compile(RESOURCE_SCHEMAS[kind])));
+  return validate;
 }
+
+function createAjv(): Ajv {
+  // strictTypes is off because int-or-string nodes carry string keywords (pattern) beside their
+  // anyOf, which is the shape Kubernetes expects; unknown keywords are still an error.
+  const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, useDefaults: true, verbose: true });
+  addFormats.default(ajv, ['date-time']);
+  // Kubernetes schema extensions: the CEL rules are evaluated by cel.ts; int-or-string and
+  // preserve-unknown-fields only annotate what the plain schema already says.
+  for (const keyword of ['x-kubernetes-validations', 'x-kubernetes-int-or-string', 'x-kubernetes-preserve-unknown-fields', 'x-kubernetes-list-map-keys']) {
+    ajv.addKeyword({ keyword });
+  }
+  ajv.addKeyword({ keyword: 'x-kubernetes-list-type', type: 'array', validate: validateListType, errors: true });
+  return ajv;
+}
+
 // A `set` holds unique values and a `map` unique keys: the API server rejects duplicates in both.
 const validateListType: SchemaValidateFunction = (listType: string, data: unknown[], parentSchema, dataCxt) => {
   if (listType === 'atomic') return true;
@@ -36,9 +55,6 @@ const validateListType: SchemaValidateFunction = (listType: string, data: unknow
   validateListType.errors = errors;
   return errors.length === 0;
 };
-ajv.addKeyword({ keyword: 'x-kubernetes-list-type', type: 'array', validate: validateListType, errors: true });
-
-const validators = new Map<Kind, ValidateFunction>(Object.values(KINDS).map((kind) => [kind, ajv.compile(RESOURCE_SCHEMAS[kind])]));
 
 /** ajv's JSON pointer to a Kubernetes field path: /spec/containers/0/name -> spec.containers[0].name */
 function fieldPath(pointer: string): string {
@@ -109,7 +125,7 @@ function toFieldErrors(errors: ErrorObject[]): FieldError[] {
 }
 
 function validateAs<T extends EcsResource>(kind: Kind, manifest: Record<string, unknown>): ValidationResult<T> {
-  const validate = validators.get(kind) as ValidateFunction;
+  const validate = validatorOf(kind);
   if (!validate(manifest)) return { ok: false, errors: toFieldErrors(validate.errors ?? []) };
   // CEL rules assume a structurally valid object, as they do on the API server.
   const celErrors = evaluateCelRules(RESOURCE_SCHEMAS[kind] as SchemaNode, manifest);

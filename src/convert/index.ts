@@ -3,7 +3,7 @@
 // `apply -f` would refuse.
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, relative, resolve } from 'node:path';
-import { validateManifest } from '../api/index.js';
+import { validateManifest } from '../api/validate.js';
 import { enclosingPaths } from '../sources/field-path.js';
 import { readFileText } from '../sources/files.js';
 import { DEFAULT_LIMITS } from '../sources/types.js';

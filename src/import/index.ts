@@ -1,7 +1,8 @@
 // `ecs-operator import`, source-agnostic: what one cluster runs, read from AWS (read.ts), as
 // manifests (translate.ts), one document set per service with a header saying where it came from.
 import { dump } from 'js-yaml';
-import { validateManifest, type EcsCluster, type EcsService, type EcsTaskDefinition } from '../api/index.js';
+import type { EcsCluster, EcsService, EcsTaskDefinition } from '../api/index.js';
+import { validateManifest } from '../api/validate.js';
 import type { RegionAdapter } from '../aws/adapter.js';
 import { parseFamilyRevision } from '../reconcile/task-definition-names.js';
 import { translateCluster } from './cluster.js';

@@ -56,6 +56,14 @@ const WRITES: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH']);
 /** TLS settings that go into an agent; another value of any of them needs another agent. */
 const AGENT_TLS_KEYS = ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername'] as const;
 
+/**
+ * Connections to the apiserver at most; further requests wait for one. Each TLS connection holds
+ * ~90 kB of buffers outside the V8 heap, and without a cap a burst (a start pass writing 2,000
+ * statuses and Events at once) opened ~90 and kept them all. client-go multiplexes everything on
+ * one HTTP/2 connection; over HTTP/1.1, 16 carry hundreds of small requests a second.
+ */
+const MAX_CONNECTIONS = 16;
+
 export class KubeRest {
   /** One keep-alive agent, reused while the TLS material the kubeconfig yields stays the same. */
   private agent: { agent: http.Agent; tls: unknown[] } | undefined;
@@ -109,7 +117,7 @@ export class KubeRest {
     const current = this.agent;
     if (current && tls.every((v, i) => sameValue(v, current.tls[i]))) return current.agent;
     current?.agent.destroy();
-    const agentOptions: https.AgentOptions = { keepAlive: true };
+    const agentOptions: https.AgentOptions = { keepAlive: true, maxSockets: MAX_CONNECTIONS };
     for (const k of AGENT_TLS_KEYS) if (opts[k] !== undefined) Object.assign(agentOptions, { [k]: opts[k] });
     const agent = plain ? new http.Agent(agentOptions) : new https.Agent(agentOptions);
     this.agent = { agent, tls };

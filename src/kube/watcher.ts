@@ -13,6 +13,7 @@ import { recordRelist, recordWatchRestart } from '../observability/metrics.js';
 import { Backoff, WATCH_BACKOFF, type BackoffOptions } from './backoff.js';
 import { describeKubeError, isGone } from './errors.js';
 import type { ListWatchSource, RawWatchEvent } from './resource.js';
+import { StringPool } from './string-pool.js';
 
 export type WatcherEvent<T> =
   | { type: 'listed'; objects: T[] }
@@ -51,9 +52,13 @@ type WatchEnd =
 const DEFAULT_WATCH_TIMEOUT_SECONDS = 300;
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
+/** Shared by every informer: kinds repeat each other's values too (condition messages, ARNs). */
+const cachedStrings = new StringPool();
+
 /**
  * Drops managedFields and kubectl's last-applied annotation: together they are often larger than
- * the spec itself, and with thousands of cached objects they dominate the operator's memory.
+ * the spec itself, and with thousands of cached objects they dominate the operator's memory. The
+ * strings left share one copy per value (see string-pool.ts).
  */
 export function trimForCache<T extends KubernetesObject>(obj: T): T {
   const meta = obj.metadata;
@@ -63,7 +68,7 @@ export function trimForCache<T extends KubernetesObject>(obj: T): T {
       delete meta.annotations[LAST_APPLIED];
     }
   }
-  return obj;
+  return cachedStrings.internAll(obj);
 }
 
 export class Watcher<T extends KubernetesObject> {

@@ -1,6 +1,7 @@
 // One decoded document to what it holds for the operator: EcsClusters, EcsTaskDefinitions and EcsServices,
 // validated as the API server would; lists flattened; other API groups skipped with a note.
-import { GROUP, KINDS, taskDefinitionSizeError, validateManifest, type EcsResource } from '../api/index.js';
+import { GROUP, KINDS, taskDefinitionSizeError, type EcsResource } from '../api/index.js';
+import { validateManifest } from '../api/validate.js';
 import type { DecodedDocument } from './decode.js';
 import { joinPaths, relativePath } from './field-path.js';
 import type { JsonValue } from './plain-json.js';

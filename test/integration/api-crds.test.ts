@@ -4,7 +4,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadAll } from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PLURALS, validateManifest, type EcsResource } from '../../src/api/index.js';
+import { PLURALS, type EcsResource } from '../../src/api/index.js';
+import { validateManifest } from '../../src/api/validate.js';
 import { createNamespace, kubectl } from '../support/env.js';
 import { invalidCases } from '../unit/api/invalid-manifests.js';
 

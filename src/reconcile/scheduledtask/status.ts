@@ -1,7 +1,8 @@
 // The status an EcsScheduledTask shows: the schedule or rule AWS holds, the revision its target
 // starts, when its schedule fires next, and the tasks it started last.
+import { createRequire } from 'node:module';
 import type { Task } from '@aws-sdk/client-ecs';
-import { CronExpressionParser } from 'cron-parser';
+import type * as CronParser from 'cron-parser';
 import type { EcsScheduledTaskStatus, StartedTask } from '../../api/index.js';
 import type { ObservedRule } from '../../aws/events-api.js';
 import type { Schedule } from '../../aws/scheduler-api.js';
@@ -66,7 +67,7 @@ export function nextCronFireTime(expression: string, zone: string | undefined, n
   const weekdays = dayOfWeek.replace(/(^|[,-])([1-7])/g, (_all, before: string, day: string) => `${before}${Number(day) - 1}`);
   const from = startDate !== undefined && startDate > now ? startDate : now;
   try {
-    const dates = CronExpressionParser.parse(`0 ${minutes} ${hours} ${dayOfMonth} ${month} ${weekdays}`, { currentDate: from, tz: zone ?? 'UTC', ...(endDate ? { endDate } : {}) });
+    const dates = cronParser().CronExpressionParser.parse(`0 ${minutes} ${hours} ${dayOfMonth} ${month} ${weekdays}`, { currentDate: from, tz: zone ?? 'UTC', ...(endDate ? { endDate } : {}) });
     // A year field rarely names anything but *: a few hundred steps reach any year it can.
     for (let i = 0; i < 1000 && dates.hasNext(); i++) {
       const next = dates.next().toDate();
@@ -77,6 +78,16 @@ export function nextCronFireTime(expression: string, zone: string | undefined, n
   }
   return undefined;
 }
+
+/**
+ * cron-parser, loaded on the first cron schedule: with luxon it weighs ~1.4 MB of the process's
+ * memory, which an operator without cron schedules would carry for nothing. (A CommonJS package,
+ * so `require` loads it synchronously.)
+ */
+function cronParser(): typeof CronParser {
+  return (loadedCronParser ??= createRequire(import.meta.url)('cron-parser') as typeof CronParser);
+}
+let loadedCronParser: typeof CronParser | undefined;
 
 /** Whether a year field (*, a year, a range, a list, a step) holds the year. */
 function yearMatches(field: string, year: number): boolean {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildCrd, KINDS, renderCrdFiles } from '../../../src/api/index.js';
+import { KINDS } from '../../../src/api/index.js';
+import { buildCrd, renderCrdFiles } from '../../../src/api/crd.js';
 
 const crdDir = resolve(import.meta.dirname, '..', '..', '..', 'crds');
 

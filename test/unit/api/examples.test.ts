@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadAll } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { validateManifest, type EcsResource } from '../../../src/api/index.js';
+import type { EcsResource } from '../../../src/api/index.js';
+import { validateManifest } from '../../../src/api/validate.js';
 
 const examplesDir = resolve(import.meta.dirname, '..', '..', '..', 'examples');
 const files = readdirSync(examplesDir).filter((f) => f.endsWith('.yaml'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateManifest, type FieldError } from '../../../src/api/index.js';
+import { validateManifest, type FieldError } from '../../../src/api/validate.js';
 import { invalidCases, service, taskDefinition } from './invalid-manifests.js';
 
 function errorsOf(manifest: unknown): FieldError[] {

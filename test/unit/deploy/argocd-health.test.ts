@@ -10,7 +10,8 @@ import addFormats from 'ajv-formats';
 import { load } from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluateCelRules, type SchemaNode } from '../../../src/api/cel.js';
-import { ACCOUNT_KIND, ANNOTATIONS, EcsAccount, KINDS, validateManifest, type FieldError } from '../../../src/api/index.js';
+import { ACCOUNT_KIND, ANNOTATIONS, EcsAccount, KINDS } from '../../../src/api/index.js';
+import { validateManifest, type FieldError } from '../../../src/api/validate.js';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..', '..');
 const groupDir = join(repoRoot, 'deploy', 'argocd', 'ecs.operator.dev');

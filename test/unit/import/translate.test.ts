@@ -5,7 +5,8 @@
 import type { ScalingPolicy } from '@aws-sdk/client-application-auto-scaling';
 import type { CapacityProvider, Cluster, Service, TaskDefinition } from '@aws-sdk/client-ecs';
 import { describe, expect, test } from 'vitest';
-import { validateManifest, type EcsService } from '../../../src/api/index.js';
+import type { EcsService } from '../../../src/api/index.js';
+import { validateManifest } from '../../../src/api/validate.js';
 import { buildDriftReport } from '../../../src/drift/index.js';
 import { translateCluster } from '../../../src/import/cluster.js';
 import { manifestsOf } from '../../../src/import/index.js';
