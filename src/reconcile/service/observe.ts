@@ -19,8 +19,8 @@ export interface ServiceLocation {
 }
 
 /** The service, unless it does not exist or is INACTIVE (deleted: its name is free again). */
-export async function describeLiveService(region: RegionAdapter, cluster: string, name: string): Promise<Service | undefined> {
-  const observation = await region.services.describe(cluster, name);
+export async function describeLiveService(region: RegionAdapter, cluster: string, name: string, probablyNew = false): Promise<Service | undefined> {
+  const observation = await (probablyNew ? region.services.describeIfListed(cluster, name) : region.services.describe(cluster, name));
   return observation.kind === 'found' && observation.service.status !== 'INACTIVE' ? observation.service : undefined;
 }
 
@@ -44,10 +44,15 @@ export function earlierLocations(status: EcsServiceStatus | undefined, desired: 
   return out;
 }
 
+/**
+ * A service that status records nothing of is usually about to be created: it is looked for in
+ * the cluster's listing of names first (ServiceObserver.describeIfListed), one call for many.
+ */
 export async function observeService(aws: AwsAdapter, desired: DesiredService, status: EcsServiceStatus | undefined): Promise<ServiceObservation> {
   const here = { name: desired.serviceName, cluster: desired.cluster, region: desired.region };
+  const recordsNone = status?.serviceArn === undefined && status?.serviceName === undefined;
   const [current, ...previous] = await Promise.all([
-    describeLiveService(aws.region(desired.region), desired.cluster, desired.serviceName),
+    describeLiveService(aws.region(desired.region), desired.cluster, desired.serviceName, recordsNone),
     ...earlierLocations(status, here).map((l) => describeEarlier(aws, l)),
   ]);
   return { current, previous: previous.filter((s): s is Service => s !== undefined) };
