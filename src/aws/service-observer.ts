@@ -51,12 +51,14 @@ export class ServiceObserver {
    * to be created): a listing of the cluster's service names at most `listingMaxAgeMs` old, shared
    * by every such read, answers `notFound` for a name it lacks, and only a listed name is described.
    * New services come one at a time while task definition registrations are paced (about one a
-   * second), so each would otherwise cost a DescribeServices call of its own. The listing is as
-   * old as a prefetched observation may be; a service created outside the operator since then
-   * makes CreateService fail (its name is taken), which drops the listing (forget()).
+   * second), so each would otherwise cost a DescribeServices call of its own. Only a listing asked
+   * for at `notBefore` or later serves (the caller's object was made before it, so a service made
+   * by hand before the object is in it), and no older than a prefetched observation may be; a
+   * service made outside the operator since makes CreateService fail (its name is taken), after
+   * which the listing no longer answers for that name (forget()).
    */
-  async describeIfListed(cluster: string, service: string): Promise<ServiceObservation> {
-    const names = await this.listedNames(cluster);
+  async describeIfListed(cluster: string, service: string, notBefore = 0): Promise<ServiceObservation> {
+    const names = await this.listedNames(cluster, notBefore);
     return names.has(lastSegment(service)) ? this.describe(cluster, service) : { kind: 'notFound' };
   }
 
@@ -108,10 +110,10 @@ export class ServiceObserver {
     for (const listing of this.listings.values()) void listing.names.then((names) => names.add(name), () => undefined);
   }
 
-  private listedNames(cluster: string): Promise<Set<string>> {
+  private listedNames(cluster: string, notBefore: number): Promise<Set<string>> {
     const key = lastSegment(cluster);
     let listing = this.listings.get(key);
-    if (!listing || Date.now() - listing.at > this.listingMaxAgeMs) {
+    if (!listing || listing.at < notBefore || Date.now() - listing.at > this.listingMaxAgeMs) {
       const fresh: Listing = { at: Date.now(), names: this.listServiceNames(cluster) };
       // A failed listing is not kept: the next read asks again.
       fresh.names.catch(() => this.listings.get(key) === fresh && this.listings.delete(key));

@@ -87,6 +87,15 @@ describe('ServiceObserver', () => {
     expect(transport.of('DescribeServices')).toHaveLength(1);
   });
 
+  test('a listing asked for before the object was made does not serve it: a service made by hand before the object is seen', async () => {
+    const { transport, client } = fakeEcs({ demo: [] });
+    const observer = new ServiceObserver(client);
+    await observer.describeIfListed('demo', 'a');
+    await observer.describeIfListed('demo', 'b', Date.now() + 1);
+    await observer.describeIfListed('demo', 'c');
+    expect(transport.of('ListServices')).toHaveLength(2);
+  });
+
   test('a listing older than allowed is made again', async () => {
     const { transport, client } = fakeEcs({ demo: [] });
     const observer = new ServiceObserver(client, { listingMaxAgeMs: 0 });
