@@ -10,6 +10,8 @@ moto 5.2.5 returns every result in one answer whatever maxResults says, never a 
 lists task definitions in the order their families were first registered, ignoring sort. (How a
 page is counted matters here: the operator lists a cluster's services and a region's revisions
 instead of reading each one, and its call counts must be AWS's.)
+Emulator choice: a request without maxResults still gets every result in one answer, as from moto
+(the default page sizes are not applied): tests read the services of a shared cluster that way.
 """
 
 from __future__ import annotations
@@ -23,8 +25,6 @@ from moto.core.responses import ActionResult
 from moto.ecs.exceptions import InvalidParameterException
 from moto.ecs.responses import EC2ContainerServiceResponse
 
-SERVICES_DEFAULT_PAGE = 10
-TASK_DEFINITIONS_DEFAULT_PAGE = 100
 LARGEST_PAGE = 100
 
 
@@ -45,9 +45,11 @@ def _offset(token: str | None) -> int:
     return offset  # past the end (results deleted meanwhile) is an empty last page
 
 
-def _page(response: EC2ContainerServiceResponse, key: str, items: Sequence[str], default: int) -> ActionResult:
+def _page(response: EC2ContainerServiceResponse, key: str, items: Sequence[str]) -> ActionResult:
     size = response._get_param("maxResults")
-    size = default if size is None else int(size)
+    if size is None:
+        return ActionResult({key: list(items)})
+    size = int(size)
     if not 1 <= size <= LARGEST_PAGE:
         raise InvalidParameterException("maxResults must be between 1 and 100.")
     start = _offset(response._get_param("nextToken"))
@@ -69,13 +71,13 @@ def list_services(self: EC2ContainerServiceResponse) -> ActionResult:
         self._get_param("schedulingStrategy"),
         launch_type=self._get_param("launchType"),
     )
-    return _page(self, "serviceArns", arns, SERVICES_DEFAULT_PAGE)
+    return _page(self, "serviceArns", arns)
 
 
 def list_task_definitions(self: EC2ContainerServiceResponse) -> ActionResult:
     arns = self.ecs_backend.list_task_definitions(self._get_param("familyPrefix"), self._get_param("status", "ACTIVE"))
     ordered = sorted(arns, key=_family_and_revision, reverse=self._get_param("sort", "ASC") == "DESC")
-    return _page(self, "taskDefinitionArns", ordered, TASK_DEFINITIONS_DEFAULT_PAGE)
+    return _page(self, "taskDefinitionArns", ordered)
 
 
 def apply() -> None:
