@@ -68,9 +68,12 @@ export class EcsApi {
   }
 
   async createService(input: CreateServiceInput): Promise<Service> {
-    const out = await this.ecs.send(new CreateServiceCommand(input));
-    if (input.serviceName) this.services?.forget(input.serviceName);
-    return required(out.service, 'CreateService');
+    try {
+      return required((await this.ecs.send(new CreateServiceCommand(input))).service, 'CreateService');
+    } finally {
+      // Failed too: the name may be taken by a service the reads in hand do not show.
+      if (input.serviceName) this.services?.forget(input.serviceName);
+    }
   }
 
   /** Sends only the fields given: ECS leaves every field that is absent from the request unchanged. */

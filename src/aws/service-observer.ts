@@ -1,7 +1,9 @@
 // Reads ECS services in batches. DescribeServices takes up to 10 services of one cluster per call,
 // and service reads share one small rate budget per account and region, so concurrent reads of
 // services in the same cluster are coalesced: 1,000 services cost 100 calls per resync, not 1,000.
-import { DescribeServicesCommand, type DescribeServicesCommandOutput, type ECSClient, type Service } from '@aws-sdk/client-ecs';
+// Services about to be created are looked for in a listing of the cluster's names instead, which
+// one ListServices call (100 names a page) serves for all of them.
+import { DescribeServicesCommand, paginateListServices, type DescribeServicesCommandOutput, type ECSClient, type Service } from '@aws-sdk/client-ecs';
 import DataLoader from 'dataloader';
 import { AwsError } from './errors.js';
 
@@ -17,19 +19,47 @@ export type ServiceObservation = { kind: 'found'; service: Service } | { kind: '
 export interface ServiceObserverOptions {
   /** How long the first request of a batch waits for others to join it. Default 5 ms. */
   windowMs?: number;
+  /** How old a listing of a cluster's service names may be to say that a service is not there. Default 60 s. */
+  listingMaxAgeMs?: number;
+}
+
+interface Listing {
+  /** When it was asked for (Date.now()). */
+  at: number;
+  names: Promise<Set<string>>;
 }
 
 export class ServiceObserver {
   private readonly loaders = new Map<string, DataLoader<string, ServiceObservation>>();
   /** Observations read ahead by prefetch(), each handed to the first describe() of that service. */
   private readonly prefetched = new Map<string, Promise<ServiceObservation>>();
+  /** The names of each cluster's ACTIVE services, by cluster name, with the operator's own writes added. */
+  private readonly listings = new Map<string, Listing>();
   private readonly windowMs: number;
+  private readonly listingMaxAgeMs: number;
 
   constructor(
     private readonly ecs: ECSClient,
     options: ServiceObserverOptions = {},
   ) {
     this.windowMs = options.windowMs ?? 5;
+    this.listingMaxAgeMs = options.listingMaxAgeMs ?? 60_000;
+  }
+
+  /**
+   * describe() for a service that is probably not there yet (its object records none: it is about
+   * to be created): a listing of the cluster's service names at most `listingMaxAgeMs` old, shared
+   * by every such read, answers `notFound` for a name it lacks, and only a listed name is described.
+   * New services come one at a time while task definition registrations are paced (about one a
+   * second), so each would otherwise cost a DescribeServices call of its own. Only a listing asked
+   * for at `notBefore` or later serves (the caller's object was made before it, so a service made
+   * by hand before the object is in it), and no older than a prefetched observation may be; a
+   * service made outside the operator since makes CreateService fail (its name is taken), after
+   * which the listing no longer answers for that name (forget()).
+   */
+  async describeIfListed(cluster: string, service: string, notBefore = 0): Promise<ServiceObservation> {
+    const names = await this.listedNames(cluster, notBefore);
+    return names.has(lastSegment(service)) ? this.describe(cluster, service) : { kind: 'notFound' };
   }
 
   /**
@@ -76,6 +106,28 @@ export class ServiceObserver {
     for (const key of this.prefetched.keys()) {
       if (lastSegment(key.slice(key.indexOf('\u0000') + 1)) === name) this.prefetched.delete(key);
     }
+    // Listed from now on, in whichever cluster: the next read of it describes it.
+    for (const listing of this.listings.values()) void listing.names.then((names) => names.add(name), () => undefined);
+  }
+
+  private listedNames(cluster: string, notBefore: number): Promise<Set<string>> {
+    const key = lastSegment(cluster);
+    let listing = this.listings.get(key);
+    if (!listing || listing.at < notBefore || Date.now() - listing.at > this.listingMaxAgeMs) {
+      const fresh: Listing = { at: Date.now(), names: this.listServiceNames(cluster) };
+      // A failed listing is not kept: the next read asks again.
+      fresh.names.catch(() => this.listings.get(key) === fresh && this.listings.delete(key));
+      this.listings.set(key, (listing = fresh));
+    }
+    return listing.names;
+  }
+
+  private async listServiceNames(cluster: string): Promise<Set<string>> {
+    const names = new Set<string>();
+    for await (const page of paginateListServices({ client: this.ecs, pageSize: 100 }, { cluster, maxResults: 100 })) {
+      for (const arn of page.serviceArns ?? []) names.add(lastSegment(arn));
+    }
+    return names;
   }
 
   private loaderFor(cluster: string): DataLoader<string, ServiceObservation> {

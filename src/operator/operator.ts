@@ -53,6 +53,9 @@ function prefetchServices(accounts: AccountDirectory, services: readonly EcsServ
     // A clusterRef is resolved by the reconcile itself; the service is read then. So is a service
     // whose namespace may not act (its reconcile says why).
     if ((svc as KubernetesObject).metadata?.deletionTimestamp !== undefined || svc.spec.cluster === undefined) continue;
+    // Nor one whose status records no ECS service: it is looked for in its cluster's listing of
+    // service names (src/reconcile/service/observe.ts), one call for all of them.
+    if (svc.status?.serviceArn === undefined && svc.status?.serviceName === undefined) continue;
     const aws = accounts.adapterOf(svc.metadata.namespace ?? '');
     if (aws === undefined) continue;
     const name = svc.status?.serviceName ?? serviceNameOf(svc);
@@ -163,9 +166,11 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
       accounts,
       clusterId: config.clusterId,
       now,
-      // While the events queue reads, a recorded revision changed outside the operator arrives as
-      // an event (which drops the copy in hand, below), so a resync need not read it again.
-      recheckAfterMs: () => (eventsConsumer?.healthy() === true ? config.resyncPeriodMs * 24 : undefined),
+      // The resync is the drift check: a recorded revision is checked again at most twice per
+      // period. Reconciles in between (a service's status moving, reconciles held back behind paced
+      // registrations) learn nothing new from it. While the events queue reads, a change to it
+      // arrives as an event (which drops the copy in hand, below), so a resync need not check it.
+      recheckAfterMs: () => (eventsConsumer?.healthy() === true ? config.resyncPeriodMs * 24 : config.resyncPeriodMs > 0 ? config.resyncPeriodMs / 2 : undefined),
     }),
   });
   const svcController = new Controller<EcsService>({

@@ -38,6 +38,8 @@ export class TaskDefinitionReconciler implements Reconciler<EcsTaskDefinition> {
    * and search the family again.
    */
   private readonly written = new Map<string, { uid: string | undefined; status: EcsTaskDefinitionStatus }>();
+  /** The generation whose recorded revision a reconcile last read afresh, by key. */
+  private readonly readAfresh = new Map<string, number>();
 
   constructor(private readonly deps: TaskDefinitionReconcilerDeps) {}
 
@@ -45,6 +47,7 @@ export class TaskDefinitionReconciler implements Reconciler<EcsTaskDefinition> {
     const fromCache = ctx.object;
     if (!fromCache) {
       this.written.delete(key);
+      this.readAfresh.delete(key);
       return done();
     }
     const uid = fromCache.metadata.uid;
@@ -72,6 +75,17 @@ export class TaskDefinitionReconciler implements Reconciler<EcsTaskDefinition> {
         latest = written.object;
         this.written.set(key, { uid, status: { ...latest.status, registering } });
       };
+      // A new generation is a person's edit (a driftPolicy switched to Report, say): the recorded
+      // revision is read afresh, tags included, where a resync only checks that it is still ACTIVE
+      // and takes its tags from a copy up to an hour old (TaskDefinitionCache.current).
+      // Once per generation: the reconciles that follow before the cache shows the status written
+      // (a service rolling to a new revision wakes this object at once) take the copy just read.
+      const recorded = event.object.status?.taskDefinitionArn;
+      const { generation } = event.object.metadata;
+      if (recorded && generation !== event.object.status?.observedGeneration && this.readAfresh.get(key) !== generation) {
+        account.aws.region(event.object.status?.region ?? event.object.spec.region).taskDefinitions.forget(recorded);
+      }
+      if (generation !== undefined) this.readAfresh.set(key, generation);
       // No check time in status.drift: services watch this object's status, and their status
       // writes wake it in turn, so a status that changed at every reconcile would never settle.
       const reconcile = () => reconcileTaskDefinition(event.object, { ...core, recordRegistration }, { dryRun: false });

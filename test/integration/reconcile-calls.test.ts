@@ -96,4 +96,42 @@ test(`${N} new task definitions and services converge with at most 2.3 AWS calls
   console.log(`[reconcile-calls] AWS calls per service in a steady-state resync (${N}): ${total(steady)} ${JSON.stringify(steady)}`);
   expect(steady).toEqual({ 'ecs:DescribeServices': 0.1 });
   expect(svcs.every(ready)).toBe(true);
+
+  // A resync a whole period later: every recorded revision is due for a check (recheckAfterMs 0),
+  // and one listing of the region's ACTIVE revisions checks them all.
+  await new Promise((r) => setTimeout(r, 5));
+  const dueBefore = aws.calls.snapshot().operations;
+  await Promise.all(tds.map(async (td) => writeBack(td, await reconcileTaskDefinition(td, { ...tdDeps(td), recheckAfterMs: 0 }, run))));
+  await reconcileAll(svcs);
+  const due = perService(dueBefore);
+  console.log(`[reconcile-calls] AWS calls per service in a resync with every revision due for a check (${N}): ${total(due)} ${JSON.stringify(due)}`);
+  expect(due).toEqual({ 'ecs:DescribeServices': 0.1, 'ecs:ListTaskDefinitions': 1 / N });
+  expect(tds.every((td) => td.status?.revision === 1)).toBe(true);
+});
+
+test(`${N} task definitions and services made one at a time, as paced registrations let them through, converge with at most 2.3 AWS calls per service`, async () => {
+  const id = shortId();
+  const tds: EcsTaskDefinition[] = Array.from({ length: N }, (_, i) => fargateTaskDefinition(`paced-${id}-${i}`));
+  const svcs: EcsService[] = tds.map((td) => fargateService(world, td.metadata.name, { desiredCount: 1 }));
+  const svcDeps = (svc: EcsService): ServiceDeps => ({ aws, owner: owner(world, 'EcsService', svc.metadata.name), now: () => new Date(), resolveTaskDefinitionRef: refsFrom(...tds) });
+  const before = aws.calls.snapshot().operations;
+  // Each service is created as soon as its revision is registered, alone: no read of another
+  // service is under way to share a DescribeServices call with.
+  for (const [i, td] of tds.entries()) {
+    const recordRegistration = async (registering: NonNullable<EcsTaskDefinition['status']>['registering']) => {
+      td.status = { ...td.status, registering };
+    };
+    writeBack(td, await reconcileTaskDefinition(td, { aws, owner: owner(world, 'EcsTaskDefinition', td.metadata.name), now: () => new Date(), recordRegistration }, run));
+    const svc = svcs[i] as EcsService;
+    writeBack(svc, await reconcileService(svc, svcDeps(svc), run));
+  }
+  const made = perService(before);
+  console.log(`[reconcile-calls] AWS calls per service, made one at a time (${N}): ${total(made)} ${JSON.stringify(made)}`);
+  expect(made['ecs:CreateService']).toBe(1);
+  expect(made['ecs:RegisterTaskDefinition']).toBe(1);
+  // No service is read before it is created: one listing of the cluster's services (a minute
+  // old at most; the one the test above made, here) serves them all.
+  expect(made['ecs:DescribeServices']).toBeUndefined();
+  expect(made['ecs:ListServices'] ?? 0).toBeLessThanOrEqual(1 / N);
+  expect(total(made)).toBeLessThanOrEqual(2.3);
 });

@@ -53,14 +53,15 @@ describe('reconcileTaskDefinition on the emulator', () => {
     expect(second.status).toEqual(first.status);
   });
 
-  test('the recorded revision is read again only when the copy in hand is older than recheckAfterMs, or was forgotten (an event about it)', async () => {
+  test('the recorded revision is checked again only when the copy in hand is older than recheckAfterMs, in the listing of ACTIVE revisions all of them share, or read again once forgotten (an event about it)', async () => {
     const td = fargateTaskDefinition(`web-${shortId()}`);
     writeBack(td, await reconcileTaskDefinition(td, deps(world, td.metadata.name), run));
 
     await new Promise((r) => setTimeout(r, 5)); // the copy in hand is now older than 0 ms
     let before = world.aws.calls.snapshot();
     await reconcileTaskDefinition(td, { ...deps(world, td.metadata.name), recheckAfterMs: 0 }, run);
-    expect(callsSince(world.aws, before).op('ecs:DescribeTaskDefinition')).toBe(1);
+    expect(callsSince(world.aws, before).op('ecs:ListTaskDefinitions')).toBeGreaterThanOrEqual(1);
+    expect(callsSince(world.aws, before).op('ecs:DescribeTaskDefinition')).toBe(0);
 
     before = world.aws.calls.snapshot();
     await reconcileTaskDefinition(td, { ...deps(world, td.metadata.name), recheckAfterMs: 3_600_000 }, run);
@@ -174,6 +175,18 @@ describe('reconcileTaskDefinition on the emulator', () => {
     expect(condition(out, 'Ready')?.message).toContain(`registered because ${td.metadata.name}:1 was deregistered outside the operator`);
     expect(td.status).toMatchObject({ revision: 2, replacedRevision: { revision: 1, status: 'INACTIVE' }, revisions: [expect.objectContaining({ revision: 2 })] });
     expect(await activeRevisions(world, td.metadata.name)).toEqual([2]);
+  });
+
+  test('the recorded revision deregistered outside the operator is missing from the next listing of ACTIVE revisions: read again, and replaced', async () => {
+    const td = fargateTaskDefinition(`web-${shortId()}`);
+    writeBack(td, await reconcileTaskDefinition(td, deps(world, td.metadata.name), run));
+    await world.aws.region().clients.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: td.status?.taskDefinitionArn }));
+    await new Promise((r) => setTimeout(r, 5));
+
+    const before = world.aws.calls.snapshot();
+    const out = await reconcileTaskDefinition(td, { ...deps(world, td.metadata.name), recheckAfterMs: 0 }, run);
+    expect(out.plan).toEqual([expect.objectContaining({ action: 'Register', diffs: [{ path: `revision ${td.metadata.name}:1`, desired: 'ACTIVE', actual: 'INACTIVE' }] })]);
+    expect(callsSince(world.aws, before).op('ecs:DescribeTaskDefinition')).toBe(1);
   });
 
   test('revisions beyond revisionHistoryLimit are deregistered; one registered by hand in the family is never touched', async () => {

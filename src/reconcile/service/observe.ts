@@ -19,8 +19,8 @@ export interface ServiceLocation {
 }
 
 /** The service, unless it does not exist or is INACTIVE (deleted: its name is free again). */
-export async function describeLiveService(region: RegionAdapter, cluster: string, name: string): Promise<Service | undefined> {
-  const observation = await region.services.describe(cluster, name);
+export async function describeLiveService(region: RegionAdapter, cluster: string, name: string, listedAfter?: number): Promise<Service | undefined> {
+  const observation = await (listedAfter === undefined ? region.services.describe(cluster, name) : region.services.describeIfListed(cluster, name, listedAfter));
   return observation.kind === 'found' && observation.service.status !== 'INACTIVE' ? observation.service : undefined;
 }
 
@@ -44,10 +44,19 @@ export function earlierLocations(status: EcsServiceStatus | undefined, desired: 
   return out;
 }
 
-export async function observeService(aws: AwsAdapter, desired: DesiredService, status: EcsServiceStatus | undefined): Promise<ServiceObservation> {
+/**
+ * A service that status records nothing of is usually about to be created: it is looked for in
+ * the cluster's listing of names first (ServiceObserver.describeIfListed), one call for many, in
+ * a listing made after the object (`createdAt`), so that one made by hand before it is seen.
+ */
+export async function observeService(aws: AwsAdapter, desired: DesiredService, status: EcsServiceStatus | undefined, createdAt?: string | Date): Promise<ServiceObservation> {
   const here = { name: desired.serviceName, cluster: desired.cluster, region: desired.region };
+  const recordsNone = status?.serviceArn === undefined && status?.serviceName === undefined;
+  // creationTimestamp has whole seconds: a listing asked for within that second may precede it.
+  // (Objects from files have none: any listing young enough serves.)
+  const listedAfter = recordsNone ? (createdAt === undefined ? 0 : new Date(createdAt).getTime() + 1000) : undefined;
   const [current, ...previous] = await Promise.all([
-    describeLiveService(aws.region(desired.region), desired.cluster, desired.serviceName),
+    describeLiveService(aws.region(desired.region), desired.cluster, desired.serviceName, listedAfter),
     ...earlierLocations(status, here).map((l) => describeEarlier(aws, l)),
   ]);
   return { current, previous: previous.filter((s): s is Service => s !== undefined) };

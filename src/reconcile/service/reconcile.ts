@@ -50,7 +50,8 @@ export async function reconcileService(svc: EcsService, deps: ServiceDeps, opts:
       return notApplied(previous, [], { kind: 'progressing', reason: 'WaitingForTaskDefinition', message: td.message }, WAIT_REQUEUE_MS);
     }
     const desired = desiredService(svc, region.region, td.taskDefinition, await resolveLoadBalancers(svc.spec, region));
-    const observed = await observeService(deps.aws, desired, svc.status);
+    // The schema leaves creationTimestamp out of metadata; the API server always sets it.
+    const observed = await observeService(deps.aws, desired, svc.status, (svc.metadata as { creationTimestamp?: string | Date }).creationTimestamp);
     // A strategy's bake times are waits on purpose, not slowness.
     const clock = { now: deps.now(), progressDeadlineSeconds: progressDeadlineSecondsOf(svc) + plannedWaitMinutes(svc.spec.deploymentConfiguration) * 60 };
     const familyRevision = desired.taskDefinition.familyRevision;

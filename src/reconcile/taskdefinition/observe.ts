@@ -1,7 +1,8 @@
 // Reads what a task definition's plan needs. A revision is immutable, so a status that records one
-// registered from the current spec needs no search: only that revision is read again (its status
-// and tags are all that can change), to see whether it was retagged, deregistered or deleted
-// outside the operator.
+// registered from the current spec needs no search: only that revision is checked again (its status
+// and tags are all that can change), to see whether it was deregistered or deleted outside the
+// operator (in the region's listing of ACTIVE revisions, which every task definition shares) or
+// retagged (read again at most hourly: see TaskDefinitionCache.current).
 import type { RegionAdapter } from '../../aws/adapter.js';
 import { isAwsError } from '../../aws/errors.js';
 import type { TaskDefinitionRecord } from '../../aws/task-definition-cache.js';
@@ -18,10 +19,11 @@ import type { LostRevision, ObservedRevision, RevisionRef, TaskDefinitionObserva
 // ones this object registered; beyond it, an old revision is left for a person to clean up.
 const MAX_REVISIONS_SEARCHED = 50;
 
-// The recorded revision is read again when the copy in hand is older than this: often enough to
-// notice a console change at every resync, rarely enough that a burst of reconciles (a rollout
-// updating the services that follow this object) costs one call. The events queue lengthens it:
-// a change to the revision then arrives as an event, which drops the copy in hand.
+// The recorded revision is read again when the copy in hand is older than this (without an
+// operator to say otherwise: the CLI): rarely enough that a burst of reconciles (a rollout updating
+// the services that follow this object) costs one call. The operator ties it to its resync period,
+// which is its drift check; the events queue lengthens it further: a change to the revision then
+// arrives as an event, which drops the copy in hand.
 export const RECHECK_AFTER_MS = 10_000;
 
 const specHashOf = (record: TaskDefinitionRecord) => record.tags.find((t) => t.key === SPEC_HASH_TAG)?.value;
@@ -60,8 +62,9 @@ export async function searchOwnedRevisions(
 }
 
 /**
- * The recorded revision as ECS has it now, or how it was lost: INACTIVE (deregistered),
- * DELETE_IN_PROGRESS (deleted while something still runs it), or gone altogether.
+ * The recorded revision as ECS has it now (its status at most `maxAgeMs` old), or how it was lost:
+ * INACTIVE (deregistered), DELETE_IN_PROGRESS (deleted while something still runs it), or gone
+ * altogether.
  */
 async function recheck(region: RegionAdapter, ref: RevisionRef, maxAgeMs: number): Promise<{ record: TaskDefinitionRecord } | { lost: LostRevision }> {
   try {

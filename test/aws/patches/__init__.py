@@ -20,6 +20,7 @@ from . import (
     container_memory,
     delete_service,
     describe_services_limit,
+    ecs_list_pages,
     list_tasks,
     load_balancer_containers,
     network_interface_dns,
@@ -61,6 +62,7 @@ def apply_all() -> None:
     task_definition_size.apply()
     container_memory.apply()
     delete_service.apply()
+    ecs_list_pages.apply()
     list_tasks.apply()
     container_instance_attributes.apply()
     scaling_policy_alarms.apply()

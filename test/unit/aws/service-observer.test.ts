@@ -20,6 +20,7 @@ function fakeEcs(existing: Record<string, string[]>) {
     const { cluster, services } = inputOf(request);
     const known = existing[cluster];
     if (!known) return jsonError('ClusterNotFoundException', 'Cluster not found.');
+    if (request.operation === 'ListServices') return json({ serviceArns: known.map((n) => `arn:aws:ecs:us-east-1:123456789012:service/${cluster}/${n}`) });
     // Like ECS, accepts names or ARNs and answers each with the service or a MISSING failure.
     const nameOf = (id: string) => id.slice(id.lastIndexOf('/') + 1);
     const arnOf = (id: string) => `arn:aws:ecs:us-east-1:123456789012:service/${cluster}/${nameOf(id)}`;
@@ -60,6 +61,48 @@ describe('ServiceObserver', () => {
     await observer.describe('demo', 'web');
     expect(transport.requests).toHaveLength(2);
     expect(inputOf(transport.requests[1]!).services).toEqual(['web']);
+  });
+
+  test('services about to be created are looked for in one listing of the cluster: only a listed one is described', async () => {
+    const { transport, client } = fakeEcs({ demo: ['taken'] });
+    const observer = new ServiceObserver(client);
+
+    const results = await Promise.all(['new-0', 'new-1', 'taken'].map((n) => observer.describeIfListed('demo', n)));
+    await observer.describeIfListed('demo', 'new-2');
+
+    expect(results.map((r) => r.kind)).toEqual(['notFound', 'notFound', 'found']);
+    expect(transport.of('ListServices')).toHaveLength(1);
+    expect(transport.of('DescribeServices').map((r) => inputOf(r).services)).toEqual([['taken']]);
+  });
+
+  test('after a write to a service (CreateService, even one that failed) the listing no longer answers for it', async () => {
+    const { transport, client } = fakeEcs({ demo: [] });
+    const observer = new ServiceObserver(client);
+    await observer.describeIfListed('demo', 'web');
+
+    observer.forget('web');
+
+    expect(await observer.describeIfListed('demo', 'web')).toEqual({ kind: 'notFound' });
+    expect(transport.of('ListServices')).toHaveLength(1);
+    expect(transport.of('DescribeServices')).toHaveLength(1);
+  });
+
+  test('a listing asked for before the object was made does not serve it: a service made by hand before the object is seen', async () => {
+    const { transport, client } = fakeEcs({ demo: [] });
+    const observer = new ServiceObserver(client);
+    await observer.describeIfListed('demo', 'a');
+    await observer.describeIfListed('demo', 'b', Date.now() + 1);
+    await observer.describeIfListed('demo', 'c');
+    expect(transport.of('ListServices')).toHaveLength(2);
+  });
+
+  test('a listing older than allowed is made again', async () => {
+    const { transport, client } = fakeEcs({ demo: [] });
+    const observer = new ServiceObserver(client, { listingMaxAgeMs: 0 });
+    await observer.describeIfListed('demo', 'a');
+    await new Promise((r) => setTimeout(r, 2));
+    await observer.describeIfListed('demo', 'b');
+    expect(transport.of('ListServices')).toHaveLength(2);
   });
 
   test('reads of services in different clusters are never mixed in one call', async () => {
