@@ -188,7 +188,8 @@ describe('EcsTaskDefinition update semantics', () => {
     await afterResync();
     await ecs.send(new TagResourceCommand({ resourceArn: arn, tags: [{ key: 'team', value: 'changed-in-console' }] }));
     await patch('ecstaskdefinition', 'web', { driftPolicy: 'Report' });
-    // The revision is read again at most every 10 s: the change may show at the next resync.
+    // A new generation reads the recorded revision afresh, tags included (a resync reads its tags
+    // at most hourly without the events queue), so the change shows at this generation's reconcile.
     await waitFor('the task definition drift reported', async () => condition(await get('ecstaskdefinition', 'web'), 'Drifted')?.status === 'True', 2 * RESYNC_S * 1000);
     const td = await get('ecstaskdefinition', 'web');
     expect(td.status?.observedGeneration).toBe(td.metadata.generation);
