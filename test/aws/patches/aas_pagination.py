@@ -14,8 +14,6 @@ ResourceId and ScalableDimension as substrings; a token that is not a number is 
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 from collections.abc import Sequence
 from typing import Any, TypeVar
@@ -29,6 +27,8 @@ from moto.applicationautoscaling.responses import (
 )
 from moto.core.exceptions import JsonRESTError
 
+from . import page_tokens
+
 T = TypeVar("T")
 
 TARGETS_MAX_RESULTS = 50
@@ -39,23 +39,6 @@ SCHEDULED_ACTIONS_MAX_RESULTS = 50
 class InvalidNextTokenException(JsonRESTError):
     def __init__(self) -> None:
         super().__init__("InvalidNextTokenException", "The next token supplied was invalid.")
-
-
-def _token(offset: int) -> str:
-    # Opaque to clients, as AWS's tokens are.
-    return base64.urlsafe_b64encode(json.dumps({"offset": offset}).encode()).decode()
-
-
-def _offset(token: str | None) -> int:
-    if not token:
-        return 0
-    try:
-        offset = json.loads(base64.urlsafe_b64decode(token.encode()))["offset"]
-    except (binascii.Error, ValueError, TypeError, KeyError):
-        raise InvalidNextTokenException() from None
-    if not isinstance(offset, int) or offset < 1:
-        raise InvalidNextTokenException()
-    return offset  # past the end (results deleted meanwhile) is an empty last page
 
 
 def _page(
@@ -70,9 +53,9 @@ def _page(
             f"1 validation error detected: Value '{size}' at 'maxResults' failed to satisfy constraint: "
             f"Member must have value {bound}"
         )
-    start = _offset(response._get_param("NextToken"))
+    start = page_tokens.offset(response._get_param("NextToken"), InvalidNextTokenException)
     end = start + size
-    return items[start:end], (_token(end) if end < len(items) else None)
+    return items[start:end], (page_tokens.token(end) if end < len(items) else None)
 
 
 def _answer(key: str, page: Sequence[dict[str, Any]], token: str | None) -> str:

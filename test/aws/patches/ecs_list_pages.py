@@ -16,33 +16,15 @@ Emulator choice: a request without maxResults still gets every result in one ans
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from collections.abc import Sequence
 
 from moto.core.responses import ActionResult
 from moto.ecs.exceptions import InvalidParameterException
 from moto.ecs.responses import EC2ContainerServiceResponse
 
+from . import page_tokens
+
 LARGEST_PAGE = 100
-
-
-def _token(offset: int) -> str:
-    # Opaque to clients, as AWS's tokens are.
-    return base64.urlsafe_b64encode(json.dumps({"offset": offset}).encode()).decode()
-
-
-def _offset(token: str | None) -> int:
-    if not token:
-        return 0
-    try:
-        offset = json.loads(base64.urlsafe_b64decode(token.encode()))["offset"]
-    except (binascii.Error, ValueError, TypeError, KeyError):
-        raise InvalidParameterException("Invalid nextToken.") from None
-    if not isinstance(offset, int) or offset < 1:
-        raise InvalidParameterException("Invalid nextToken.")
-    return offset  # past the end (results deleted meanwhile) is an empty last page
 
 
 def _page(response: EC2ContainerServiceResponse, key: str, items: Sequence[str]) -> ActionResult:
@@ -52,11 +34,11 @@ def _page(response: EC2ContainerServiceResponse, key: str, items: Sequence[str])
     size = int(size)
     if not 1 <= size <= LARGEST_PAGE:
         raise InvalidParameterException("maxResults must be between 1 and 100.")
-    start = _offset(response._get_param("nextToken"))
+    start = page_tokens.offset(response._get_param("nextToken"), lambda: InvalidParameterException("Invalid nextToken."))
     end = start + size
     body: dict[str, object] = {key: list(items[start:end])}
     if end < len(items):
-        body["nextToken"] = _token(end)
+        body["nextToken"] = page_tokens.token(end)
     return ActionResult(body)
 
 
