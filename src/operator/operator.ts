@@ -19,6 +19,7 @@ import { StatusWriter } from '../kube/status.js';
 import type { Logger } from '../observability/logger.js';
 import { awsCallMetrics, registerObjects, type ObjectSummary } from '../observability/metrics.js';
 import { NamespaceSource, trimNamespace, type NamespaceObject } from '../kube/namespaces.js';
+import { recordsNoService } from '../reconcile/service/observe.js';
 import { AccountReconciler } from './account-reconciler.js';
 import { AccountDirectory, OWN_ACCOUNT_KEY } from './accounts.js';
 import { ClusterReconciler } from './cluster-reconciler.js';
@@ -55,7 +56,7 @@ function prefetchServices(accounts: AccountDirectory, services: readonly EcsServ
     if ((svc as KubernetesObject).metadata?.deletionTimestamp !== undefined || svc.spec.cluster === undefined) continue;
     // Nor one whose status records no ECS service: it is looked for in its cluster's listing of
     // service names (src/reconcile/service/observe.ts), one call for all of them.
-    if (svc.status?.serviceArn === undefined && svc.status?.serviceName === undefined) continue;
+    if (recordsNoService(svc.status)) continue;
     const aws = accounts.adapterOf(svc.metadata.namespace ?? '');
     if (aws === undefined) continue;
     const name = svc.status?.serviceName ?? serviceNameOf(svc);

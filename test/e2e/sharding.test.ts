@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shardOfNamespace } from '../../src/controller/shard-ownership.js';
 import { startEmulator, type Emulator, type JournalRecord } from '../aws/emulator.js';
 import { createWorld, shortId, type World } from '../integration/reconcile-support.js';
-import { createNamespace, kubectl, uniqueName } from '../support/env.js';
+import { createNamespace, createNamespaceNamed, kubectl, uniqueName } from '../support/env.js';
 import { seedFrom, seededRandom } from '../support/faults.js';
 import { serviceManifest, taskDefinitionManifest } from '../support/manifests.js';
 import { startOperator, type OperatorProcess } from '../support/operator-process.js';
@@ -117,10 +117,7 @@ beforeAll(async () => {
   world = await createWorld(emulator.endpoint, { accessKeyId: 'observer' });
   leaseNs = await createNamespace('e2e-shard-leases');
   namespaces.push(...namesCoveringEveryShard());
-  await Promise.all(namespaces.map(async (ns) => {
-    const res = await kubectl(['create', 'namespace', ns]);
-    if (res.code !== 0) throw new Error(`kubectl create namespace ${ns} failed: ${res.stderr}`);
-  }));
+  await Promise.all(namespaces.map(createNamespaceNamed));
   for (let i = 0; i < SERVICES; i++) {
     const ns = namespaces[i % NAMESPACES]!;
     servicesOf.set(ns, [...(servicesOf.get(ns) ?? []), `svc-${run.toLowerCase()}-${i}`]);

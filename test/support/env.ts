@@ -65,7 +65,12 @@ export function uniqueName(prefix: string): string {
 
 export async function createNamespace(prefix: string): Promise<string> {
   const name = uniqueName(prefix);
+  await createNamespaceNamed(name);
+  return name;
+}
+
+/** A namespace of exactly this name (one from uniqueName(), chosen by the test for a property of it). */
+export async function createNamespaceNamed(name: string): Promise<void> {
   const res = await kubectl(['create', 'namespace', name]);
   if (res.code !== 0) throw new Error(`kubectl create namespace ${name} failed: ${res.stderr}`);
-  return name;
 }

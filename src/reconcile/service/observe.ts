@@ -44,6 +44,11 @@ export function earlierLocations(status: EcsServiceStatus | undefined, desired: 
   return out;
 }
 
+/** Whether status records no ECS service: the object's service is then looked for in its cluster's listing of names. */
+export function recordsNoService(status: EcsServiceStatus | undefined): boolean {
+  return status?.serviceArn === undefined && status?.serviceName === undefined;
+}
+
 /**
  * A service that status records nothing of is usually about to be created: it is looked for in
  * the cluster's listing of names first (ServiceObserver.describeIfListed), one call for many, in
@@ -51,10 +56,9 @@ export function earlierLocations(status: EcsServiceStatus | undefined, desired: 
  */
 export async function observeService(aws: AwsAdapter, desired: DesiredService, status: EcsServiceStatus | undefined, createdAt?: string | Date): Promise<ServiceObservation> {
   const here = { name: desired.serviceName, cluster: desired.cluster, region: desired.region };
-  const recordsNone = status?.serviceArn === undefined && status?.serviceName === undefined;
   // creationTimestamp has whole seconds: a listing asked for within that second may precede it.
   // (Objects from files have none: any listing young enough serves.)
-  const listedAfter = recordsNone ? (createdAt === undefined ? 0 : new Date(createdAt).getTime() + 1000) : undefined;
+  const listedAfter = recordsNoService(status) ? (createdAt === undefined ? 0 : new Date(createdAt).getTime() + 1000) : undefined;
   const [current, ...previous] = await Promise.all([
     describeLiveService(aws.region(desired.region), desired.cluster, desired.serviceName, listedAfter),
     ...earlierLocations(status, here).map((l) => describeEarlier(aws, l)),
