@@ -4,9 +4,9 @@
 // region, and which request fields it set (`fields`: names only). Values other than identifiers are
 // never logged: a task definition's environment, secrets, or anything a credential could hide in.
 // The object being reconciled is named by the logger the call runs under (src/observability/
-// log-context.ts), so `jq 'select(.key == "team-a/web")'` shows its AWS writes too.
+// work-context.ts), so `jq 'select(.key == "team-a/web")'` shows its AWS writes too.
 import type { Pluggable } from '@smithy/types';
-import { contextLogger } from '../observability/log-context.js';
+import { contextLogger, WorkStoppedError } from '../observability/work-context.js';
 import type { Logger } from '../observability/logger.js';
 import { classifyAwsError } from './errors.js';
 import { isReadOperation, operationName, type AwsService } from './operations.js';
@@ -100,6 +100,8 @@ export function callLogPlugin<I extends object, O extends object>(service: AwsSe
             log[level]({ ...line, outcome: 'success', durationMs: Math.round(performance.now() - started) }, read ? 'AWS read' : 'AWS write');
             return result;
           } catch (err) {
+            // Refused before sending: no AWS call to log (the reconcile logs why it stopped).
+            if (err instanceof WorkStoppedError) throw err;
             const info = classifyAwsError(err);
             log[read ? 'debug' : 'warn']({ ...line, outcome: info.code, errorKind: info.kind, error: info.message, durationMs: Math.round(performance.now() - started) }, read ? 'AWS read failed' : 'AWS write failed');
             throw err;

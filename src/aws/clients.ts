@@ -25,6 +25,7 @@ import { callLogPlugin } from './call-log.js';
 import { classifyErrorsPlugin } from './errors.js';
 import type { AwsService } from './operations.js';
 import { EcsRequestPacer } from './request-rate.js';
+import { workGuardPlugin } from './work-guard.js';
 import { StandardRetryStrategy } from '@smithy/core/retry';
 import type { RetryErrorInfo, StandardRetryToken } from '@smithy/types';
 
@@ -77,7 +78,7 @@ export interface AwsClientsConfig {
   account?: string;
   /**
    * Where calls are logged (writes at info, reads at debug) when no reconcile's logger is in
-   * context (see src/observability/log-context.ts). Silent when absent.
+   * context (see src/observability/work-context.ts). Silent when absent.
    */
   log?: Logger;
   /** Added to every request's user agent (see user-agent.ts: how the operator knows its own calls). */
@@ -116,10 +117,14 @@ export interface AwsClients {
 }
 
 /**
- * Makes a client's calls end in classified AwsErrors, counts every request it sends and, given a
+ * Refuses a client's requests once the reconcile they belong to may no longer act (work-guard.ts),
+ * makes its calls end in classified AwsErrors, counts every request it sends and, given a
  * logger, logs every call (see call-log.ts).
  */
 export function instrumentClient<I extends object, O extends object>(stack: MiddlewareStack<I, O>, service: AwsService, calls: AwsCallCounter, logged?: { region: string; log: Logger }, account = DEFAULT_ACCOUNT): void {
+  // Not STS: an assumed role's credentials are shared by every reconcile of the account, and a
+  // refresh that a stopped reconcile happened to start is awaited by the others too.
+  if (service !== 'sts') stack.use(workGuardPlugin<I, O>());
   stack.use(classifyErrorsPlugin<I, O>(service));
   stack.use(calls.plugin<I, O>(service, account));
   if (logged) stack.use(callLogPlugin<I, O>(service, logged.region, logged.log));

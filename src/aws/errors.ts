@@ -4,6 +4,7 @@
 // matches messages.
 import type { Pluggable } from '@smithy/types';
 import { operationName, type AwsService } from './operations.js';
+import { WorkStoppedError } from '../observability/work-context.js';
 
 /**
  * - throttled: the account's request rate was exceeded.
@@ -316,6 +317,8 @@ export function classifyErrorsPlugin<I extends object, O extends object>(service
           try {
             return await next(args);
           } catch (err) {
+            // Not an AWS answer: nothing was sent (see work-guard.ts).
+            if (err instanceof WorkStoppedError) throw err;
             throw new AwsError(classifyAwsError(err), service, operationName(context), requestIdOf(err));
           }
         },

@@ -3,6 +3,7 @@
 // operator that spends all of it starves deployments. Every attempt takes a token, retries
 // included, because AWS counts attempts.
 import type { Pluggable } from '@smithy/types';
+import { contextSignal } from '../observability/work-context.js';
 import { operationName } from './operations.js';
 
 /** "Request throttling for the Amazon ECS API": burst and sustained requests per second. */
@@ -36,10 +37,14 @@ class TokenBucket {
     this.tokens = burst;
   }
 
-  /** Resolves when a token is taken; callers are served in order. */
-  take(): Promise<void> {
+  /**
+   * Resolves when a token is taken; callers are served in order. A caller whose work stops while
+   * it waits (`signal`) leaves at once without a token: its request is refused anyway (work-guard.ts).
+   */
+  take(signal?: AbortSignal): Promise<void> {
     const mine = this.turn.then(async () => {
       for (;;) {
+        if (signal?.aborted) return;
         const now = performance.now();
         this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.perSecond);
         this.last = now;
@@ -47,12 +52,25 @@ class TokenBucket {
           this.tokens -= 1;
           return;
         }
-        await new Promise((r) => setTimeout(r, ((1 - this.tokens) / this.perSecond) * 1000));
+        await sleep(((1 - this.tokens) / this.perSecond) * 1000, signal);
       }
     });
     this.turn = mine;
     return mine;
   }
+}
+
+/** Waits `ms`, or less when `signal` aborts first. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+  });
 }
 
 /** The buckets of one account and region, shared by every client of that region. */
@@ -76,7 +94,7 @@ export class EcsRequestPacer {
         // finalizeRequest runs once per attempt, inside the SDK's retry loop.
         stack.add(
           (next, context) => async (args) => {
-            await this.bucketFor(operationName(context))?.take();
+            await this.bucketFor(operationName(context))?.take(contextSignal());
             return next(args);
           },
           { step: 'finalizeRequest', priority: 'low', name: 'ecsOperatorRequestPacer' },

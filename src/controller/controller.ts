@@ -10,7 +10,7 @@ import { describeKubeError, kubeStatusCode } from '../kube/errors.js';
 import type { EventRecorder } from '../kube/events.js';
 import type { Informer } from '../kube/informer.js';
 import { objectKey, parseObjectKey, type ObjectKey } from '../kube/object-key.js';
-import { withLogContext } from '../observability/log-context.js';
+import { withWork, WorkStoppedError } from '../observability/work-context.js';
 import type { Logger } from '../observability/logger.js';
 import { DEFAULT_ACCOUNT, recordReconcile, registerQueue, type ReconcileOutcome } from '../observability/metrics.js';
 import { classifyError } from './errors.js';
@@ -312,12 +312,14 @@ export class Controller<T extends KubernetesObject> {
     const log = this.log.child({ key, account });
     const signal = shardSignal ? this.combinedSignal(shardSignal) : this.hardStop.signal;
     const ctx: ReconcileContext<T> = { key, namespace, name, object, log, signal, failingSince };
+    // Every AWS request and object write of the reconcile is refused once it may no longer act.
+    const work = { log, signal, actsUntil: this.shards?.actsUntil(this.shards.shardOfKey(key)) };
     const started = performance.now();
     const finish = (outcome: ReconcileOutcome) => recordReconcile(this.name, outcome, (performance.now() - started) / 1000, account);
 
     try {
       // AWS calls and status writes below log through `log`, so their lines name the object.
-      const result = await withLogContext(log, () => this.reconciler.reconcile(key, ctx));
+      const result = await withWork(work, () => this.reconciler.reconcile(key, ctx));
       this.queue.forget(key);
       if (result.kind === 'backoff') {
         this.parked.set(key, { generation, deleting, untilMs: Date.now() + result.afterMs, sinceMs: result.sinceMs });
@@ -334,6 +336,12 @@ export class Controller<T extends KubernetesObject> {
       }
       finish(result.kind);
     } catch (err) {
+      if (err instanceof WorkStoppedError || signal.aborted) {
+        // Another replica may own the key now: no Event, no retry here (its shard's new holder
+        // reconciles it; this replica queues it again if the shard comes back).
+        log.info({ reason: err instanceof Error ? err.message : String(err) }, 'reconcile stopped: its shard or leadership moved on');
+        return finish('stopped');
+      }
       const classified = classifyError(err);
       // Kubernetes API errors embed the whole HTTP response in their message; keep the Status line.
       const message = kubeStatusCode(err) !== undefined ? describeKubeError(err) : err instanceof Error ? err.message : String(err);
@@ -343,7 +351,7 @@ export class Controller<T extends KubernetesObject> {
       }
       if (classified.kind === 'terminal') {
         try {
-          await withLogContext(log, () => this.reconciler.onTerminalError?.(key, classified.error, ctx));
+          await withWork(work, () => this.reconciler.onTerminalError?.(key, classified.error, ctx));
           this.parked.set(key, { generation, deleting, untilMs: Infinity });
           this.queue.forget(key);
           log.warn({ reason: classified.error.reason, err: classified.error.message }, 'terminal error; not retrying until the spec changes');

@@ -44,9 +44,14 @@ export class ShardOwnership {
   /** Namespaces that moved between shards, with when their keys may start again. */
   private readonly settling = new Map<string, number>();
 
+  /**
+   * `holdsUntil` says until when (epoch ms) this replica may act for a held shard: the renew
+   * deadline of its Lease, from the last renewal sent (ShardElector.heldUntil).
+   */
   constructor(
     readonly shards: number,
     private readonly pinned: PinnedShard = () => undefined,
+    private readonly holdsUntil?: (shard: number) => number,
   ) {
     if (!(Number.isInteger(shards) && shards >= 1)) throw new Error(`shards must be a whole number of at least 1 (got ${shards})`);
   }
@@ -96,6 +101,12 @@ export class ShardOwnership {
   /** Aborted when the shard is lost, or when its hand-back outlasts its grace. */
   signal(shard: number): AbortSignal | undefined {
     return this.held.get(shard)?.signal;
+  }
+
+  /** Until when a reconcile of the shard may act, asked at each request (see work-context.ts). */
+  actsUntil(shard: number): (() => number) | undefined {
+    const holdsUntil = this.holdsUntil;
+    return holdsUntil && (() => holdsUntil(shard));
   }
 
   heldShards(): number[] {

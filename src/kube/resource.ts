@@ -6,7 +6,8 @@ import type { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import type { KubernetesObject } from '@kubernetes/client-node/dist/types.js';
 import { Watch } from '@kubernetes/client-node/dist/watch.js';
 import { isNotFound } from './errors.js';
-import { apiPath, DEFAULT_REQUEST_TIMEOUT_MS, kubeRest, PatchStrategy, type KubeRest } from './rest.js';
+import { assertMayAct } from '../observability/work-context.js';
+import { apiPath, DEFAULT_REQUEST_TIMEOUT_MS, kubeRest, PatchStrategy, type KubeRequest, type KubeRest } from './rest.js';
 
 export interface ResourceType {
   group: string;
@@ -109,13 +110,23 @@ export class ResourceClient<T extends KubernetesObject> implements ListWatchSour
     );
   }
 
+  /**
+   * A write, refused once the reconcile it belongs to may no longer act (its shard moved on:
+   * src/observability/work-context.ts), so a stopped reconcile never writes a status over its
+   * successor's.
+   */
+  private write<R>(req: KubeRequest): Promise<R> {
+    assertMayAct();
+    return this.rest.request<R>(req);
+  }
+
   async create(namespace: string, body: T): Promise<T> {
-    return this.rest.request<T>({ method: 'POST', path: this.path(namespace), body, timeoutMs: this.requestTimeoutMs });
+    return this.write<T>({ method: 'POST', path: this.path(namespace), body, timeoutMs: this.requestTimeoutMs });
   }
 
   async delete(namespace: string, name: string): Promise<void> {
     try {
-      await this.rest.request({ method: 'DELETE', path: this.path(namespace, name), timeoutMs: this.requestTimeoutMs });
+      await this.write({ method: 'DELETE', path: this.path(namespace, name), timeoutMs: this.requestTimeoutMs });
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
@@ -123,12 +134,12 @@ export class ResourceClient<T extends KubernetesObject> implements ListWatchSour
 
   /** RFC 6902 JSON Patch of the object (metadata and spec; the status subresource ignores it). */
   async patch(namespace: string, name: string, ops: JsonPatchOperation[]): Promise<T> {
-    return this.rest.request<T>({ method: 'PATCH', path: this.path(namespace, name), body: ops, patch: PatchStrategy.JsonPatch, timeoutMs: this.requestTimeoutMs });
+    return this.write<T>({ method: 'PATCH', path: this.path(namespace, name), body: ops, patch: PatchStrategy.JsonPatch, timeoutMs: this.requestTimeoutMs });
   }
 
   /** RFC 7386 merge patch of the object. */
   async mergePatch(namespace: string, name: string, body: object): Promise<T> {
-    return this.rest.request<T>({ method: 'PATCH', path: this.path(namespace, name), body, patch: PatchStrategy.MergePatch, timeoutMs: this.requestTimeoutMs });
+    return this.write<T>({ method: 'PATCH', path: this.path(namespace, name), body, patch: PatchStrategy.MergePatch, timeoutMs: this.requestTimeoutMs });
   }
 
   /**
@@ -138,6 +149,6 @@ export class ResourceClient<T extends KubernetesObject> implements ListWatchSour
   async replaceStatus(object: T): Promise<T> {
     const namespace = object.metadata?.namespace ?? '';
     const name = object.metadata?.name ?? '';
-    return this.rest.request<T>({ method: 'PUT', path: this.path(namespace, name, 'status'), body: object, timeoutMs: this.requestTimeoutMs });
+    return this.write<T>({ method: 'PUT', path: this.path(namespace, name, 'status'), body: object, timeoutMs: this.requestTimeoutMs });
   }
 }

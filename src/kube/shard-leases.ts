@@ -90,6 +90,8 @@ interface HeldShard {
   releasing: boolean;
   /** Drained: free the Lease at the next round. */
   drained: boolean;
+  /** The renew deadline: the last renewal's send time plus renewDeadline (epoch ms). */
+  until: number;
 }
 
 const micro = (ms: number): V1MicroTime => new V1MicroTime(ms);
@@ -128,6 +130,15 @@ export class ShardElector {
   /** The shards this replica holds (including any it is handing back), ascending. */
   heldShards(): number[] {
     return [...this.held.keys()].sort((a, b) => a - b);
+  }
+
+  /**
+   * Until when (epoch ms) this replica may act for the shard: the renew deadline of its Lease, 0
+   * when not held. Read at each request by the shard's reconciles, so that a deadline timer that a
+   * busy event loop fires late never lets a request out after it.
+   */
+  heldUntil(shard: number): number {
+    return this.held.get(shard)?.until ?? 0;
   }
 
   /** Joins: takes a membership slot, then shards, until stop(). */
@@ -288,7 +299,7 @@ export class ShardElector {
       const taken = lease
         ? await this.client.replace(namespace, leaseName, this.taken(lease, sent))
         : await this.client.create(namespace, this.fresh(leaseName, sent));
-      const h: HeldShard = { lease: taken, deadline: setTimeout(() => undefined, 0), releasing: false, drained: false };
+      const h: HeldShard = { lease: taken, deadline: setTimeout(() => undefined, 0), releasing: false, drained: false, until: 0 };
       this.held.set(shard, h);
       this.armDeadline(shard, h, sent);
       this.observe(leaseName, taken, Date.now());
@@ -330,6 +341,7 @@ export class ShardElector {
 
   private armDeadline(shard: number, h: HeldShard, renewSentAt: number): void {
     clearTimeout(h.deadline);
+    h.until = renewSentAt + this.opts.renewDeadlineMs;
     h.deadline = setTimeout(() => this.lose(shard, `not renewed for ${this.opts.renewDeadlineMs}ms`), renewSentAt + this.opts.renewDeadlineMs - Date.now());
     h.deadline.unref?.();
   }

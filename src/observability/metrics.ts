@@ -16,7 +16,8 @@ new Gauge({
 }).set({ version: VERSION, node_version: process.versions.node }, 1);
 
 /** How one reconcile ended. `skipped` = not run because the object is parked on a terminal error. */
-export type ReconcileOutcome = 'done' | 'requeue' | 'backoff' | 'retryable_error' | 'terminal_error' | 'skipped';
+/** `stopped`: cut short because its shard or leadership moved on (see work-context.ts). */
+export type ReconcileOutcome = 'done' | 'requeue' | 'backoff' | 'retryable_error' | 'terminal_error' | 'skipped' | 'stopped';
 
 /**
  * How one AWS API call ended: `success`, `throttled` (the shared rate budget ran out), or the AWS

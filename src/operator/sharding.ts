@@ -19,8 +19,6 @@ export interface Sharding {
 export function buildSharding(config: OperatorConfig, kc: KubeConfig, log: Logger, pinnedShard?: PinnedShard): Sharding | undefined {
   if (config.shards <= 1) return undefined;
   const le = config.leaderElection;
-  return {
-    ownership: new ShardOwnership(config.shards, pinnedShard),
-    elector: new ShardElector(new KubeShardLeaseClient(kc, le.renewDeadlineMs), { ...le, shards: config.shards }, log),
-  };
+  const elector = new ShardElector(new KubeShardLeaseClient(kc, le.renewDeadlineMs), { ...le, shards: config.shards }, log);
+  return { ownership: new ShardOwnership(config.shards, pinnedShard, (shard) => elector.heldUntil(shard)), elector };
 }

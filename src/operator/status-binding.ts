@@ -8,7 +8,7 @@ import { backoffAfter, done, requeueAfter, type ReconcileResult } from '../contr
 import type { EventRecorder } from '../kube/events.js';
 import { findCondition, setConditions, type Condition } from '../kube/conditions.js';
 import type { StatusWriter } from '../kube/status.js';
-import { contextLogger } from '../observability/log-context.js';
+import { contextLogger } from '../observability/work-context.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import { recordDrift } from '../observability/metrics.js';
 import { driftDifferences, driftUnknown, withDrift } from '../reconcile/drift.js';

@@ -2,7 +2,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Controller } from '../../../src/controller/controller.js';
 import { done, type ReconcileContext, type ReconcileResult, type Reconciler } from '../../../src/controller/reconciler.js';
 import { ShardOwnership, shardOfNamespace } from '../../../src/controller/shard-ownership.js';
+import { EventRecorder } from '../../../src/kube/events.js';
 import { Informer } from '../../../src/kube/informer.js';
+import { assertMayAct } from '../../../src/observability/work-context.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { FakeSource, settle, widget, type Widget } from '../kube/fake-source.js';
 
@@ -149,6 +151,50 @@ describe('Controller with shards', () => {
     open();
     await vi.advanceTimersByTimeAsync(0);
     expect(ownership.heldShards()).toEqual([1]);
+    await controller.stop();
+  });
+
+  it('a reconcile that goes on after its shard is lost, or past its Lease renew deadline, has its next request refused, and records no Event', async () => {
+    const source = new FakeSource();
+    source.objects = namespaces.map((ns) => widget('w', { namespace: ns }));
+    const informer = new Informer<Widget>({ source, log: silentLogger() });
+    const created: string[] = [];
+    const events = new EventRecorder({ sink: { create: async (_ns, e) => void created.push(e.reason ?? ''), updateSeries: async () => undefined }, reportingController: 'test', reportingInstance: 'r1', log: silentLogger() });
+    // The Lease of shard 1 was last renewed long enough ago to be past its renew deadline.
+    const until = new Map([[0, Date.now() + 60_000], [1, Date.now() + 1_000]]);
+    const ownership = new ShardOwnership(2, undefined, (shard) => until.get(shard) ?? 0);
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const outcomes = new Map<string, string>();
+    // Like a reconcile that ignores its signal and goes on to its next AWS write after the gate.
+    const reconciler: Reconciler<Widget> = {
+      async reconcile(key) {
+        await gate;
+        try {
+          assertMayAct();
+          outcomes.set(key, 'sent');
+        } catch (err) {
+          outcomes.set(key, (err as Error).name);
+          throw err;
+        }
+        return done();
+      },
+    };
+    const controller = new Controller<Widget>({ name: 'widgets', informer, reconciler, log: silentLogger(), concurrency: 8, resyncPeriodMs: 0, shards: ownership, events });
+    informer.start();
+    await settle(20);
+    controller.start();
+    ownership.gain(0);
+    ownership.gain(1);
+    await vi.advanceTimersByTimeAsync(0);
+    ownership.lose(0);
+    // Shard 1's deadline passes with no timer having aborted anything.
+    await vi.advanceTimersByTimeAsync(2_000);
+    open();
+    await vi.advanceTimersByTimeAsync(0);
+    await events.flush();
+    expect([...outcomes.values()]).toEqual(namespaces.map(() => 'WorkStoppedError'));
+    expect(created).toEqual([]);
     await controller.stop();
   });
 

@@ -79,13 +79,19 @@ describe('ShardElector', () => {
     expect(a.elector.heldShards()).toEqual([0, 1]);
     expect(b.elector.heldShards()).toEqual([2, 3]);
     const cut = Date.now();
+    // Until when a's reconciles of each shard may send requests: its last renewal plus the renew deadline.
+    const actsUntil = [0, 1].map((s) => a.elector.heldUntil(s));
     a.client.down = true;
     await vi.advanceTimersByTimeAsync(12_000);
     expect(a.elector.heldShards()).toEqual([]);
+    expect([0, 1].map((s) => a.elector.heldUntil(s))).toEqual([0, 0]);
     expect(b.elector.heldShards()).toEqual([0, 1, 2, 3]);
     const at = (what: string) => Number(ledger.journal.find((e) => e.endsWith(what))?.split(' ')[0]);
     for (const s of [0, 1]) {
       expect(at(`a lost ${s}`) - cut).toBeLessThanOrEqual(TIMINGS.renewDeadlineMs);
+      expect(actsUntil[s]! - cut).toBeGreaterThan(0);
+      expect(actsUntil[s]! - cut).toBeLessThanOrEqual(TIMINGS.renewDeadlineMs);
+      expect(at(`b acquired ${s}`) - actsUntil[s]!).toBeGreaterThanOrEqual(TIMINGS.leaseDurationMs - TIMINGS.renewDeadlineMs);
       expect(at(`b acquired ${s}`)).toBeGreaterThan(at(`a lost ${s}`));
       expect(at(`b acquired ${s}`) - cut).toBeGreaterThanOrEqual(TIMINGS.leaseDurationMs - TIMINGS.retryPeriodMs);
     }

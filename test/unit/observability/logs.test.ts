@@ -8,7 +8,7 @@ import { AwsCallCounter } from '../../../src/aws/call-counter.js';
 import { summarizeRequest } from '../../../src/aws/call-log.js';
 import { instrumentClient } from '../../../src/aws/clients.js';
 import type { Condition } from '../../../src/kube/conditions.js';
-import { withLogContext } from '../../../src/observability/log-context.js';
+import { withLogContext } from '../../../src/observability/work-context.js';
 import { createLogger, type LogLevel } from '../../../src/observability/logger.js';
 import { logConditionChanges } from '../../../src/operator/status-binding.js';
 import { FakeTransport, fakeClientConfig, json, jsonError } from '../aws/fake-transport.js';
