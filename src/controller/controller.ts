@@ -65,6 +65,11 @@ export interface ControllerOptions<T extends KubernetesObject> {
    * gained shard's keys are queued at once, a lost one's reconciles see their signal abort.
    */
   shards?: ShardOwnership;
+  /**
+   * Unsharded, with leader election: until when (epoch ms) this replica may act as leader (the
+   * leader Lease's renew deadline), asked at each request of a reconcile (see work-context.ts).
+   */
+  actsUntil?: () => number;
 }
 
 /** Maps a related object to the keys of the primary objects it affects. */
@@ -96,6 +101,7 @@ export class Controller<T extends KubernetesObject> {
   private readonly events: EventRecorder | undefined;
   private readonly accountOf: (namespace: string | undefined) => string;
   private readonly shards: ShardOwnership | undefined;
+  private readonly actsUntil: (() => number) | undefined;
   /** One signal per held shard that also aborts with the controller (not one per reconcile). */
   private readonly shardSignals = new WeakMap<AbortSignal, AbortSignal>();
   /**
@@ -121,6 +127,7 @@ export class Controller<T extends KubernetesObject> {
     const accountOf = (namespace: string | undefined) => (namespace === undefined || !opts.accountOf ? DEFAULT_ACCOUNT : opts.accountOf(namespace));
     this.accountOf = accountOf;
     this.shards = opts.shards;
+    this.actsUntil = opts.actsUntil;
     const rate = opts.rateLimit ?? DEFAULT_RATE_LIMIT;
     this.queue = new WorkQueue({
       concurrency: opts.concurrency ?? DEFAULT_CONCURRENCY,
@@ -313,7 +320,7 @@ export class Controller<T extends KubernetesObject> {
     const signal = shardSignal ? this.combinedSignal(shardSignal) : this.hardStop.signal;
     const ctx: ReconcileContext<T> = { key, namespace, name, object, log, signal, failingSince };
     // Every AWS request and object write of the reconcile is refused once it may no longer act.
-    const work = { log, signal, actsUntil: this.shards?.actsUntil(this.shards.shardOfKey(key)) };
+    const work = { log, signal, actsUntil: this.shards ? this.shards.actsUntil(this.shards.shardOfKey(key)) : this.actsUntil };
     const started = performance.now();
     const finish = (outcome: ReconcileOutcome) => recordReconcile(this.name, outcome, (performance.now() - started) / 1000, account);
 

@@ -79,6 +79,7 @@ function micro(time: Date | string | undefined): V1MicroTime | undefined {
 
 export class LeaderElector {
   private leader = false;
+  /** When the last successful acquire or renewal was sent (its answer may come much later). */
   private lastRenew = 0;
   private observedRecord = '';
   private observedAt = 0;
@@ -106,15 +107,26 @@ export class LeaderElector {
   }
 
   /**
+   * Until when (epoch ms) this replica may act as leader: the last renewal's send time plus
+   * renewDeadline, measured from the send so that a slow answer cannot stretch it; 0 when not
+   * leader. Reconciles read it at each request (src/observability/work-context.ts), so nothing is
+   * sent past it even before the renew loop notices the loss.
+   */
+  heldUntil(): number {
+    return this.leader ? this.lastRenew + this.opts.renewDeadlineMs : 0;
+  }
+
+  /**
    * Waits until this replica holds the lease (true) or `signal` aborts (false). Once leader, it
    * renews in the background until release() or until renewal fails for renewDeadline.
    */
   async acquire(signal: AbortSignal): Promise<boolean> {
     this.log.info('waiting to become leader');
     while (!signal.aborted && !this.stopped) {
+      const sent = Date.now();
       if (await this.tryAcquireOrRenew()) {
         this.leader = true;
-        this.lastRenew = Date.now();
+        this.lastRenew = sent;
         setLeader(true);
         this.log.info('became leader');
         this.renewLoop = this.renew();
@@ -157,8 +169,9 @@ export class LeaderElector {
     while (!this.stopped) {
       await this.sleep(this.opts.retryPeriodMs);
       if (this.stopped) return;
+      const sent = Date.now();
       if (await this.tryAcquireOrRenew()) {
-        this.lastRenew = Date.now();
+        this.lastRenew = sent;
         continue;
       }
       if (Date.now() - this.lastRenew >= this.opts.renewDeadlineMs) {

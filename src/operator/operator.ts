@@ -126,7 +126,17 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
     const mapped = accounts.mappingOf(namespace);
     return mapped?.kind === 'mapped' ? accountInformer.store.get(mapped.account)?.spec.shard : undefined;
   });
-  const common = { concurrency: config.concurrency, resyncPeriodMs: config.resyncPeriodMs, rateLimit: config.rateLimit, log, events, shards: sharding?.ownership };
+  const le = config.leaderElection;
+  const leaderElector = le.enabled && !sharding ? new LeaderElector(new KubeLeaseClient(kc, le.renewDeadlineMs), le, log) : undefined;
+  const common = {
+    concurrency: config.concurrency,
+    resyncPeriodMs: config.resyncPeriodMs,
+    rateLimit: config.rateLimit,
+    log,
+    events,
+    shards: sharding?.ownership,
+    actsUntil: leaderElector && (() => leaderElector.heldUntil()),
+  };
   // Per kind: reconciles are labelled with their namespace's AWS account, and queued in one share
   // per account and region (each its own AWS request budget), so that a throttled, slow or failing
   // account cannot take the workers the others need (src/controller/work-queue.ts).
@@ -301,10 +311,9 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
     for (const a of accountInformer.store.list()) accountController.retry(objectKey(a));
   });
 
-  const le = config.leaderElection;
   const manager = new Manager({
     log,
-    leaderElector: le.enabled && !sharding ? new LeaderElector(new KubeLeaseClient(kc, le.renewDeadlineMs), le, log) : undefined,
+    leaderElector,
     shards: sharding,
     httpAddress: config.httpAddress,
     shutdownTimeoutMs: config.shutdownTimeoutMs,

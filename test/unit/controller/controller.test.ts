@@ -7,6 +7,7 @@ import { EventRecorder, type EventSink } from '../../../src/kube/events.js';
 import { Informer } from '../../../src/kube/informer.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import { metricsRegistry } from '../../../src/observability/metrics.js';
+import { assertMayAct } from '../../../src/observability/work-context.js';
 import { FakeSource, settle, widget, type Widget } from '../kube/fake-source.js';
 
 type Step = (key: string, ctx: ReconcileContext<Widget>) => Promise<ReconcileResult>;
@@ -319,6 +320,34 @@ describe('Controller', () => {
     await vi.advanceTimersByTimeAsync(1_000);
     await stopping;
     expect(aborted).toBe(true);
+  });
+
+  it('past the leader Lease renew deadline, a reconcile sends nothing more and is not retried', async () => {
+    const source = new FakeSource();
+    source.objects = [widget('a')];
+    const informer = new Informer<Widget>({ source, log: silentLogger() });
+    const outcomes: string[] = [];
+    const leaderUntil = Date.now() + 1_000;
+    const reconciler: Reconciler<Widget> = {
+      async reconcile() {
+        await new Promise((r) => setTimeout(r, 2_000));
+        try {
+          assertMayAct();
+          outcomes.push('sent');
+        } catch (err) {
+          outcomes.push((err as Error).name);
+          throw err;
+        }
+        return done();
+      },
+    };
+    const controller = new Controller<Widget>({ name: 'widgets', informer, reconciler, log: silentLogger(), resyncPeriodMs: 0, backoff: { baseMs: 1000, maxMs: 8000 }, actsUntil: () => leaderUntil });
+    informer.start();
+    await settle(20);
+    controller.start();
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(outcomes).toEqual(['WorkStoppedError']);
+    await controller.stop();
   });
 
   it('records failures as Warning Events on the object, aggregating a failing loop into one', async () => {

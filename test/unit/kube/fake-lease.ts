@@ -20,6 +20,8 @@ export class FakeLeaseStore {
 /** A client of the shared store; `down` makes every call fail (a partitioned or killed replica). */
 export class FakeLeaseClient implements LeaseClient {
   down = false;
+  /** How long a replace's answer takes to come back (the write itself lands at once). */
+  answerDelayMs = 0;
   constructor(private readonly store: FakeLeaseStore) {}
   private check() {
     if (this.down) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
@@ -36,7 +38,9 @@ export class FakeLeaseClient implements LeaseClient {
   async replace(_ns: string, _name: string, lease: V1Lease): Promise<V1Lease> {
     this.check();
     if (lease.metadata?.resourceVersion !== this.store.lease?.metadata?.resourceVersion) throw Object.assign(new Error('conflict'), { code: 409 });
-    return this.store.write(lease);
+    const written = this.store.write(lease);
+    if (this.answerDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.answerDelayMs));
+    return written;
   }
 }
 

@@ -68,6 +68,25 @@ describe('LeaderElector', () => {
     expect(a.elector.isLeader()).toBe(false);
   });
 
+  it('may act until the renew deadline counted from when its last renewal was sent, however late the answer came', async () => {
+    const store = new FakeLeaseStore();
+    const a = candidate(store, 'a');
+    expect(a.elector.heldUntil()).toBe(0);
+    const sentAt = Date.now();
+    await a.elector.acquire(new AbortController().signal);
+    expect(a.elector.heldUntil()).toBe(sentAt + timings.renewDeadlineMs);
+    // Renewals now answer after 8 s: each one is written at once, and counted from its sending.
+    a.client.answerDelayMs = 8_000;
+    await vi.advanceTimersByTimeAsync(timings.retryPeriodMs);
+    const renewalSentAt = Date.now();
+    await vi.advanceTimersByTimeAsync(8_000);
+    expect(a.elector.heldUntil()).toBe(renewalSentAt + timings.renewDeadlineMs);
+    a.client.answerDelayMs = 0;
+    const releasing = a.elector.release();
+    await vi.advanceTimersByTimeAsync(10_000);
+    await releasing;
+  });
+
   it('release() frees the lease so a standby takes over within a retry period', async () => {
     const store = new FakeLeaseStore();
     const a = candidate(store, 'a');
