@@ -4,6 +4,7 @@
 // included, because AWS counts attempts.
 import type { Pluggable } from '@smithy/types';
 import { contextSignal } from '../observability/work-context.js';
+import { TokenBucket } from '../rate/token-bucket.js';
 import { operationName } from './operations.js';
 
 /** "Request throttling for the Amazon ECS API": burst and sustained requests per second. */
@@ -25,16 +26,13 @@ const ECS_BUCKETS: readonly { ops: readonly string[]; burst: number; sustained: 
 ];
 const SHARE = 0.8;
 
-class TokenBucket {
-  private tokens: number;
-  private last = performance.now();
+/** A bucket whose takers wait in turn (the SDK's requests queue behind each other). */
+class PacedBucket {
+  private readonly bucket: TokenBucket;
   private turn: Promise<void> = Promise.resolve();
 
-  constructor(
-    private readonly burst: number,
-    private readonly perSecond: number,
-  ) {
-    this.tokens = burst;
+  constructor(burst: number, perSecond: number) {
+    this.bucket = new TokenBucket(perSecond, burst, () => performance.now());
   }
 
   /**
@@ -45,14 +43,9 @@ class TokenBucket {
     const mine = this.turn.then(async () => {
       for (;;) {
         if (signal?.aborted) return;
-        const now = performance.now();
-        this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.perSecond);
-        this.last = now;
-        if (this.tokens >= 1) {
-          this.tokens -= 1;
-          return;
-        }
-        await sleep(((1 - this.tokens) / this.perSecond) * 1000, signal);
+        const waitMs = this.bucket.take();
+        if (waitMs === 0) return;
+        await sleep(waitMs, signal);
       }
     });
     this.turn = mine;
@@ -75,16 +68,16 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 
 /** The buckets of one account and region, shared by every client of that region. */
 export class EcsRequestPacer {
-  private readonly buckets = new Map<string, TokenBucket>();
+  private readonly buckets = new Map<string, PacedBucket>();
 
-  private bucketFor(operation: string): TokenBucket | undefined {
+  private bucketFor(operation: string): PacedBucket | undefined {
     const category = ECS_BUCKETS.find((c) => c.ops.includes(operation));
     if (!category) return undefined;
     const key = category.ops[0] ?? operation;
     let bucket = this.buckets.get(key);
     // The burst leaves room for one second of refill, so that no second ever carries more than
     // SHARE of ECS's burst (a full bucket plus the refill of the same second would).
-    if (!bucket) this.buckets.set(key, (bucket = new TokenBucket(Math.floor((category.burst - category.sustained) * SHARE), category.sustained * SHARE)));
+    if (!bucket) this.buckets.set(key, (bucket = new PacedBucket(Math.floor((category.burst - category.sustained) * SHARE), category.sustained * SHARE)));
     return bucket;
   }
 

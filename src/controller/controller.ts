@@ -17,7 +17,7 @@ import { classifyError } from './errors.js';
 import { specOrMetadataChanged, type UpdatePredicate } from './predicates.js';
 import type { ReconcileContext, Reconciler } from './reconciler.js';
 import type { ShardOwnership } from './shard-ownership.js';
-import { TokenBucket } from './token-bucket.js';
+import { TokenBucket } from '../rate/token-bucket.js';
 import { DEFAULT_BACKOFF, WorkQueue } from './work-queue.js';
 
 export interface ControllerOptions<T extends KubernetesObject> {

@@ -18,7 +18,7 @@
 // process, which all shares use), and its tokens are taken in the shares' turn order: a share
 // retrying a crowd of failures takes one token per turn, not the whole burst. Per-share buckets
 // would instead multiply the overall limit by the number of accounts.
-import type { TokenBucket } from './token-bucket.js';
+import type { TokenBucket } from '../rate/token-bucket.js';
 
 export interface WorkQueueOptions {
   /**

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { EventsV1Event, KubernetesObject } from '@kubernetes/client-node';
 import type { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import { V1MicroTime } from '@kubernetes/client-node/dist/types.js';
-import { TokenBucket } from '../controller/token-bucket.js';
+import { TokenBucket } from '../rate/token-bucket.js';
 import type { Logger } from '../observability/logger.js';
 import { recordKubeEvent } from '../observability/metrics.js';
 import { describeKubeError, isNotFound } from './errors.js';

@@ -6,7 +6,7 @@ import type { ActionRecord, EcsService, EcsServiceStatus, ServiceAction } from '
 import type { AwsAdapter } from '../aws/adapter.js';
 import { done, type ReconcileContext, type ReconcileResult, type Reconciler } from '../controller/reconciler.js';
 import type { EventRecorder } from '../kube/events.js';
-import { withFinalizer } from '../kube/finalizer.js';
+import { withFinalizer } from '../controller/finalizer.js';
 import type { ResourceClient } from '../kube/resource.js';
 import type { StatusWriter } from '../kube/status.js';
 import { cleanupEcsService, reconcileEcsService } from '../reconcile/ecs-service.js';

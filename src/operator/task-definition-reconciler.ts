@@ -6,7 +6,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import type { EcsScheduledTask, EcsService, EcsTaskDefinition, EcsTaskDefinitionStatus } from '../api/index.js';
 import { done, type ReconcileContext, type ReconcileResult, type Reconciler } from '../controller/reconciler.js';
 import type { EventRecorder } from '../kube/events.js';
-import { withFinalizer } from '../kube/finalizer.js';
+import { withFinalizer } from '../controller/finalizer.js';
 import type { ResourceClient } from '../kube/resource.js';
 import type { StatusWriter } from '../kube/status.js';
 import type { Store } from '../kube/store.js';

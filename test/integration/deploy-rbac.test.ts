@@ -14,7 +14,7 @@ import { loadAll } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeEventSink } from '../../src/kube/events.js';
 import { kubeStatusCode } from '../../src/kube/errors.js';
-import { withFinalizer } from '../../src/kube/finalizer.js';
+import { withFinalizer } from '../../src/controller/finalizer.js';
 import { KubeLeaseClient } from '../../src/kube/leader-election.js';
 import { KubeShardLeaseClient, ShardElector } from '../../src/kube/shard-leases.js';
 import { ResourceClient, type RawWatchEvent } from '../../src/kube/resource.js';

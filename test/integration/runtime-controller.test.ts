@@ -8,7 +8,7 @@ import { TerminalError } from '../../src/controller/errors.js';
 import { done, requeueAfter, type ReconcileContext, type ReconcileResult, type Reconciler } from '../../src/controller/reconciler.js';
 import { findCondition, setCondition } from '../../src/kube/conditions.js';
 import { EventRecorder, KubeEventSink } from '../../src/kube/events.js';
-import { withFinalizer } from '../../src/kube/finalizer.js';
+import { withFinalizer } from '../../src/controller/finalizer.js';
 import { Informer } from '../../src/kube/informer.js';
 import { ResourceClient } from '../../src/kube/resource.js';
 import { StatusWriter } from '../../src/kube/status.js';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { TokenBucket } from '../../../src/controller/token-bucket.js';
+import { TokenBucket } from '../../../src/rate/token-bucket.js';
 import { WorkQueue } from '../../../src/controller/work-queue.js';
 
 /** A handler whose runs the test finishes by hand, recording what ran and what overlapped. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { done, requeueAfter } from '../../../src/controller/reconciler.js';
-import { withFinalizer, type FinalizerEvent } from '../../../src/kube/finalizer.js';
+import { withFinalizer, type FinalizerEvent } from '../../../src/controller/finalizer.js';
 import type { JsonPatchOperation } from '../../../src/kube/resource.js';
-import { widget, type Widget } from './fake-source.js';
+import { widget, type Widget } from '../kube/fake-source.js';
 
 const FIN = 'runtime.test/cleanup';
 

@@ -7,9 +7,9 @@
 //     is removed and Kubernetes completes the deletion. `requeue` keeps it (cleanup in progress).
 // Whether cleanup touches anything (deletionPolicy: Retain) is the handler's decision.
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { ReconcileResult } from '../controller/reconciler.js';
-import { isNotFound } from './errors.js';
-import type { JsonPatchOperation } from './resource.js';
+import type { ReconcileResult } from './reconciler.js';
+import { isNotFound } from '../kube/errors.js';
+import type { JsonPatchOperation } from '../kube/resource.js';
 
 export type FinalizerEvent<T> = { kind: 'apply'; object: T } | { kind: 'cleanup'; object: T };
 

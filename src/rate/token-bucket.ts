@@ -1,6 +1,7 @@
-// The overall rate limit on reconcile starts: `burst` may start at once, then `qps` per second.
-// It caps the load a resync of thousands of keys, or a crowd of retries, puts on AWS and the
-// apiserver, whatever the per-key backoff says.
+// A token bucket: `burst` tokens at once, then `qps` a second. One implementation for the three
+// rate limits of the process: reconcile starts (the work queue: it caps the load a resync of
+// thousands of keys, or a crowd of retries, puts on AWS and the apiserver), Event writes, and the
+// ECS request pacer (src/aws/request-rate.ts). It imports nothing, so every layer may use it.
 
 export class TokenBucket {
   private tokens: number;
