@@ -2,6 +2,7 @@
 // region), at 80% of them: the budget is shared with every other tool in the account, and an
 // operator that spends all of it starves deployments. Every attempt takes a token, retries
 // included, because AWS counts attempts.
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Pluggable } from '@smithy/types';
 import { contextSignal } from '../observability/work-context.js';
 import { TokenBucket } from '../rate/token-bucket.js';
@@ -45,25 +46,13 @@ class PacedBucket {
         if (signal?.aborted) return;
         const waitMs = this.bucket.take();
         if (waitMs === 0) return;
-        await sleep(waitMs, signal);
+        // An abort ends the wait early (rejecting); the loop then sees the signal and leaves.
+        await delay(waitMs, undefined, { signal }).catch(() => undefined);
       }
     });
     this.turn = mine;
     return mine;
   }
-}
-
-/** Waits `ms`, or less when `signal` aborts first. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }
 
 /** The buckets of one account and region, shared by every client of that region. */

@@ -342,7 +342,7 @@ export class ShardElector {
   private armDeadline(shard: number, h: HeldShard, renewSentAt: number): void {
     clearTimeout(h.deadline);
     h.until = renewSentAt + this.opts.renewDeadlineMs;
-    h.deadline = setTimeout(() => this.lose(shard, `not renewed for ${this.opts.renewDeadlineMs}ms`), renewSentAt + this.opts.renewDeadlineMs - Date.now());
+    h.deadline = setTimeout(() => this.lose(shard, `not renewed for ${this.opts.renewDeadlineMs}ms`), h.until - Date.now());
     h.deadline.unref?.();
   }
 

@@ -37,11 +37,6 @@ export function withWork<T>(work: Work, fn: () => T): T {
   return current.run(work, fn);
 }
 
-/** Runs `fn` with `log` as the logger of everything it calls (and no limit on acting). */
-export function withLogContext<T>(log: Logger, fn: () => T): T {
-  return current.run({ log }, fn);
-}
-
 /** The logger of the work under way, or `fallback` outside any. */
 export function contextLogger(fallback: Logger): Logger {
   return current.getStore()?.log ?? fallback;

@@ -8,7 +8,7 @@ import { AwsCallCounter } from '../../../src/aws/call-counter.js';
 import { summarizeRequest } from '../../../src/aws/call-log.js';
 import { instrumentClient } from '../../../src/aws/clients.js';
 import type { Condition } from '../../../src/kube/conditions.js';
-import { withLogContext } from '../../../src/observability/work-context.js';
+import { withWork } from '../../../src/observability/work-context.js';
 import { createLogger, type LogLevel } from '../../../src/observability/logger.js';
 import { logConditionChanges } from '../../../src/operator/status-binding.js';
 import { FakeTransport, fakeClientConfig, json, jsonError } from '../aws/fake-transport.js';
@@ -34,7 +34,7 @@ function loggedClient(level: LogLevel, respond: ConstructorParameters<typeof Fak
 describe('AWS call log', () => {
   it('logs a write at info with the object being reconciled, the region, what it touched and the fields it set', async () => {
     const { lines, log, client } = loggedClient('info', () => json({ service: { serviceName: 'web' } }));
-    await withLogContext(log.child({ controller: 'ecsservice', key: 'shop/web' }), () => client.send(new UpdateServiceCommand({ cluster: 'demo', service: 'web', desiredCount: 3 })));
+    await withWork({ log: log.child({ controller: 'ecsservice', key: 'shop/web' }) }, () => client.send(new UpdateServiceCommand({ cluster: 'demo', service: 'web', desiredCount: 3 })));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({
       level: 'info',
@@ -50,7 +50,7 @@ describe('AWS call log', () => {
 
   it('logs a failed write at warn with the AWS error code and message', async () => {
     const { lines, log, client } = loggedClient('info', () => jsonError('ClusterNotFoundException', 'Cluster not found.'));
-    await expect(withLogContext(log.child({ key: 'shop/web' }), () => client.send(new UpdateServiceCommand({ cluster: 'gone', service: 'web', desiredCount: 1 })))).rejects.toThrow();
+    await expect(withWork({ log: log.child({ key: 'shop/web' }) }, () => client.send(new UpdateServiceCommand({ cluster: 'gone', service: 'web', desiredCount: 1 })))).rejects.toThrow();
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ level: 'warn', msg: 'AWS write failed', key: 'shop/web', outcome: 'ClusterNotFoundException', error: 'Cluster not found.' });
   });
@@ -66,7 +66,7 @@ describe('AWS call log', () => {
 
   it('names the fields of a task definition registration but never their values', async () => {
     const { lines, log, client } = loggedClient('info', () => json({ taskDefinition: { family: 'web', revision: 4 } }));
-    await withLogContext(log, () =>
+    await withWork({ log }, () =>
       client.send(
         new RegisterTaskDefinitionCommand({
           family: 'web',
