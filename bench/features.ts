@@ -17,7 +17,7 @@ export interface Features {
 
 /** Reads the flags of `ecs-operator run --help` from the build the benchmark runs. */
 export async function detectFeatures(): Promise<Features> {
-  const { stdout } = await promisify(execFile)(process.execPath, [join(repoRoot, 'dist', 'cli', 'main.js'), 'run', '--help'], {
+  const { stdout } = await promisify(execFile)(process.execPath, [join(repoRoot, 'dist', 'bundle', 'main.mjs'), 'run', '--help'], {
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   });
   return {

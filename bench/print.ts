@@ -29,6 +29,7 @@ export function rows(f: ScenarioFigures): [string, string][] {
   row('  by operation, per service', f.converge, (c) => fmtMap(c.callsPerServiceByOperation));
   row('calls the emulator throttled (whole run)', f.throttledCalls, String);
   row('operator CPU seconds to converge', f.converge, (c) => String(c.cpuSeconds));
+  row('  reconciles per service to converge, by controller and outcome', f.converge, (c) => fmtMap(c.reconcilesPerService));
   row('reconcile latency p50 / p99 (ms)', f.reconcileLatency, (l) => `${l.p50Ms} / ${l.p99Ms}`);
   row('per-account p99 reconcile latency (ms)', f.perAccountReconcileP99Ms, fmtMap);
   row('per-account p99 start -> Ready (s)', f.perAccountReadyP99Seconds, fmtMap);
@@ -49,7 +50,7 @@ export function rows(f: ScenarioFigures): [string, string][] {
   row('V8 heap used at the end (MB)', f.resources, (x) => String(x.heapUsedMb));
   row('operator CPU seconds, whole run (live replicas)', f.resources, (x) => String(x.cpuSeconds));
   row('events queue phase: peak RSS (MB) / CPU seconds', inQueue((p) => p.resources), (x) => `${x.peakRssMb} / ${x.cpuSeconds}`);
-  row('apiserver requests by the operator', f.apiserverRequestsByOperator, String);
+  row('apiserver requests by the operator', f.apiserverRequestsByOperator, (a) => `${a.total} (most: ${fmtMap(a.top)})`);
   return r;
 }
 

@@ -1,7 +1,7 @@
-// The operator as deployed: `node dist/cli/main.js run` with deploy/'s NODE_OPTIONS, one process
+// The operator as deployed: `node dist/bundle/main.mjs run` with the image's environment, one process
 // per replica. Several replicas (or shards) run with leader election, each with its own identity.
 import { startOperator, type OperatorProcess } from '../test/support/operator-process.js';
-import { deployedNodeOptions } from './stack.js';
+import { deployedEnv } from './stack.js';
 
 export const LEASE_NAMESPACE = 'ecs-operator-system';
 
@@ -50,8 +50,8 @@ export async function startReplicas(o: ReplicaOptions): Promise<Replica[]> {
         awsEndpoint: o.awsEndpoint,
         resyncPeriod: o.resync,
         logLevel: 'warn',
-        entry: 'dist',
-        env: { NODE_OPTIONS: deployedNodeOptions() },
+        entry: 'bundle',
+        env: deployedEnv(),
         leaderElection: o.replicas > 1 || o.shards > 1,
         extraArgs: replicaArgs(o, identity),
       });

@@ -1,7 +1,7 @@
 // One benchmark scenario from a fresh apiserver and emulator to its figures: set up accounts,
 // namespaces and objects, start the replicas, and run each measurement the scenario asks for.
 import { shardOfNamespace } from '../src/controller/shard-ownership.js';
-import { apiserverRequests } from './apiserver.js';
+import { apiserverRequests, requestsBetween } from './apiserver.js';
 import { createEventsQueue } from './events-queue.js';
 import { isValue, measure, na, NOT_ASKED, of, type Figure } from './figure.js';
 import type { Features } from './features.js';
@@ -70,7 +70,8 @@ export interface ScenarioFigures {
   drift: Figure<DriftLatency>;
   takeover: Figure<Takeover>;
   resources: Figure<Resources>;
-  apiserverRequestsByOperator: Figure<number>;
+  /** All, and the kinds of request made most (the bench's own watch among them). */
+  apiserverRequestsByOperator: Figure<{ total: number; top: Record<string, number> }>;
   /** Calls the emulator answered with ThrottlingException (every SDK attempt counts), whole run. */
   throttledCalls: Figure<number>;
   queuePhase: Figure<QueuePhase>;
@@ -252,7 +253,7 @@ export async function runScenario(o: ScenarioOptions, features: Features, log: (
       takeover: takeoverResult,
       resources: res,
       // The bench's own requests (its watch and the two /metrics reads) are not the operator's.
-      apiserverRequestsByOperator: isValue(apiBefore) && isValue(apiAfter) ? of(apiAfter.value - apiBefore.value - w.requests - 2) : na('apiserver /metrics unreadable'),
+      apiserverRequestsByOperator: isValue(apiBefore) && isValue(apiAfter) ? of(requestsBetween(apiBefore.value, apiAfter.value, w.requests + 2)) : na('apiserver /metrics unreadable'),
       throttledCalls: isValue(throttling) && throttling.value ? await measure('throttled calls', async () => of((await stack.emulator.control.state()).throttle.throttled)) : na(NOT_ASKED),
       queuePhase,
     };

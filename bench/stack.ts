@@ -74,3 +74,15 @@ export function deployedNodeOptions(): string {
   if (value === undefined) throw new Error('deploy/deployment.yaml sets no NODE_OPTIONS');
   return value;
 }
+
+/** The image's ENV lines (the Dockerfile's runtime stage): GLIBC_TUNABLES, say. */
+export function imageEnv(): Record<string, string> {
+  const dockerfile = readFileSync(join(repoRoot, 'Dockerfile'), 'utf8');
+  const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+  return Object.fromEntries([...runtime.matchAll(/^ENV (\w+)=(\S+)$/gm)].map((m) => [m[1] ?? '', m[2] ?? '']));
+}
+
+/** The operator container's environment as deployed: the image's, and deploy/'s NODE_OPTIONS. */
+export function deployedEnv(): Record<string, string> {
+  return { ...imageEnv(), NODE_OPTIONS: deployedNodeOptions() };
+}

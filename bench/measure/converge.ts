@@ -15,6 +15,8 @@ export interface Convergence {
   callsPerServiceByOperation: Record<string, number>;
   /** Operator CPU seconds (user + system, all replicas) from start to converged. */
   cpuSeconds: number;
+  /** Reconciles per service, by controller and outcome: what the CPU went on. */
+  reconcilesPerService: Record<string, number>;
 }
 
 export async function converge(o: { watch: ServiceWatch; metrics: OperatorMetrics; replicas: readonly Replica[]; services: number; startedAt: number; timeoutMs: number; onProgress?: (ready: number) => void }): Promise<Figure<Convergence>> {
@@ -34,10 +36,12 @@ export async function converge(o: { watch: ServiceWatch; metrics: OperatorMetric
   const seconds = (Date.now() - o.startedAt) / 1000;
   const cpu = o.replicas.filter((r) => !r.killed).reduce((n, r) => n + cpuSeconds(r.process.pid), 0);
   const calls = await o.metrics.awsCalls();
+  const reconciles = await o.metrics.byLabels('ecs_operator_reconcile_total', (l) => `${l.controller} ${l.outcome}`);
   return of({
     seconds: round(seconds, 1),
     callsPerService: round(count(calls) / o.services),
     callsPerServiceByOperation: Object.fromEntries([...calls].sort().map(([k, v]) => [k, round(v / o.services, 3)])),
     cpuSeconds: round(cpu, 1),
+    reconcilesPerService: Object.fromEntries([...reconciles].sort().map(([k, v]) => [k, round(v / o.services, 2)])),
   });
 }

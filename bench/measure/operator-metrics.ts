@@ -32,6 +32,13 @@ export class OperatorMetrics {
     for (const text of await this.scrape()) for (const s of samples(text, name)) if (pick(s.labels)) n += s.value;
     return n;
   }
+
+  /** A counter's series summed over replicas, grouped by the key `keyOf` makes of their labels. */
+  async byLabels(name: string, keyOf: (labels: Record<string, string>) => string): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    for (const text of await this.scrape()) for (const s of samples(text, name)) out.set(keyOf(s.labels), (out.get(keyOf(s.labels)) ?? 0) + s.value);
+    return out;
+  }
 }
 
 export function awsCallsOf(text: string): Map<string, number> {

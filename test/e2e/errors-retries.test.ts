@@ -199,8 +199,10 @@ describe('Events for what a condition reports', () => {
     const name = `wait-${shortId()}`;
     await apply(service(name));
     await waitFor('Reconciling WaitingForTaskDefinition', async () => condition(await get('ecsservice', name), 'Reconciling')?.reason === 'WaitingForTaskDefinition');
-    // Looked at every 10 s while it waits: the Event's count grows, no second Event appears.
-    await waitFor('the Event count to grow', async () => ((await eventsOf(name, 'WaitingForTaskDefinition'))[0]?.series?.count ?? 1) >= 2, 90_000);
+    // Not polled while it waits (the task definition's publishing wakes it): an edit reconciles it
+    // again, and the Event's count grows where no second Event appears.
+    expect((await kubectl(['patch', 'ecsservice', name, '--type=merge', '-p', JSON.stringify({ spec: { desiredCount: 2 } })], { namespace: ns })).code).toBe(0);
+    await waitFor('the Event count to grow', async () => ((await eventsOf(name, 'WaitingForTaskDefinition'))[0]?.series?.count ?? 1) >= 2, 60_000);
     const events = await eventsOf(name, 'WaitingForTaskDefinition');
     expect(events.map((e) => e.type)).toEqual(['Normal']);
     expect(events[0]?.note).toContain(`EcsTaskDefinition ${name}`);

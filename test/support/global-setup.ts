@@ -8,12 +8,14 @@ import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
 import { startControlPlane } from './controlplane.js';
 import { startEmulator } from '../aws/emulator.js';
+import { bundle } from '../../scripts/bundle.js';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const t0 = Date.now();
-  const [cp, emulator] = await Promise.all([startControlPlane({ controllerManager: true }), startEmulator()]);
+  // The operator processes of the e2e suites run the bundle the image runs (operator-process.ts).
+  const [cp, emulator] = await Promise.all([startControlPlane({ controllerManager: true }), startEmulator(), bundle()]);
   console.log(`[global-setup] control plane at ${cp.server} and AWS emulator at ${emulator.endpoint} ready in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
 
   const crds = join(repoRoot, 'crds');

@@ -34,7 +34,7 @@ export interface ServiceDeps {
   resolveTaskDefinitionRef(name: string): TaskDefinitionRefResolution;
 }
 
-/** How often a missing task definition or a draining service is looked at again. */
+/** How often a service that waits for ECS (a draining service, say) is looked at again. */
 const WAIT_REQUEUE_MS = 10_000;
 
 export async function reconcileService(svc: EcsService, deps: ServiceDeps, opts: ReconcileOptions): Promise<ReconcileOutcome<ServiceStatus>> {
@@ -46,9 +46,11 @@ export async function reconcileService(svc: EcsService, deps: ServiceDeps, opts:
   try {
     const td = await resolveTaskDefinition(svc.spec, deps.resolveTaskDefinitionRef, region);
     if (td.kind === 'invalid') return notApplied(previous, [], { kind: 'stalled', reason: td.reason, message: td.message });
-    if (td.kind === 'waiting') {
-      return notApplied(previous, [], { kind: 'progressing', reason: 'WaitingForTaskDefinition', message: td.message }, WAIT_REQUEUE_MS);
-    }
+    // No poll: the controller's watch on task definitions wakes the service when the revision is
+    // published (as its watch on clusters does for WaitingForCluster). A poll cost a reconcile and
+    // an Event update every 10 s per waiting service, which under ECS's registration rate meant
+    // some 100 reconciles per service while a thousand waited their turn.
+    if (td.kind === 'waiting') return notApplied(previous, [], { kind: 'progressing', reason: 'WaitingForTaskDefinition', message: td.message });
     const desired = desiredService(svc, region.region, td.taskDefinition, await resolveLoadBalancers(svc.spec, region));
     // The schema leaves creationTimestamp out of metadata; the API server always sets it.
     const observed = await observeService(deps.aws, desired, svc.status, (svc.metadata as { creationTimestamp?: string | Date }).creationTimestamp);

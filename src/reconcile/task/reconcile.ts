@@ -29,7 +29,8 @@ export type TaskStatusBody = Omit<EcsTaskStatus, 'conditions' | 'observedGenerat
 
 /** How often a running task is looked at: tasks start and stop within seconds to minutes. */
 const RUNNING_POLL_MS = 3_000;
-const WAIT_POLL_MS = 10_000;
+/** How long a run that RunTask could not start waits before its next attempt. */
+const RETRY_AFTER_MS = 10_000;
 
 export async function reconcileTask(obj: EcsTask, deps: TaskDeps, opts: ReconcileOptions): Promise<ReconcileOutcome<TaskStatusBody>> {
   const generation = obj.metadata.generation ?? 0;
@@ -130,7 +131,7 @@ async function startRun(
     if (tasks.length === 0) {
       const verdict: RunVerdict = { state: 'failed', reason: 'RunTaskFailed', message };
       // With attempts left (backoffLimit), the next look starts the run again.
-      const retry = attempt <= (obj.spec.backoffLimit ?? 0) ? { requeueAfterMs: WAIT_POLL_MS } : {};
+      const retry = attempt <= (obj.spec.backoffLimit ?? 0) ? { requeueAfterMs: RETRY_AFTER_MS } : {};
       return { ...settled(withVerdict(next, verdict, now), verdict, events, ''), plan: [change], applied: true, ...retry };
     }
   }
@@ -200,8 +201,9 @@ function runningMessage(status: TaskStatusBody): string {
   return `${tasks.length} task(s) of ${status.taskDefinition ?? 'the run'} running (${counts || 'starting'})${(status.attempts ?? 1) > 1 ? `, attempt ${status.attempts ?? 1}` : ''}`;
 }
 
+/** No poll: the controller's watches on task definitions and clusters wake a waiting task (src/operator/operator.ts). */
 function waiting(status: TaskStatusBody, reason: string, message: string): ReconcileOutcome<TaskStatusBody> {
-  return { plan: [], applied: false, status, conditions: unsyncedConditions({ kind: 'progressing', reason, message }), events: [], requeueAfterMs: WAIT_POLL_MS };
+  return { plan: [], applied: false, status, conditions: unsyncedConditions({ kind: 'progressing', reason, message }), events: [] };
 }
 
 /** Names of the essential containers of a revision (containers are essential unless they say otherwise). */

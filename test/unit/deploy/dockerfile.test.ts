@@ -82,6 +82,14 @@ describe('Dockerfile', () => {
     expect(all('RUN', depsStage).join('\n')).toMatch(/npm ci --omit=dev/);
   });
 
+  it('runs the bundle the e2e suites run (scripts/bundle.ts), with glibc returning freed blocks of 32 KiB and more', () => {
+    const build = stages.find((s) => / AS build$/i.test(s[0]?.args ?? '')) ?? [];
+    expect(all('RUN', build).join('\n')).toMatch(/npm run bundle/);
+    expect(all('COPY', runtime)).toContain('--from=build /src/dist/bundle ./dist/bundle');
+    expect((JSON.parse(all('ENTRYPOINT', runtime)[0] ?? '[]') as string[]).at(-1)).toBe('dist/bundle/main.mjs');
+    expect(all('ENV', runtime)).toContain('GLIBC_TUNABLES=glibc.malloc.mmap_threshold=32768');
+  });
+
   it('runs as a non-root numeric user', () => {
     const users = all('USER', runtime);
     expect(users).toHaveLength(1);

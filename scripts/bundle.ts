@@ -1,0 +1,61 @@
+// `npm run bundle`: the operator as the image runs it, dist/bundle/main.mjs, built by esbuild from
+// src/cli/main.ts with the dependencies it imports, tree-shaken (the AWS SDK's ES module builds).
+//
+// Why a bundle: a process that loads ~1,900 modules, each parsed and kept on its own, was 55-60 MB
+// resident before it cached a single object; the one file, together with the image's
+// GLIBC_TUNABLES (see the Dockerfile), is about 24 MB. Lazy imports stay lazy: each `import()` is a
+// chunk of its own (splitting), loaded when first run.
+//
+// Two things the unbundled build does at run time are done here at build time instead:
+// - @kubernetes/client-node's config.js gets client-node-config-deps.ts for its import of the
+//   generated API index (src/kube/lean-client-node.ts says why), so the bundle's
+//   loadClientNodeLean has nothing left to do and registers no module hook.
+// - Node.js built-ins stay imports, and a `require` is provided for the CommonJS code the bundle
+//   carries (esbuild's ES module output has none of its own).
+// Packages a module loads with createRequire (cron-parser) are not bundled and load from
+// node_modules, which the image keeps.
+import { build, type Plugin } from 'esbuild';
+import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const BUNDLE_DIR = join(repoRoot, 'dist', 'bundle');
+
+const leanClientNode: Plugin = {
+  name: 'lean-client-node',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/gen\/index\.js$/ }, (args) =>
+      args.importer.replaceAll('\\', '/').endsWith('/@kubernetes/client-node/dist/config.js') ? { path: join(repoRoot, 'src', 'kube', 'client-node-config-deps.ts') } : undefined,
+    );
+    b.onResolve({ filter: /\/lean-client-node\.js$/ }, () => ({ path: 'lean-client-node', namespace: 'bundled' }));
+    b.onLoad({ filter: /.*/, namespace: 'bundled' }, () => ({ contents: 'export function loadClientNodeLean() {}', loader: 'js' }));
+  },
+};
+
+export async function bundle(outdir = BUNDLE_DIR): Promise<void> {
+  rmSync(outdir, { recursive: true, force: true });
+  await build({
+    entryPoints: { main: join(repoRoot, 'src', 'cli', 'main.ts') },
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    // The AWS SDK's and smithy's ES module builds, which tree-shake; CommonJS where a package has no other.
+    mainFields: ['module', 'main'],
+    minify: true,
+    // Error classes are matched by name (the AWS SDK's `name`, not the constructor's), but logs and
+    // stack traces read better with the names kept.
+    keepNames: true,
+    legalComments: 'linked',
+    external: ['cron-parser'],
+    plugins: [leanClientNode],
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    logLevel: 'warning',
+  });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await bundle(process.argv[2]);
