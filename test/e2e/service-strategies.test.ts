@@ -210,7 +210,13 @@ describe('a BLUE_GREEN rollout that is rolled back', () => {
     const stalled = await eventually('the rollback to show as Stalled', () => conditionIs(name, 'Stalled', 'RolloutFailed'));
     expect(stalled.condition.message).toContain(`rollout of ${name}:2 failed`);
     expect(stalled.condition.message).toContain(hook);
-    expect(stalled.condition.message).toContain(`runs ${name}:1`);
+    // The message names what the service runs as ECS says it: the failed revision until ECS has
+    // put the service back on the previous one, which a later look then reports.
+    const back = await eventually('the message to name the revision rolled back to', async () => {
+      const r = await conditionIs(name, 'Stalled', 'RolloutFailed');
+      return r?.condition.message.includes(`runs ${name}:1`) ? r : undefined;
+    });
+    expect(back.condition.message).toContain(`rollout of ${name}:2 failed`);
     expect(stalled.obj.status?.rollout).toMatchObject({ state: 'FAILED', rollbackTrigger: 'LifecycleHook', strategy: 'BLUE_GREEN' });
     expect((await conditionIs(name, 'Ready')) === undefined).toBe(true);
 
