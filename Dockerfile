@@ -64,5 +64,8 @@ COPY --from=build /src/package.json ./
 USER 1000:1000
 # /metrics, /healthz and /readyz (see --http-address).
 EXPOSE 8080
-ENTRYPOINT ["/usr/bin/tini", "--", "node", "dist/bundle/main.mjs"]
+# --optimize-for-size: V8 grows its heap in smaller steps and keeps less compiled code; at 1,000
+# services the benchmark saw 98 MB resident instead of 113 MB for 29.5 CPU seconds to converge
+# instead of 28.5 (a V8 flag, which NODE_OPTIONS does not take, so it is given here).
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "--optimize-for-size", "dist/bundle/main.mjs"]
 CMD ["run"]

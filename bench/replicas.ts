@@ -1,7 +1,7 @@
 // The operator as deployed: `node dist/bundle/main.mjs run` with the image's environment, one process
 // per replica. Several replicas (or shards) run with leader election, each with its own identity.
 import { startOperator, type OperatorProcess } from '../test/support/operator-process.js';
-import { deployedEnv } from './stack.js';
+import { deployedProcess } from './stack.js';
 
 export const LEASE_NAMESPACE = 'ecs-operator-system';
 
@@ -51,7 +51,7 @@ export async function startReplicas(o: ReplicaOptions): Promise<Replica[]> {
         resyncPeriod: o.resync,
         logLevel: 'warn',
         entry: 'bundle',
-        env: deployedEnv(),
+        ...deployedProcess(),
         leaderElection: o.replicas > 1 || o.shards > 1,
         extraArgs: replicaArgs(o, identity),
       });

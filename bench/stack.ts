@@ -66,7 +66,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 }
 
 /** NODE_OPTIONS of the operator container in deploy/deployment.yaml, so the bench measures what is deployed. */
-export function deployedNodeOptions(): string {
+function deployedNodeOptions(): string {
   const deployment = load(readFileSync(join(repoRoot, 'deploy', 'deployment.yaml'), 'utf8')) as {
     spec: { template: { spec: { containers: { env?: { name: string; value?: string }[] }[] } } };
   };
@@ -75,14 +75,27 @@ export function deployedNodeOptions(): string {
   return value;
 }
 
-/** The image's ENV lines (the Dockerfile's runtime stage): GLIBC_TUNABLES, say. */
-export function imageEnv(): Record<string, string> {
+/** The Dockerfile's runtime stage: the image the operator runs in. */
+function runtimeStage(): string {
   const dockerfile = readFileSync(join(repoRoot, 'Dockerfile'), 'utf8');
-  const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
-  return Object.fromEntries([...runtime.matchAll(/^ENV (\w+)=(\S+)$/gm)].map((m) => [m[1] ?? '', m[2] ?? '']));
+  return dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
 }
 
-/** The operator container's environment as deployed: the image's, and deploy/'s NODE_OPTIONS. */
-export function deployedEnv(): Record<string, string> {
-  return { ...imageEnv(), NODE_OPTIONS: deployedNodeOptions() };
+/** The image's ENV lines (GLIBC_TUNABLES, say). */
+export function imageEnv(): Record<string, string> {
+  return Object.fromEntries([...runtimeStage().matchAll(/^ENV (\w+)=(\S+)$/gm)].map((m) => [m[1] ?? '', m[2] ?? '']));
+}
+
+/** The flags the image's ENTRYPOINT gives node, before the script. */
+export function imageNodeArgs(): string[] {
+  const line = /^ENTRYPOINT (\[.*\])$/m.exec(runtimeStage())?.[1];
+  if (line === undefined) throw new Error('the Dockerfile has no ENTRYPOINT in exec form');
+  const words = JSON.parse(line) as string[];
+  const node = words.indexOf('node');
+  return words.slice(node + 1).filter((w) => w.startsWith('--'));
+}
+
+/** The operator's process as deployed: the image's environment and node flags, and deploy/'s NODE_OPTIONS. */
+export function deployedProcess(): { env: Record<string, string>; nodeArgs: string[] } {
+  return { env: { ...imageEnv(), NODE_OPTIONS: deployedNodeOptions() }, nodeArgs: imageNodeArgs() };
 }

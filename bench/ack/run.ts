@@ -17,7 +17,7 @@ import { startOperator, type OperatorProcess } from '../../test/support/operator
 import { namespaceObject, serviceObjects } from '../manifests.js';
 import { cpuSeconds, peakRssMb } from '../measure/resources.js';
 import { replicaArgs } from '../replicas.js';
-import { deployedNodeOptions, startStack, type Stack } from '../stack.js';
+import { deployedProcess, startStack, type Stack } from '../stack.js';
 import { round, sleep } from '../stats.js';
 import { BENCH_CREDENTIALS, createAccountWorld, REGION } from '../world.js';
 import { ensureAck, startAck, type AckBuild } from './ack-process.js';
@@ -92,10 +92,12 @@ async function startContender(who: Who, stack: Stack, ack: AckBuild | undefined,
     return { pid: p.pid, logFile: p.logFile, stop: () => p.stop() };
   }
   const replica = { kubeconfig: stack.cp.kubeconfig, awsEndpoint: stack.emulator.endpoint, namespaces: [NAMESPACE], replicas: 1, shards: 1, resync: `${resyncSeconds}s`, concurrency: Number(opts.concurrency), clusterId: 'bench', pace: false };
-  const nodeOptions = [deployedNodeOptions(), ...(profileDir ? [`--import=${join(import.meta.dirname, 'cpu-profile-hook.mjs')}`] : [])].join(' ');
+  const deployed = deployedProcess();
+  const nodeOptions = [deployed.env.NODE_OPTIONS, ...(profileDir ? [`--import=${join(import.meta.dirname, 'cpu-profile-hook.mjs')}`] : [])].join(' ');
+  // The bundle, as the image runs it; the tsc build when profiling, whose function names the bundle minifies.
   const p: OperatorProcess = await startOperator({
-    namespaces: [NAMESPACE], kubeconfig: replica.kubeconfig, awsEndpoint: replica.awsEndpoint, resyncPeriod: replica.resync, logLevel: 'warn', entry: 'dist',
-    env: { NODE_OPTIONS: nodeOptions, AWS_ACCESS_KEY_ID: KEYS.operator, ...(profileDir ? { BENCH_CPU_PROF_DIR: profileDir } : {}) }, extraArgs: replicaArgs(replica, 'bench-replica-0'),
+    namespaces: [NAMESPACE], kubeconfig: replica.kubeconfig, awsEndpoint: replica.awsEndpoint, resyncPeriod: replica.resync, logLevel: 'warn', entry: profileDir ? 'dist' : 'bundle', nodeArgs: deployed.nodeArgs,
+    env: { ...deployed.env, NODE_OPTIONS: nodeOptions, AWS_ACCESS_KEY_ID: KEYS.operator, ...(profileDir ? { BENCH_CPU_PROF_DIR: profileDir } : {}) }, extraArgs: replicaArgs(replica, 'bench-replica-0'),
   });
   return { pid: p.pid, logFile: p.logFile, stop: async () => void (await p.stop()) };
 }

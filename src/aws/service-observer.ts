@@ -19,7 +19,11 @@ export type ServiceObservation = { kind: 'found'; service: Service } | { kind: '
 export interface ServiceObserverOptions {
   /** How long the first request of a batch waits for others to join it. Default 5 ms. */
   windowMs?: number;
-  /** How old a listing of a cluster's service names may be to say that a service is not there. Default 60 s. */
+  /**
+   * How old a listing of a cluster's service names may be to say that a service is not there.
+   * Default 5 minutes: a service made by hand since is still found, by the CreateService that then
+   * fails on its name (after which the listing no longer answers for that name, forget()).
+   */
   listingMaxAgeMs?: number;
 }
 
@@ -27,6 +31,10 @@ interface Listing {
   /** When it was asked for (Date.now()). */
   at: number;
   names: Promise<Set<string>>;
+  /** Its ListServices calls once it is done; until then unknown (Infinity). */
+  pages: number;
+  /** Reads of services about to be created since it was asked for: those it answered, and those described instead. */
+  asked: number;
 }
 
 export class ServiceObserver {
@@ -43,7 +51,7 @@ export class ServiceObserver {
     options: ServiceObserverOptions = {},
   ) {
     this.windowMs = options.windowMs ?? 5;
-    this.listingMaxAgeMs = options.listingMaxAgeMs ?? 60_000;
+    this.listingMaxAgeMs = options.listingMaxAgeMs ?? 5 * 60_000;
   }
 
   /**
@@ -58,7 +66,19 @@ export class ServiceObserver {
    * which the listing no longer answers for that name (forget()).
    */
   async describeIfListed(cluster: string, service: string, notBefore = 0): Promise<ServiceObservation> {
-    const names = await this.listedNames(cluster, notBefore);
+    const key = lastSegment(cluster);
+    const last = this.listings.get(key);
+    const serves = last !== undefined && last.at >= notBefore && Date.now() - last.at <= this.listingMaxAgeMs;
+    // A new listing costs a call per 100 services: in a large cluster where services come one at a
+    // time (each object newer than any listing), more than describing each. So a new listing is
+    // made only once the reads since the last one are as many as its calls.
+    if (!serves && last && last.asked < last.pages) {
+      last.asked++;
+      return this.describe(cluster, service);
+    }
+    const listing = serves && last ? last : this.newListing(cluster, key);
+    listing.asked++;
+    const names = await listing.names;
     return names.has(lastSegment(service)) ? this.describe(cluster, service) : { kind: 'notFound' };
   }
 
@@ -110,23 +130,23 @@ export class ServiceObserver {
     for (const listing of this.listings.values()) void listing.names.then((names) => names.add(name), () => undefined);
   }
 
-  private listedNames(cluster: string, notBefore: number): Promise<Set<string>> {
-    const key = lastSegment(cluster);
-    let listing = this.listings.get(key);
-    if (!listing || listing.at < notBefore || Date.now() - listing.at > this.listingMaxAgeMs) {
-      const fresh: Listing = { at: Date.now(), names: this.listServiceNames(cluster) };
-      // A failed listing is not kept: the next read asks again.
-      fresh.names.catch(() => this.listings.get(key) === fresh && this.listings.delete(key));
-      this.listings.set(key, (listing = fresh));
-    }
-    return listing.names;
+  private newListing(cluster: string, key: string): Listing {
+    const listing: Listing = { at: Date.now(), names: Promise.resolve(new Set()), pages: Infinity, asked: 0 };
+    listing.names = this.listServiceNames(cluster, (pages) => (listing.pages = pages));
+    // A failed listing is not kept: the next read asks again.
+    listing.names.catch(() => this.listings.get(key) === listing && this.listings.delete(key));
+    this.listings.set(key, listing);
+    return listing;
   }
 
-  private async listServiceNames(cluster: string): Promise<Set<string>> {
+  private async listServiceNames(cluster: string, done: (pages: number) => void): Promise<Set<string>> {
     const names = new Set<string>();
+    let pages = 0;
     for await (const page of paginateListServices({ client: this.ecs, pageSize: 100 }, { cluster, maxResults: 100 })) {
+      pages++;
       for (const arn of page.serviceArns ?? []) names.add(lastSegment(arn));
     }
+    done(pages);
     return names;
   }
 

@@ -31,6 +31,8 @@ export interface OperatorOptions {
   logLevel?: string;
   /** What runs: the bundle the image runs (default), the tsc build, or the sources through tsx. */
   entry?: 'bundle' | 'dist' | 'src';
+  /** Flags for node itself, before the script (the image's ENTRYPOINT gives some; bench/stack.ts). */
+  nodeArgs?: string[];
   /** Extra environment for the operator process. */
   env?: Record<string, string>;
   /** Run with leader election (give --lease-namespace in extraArgs); off by default. */
@@ -53,6 +55,7 @@ export async function startOperator(opts: OperatorOptions): Promise<OperatorProc
       // The bundle the image runs (global-setup.ts builds it from the sources), so that every e2e
       // suite tests what ships; the tsc build for the CPU profiles of bench/ack, whose function
       // names the bundle minifies.
+      ...(opts.nodeArgs ?? []),
       ...entryArgs(opts.entry ?? 'bundle'),
       'run',
       `--kubeconfig=${opts.kubeconfig ?? testEnv().kubeconfig}`,

@@ -20,7 +20,13 @@ function fakeEcs(existing: Record<string, string[]>) {
     const { cluster, services } = inputOf(request);
     const known = existing[cluster];
     if (!known) return jsonError('ClusterNotFoundException', 'Cluster not found.');
-    if (request.operation === 'ListServices') return json({ serviceArns: known.map((n) => `arn:aws:ecs:us-east-1:123456789012:service/${cluster}/${n}`) });
+    if (request.operation === 'ListServices') {
+      // Pages of maxResults names, as ECS answers them.
+      const { maxResults = 10, nextToken } = request.input as { maxResults?: number; nextToken?: string };
+      const from = Number(nextToken ?? 0);
+      const page = known.slice(from, from + maxResults).map((n) => `arn:aws:ecs:us-east-1:123456789012:service/${cluster}/${n}`);
+      return json({ serviceArns: page, ...(from + maxResults < known.length ? { nextToken: String(from + maxResults) } : {}) });
+    }
     // Like ECS, accepts names or ARNs and answers each with the service or a MISSING failure.
     const nameOf = (id: string) => id.slice(id.lastIndexOf('/') + 1);
     const arnOf = (id: string) => `arn:aws:ecs:us-east-1:123456789012:service/${cluster}/${nameOf(id)}`;
@@ -94,6 +100,24 @@ describe('ServiceObserver', () => {
     await observer.describeIfListed('demo', 'b', Date.now() + 1);
     await observer.describeIfListed('demo', 'c');
     expect(transport.of('ListServices')).toHaveLength(2);
+  });
+
+  test('in a cluster of 250 services, services coming one at a time are described until as many as the listing had calls, then listed again', async () => {
+    const { transport, client } = fakeEcs({ demo: names(250, 'old') });
+    const observer = new ServiceObserver(client);
+    let made = Date.now();
+    const next = async (name: string) => observer.describeIfListed('demo', name, (made += 1000));
+
+    await next('a');
+    expect(transport.of('ListServices')).toHaveLength(3);
+    // Each object newer than the listing: a new listing would cost 3 calls, a read costs 1.
+    await next('b');
+    await next('c');
+    expect(transport.of('ListServices')).toHaveLength(3);
+    expect(transport.of('DescribeServices').map((r) => inputOf(r).services)).toEqual([['b'], ['c']]);
+    await next('d');
+    expect(transport.of('ListServices')).toHaveLength(6);
+    expect(transport.of('DescribeServices')).toHaveLength(2);
   });
 
   test('a listing older than allowed is made again', async () => {
