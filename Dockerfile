@@ -50,11 +50,6 @@ LABEL org.opencontainers.image.title="ecs-operator" \
       org.opencontainers.image.version="${VERSION}"
 WORKDIR /app
 ENV NODE_ENV=production
-# glibc hands memory blocks of 32 KiB and more back to the system when freed, where its default
-# (128 KiB, raised as large blocks are freed) keeps them: V8 parses and compiles in such blocks,
-# and the operator's process was otherwise ~17 MB larger for the rest of its life after start.
-# `npm run bench` runs the operator with this ENV (bench/stack.ts).
-ENV GLIBC_TUNABLES=glibc.malloc.mmap_threshold=32768
 # Root owns the application files and the process cannot write them; together with
 # readOnlyRootFilesystem the running operator can change nothing in its image.
 COPY --from=deps /app/node_modules ./node_modules

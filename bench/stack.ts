@@ -81,7 +81,7 @@ function runtimeStage(): string {
   return dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
 }
 
-/** The image's ENV lines (GLIBC_TUNABLES, say). */
+/** The image's ENV lines (NODE_ENV, say). */
 export function imageEnv(): Record<string, string> {
   return Object.fromEntries([...runtimeStage().matchAll(/^ENV (\w+)=(\S+)$/gm)].map((m) => [m[1] ?? '', m[2] ?? '']));
 }
