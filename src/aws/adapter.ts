@@ -16,7 +16,7 @@ export interface AwsAdapterConfig extends AwsClientsConfig {
   batchWindowMs?: number;
   /** How long a resolved target group is trusted. Default 60 s. */
   targetGroupTtlMs?: number;
-  /** Task definition revisions kept in memory per region. Default 4096. */
+  /** Task definition revisions kept in memory per region. Default 10,000. */
   taskDefinitionCacheSize?: number;
 }
 
@@ -49,7 +49,7 @@ export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
 
   function create(region: string): RegionAdapter {
     const c = clients.forRegion(region);
-    const taskDefinitions = new TaskDefinitionCache(c.ecs, { maxEntries: config.taskDefinitionCacheSize });
+    const taskDefinitions = new TaskDefinitionCache(c.ecs, { maxRevisions: config.taskDefinitionCacheSize });
     const services = new ServiceObserver(c.ecs, { windowMs: config.batchWindowMs });
     return {
       region,

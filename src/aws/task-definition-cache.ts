@@ -13,8 +13,12 @@ export interface TaskDefinitionRecord {
 }
 
 export interface TaskDefinitionCacheOptions {
-  /** Revisions kept; the least recently used are read again if needed. Default 4096. */
-  maxEntries?: number;
+  /**
+   * Revisions kept; the least recently used are read again if needed. Default 10,000: more than
+   * the task definitions one region's operator keeps current, whose every resync would otherwise
+   * read each one again (at 3,000 services, with room for 2,048, a resync read 0.8 per service).
+   */
+  maxRevisions?: number;
 }
 
 // `family:7` or `arn:...:task-definition/family:7` name one revision; a bare family means "latest".
@@ -52,7 +56,8 @@ export class TaskDefinitionCache {
     options: TaskDefinitionCacheOptions = {},
   ) {
     this.cache = new LRUCache<string, Entry>({
-      max: options.maxEntries ?? 4096,
+      // Each revision is kept under two keys, its ARN and `family:revision` (describe()).
+      max: 2 * (options.maxRevisions ?? 10_000),
       // Concurrent requests for one revision share one call.
       fetchMethod: async (id) => ({ record: await this.read(id), readAt: Date.now() }),
     });

@@ -13,7 +13,7 @@ const arnOf = (family: string, revision: number) => `arn:aws:ecs:us-east-1:12345
  * unless deregistered; ListTaskDefinitions pages `pageSize` ARNs at a time, `others` ACTIVE
  * revisions of other families first.
  */
-function fakeEcs(latest = 3, { others = 0, pageSize = 100 } = {}) {
+function fakeEcs(latest = 3, { others = 0, pageSize = 100, maxRevisions }: { others?: number; pageSize?: number; maxRevisions?: number } = {}) {
   const inactive = new Set<number>();
   const revision = (n: number) => ({ taskDefinition: { taskDefinitionArn: arnOf('web', n), family: 'web', revision: n, status: inactive.has(n) ? 'INACTIVE' : 'ACTIVE' }, tags: [{ key: 'rev', value: String(n) }] });
   const transport = new FakeTransport((request) => {
@@ -32,7 +32,7 @@ function fakeEcs(latest = 3, { others = 0, pageSize = 100 } = {}) {
   });
   const client = new ECSClient(fakeClientConfig(transport));
   instrumentClient(client.middlewareStack, 'ecs', new AwsCallCounter());
-  const cache = new TaskDefinitionCache(client);
+  const cache = new TaskDefinitionCache(client, { maxRevisions });
   return { transport, cache, ecs: new EcsApi(client, cache), deregister: (n: number) => inactive.add(n) };
 }
 
@@ -55,6 +55,16 @@ describe('TaskDefinitionCache', () => {
     await cache.describe(arnOf('web', 2));
 
     expect(transport.of('DescribeTaskDefinition')).toHaveLength(1);
+  });
+
+  test('room for N revisions keeps N, though each is kept under two names', async () => {
+    const { transport, cache } = fakeEcs(3, { maxRevisions: 3 });
+    const all = [1, 2, 3].flatMap((n) => [`web:${n}`, arnOf('web', n)]);
+
+    for (const id of all) await cache.describe(id);
+    for (const id of all) await cache.describe(id);
+
+    expect(transport.of('DescribeTaskDefinition')).toHaveLength(3);
   });
 
   test('a bare family means the latest revision, so it is read every time', async () => {
