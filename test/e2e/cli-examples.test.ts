@@ -17,7 +17,7 @@ import type { DriftReport } from '../../src/drift/index.js';
 import { createWorld, type World } from '../integration/reconcile-support.js';
 import { runCli, type CliRun } from '../support/cli.js';
 import { awsClientConfig, createNamespace, kubectl, testEnv, uniqueName } from '../support/env.js';
-import { startOperator, type OperatorProcess } from '../support/operator-process.js';
+import { isAwsWrite, startOperator, type OperatorProcess } from '../support/operator-process.js';
 
 const EXAMPLE_OBJECTS = 20;
 
@@ -159,9 +159,8 @@ describe('the controller on the same examples', () => {
     await operator?.stop();
   });
 
-  const WRITE = /^(?!Describe|List|Get)/;
   async function writes(op: OperatorProcess): Promise<Map<string, number>> {
-    return new Map([...(await op.awsCalls())].filter(([key]) => WRITE.test(key.split(':')[1] ?? '')));
+    return new Map([...(await op.awsCalls())].filter(([key]) => isAwsWrite(key)));
   }
 
   async function objects(): Promise<{ kind: string; metadata: { name: string; generation: number }; status?: { observedGeneration?: number; drift?: { detected: boolean; differences?: unknown[] }; conditions?: { type: string; status: string; message: string }[] } }[]> {

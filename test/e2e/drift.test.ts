@@ -12,7 +12,7 @@ import { createWorld, type World } from '../integration/reconcile-support.js';
 import { runCli, type CliRun } from '../support/cli.js';
 import { awsClientConfig, kubectl, testEnv } from '../support/env.js';
 import { serviceManifest, taskDefinitionManifest } from '../support/manifests.js';
-import { startOperator, type OperatorProcess } from '../support/operator-process.js';
+import { isAwsWrite, startOperator, type OperatorProcess } from '../support/operator-process.js';
 import { waiter } from '../support/wait.js';
 
 // Fixed names (unique within a test run: each run has its own apiserver and emulator, and no other
@@ -109,10 +109,9 @@ async function changeBehindTheOperatorsBack(cluster: string): Promise<void> {
   await aas.send(new DeleteScalingPolicyCommand({ ServiceNamespace: 'ecs', ResourceId: `service/${cluster}/api`, ScalableDimension: 'ecs:service:DesiredCount', PolicyName: policy?.PolicyName }));
 }
 
-const READS = /^(Describe|List|Get)/;
 async function writes(): Promise<number> {
   let total = 0;
-  for (const [key, n] of await operator.awsCalls()) if (!READS.test(key.split(':')[1] ?? '')) total += n;
+  for (const [key, n] of await operator.awsCalls()) if (isAwsWrite(key)) total += n;
   return total;
 }
 

@@ -6,11 +6,11 @@
 import { DescribeServiceDeploymentsCommand, DescribeServicesCommand, ListServiceDeploymentsCommand, type Service, type ServiceDeploymentBrief } from '@aws-sdk/client-ecs';
 import { CreateListenerCommand, CreateLoadBalancerCommand, CreateRuleCommand, CreateTargetGroupCommand, DescribeRulesCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { describe, expect, it } from 'vitest';
-import { isReadOperation } from '../../src/aws/operations.js';
 import { shortId } from '../integration/reconcile-support.js';
 import { kubectl } from '../support/env.js';
 import { serviceManifest, taskDefinitionManifest } from '../support/manifests.js';
 import { OPERATOR_KEY, operatorSuite, type Reconciled } from '../support/operator-suite.js';
+import { isAwsWrite } from '../support/operator-process.js';
 
 const suite = operatorSuite({ namespace: 'e2e-actions', operator: () => ({ resyncPeriod: '10s' }) });
 const { waitFor, eventually, apply, condition, isTrue } = suite;
@@ -58,7 +58,7 @@ async function calls(op: string): Promise<number> {
 /** Every write the operator made to AWS so far, by operation. */
 async function writes(): Promise<Record<string, number>> {
   const all = await suite.operator.awsCalls();
-  return Object.fromEntries([...all].filter(([op]) => !isReadOperation(op.slice(op.indexOf(':') + 1))));
+  return Object.fromEntries([...all].filter(([op]) => isAwsWrite(op)));
 }
 
 /** The record of `action` once it is Done for `value`. */

@@ -45,6 +45,17 @@ function entryArgs(entry: NonNullable<OperatorOptions['entry']>): string[] {
   return ['--import', 'tsx', join(repoRoot, 'src', 'cli', 'main.ts')];
 }
 
+/**
+ * Whether an operator's call (`service:Operation`, as awsCalls() keys it) changes something in AWS.
+ * STS's AssumeRole does not: it fetches credentials. It matters because EcsAccounts are
+ * cluster-scoped, so every operator on the shared apiserver looks at those another suite made, with
+ * an AssumeRole of each at every resync.
+ */
+export function isAwsWrite(key: string): boolean {
+  const [service = '', operation = ''] = key.split(':');
+  return service !== 'sts' && !/^(Describe|List|Get)/.test(operation);
+}
+
 export async function startOperator(opts: OperatorOptions): Promise<OperatorProcess> {
   const port = await freePort();
   const logFile = join(mkdtempSync(join(tmpdir(), 'ecs-operator-e2e-')), 'operator.log');
