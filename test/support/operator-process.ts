@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from './controlplane.js';
 import { testEnv } from './env.js';
+import { isReadOperation } from '../../src/aws/operations.js';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 
@@ -53,7 +54,7 @@ function entryArgs(entry: NonNullable<OperatorOptions['entry']>): string[] {
  */
 export function isAwsWrite(key: string): boolean {
   const [service = '', operation = ''] = key.split(':');
-  return service !== 'sts' && !/^(Describe|List|Get)/.test(operation);
+  return service !== 'sts' && !isReadOperation(operation);
 }
 
 export async function startOperator(opts: OperatorOptions): Promise<OperatorProcess> {
