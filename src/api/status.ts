@@ -31,7 +31,7 @@ export const DriftDifference = Struct('A field whose value in AWS differs from t
 export const DriftStatus = Struct('Differences between AWS and the manifest found by the last resync.', {
   detected: Type.Boolean({ description: 'True when AWS differs from the manifest.' }),
   firstSeenTime: Type.Optional(Timestamp('When the current drift was first seen')),
-  lastCheckedTime: Type.Optional(Timestamp('When AWS was last compared with the manifest')),
+  lastCheckedTime: Type.Optional(Timestamp('When AWS was last compared with the manifest. A comparison that finds the same within a minute (half the resync period when shorter) of this time leaves it as it is')),
   differences: Type.Optional(Type.Array(DriftDifference, { description: 'The differences; empty when in sync.', maxItems: 256 })),
 });
 

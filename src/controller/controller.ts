@@ -207,6 +207,12 @@ export class Controller<T extends KubernetesObject> {
     this.offer(key);
   }
 
+  /** Asks for a reconcile of `key` after `delayMs`, unless one is due sooner. */
+  enqueueAfter(key: ObjectKey, delayMs: number): void {
+    if (this.shards && !this.shards.owns(key)) return;
+    this.queue.addAfter(key, delayMs);
+  }
+
   /**
    * Reconciles `key` now, even when a reported failure parked it: something it depends on that no
    * informer of this controller shows has changed (the AWS account its namespace maps to).

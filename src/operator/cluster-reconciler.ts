@@ -21,6 +21,8 @@ export interface ClusterReconcilerDeps {
   accounts: AccountGate;
   clusterId: string;
   now(): Date;
+  /** See Reporter.checkTimeRefreshMs (src/operator/status-binding.ts). */
+  checkTimeRefreshMs?: number;
 }
 
 export class ClusterReconciler implements Reconciler<EcsCluster> {

@@ -5,6 +5,12 @@
 // their effect is already in status. ECS's own events (deployments, steady state, tasks) always
 // requeue: they are how a rollout is followed.
 //
+// Calls are spent by the batch: a receive that leaves the queue empty is followed by a pause
+// (gatherMs) before the next, so that the events of a busy moment (a new service sends half a
+// dozen) come ten to a receive and one delete, not one or two; and ECS's events requeue their
+// services on the look grid (src/operator/look-grid.ts), so that the services with events a
+// moment apart are read together. API calls made by others (drift) requeue at once.
+//
 // With sharded replicas every replica reads the one queue, and reconciles only the objects of the
 // shards it holds: a message that concerns an object of another replica's shard is given back at
 // once (visibility 0) for the others to receive, and deleted only after it has gone round
@@ -19,12 +25,13 @@ import type { EcsCluster, EcsService, EcsTask, EcsTaskDefinition } from '../api/
 import { parseAwsEvent, type AwsEvent } from '../aws/aws-events.js';
 import type { AwsCallCounter } from '../aws/call-counter.js';
 import { classifyAwsError } from '../aws/errors.js';
-import { createSqsEventsQueue, type EventsQueue, type QueueMessage } from '../aws/events-queue.js';
+import { createSqsEventsQueue, MAX_MESSAGES, type EventsQueue, type QueueMessage } from '../aws/events-queue.js';
 import { isOperatorUserAgent, operatorUserAgent } from '../aws/user-agent.js';
 import type { OperatorConfig } from '../config/operator-config.js';
 import type { Store } from '../kube/store.js';
 import { Backoff, type BackoffOptions } from '../kube/backoff.js';
 import type { Logger } from '../observability/logger.js';
+import { untilNextGridLook } from './look-grid.js';
 import { recordEvent, recordEventsQueueError, setEventsQueueUp, type EventOutcome } from '../observability/metrics.js';
 import { targetsOf, type EventCaches, type EventTargets } from './event-targets.js';
 
@@ -33,8 +40,8 @@ export interface EventsConsumerOptions {
   /** Names the queue in metrics (the last part of its URL). */
   queueName: string;
   caches: EventCaches;
-  /** Queues the objects for a reconcile now. */
-  requeue(targets: EventTargets): void;
+  /** Queues the objects for a reconcile, for an event of `kind`. */
+  requeue(targets: EventTargets, kind: AwsEvent['kind']): void;
   /** Whether a recorded user agent is this installation's own. */
   isOwnUserAgent(userAgent: string): boolean;
   /** Queues every object (all controllers' resync). */
@@ -48,7 +55,12 @@ export interface EventsConsumerOptions {
   fallbackResyncPeriodMs: number;
   log: Logger;
   backoff?: BackoffOptions;
+  /** How long to let events gather after a receive that emptied the queue. Default RECEIVE_GATHER_MS. */
+  gatherMs?: number;
 }
+
+/** The pause after a receive that emptied the queue: the latency it adds is bounded by it. */
+export const RECEIVE_GATHER_MS = 2_000;
 
 /** From 1 s doubling to a minute between attempts at a queue that fails. */
 export const QUEUE_BACKOFF: BackoffOptions = { initialMs: 1_000, maxMs: 60_000, jitter: 0.2 };
@@ -87,7 +99,7 @@ export class EventsConsumer {
     const targets = targetsOf(event, this.opts.caches);
     const count = targets.services.length + targets.taskDefinitions.length + targets.clusters.length + targets.tasks.length;
     if (count === 0) return { kind, outcome: 'unmatched' };
-    this.opts.requeue(targets);
+    this.opts.requeue(targets, event.kind);
     return { kind, outcome: 'requeued', targets };
   }
 
@@ -159,6 +171,7 @@ export class EventsConsumer {
         // They come back after the visibility timeout and requeue again: harmless.
         this.failed(err, 'delete');
       }
+      if (messages.length < MAX_MESSAGES) await sleep(this.opts.gatherMs ?? RECEIVE_GATHER_MS, signal);
     }
   }
 
@@ -215,13 +228,33 @@ interface Requeueable {
   resync(): void;
 }
 
+interface DelayRequeueable extends Requeueable {
+  enqueueAfter(key: string, delayMs: number): void;
+}
+
+/**
+ * Requeues an event's objects: a service on the look grid for ECS's own events, at once for an
+ * API call made by someone else (drift); the other kinds at once.
+ */
+export function requeueInto(controllers: { services: DelayRequeueable; taskDefinitions: Requeueable; clusters: Requeueable; tasks: Requeueable }, now: () => number = Date.now) {
+  return (t: EventTargets, kind: AwsEvent['kind']): void => {
+    for (const k of t.services) {
+      if (kind === 'api-call') controllers.services.enqueue(k);
+      else controllers.services.enqueueAfter(k, untilNextGridLook(now()));
+    }
+    for (const k of t.taskDefinitions) controllers.taskDefinitions.enqueue(k);
+    for (const k of t.clusters) controllers.clusters.enqueue(k);
+    for (const k of t.tasks) controllers.tasks.enqueue(k);
+  };
+}
+
 /** The consumer of config.eventsQueue, reading the informers' stores and requeueing into the controllers. */
 export function buildEventsConsumer(
   config: OperatorConfig & { eventsQueue: NonNullable<OperatorConfig['eventsQueue']> },
   log: Logger,
   calls: AwsCallCounter,
   stores: { services: Store<EcsService>; taskDefinitions: Store<EcsTaskDefinition>; clusters: Store<EcsCluster>; tasks: Store<EcsTask> },
-  controllers: { services: Requeueable; taskDefinitions: Requeueable; clusters: Requeueable; tasks: Requeueable; others: Requeueable[] },
+  controllers: { services: DelayRequeueable; taskDefinitions: Requeueable; clusters: Requeueable; tasks: Requeueable; others: Requeueable[] },
   /** Sharded replicas: whether this replica holds the shard of an object's key. */
   owns?: (key: string) => boolean,
 ): EventsConsumer {
@@ -238,12 +271,7 @@ export function buildEventsConsumer(
     queue,
     queueName: config.eventsQueue.url.replace(/\/+$/, '').split('/').pop() ?? config.eventsQueue.url,
     caches: { services: list(stores.services), taskDefinitions: list(stores.taskDefinitions), clusters: list(stores.clusters), tasks: list(stores.tasks) },
-    requeue: (t) => {
-      for (const k of t.services) controllers.services.enqueue(k);
-      for (const k of t.taskDefinitions) controllers.taskDefinitions.enqueue(k);
-      for (const k of t.clusters) controllers.clusters.enqueue(k);
-      for (const k of t.tasks) controllers.tasks.enqueue(k);
-    },
+    requeue: requeueInto(controllers),
     isOwnUserAgent: (ua) => isOperatorUserAgent(ua, config.clusterId),
     ...(owns === undefined ? {} : { ownsAll: (t: EventTargets) => [...t.services, ...t.taskDefinitions, ...t.clusters, ...t.tasks].every(owns) }),
     resyncAll: () => all.forEach((c) => c.resync()),

@@ -128,6 +128,10 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
   });
   const le = config.leaderElection;
   const leaderElector = le.enabled && !sharding ? new LeaderElector(new KubeLeaseClient(kc, le.renewDeadlineMs), le, log) : undefined;
+  // A look that finds nothing new leaves an unchanged status unwritten unless its check time is
+  // older than this: every resync still stamps it (looks a period apart), while the rollout polls
+  // and event wake-ups between them, often seconds apart, write nothing for the time alone.
+  const checkTimeRefreshMs = config.resyncPeriodMs > 0 ? Math.min(60_000, config.resyncPeriodMs / 2) : 60_000;
   const common = {
     concurrency: config.concurrency,
     resyncPeriodMs: config.resyncPeriodMs,
@@ -160,6 +164,7 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
       accounts,
       clusterId: config.clusterId,
       now,
+      checkTimeRefreshMs,
     }),
   });
   let eventsConsumer: EventsConsumer | undefined;
@@ -199,6 +204,7 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
       accounts,
       clusterId: config.clusterId,
       now,
+      checkTimeRefreshMs,
     }), () => eventsConsumer?.healthy() === true),
   });
   const taskController = new Controller<EcsTask>({
@@ -231,6 +237,7 @@ export function buildOperator(config: OperatorConfig, log: Logger, kc: KubeConfi
       accounts,
       clusterId: config.clusterId,
       now,
+      checkTimeRefreshMs,
     }),
   });
   // A new revision moves the targets of the schedules and rules that reference the task

@@ -43,6 +43,8 @@ export interface ReferringDeps {
   accounts: AccountGate;
   clusterId: string;
   now(): Date;
+  /** See Reporter.checkTimeRefreshMs (src/operator/status-binding.ts). */
+  checkTimeRefreshMs?: number;
 }
 
 /** The reconcile dependencies of one such object: its account's adapter, its owner identity and its two references, read from the caches. */

@@ -141,6 +141,8 @@ export interface Reporter<S extends WithConditions, T extends Object<S>> {
   status: StatusWriter<S, T>;
   events: EventRecorder;
   now(): Date;
+  /** How old status.drift.lastCheckedTime may get before a look that changes nothing else writes it anew (withDrift). */
+  checkTimeRefreshMs?: number;
 }
 
 /** What the controller tells a binding about the object's reconcile. */
@@ -195,7 +197,8 @@ export async function judgeReconcile<S extends WithConditions, T extends Object<
     throw err;
   }
   const now = r.now();
-  const out = withPause(object, withDrift(object, reconciled, now, drift));
+  const checkTime = drift ?? { checkTime: true, ...(r.checkTimeRefreshMs === undefined ? {} : { refreshAfterMs: r.checkTimeRefreshMs }) };
+  const out = withPause(object, withDrift(object, reconciled, now, checkTime));
   const corrected = out.applied && out.conditions.some((c) => c.type === 'Drifted' && c.reason === 'DriftCorrected');
   recordDrift(kind, ctx.namespace ?? '', ctx.name, out.status.drift.detected, corrected);
   logDrift(ctx.log, object.status?.drift, out.status.drift, corrected ? driftDifferences(reconciled.plan) : undefined);

@@ -36,16 +36,26 @@ export function driftDifferences(plan: readonly PlannedChange[]): NonNullable<Dr
     .map((d) => ({ path: d.path, ...('desired' in d && d.desired !== undefined ? { desired: d.desired } : {}), ...('actual' in d && d.actual !== undefined ? { actual: d.actual } : {}) }));
 }
 
+export interface DriftCheckTime {
+  /** Whether status.drift carries lastCheckedTime. Without it an unchanged status is not written. */
+  checkTime: boolean;
+  /**
+   * A lastCheckedTime younger than this, under the same verdict, is kept: looks closer together
+   * than that (a rollout's polls, events) then leave an unchanged status unwritten, where each
+   * would otherwise cost a status write for the time alone.
+   */
+  refreshAfterMs?: number;
+}
+
 /**
  * Adds status.drift, the Drifted condition and, when drift was corrected, an Event that says what
- * was put back. Under Report the reconciler has already withheld the changes. Without
- * `checkTime`, status.drift carries no lastCheckedTime, so that an unchanged status is not written.
+ * was put back. Under Report the reconciler has already withheld the changes.
  */
-export function withDrift<S extends object>(obj: Tracked, outcome: ReconcileOutcome<S>, now: Date, opts: { checkTime: boolean } = { checkTime: true }): ReconcileOutcome<S & { drift: DriftStatus }> {
+export function withDrift<S extends object>(obj: Tracked, outcome: ReconcileOutcome<S>, now: Date, opts: DriftCheckTime = { checkTime: true }): ReconcileOutcome<S & { drift: DriftStatus }> {
   const checked = rfc3339(now);
-  const checkedAt = opts.checkTime ? { lastCheckedTime: checked } : {};
   const drifted = isDrift(obj, outcome);
   const previous = obj.status?.drift;
+  const checkedAt = opts.checkTime ? { lastCheckedTime: recentCheck(previous, drifted && !outcome.applied, now, opts.refreshAfterMs) ?? checked } : {};
   let drift: DriftStatus;
   let condition: ConditionUpdate;
   const events: OperatorEvent[] = [...outcome.events];
@@ -72,6 +82,13 @@ export function withDrift<S extends object>(obj: Tracked, outcome: ReconcileOutc
     }
   }
   return { ...outcome, status: { ...outcome.status, drift }, conditions: [...outcome.conditions, condition], events };
+}
+
+/** The previous lastCheckedTime, when it is younger than `refreshAfterMs` and gave the same verdict. */
+function recentCheck(previous: DriftStatus | undefined, detected: boolean, now: Date, refreshAfterMs: number | undefined): string | undefined {
+  if (refreshAfterMs === undefined || previous?.lastCheckedTime === undefined || previous.detected !== detected) return undefined;
+  const age = now.getTime() - Date.parse(previous.lastCheckedTime);
+  return age >= 0 && age < refreshAfterMs ? previous.lastCheckedTime : undefined;
 }
 
 /** Drifted=Unknown: AWS could not be compared with the manifest (throttled, unavailable, access denied on a read). */

@@ -93,6 +93,22 @@ describe('withDrift', () => {
   });
 });
 
+describe('withDrift: lastCheckedTime with refreshAfterMs', () => {
+  const checkedAt = (at: string, detected = false) => ({ ...service({ generation: 1, reconciled: SPEC }), status: { reconciledSpecDigest: SPEC, reconciledGeneration: 1, drift: { detected, lastCheckedTime: at } } });
+
+  it('keeps a check time younger than refreshAfterMs under the same verdict, so a look that finds nothing new writes no status', () => {
+    const out = withDrift(checkedAt('2026-11-24T11:59:20Z'), outcome([], false), NOW, { checkTime: true, refreshAfterMs: 60_000 });
+    expect(out.status.drift).toEqual({ detected: false, lastCheckedTime: '2026-11-24T11:59:20Z' });
+  });
+
+  it('stamps the time anew once the last is older, or when the verdict changed', () => {
+    expect(withDrift(checkedAt('2026-11-24T11:58:59Z'), outcome([], false), NOW, { checkTime: true, refreshAfterMs: 60_000 }).status.drift.lastCheckedTime).toBe('2026-11-24T12:00:00Z');
+    const found = withDrift(checkedAt('2026-11-24T11:59:50Z'), outcome([countChanged], false), NOW, { checkTime: true, refreshAfterMs: 60_000 });
+    expect(found.status.drift).toMatchObject({ detected: true, lastCheckedTime: '2026-11-24T12:00:00Z' });
+    expect(withDrift(checkedAt('2026-11-24T11:59:50Z'), outcome([], false), NOW).status.drift.lastCheckedTime).toBe('2026-11-24T12:00:00Z');
+  });
+});
+
 describe('withDrift when AWS could not be read', () => {
   it('is Drifted Unknown, not False, and keeps the last comparison in status.drift', () => {
     const obj = service({ generation: 2, reconciled: SPEC, firstSeen: '2026-11-24T11:00:00Z' });

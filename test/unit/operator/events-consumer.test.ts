@@ -3,11 +3,11 @@
 // cannot be read makes every object resync at the fallback period until it can again.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EcsService } from '../../../src/api/index.js';
-import type { EventsQueue, QueueMessage } from '../../../src/aws/events-queue.js';
+import { MAX_MESSAGES, type EventsQueue, type QueueMessage } from '../../../src/aws/events-queue.js';
 import { metricsRegistry } from '../../../src/observability/metrics.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 import type { EventTargets } from '../../../src/operator/event-targets.js';
-import { EventsConsumer, GIVE_BACK_LIMIT } from '../../../src/operator/events-consumer.js';
+import { EventsConsumer, GIVE_BACK_LIMIT, requeueInto } from '../../../src/operator/events-consumer.js';
 
 const web = { apiVersion: 'ecs.operator.dev/v1alpha1', kind: 'EcsService', metadata: { name: 'web', namespace: 'shop' }, spec: { cluster: 'prod' }, status: { serviceArn: 'arn:aws:ecs:us-east-1:123456789012:service/prod/web', serviceName: 'web', clusterArn: 'arn:aws:ecs:us-east-1:123456789012:cluster/prod' } } as unknown as EcsService;
 
@@ -21,8 +21,11 @@ const updateService = (userAgent: string) =>
 class FakeQueue implements EventsQueue {
   deleted: string[] = [];
   failing: Error | undefined;
+  /** When each receive was asked for (performance.now()). */
+  receives: number[] = [];
   constructor(private readonly batches: QueueMessage[][]) {}
   async receive(): Promise<QueueMessage[]> {
+    this.receives.push(performance.now());
     if (this.failing) throw this.failing;
     const next = this.batches.shift();
     if (next) return next;
@@ -55,7 +58,7 @@ async function counter(name: string, labels: Record<string, string>): Promise<nu
 let consumer: EventsConsumer | undefined;
 afterEach(async () => consumer?.stop());
 
-function start(queue: FakeQueue, fallbackResyncPeriodMs = 60_000, ownsAll?: (t: EventTargets) => boolean) {
+function start(queue: FakeQueue, fallbackResyncPeriodMs = 60_000, ownsAll?: (t: EventTargets) => boolean, gatherMs = 0) {
   const requeued: EventTargets[] = [];
   let resyncs = 0;
   consumer = new EventsConsumer({
@@ -68,6 +71,7 @@ function start(queue: FakeQueue, fallbackResyncPeriodMs = 60_000, ownsAll?: (t: 
     fallbackResyncPeriodMs,
     log: silentLogger(),
     backoff: { initialMs: 1, maxMs: 5, jitter: 0 },
+    gatherMs,
     ...(ownsAll ? { ownsAll } : {}),
   });
   consumer.start();
@@ -123,5 +127,32 @@ describe('EventsConsumer', () => {
     // No more fallback resyncs once the queue works.
     await new Promise((r) => setTimeout(r, 100));
     expect(resyncs()).toBe(atRecovery + 1);
+  });
+
+  it('lets events gather after a receive that emptied the queue, and receives again at once after a full one', async () => {
+    const full = Array.from({ length: MAX_MESSAGES }, (_, i) => message(`f${i}`, updateService('console')));
+    const queue = new FakeQueue([full, [message('p1', updateService('console'))], [message('p2', updateService('console'))]]);
+    start(queue, 60_000, undefined, 150);
+    await until(() => queue.deleted.length === MAX_MESSAGES + 2);
+    const [afterFull, afterPartial] = [queue.receives[1]! - queue.receives[0]!, queue.receives[2]! - queue.receives[1]!];
+    expect(afterFull).toBeLessThan(100);
+    expect(afterPartial).toBeGreaterThanOrEqual(145);
+  });
+});
+
+describe('requeueInto', () => {
+  it("reads a service at the next look-grid instant for ECS's own events, so services with events a moment apart share reads, and at once for someone else's API call", () => {
+    const asked: string[] = [];
+    const controller = (kind: string) => ({
+      enqueue: (k: string) => asked.push(`${kind} ${k} now`),
+      enqueueAfter: (k: string, ms: number) => asked.push(`${kind} ${k} in ${ms}`),
+      resync: () => undefined,
+    });
+    const requeue = requeueInto({ services: controller('service'), taskDefinitions: controller('td'), clusters: controller('cluster'), tasks: controller('task') }, () => Date.parse('2026-12-07T10:00:01.300Z'));
+    const targets = { services: ['shop/web'], taskDefinitions: ['shop/web-td'], clusters: [], tasks: [] };
+    requeue(targets, 'ecs-task');
+    requeue(targets, 'ecs-service');
+    requeue(targets, 'api-call');
+    expect(asked).toEqual(['service shop/web in 3700', 'td shop/web-td now', 'service shop/web in 3700', 'td shop/web-td now', 'service shop/web now', 'td shop/web-td now']);
   });
 });

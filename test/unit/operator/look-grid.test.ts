@@ -2,7 +2,7 @@
 // started a moment apart fall in the same instant (and share a DescribeServices call).
 import { describe, expect, it } from 'vitest';
 import { done, requeueAfter } from '../../../src/controller/reconciler.js';
-import { onLookGrid } from '../../../src/operator/look-grid.js';
+import { onLookGrid, untilNextGridLook } from '../../../src/operator/look-grid.js';
 
 const at = (iso: string) => new Date(iso).getTime();
 
@@ -23,5 +23,11 @@ describe('onLookGrid', () => {
     expect(onLookGrid(done(), now)).toEqual(done());
     const backoff = { kind: 'backoff', afterMs: 8_000, sinceMs: now } as const;
     expect(onLookGrid(backoff, now)).toEqual(backoff);
+  });
+
+  it('tells how long until the next grid instant, never none', () => {
+    expect(untilNextGridLook(at('2026-12-07T10:00:01.300Z'))).toBe(3_700);
+    expect(untilNextGridLook(at('2026-12-07T10:00:04.999Z'))).toBe(1);
+    expect(untilNextGridLook(at('2026-12-07T10:00:05.000Z'))).toBe(5_000);
   });
 });
