@@ -17,6 +17,7 @@ import { writeFileSync } from 'node:fs';
 import { detectFeatures } from './features.js';
 import { report } from './print.js';
 import { runScenario, type ScenarioFigures, type ScenarioOptions } from './scenario.js';
+import { imageNodeVersion } from './stack.js';
 
 type Mode = 'on' | 'off' | 'both';
 
@@ -68,6 +69,9 @@ function plan(services: number): ScenarioOptions[] {
 
 const features = await detectFeatures();
 const log = (msg: string): void => console.error(`bench ${new Date().toISOString().slice(11, 19)}: ${msg}`);
+const imageNode = imageNodeVersion();
+// Memory depends on it: the same operator is about 12 MB larger at rest on Node.js 24 than on 20.
+if (imageNode !== undefined && `v${imageNode}` !== process.version) log(`the operator runs on Node.js ${process.version}, the image on ${imageNode}: put that version's node first on PATH to measure what ships`);
 log(`features of this build: ${JSON.stringify(features)}; load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
 const runs: ScenarioFigures[][] = [];

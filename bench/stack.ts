@@ -86,6 +86,11 @@ export function imageEnv(): Record<string, string> {
   return Object.fromEntries([...runtimeStage().matchAll(/^ENV (\w+)=(\S+)$/gm)].map((m) => [m[1] ?? '', m[2] ?? '']));
 }
 
+/** The Node.js version of the image's runtime stage (its FROM node:<version>-...). */
+export function imageNodeVersion(): string | undefined {
+  return /^FROM node:(\d+\.\d+\.\d+)/m.exec(runtimeStage())?.[1];
+}
+
 /** The flags the image's ENTRYPOINT gives node, before the script. */
 export function imageNodeArgs(): string[] {
   const line = /^ENTRYPOINT (\[.*\])$/m.exec(runtimeStage())?.[1];

@@ -14,6 +14,13 @@
 //   loadClientNodeLean has nothing left to do and registers no module hook.
 // - Node.js built-ins stay imports, and a `require` is provided for the CommonJS code the bundle
 //   carries (esbuild's ES module output has none of its own).
+// - node-fetch 2 (client-node's HTTP) imports whatwg-url for the URL class of Node.js versions
+//   that had none, and uses Node's own `URL` wherever there is one (`Url.URL || whatwgUrl.URL`).
+//   Loading it parses tr46's Unicode tables: 4-7 MB resident for nothing. It gets a module whose
+//   URL is Node's.
+// - `node:http` is required, never imported: on Node.js 22 and later, importing it as an ES module
+//   reads every export to build the module namespace, including the lazy WebSocket ones, which
+//   loads Node's bundled undici (fetch) that nothing here uses: 14 MB resident on Node 24.
 // Packages a module loads with createRequire (cron-parser) are not bundled and load from
 // node_modules, which the image keeps.
 import { build, type Plugin } from 'esbuild';
@@ -32,6 +39,22 @@ const leanClientNode: Plugin = {
     );
     b.onResolve({ filter: /\/lean-client-node\.js$/ }, () => ({ path: 'lean-client-node', namespace: 'bundled' }));
     b.onLoad({ filter: /.*/, namespace: 'bundled' }, () => ({ contents: 'export function loadClientNodeLean() {}', loader: 'js' }));
+  },
+};
+
+const httpByRequire: Plugin = {
+  name: 'http-by-require',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?http$/ }, (args) => (args.namespace === 'http-by-require' ? { path: 'node:http', external: true } : { path: 'node:http', namespace: 'http-by-require' }));
+    b.onLoad({ filter: /.*/, namespace: 'http-by-require' }, () => ({ contents: "module.exports = require('node:http');", loader: 'js' }));
+  },
+};
+
+const nodeUrl: Plugin = {
+  name: 'node-url',
+  setup(b) {
+    b.onResolve({ filter: /^whatwg-url$/ }, (args) => (args.importer.replaceAll('\\', '/').includes('/node-fetch/') ? { path: 'whatwg-url', namespace: 'node-url' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'node-url' }, () => ({ contents: 'export const URL = globalThis.URL; export default { URL: globalThis.URL };', loader: 'js' }));
   },
 };
 
@@ -54,7 +77,7 @@ export async function bundle(outdir = BUNDLE_DIR): Promise<void> {
     keepNames: true,
     legalComments: 'linked',
     external: ['cron-parser'],
-    plugins: [leanClientNode],
+    plugins: [leanClientNode, nodeUrl, httpByRequire],
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     logLevel: 'warning',
   });

@@ -86,7 +86,7 @@ describe('Dockerfile', () => {
     const build = stages.find((s) => / AS build$/i.test(s[0]?.args ?? '')) ?? [];
     expect(all('RUN', build).join('\n')).toMatch(/npm run bundle/);
     expect(all('COPY', runtime)).toContain('--from=build /src/dist/bundle ./dist/bundle');
-    expect((JSON.parse(all('ENTRYPOINT', runtime)[0] ?? '[]') as string[]).slice(3)).toEqual(['--optimize-for-size', 'dist/bundle/main.mjs']);
+    expect((JSON.parse(all('ENTRYPOINT', runtime)[0] ?? '[]') as string[]).slice(3)).toEqual(['--optimize-for-size', '--disable-warning=DEP0169', 'dist/bundle/main.mjs']);
   });
 
   it('runs as a non-root numeric user', () => {
