@@ -31,9 +31,9 @@ import type { OperatorConfig } from '../config/operator-config.js';
 import type { Store } from '../kube/store.js';
 import { Backoff, type BackoffOptions } from '../kube/backoff.js';
 import type { Logger } from '../observability/logger.js';
-import { untilNextGridLook } from './look-grid.js';
 import { recordEvent, recordEventsQueueError, setEventsQueueUp, type EventOutcome } from '../observability/metrics.js';
 import { targetsOf, type EventCaches, type EventTargets } from './event-targets.js';
+import { untilNextGridLook } from './look-grid.js';
 
 export interface EventsConsumerOptions {
   queue: EventsQueue;
