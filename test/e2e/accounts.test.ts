@@ -205,10 +205,7 @@ describe('three namespaces, three EcsAccounts, three AWS accounts', () => {
     operator = await startOperator({ namespaces: [unmapped], logLevel: 'info', extraArgs: [`--cluster-id=acct-${run}`, '--require-account-mapping'] });
     // The tenants' EcsAccounts (cluster-scoped) are looked at too, at start and at each resync,
     // each with an AssumeRole of its role: those calls are theirs, not the unmapped objects'.
-    const accountLooks = async () => {
-      const text = await (await fetch(operator.metricsUrl)).text();
-      return [...text.matchAll(/^ecs_operator_reconcile_total\{[^}]*controller="ecsaccount"[^}]*\} (\S+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
-    };
+    const accountLooks = () => operator.reconciles('ecsaccount');
     const looksBefore = await accountLooks();
     const before = await operator.awsCalls();
     await apply(unmapped, [taskDefinitionManifest('web'), serviceManifest(a, 'orphan', { taskDefinitionRef: { name: 'web' }, desiredCount: 1, launchType: 'FARGATE' })]);

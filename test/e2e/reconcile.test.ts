@@ -127,11 +127,7 @@ describe('kubectl apply of a task definition and a service', () => {
   });
 
   it('reconciles a task definition at rest once per resync, not again for each status write of the service that runs it', async () => {
-    const reconciles = async () => {
-      const text = await (await fetch(operator.metricsUrl)).text();
-      const of = (controller: string) => [...text.matchAll(new RegExp(`^ecs_operator_reconcile_total\\{[^}]*controller="${controller}"[^}]*\\} (\\S+)$`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
-      return { td: of('ecstaskdefinition'), svc: of('ecsservice') };
-    };
+    const reconciles = async () => ({ td: await operator.reconciles('ecstaskdefinition'), svc: await operator.reconciles('ecsservice') });
     // One EcsTaskDefinition and one EcsService in the namespace, both at rest: every resync
     // reconciles each once, and the service's status writes reach the task definition only when
     // they change what it reads (the revisions the service runs).

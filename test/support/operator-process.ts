@@ -16,6 +16,8 @@ export interface OperatorProcess {
   readonly pid: number;
   /** AWS calls by `service:Operation` (summed over outcomes), from the operator's /metrics. */
   awsCalls(): Promise<Map<string, number>>;
+  /** Reconciles one controller (`ecsservice`, `ecsaccount`...) has run (summed over outcomes and accounts), from /metrics. */
+  reconciles(controller: string): Promise<number>;
   /** Graceful stop (SIGTERM); resolves with the exit code. */
   stop(): Promise<number | null>;
   /** SIGKILL, as a crash. */
@@ -115,6 +117,14 @@ export async function startOperator(opts: OperatorOptions): Promise<OperatorProc
         calls.set(key, (calls.get(key) ?? 0) + Number(m[2]));
       }
       return calls;
+    },
+    async reconciles(controller) {
+      const text = await (await fetch(metricsUrl)).text();
+      let total = 0;
+      for (const m of text.matchAll(/^ecs_operator_reconcile_total\{([^}]*)\} (\S+)$/gm)) {
+        if ((m[1] ?? '').split(',').includes(`controller="${controller}"`)) total += Number(m[2]);
+      }
+      return total;
     },
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
