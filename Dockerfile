@@ -63,7 +63,7 @@ EXPOSE 8080
 # 1,000 services (`npm run bench`, unthrottled) peaked at 98 MB resident instead of 112-113 MB, for
 # about 1 CPU second more (29.5 against 28.5 in one pair of runs). A V8 flag, which NODE_OPTIONS
 # does not take, so it is given here; the benchmark reads it from this line. (Those figures are
-# Node.js 20's; the same process on this image's Node.js 24 is larger: see README, Performance.)
+# Node.js 20's; the same process on this image's Node.js 24 is larger: see README, "Node.js versions".)
 # --disable-warning=DEP0169: node-fetch 2, @kubernetes/client-node's HTTP, calls url.parse(), and
 # Node warns about it once per process for code outside node_modules, which the bundle is.
 ENTRYPOINT ["/usr/bin/tini", "--", "node", "--optimize-for-size", "--disable-warning=DEP0169", "dist/bundle/main.mjs"]
