@@ -165,10 +165,11 @@ export class Controller<T extends KubernetesObject> {
     return signal;
   }
 
-  /** Queues a key, unless it belongs to a shard another replica holds. */
-  private offer(key: ObjectKey): void {
+  /** Queues a key (after `delayMs`, when given), unless it belongs to a shard another replica holds. */
+  private offer(key: ObjectKey, delayMs?: number): void {
     if (this.shards && !this.shards.owns(key)) return;
-    this.queue.add(key);
+    if (delayMs === undefined) this.queue.add(key);
+    else this.queue.addAfter(key, delayMs);
   }
 
   /**
@@ -209,8 +210,7 @@ export class Controller<T extends KubernetesObject> {
 
   /** Asks for a reconcile of `key` after `delayMs`, unless one is due sooner. */
   enqueueAfter(key: ObjectKey, delayMs: number): void {
-    if (this.shards && !this.shards.owns(key)) return;
-    this.queue.addAfter(key, delayMs);
+    this.offer(key, delayMs);
   }
 
   /**

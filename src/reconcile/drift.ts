@@ -54,8 +54,10 @@ export interface DriftCheckTime {
 export function withDrift<S extends object>(obj: Tracked, outcome: ReconcileOutcome<S>, now: Date, opts: DriftCheckTime = { checkTime: true }): ReconcileOutcome<S & { drift: DriftStatus }> {
   const checked = rfc3339(now);
   const drifted = isDrift(obj, outcome);
+  // Drift found and left in AWS (Report, or a failed correction): what status.drift.detected says.
+  const withheld = drifted && !outcome.applied;
   const previous = obj.status?.drift;
-  const checkedAt = opts.checkTime ? { lastCheckedTime: recentCheck(previous, drifted && !outcome.applied, now, opts.refreshAfterMs) ?? checked } : {};
+  const checkedAt = opts.checkTime ? { lastCheckedTime: recentCheck(previous, withheld, now, opts.refreshAfterMs) ?? checked } : {};
   let drift: DriftStatus;
   let condition: ConditionUpdate;
   const events: OperatorEvent[] = [...outcome.events];
@@ -68,7 +70,7 @@ export function withDrift<S extends object>(obj: Tracked, outcome: ReconcileOutc
       conditions: [...outcome.conditions, driftUnknown(`AWS could not be read: ${outcome.unobserved}`)],
     };
   }
-  if (drifted && !outcome.applied) {
+  if (withheld) {
     const differences = driftDifferences(outcome.plan);
     drift = { detected: true, firstSeenTime: previous?.detected ? (previous.firstSeenTime ?? checked) : checked, ...checkedAt, differences };
     const paths = differences.map((d) => d.path).join(', ');

@@ -59,6 +59,15 @@ export function isAwsWrite(key: string): boolean {
   return service !== 'sts' && !isReadOperation(operation);
 }
 
+/** The samples of one labelled metric on the operator's /metrics, with their labels. */
+async function samples(metricsUrl: string, name: string): Promise<{ labels: Record<string, string>; value: number }[]> {
+  const text = await (await fetch(metricsUrl)).text();
+  return [...text.matchAll(new RegExp(`^${name}\\{([^}]*)\\} (\\S+)$`, 'gm'))].map((m) => ({
+    labels: Object.fromEntries([...(m[1] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1] ?? '', l[2] ?? ''])),
+    value: Number(m[2]),
+  }));
+}
+
 export async function startOperator(opts: OperatorOptions): Promise<OperatorProcess> {
   const port = await freePort();
   const logFile = join(mkdtempSync(join(tmpdir(), 'ecs-operator-e2e-')), 'operator.log');
@@ -107,24 +116,15 @@ export async function startOperator(opts: OperatorOptions): Promise<OperatorProc
     logFile,
     pid: child.pid ?? 0,
     async awsCalls() {
-      const text = await (await fetch(metricsUrl)).text();
       const calls = new Map<string, number>();
-      for (const line of text.split('\n')) {
-        const m = line.match(/^ecs_operator_aws_api_calls_total\{([^}]*)\} (\S+)$/);
-        if (!m) continue;
-        const labels = Object.fromEntries([...(m[1] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
+      for (const { labels, value } of await samples(metricsUrl, 'ecs_operator_aws_api_calls_total')) {
         const key = `${labels.service}:${labels.operation}`;
-        calls.set(key, (calls.get(key) ?? 0) + Number(m[2]));
+        calls.set(key, (calls.get(key) ?? 0) + value);
       }
       return calls;
     },
     async reconciles(controller) {
-      const text = await (await fetch(metricsUrl)).text();
-      let total = 0;
-      for (const m of text.matchAll(/^ecs_operator_reconcile_total\{([^}]*)\} (\S+)$/gm)) {
-        if ((m[1] ?? '').split(',').includes(`controller="${controller}"`)) total += Number(m[2]);
-      }
-      return total;
+      return (await samples(metricsUrl, 'ecs_operator_reconcile_total')).filter((s) => s.labels.controller === controller).reduce((n, s) => n + s.value, 0);
     },
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
