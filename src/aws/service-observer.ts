@@ -39,8 +39,13 @@ interface Listing {
 
 export class ServiceObserver {
   private readonly loaders = new Map<string, DataLoader<string, ServiceObservation>>();
-  /** Observations read ahead by prefetch(), each handed to the first describe() of that service. */
-  private readonly prefetched = new Map<string, Promise<ServiceObservation>>();
+  /**
+   * Observations read ahead by prefetch(), each handed to the first describe() of that service
+   * before it expires. Nothing else holds them: a resync's 1,000 service descriptions are garbage
+   * as soon as their reconciles have taken them (a timer per entry would hold each for its whole
+   * lifetime).
+   */
+  private readonly prefetched = new Map<string, { observation: Promise<ServiceObservation>; expiresAt: number }>();
   /** The names of each cluster's ACTIVE services, by cluster name, with the operator's own writes added. */
   private readonly listings = new Map<string, Listing>();
   private readonly windowMs: number;
@@ -93,7 +98,7 @@ export class ServiceObserver {
     const ahead = this.prefetched.get(key);
     if (ahead) {
       this.prefetched.delete(key);
-      return ahead.catch(() => this.loaderFor(cluster).load(service));
+      if (ahead.expiresAt > Date.now()) return ahead.observation.catch(() => this.loaderFor(cluster).load(service));
     }
     return this.loaderFor(cluster).load(service);
   }
@@ -105,15 +110,19 @@ export class ServiceObserver {
    */
   prefetch(cluster: string, services: readonly string[], ttlMs = 60_000): void {
     const loader = this.loaderFor(cluster);
+    const expiresAt = Date.now() + ttlMs;
     for (const service of new Set(services)) {
-      const key = `${cluster}\u0000${service}`;
       const observation = loader.load(service);
       observation.catch(() => undefined);
-      this.prefetched.set(key, observation);
-      setTimeout(() => {
-        if (this.prefetched.get(key) === observation) this.prefetched.delete(key);
-      }, ttlMs).unref();
+      this.prefetched.set(`${cluster}\u0000${service}`, { observation, expiresAt });
     }
+    // One sweep per prefetch, holding none of the observations, drops those nobody took.
+    setTimeout(() => this.dropExpired(), ttlMs + 1).unref();
+  }
+
+  private dropExpired(): void {
+    const now = Date.now();
+    for (const [key, { expiresAt }] of this.prefetched) if (expiresAt <= now) this.prefetched.delete(key);
   }
 
   /**
@@ -173,8 +182,13 @@ export class ServiceObserver {
 }
 
 function observationFor(name: string, out: DescribeServicesCommandOutput): ServiceObservation | AwsError {
-  const service = out.services?.find((s) => s.serviceName === name || s.serviceArn === name);
-  if (service) return { kind: 'found', service };
+  const found = out.services?.find((s) => s.serviceName === name || s.serviceArn === name);
+  if (found) {
+    // ECS returns each service's last 100 events (a "reached a steady state" every few hours
+    // fills them): often most of the answer, and nothing here reads them.
+    const { events: _events, ...service } = found;
+    return { kind: 'found', service };
+  }
   // A failure names the service by ARN; for a request by name, the name is its last segment.
   const failure = out.failures?.find((f) => f.arn === name || f.arn?.endsWith(`/${name}`));
   if (failure?.reason === 'MISSING') return { kind: 'notFound' };

@@ -25,7 +25,13 @@ export interface WatcherOptions<T> {
   /** Watch one namespace; all namespaces when undefined. */
   namespace?: string;
   labelSelector?: string;
-  /** Objects per list page: bounds the size of each response when there are thousands. */
+  /**
+   * Objects per list page: bounds the size of each response when there are thousands. Default 100:
+   * a page is held whole several times over while it is read (the bytes, the text, the objects
+   * parsed with their managedFields before trimForCache), and an EcsService with its status and
+   * managedFields is about 5 kB of JSON, so a page of 500 was 2.5 MB. Two kinds' pages of that size
+   * were in flight at once when an operator restarted on 1,000 services (a heap snapshot then).
+   */
   pageSize?: number;
   /**
    * Asked of the server, which closes the watch after it; the watcher then resumes. Each watch
@@ -86,7 +92,7 @@ export class Watcher<T extends KubernetesObject> {
 
   constructor(private readonly opts: WatcherOptions<T>) {
     this.backoff = new Backoff(opts.backoff ?? WATCH_BACKOFF);
-    this.pageSize = opts.pageSize ?? 500;
+    this.pageSize = opts.pageSize ?? 100;
     this.timeoutSeconds = opts.watchTimeoutSeconds ?? DEFAULT_WATCH_TIMEOUT_SECONDS;
     this.idleTimeoutMs = opts.idleTimeoutMs ?? Math.ceil(this.timeoutSeconds * 1.25 + 30) * 1000;
     this.transform = opts.transform ?? trimForCache;

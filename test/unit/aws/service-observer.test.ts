@@ -69,6 +69,30 @@ describe('ServiceObserver', () => {
     expect(inputOf(transport.requests[1]!).services).toEqual(['web']);
   });
 
+  test('a read-ahead that nobody took in time is not served: the describe after it reads afresh', async () => {
+    const { transport, client } = fakeEcs({ demo: ['web'] });
+    const observer = new ServiceObserver(client);
+
+    observer.prefetch('demo', ['web'], 0);
+    // Past the batch window, so that the read-ahead has been made on its own.
+    await new Promise((r) => setTimeout(r, 20));
+    expect(transport.of('DescribeServices')).toHaveLength(1);
+    await observer.describe('demo', 'web');
+
+    expect(transport.of('DescribeServices')).toHaveLength(2);
+  });
+
+  test("an observation leaves out the service's events (ECS returns its last 100), and keeps the rest", async () => {
+    const transport = new FakeTransport(() =>
+      json({ services: [{ serviceName: 'web', status: 'ACTIVE', desiredCount: 2, events: [{ id: 'e1', createdAt: 1, message: '(service web) has reached a steady state.' }] }], failures: [] }),
+    );
+    const observer = new ServiceObserver(new ECSClient(fakeClientConfig(transport)));
+
+    const observation = await observer.describe('demo', 'web');
+
+    expect(observation).toEqual({ kind: 'found', service: { serviceName: 'web', status: 'ACTIVE', desiredCount: 2 } });
+  });
+
   test('services about to be created are looked for in one listing of the cluster: only a listed one is described', async () => {
     const { transport, client } = fakeEcs({ demo: ['taken'] });
     const observer = new ServiceObserver(client);
