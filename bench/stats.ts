@@ -1,4 +1,5 @@
 // Small statistics and Prometheus text helpers shared by the measurements.
+import { samples, type Sample } from '../test/support/metrics.js';
 
 /** Nearest-rank quantile (q in 0..1) of raw samples; NaN when there are none. */
 export function quantile(samples: readonly number[], q: number): number {
@@ -12,24 +13,7 @@ export function round(n: number, digits = 2): number {
   return Math.round(n * f) / f;
 }
 
-export interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-
-/** Every sample of one metric family (or of `name` exactly, e.g. `x_bucket`) in Prometheus text. */
-export function samples(text: string, name: string): Sample[] {
-  const out: Sample[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(name)) continue;
-    const m = line.match(/^([a-zA-Z_:][\w:]*)(?:\{([^}]*)\})? (\S+)$/);
-    if (!m || m[1] !== name) continue;
-    const labels = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1] ?? '', l[2] ?? '']));
-    out.push({ name, labels, value: Number(m[3]) });
-  }
-  return out;
-}
+export { samples, type Sample };
 
 /**
  * Quantile of a Prometheus histogram from its cumulative buckets, summed over the series `pick`

@@ -21,6 +21,7 @@ import { createWorld, shortId, type World } from '../integration/reconcile-suppo
 import { createNamespace, kubectl, uniqueName } from '../support/env.js';
 import { seedFrom } from '../support/faults.js';
 import { serviceManifest, taskDefinitionManifest } from '../support/manifests.js';
+import { labelled, samples, total } from '../support/metrics.js';
 import { startOperator } from '../support/operator-process.js';
 
 const SERVICES = Number(process.env.ECS_OPERATOR_FAIRNESS_SERVICES ?? 40);
@@ -169,15 +170,13 @@ describe(`three accounts, ${SERVICES} services each, one of them throttled`, () 
   });
 
   it("labels the operator's AWS calls and reconciles with their account: the throttling shows on the throttled account only", () => {
-    const sum = (metric: string, where: (labels: string) => boolean) =>
-      [...(seen.storm?.metrics ?? '').matchAll(new RegExp(`^${metric}\\{([^}]*)\\} (\\S+)$`, 'gm'))].filter((m) => where(m[1] ?? '')).reduce((n, m) => n + Number(m[2]), 0);
+    const sum = (metric: string, labels: Record<string, string>) => total(samples(seen.storm?.metrics ?? '', metric).filter(labelled(labels)));
     for (const a of accounts) {
-      const inAccount = (labels: string) => labels.includes(`account="${a.id}"`);
-      const throttled = sum('ecs_operator_aws_api_calls_total', (l) => inAccount(l) && l.includes('outcome="throttled"'));
+      const throttled = sum('ecs_operator_aws_api_calls_total', { account: a.id, outcome: 'throttled' });
       if (a.id === THROTTLED) expect(throttled, `account ${a.id}`).toBeGreaterThan(0);
       else expect(throttled, `account ${a.id}`).toBe(0);
-      expect(sum('ecs_operator_aws_api_calls_total', (l) => inAccount(l) && l.includes('operation="CreateService"') && l.includes('outcome="success"')), `account ${a.id}`).toBe(SERVICES);
-      expect(sum('ecs_operator_reconcile_total', (l) => inAccount(l) && l.includes('controller="ecsservice"')), `account ${a.id}`).toBeGreaterThanOrEqual(SERVICES);
+      expect(sum('ecs_operator_aws_api_calls_total', { account: a.id, operation: 'CreateService', outcome: 'success' }), `account ${a.id}`).toBe(SERVICES);
+      expect(sum('ecs_operator_reconcile_total', { account: a.id, controller: 'ecsservice' }), `account ${a.id}`).toBeGreaterThanOrEqual(SERVICES);
     }
   });
 

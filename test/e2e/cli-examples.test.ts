@@ -17,6 +17,7 @@ import type { DriftReport } from '../../src/drift/index.js';
 import { createWorld, type World } from '../integration/reconcile-support.js';
 import { runCli, type CliRun } from '../support/cli.js';
 import { awsClientConfig, createNamespace, kubectl, testEnv, uniqueName } from '../support/env.js';
+import { labelled, scrape, total } from '../support/metrics.js';
 import { isAwsWrite, startOperator, type OperatorProcess } from '../support/operator-process.js';
 
 const EXAMPLE_OBJECTS = 20;
@@ -190,9 +191,7 @@ describe('the controller on the same examples', () => {
 
   /** The metric's value for this namespace (0 when the series does not exist). */
   async function metric(op: OperatorProcess, name: string): Promise<number> {
-    const text = await (await fetch(op.metricsUrl)).text();
-    const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(`namespace="${ns}"`) && l.includes('kind="EcsService"'));
-    return line ? Number(line.split(' ').pop()) : 0;
+    return total((await scrape(op.metricsUrl, name)).filter(labelled({ kind: 'EcsService', namespace: ns })));
   }
 
   it('reconciles the applied examples without one AWS write and reports no drift, over several resyncs and a restart', async () => {

@@ -12,6 +12,7 @@ import { createWorld, type World } from '../integration/reconcile-support.js';
 import { runCli, type CliRun } from '../support/cli.js';
 import { awsClientConfig, kubectl, testEnv } from '../support/env.js';
 import { serviceManifest, taskDefinitionManifest } from '../support/manifests.js';
+import { labelled, scrape, total } from '../support/metrics.js';
 import { isAwsWrite, startOperator, type OperatorProcess } from '../support/operator-process.js';
 import { waiter } from '../support/wait.js';
 
@@ -117,9 +118,7 @@ async function writes(): Promise<number> {
 
 /** A metric's value for one namespace (0 when the series does not exist yet). */
 async function metric(name: string, ns: string): Promise<number> {
-  const text = await (await fetch(operator.metricsUrl)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes('kind="EcsService"') && l.includes(`namespace="${ns}"`));
-  return line ? Number(line.split(' ').pop()) : 0;
+  return total((await scrape(operator.metricsUrl, name)).filter(labelled({ kind: 'EcsService', namespace: ns })));
 }
 
 function driftCli(ns: string, output: string): Promise<CliRun> {

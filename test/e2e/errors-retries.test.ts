@@ -17,6 +17,7 @@ import { startEmulator, type Emulator, type FaultRule } from '../aws/emulator.js
 import { createWorld, shortId, type World } from '../integration/reconcile-support.js';
 import { createNamespace, kubectl } from '../support/env.js';
 import { serviceManifest, taskDefinitionManifest } from '../support/manifests.js';
+import { labelled, scrape, total } from '../support/metrics.js';
 import { startOperator, type OperatorProcess } from '../support/operator-process.js';
 import { waiter } from '../support/wait.js';
 
@@ -99,13 +100,7 @@ async function fault(rule: FaultRule): Promise<{ id: number; matched: () => Prom
 
 /** The operator's calls of `operation` that ended in `code`, from its /metrics (an exhausted rule leaves the emulator's list). */
 async function callsFailedWith(operation: string, code: string): Promise<number> {
-  const text = await (await fetch(operator.metricsUrl)).text();
-  let total = 0;
-  for (const m of text.matchAll(/^ecs_operator_aws_api_calls_total\{([^}]*)\} (\S+)$/gm)) {
-    const labels = m[1] ?? '';
-    if (labels.includes(`operation="${operation}"`) && labels.includes(`outcome="${code}"`)) total += Number(m[2]);
-  }
-  return total;
+  return total((await scrape(operator.metricsUrl, 'ecs_operator_aws_api_calls_total')).filter(labelled({ operation, outcome: code })));
 }
 
 /** ECS's answer for a validation error: HTTP 400 and the exception's name, as the JSON protocol gives it. */

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsClientConfig, kubectl, testEnv } from '../support/env.js';
 import { createEventsQueue, EVENTS_DIR, type EventsQueueSetup } from '../support/events-queue.js';
 import { serviceManifest, taskDefinitionManifest } from '../support/manifests.js';
+import { labelled, scrape } from '../support/metrics.js';
 import { operatorSuite } from '../support/operator-suite.js';
 
 const CLUSTER = 'events-queue';
@@ -41,15 +42,7 @@ const sqs = new SQSClient(awsClientConfig());
 
 /** The samples of a metric in the operator's /metrics whose labels include `labels`. */
 async function series(name: string, labels: Record<string, string>): Promise<Array<{ labels: Record<string, string>; value: number }>> {
-  const text = await (await fetch(suite.operator.metricsUrl)).text();
-  const found = [];
-  for (const line of text.split('\n')) {
-    const m = line.match(/^(\w+)(?:\{([^}]*)\})? (\S+)$/);
-    if (!m || m[1] !== name) continue;
-    const have = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1]!, l[2]!]));
-    if (Object.entries(labels).every(([k, v]) => have[k] === v)) found.push({ labels: have, value: Number(m[3]) });
-  }
-  return found;
+  return (await scrape(suite.operator.metricsUrl, name)).filter(labelled(labels));
 }
 
 /** A metric's value summed over the series matching `labels` (0 when there is none yet). */

@@ -22,6 +22,7 @@ import { createWorld, shortId, type World } from '../integration/reconcile-suppo
 import { createNamespace, kubeConfig, kubectl } from '../support/env.js';
 import { seedFrom, seededRandom, shuffle } from '../support/faults.js';
 import { serviceManifest, taskDefinitionManifest } from '../support/manifests.js';
+import { scrape, total } from '../support/metrics.js';
 import { startOperator, type OperatorProcess } from '../support/operator-process.js';
 
 const SEED = seedFrom('ECS_OPERATOR_CRASH_SEED');
@@ -155,8 +156,7 @@ async function converge(what: string, check: () => Promise<string[]>): Promise<v
 
 /** Reconciles running in the operator now, from its /metrics. */
 async function reconcilesInFlight(): Promise<number> {
-  const text = await (await fetch(operator.metricsUrl)).text();
-  return [...text.matchAll(/^ecs_operator_workqueue_in_flight\{[^}]*\} (\S+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+  return total(await scrape(operator.metricsUrl, 'ecs_operator_workqueue_in_flight'));
 }
 
 let crashesMidReconcile = 0;

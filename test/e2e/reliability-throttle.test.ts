@@ -10,6 +10,7 @@ import { createWorld, shortId, type World } from '../integration/reconcile-suppo
 import { createNamespace, kubectl } from '../support/env.js';
 import { CallRateRecorder, formatRates, seedFrom, type CategoryRate } from '../support/faults.js';
 import { serviceManifest, taskDefinitionManifest } from '../support/manifests.js';
+import { labelled, scrape, total } from '../support/metrics.js';
 import { startOperator, type OperatorProcess } from '../support/operator-process.js';
 
 const SERVICES = 100;
@@ -97,23 +98,20 @@ async function converge(): Promise<void> {
   }
 }
 
-async function operatorMetric(pattern: RegExp): Promise<number> {
-  const text = await (await fetch(operator.metricsUrl)).text();
-  return text
-    .split('\n')
-    .filter((l) => pattern.test(l))
-    .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+/** The sum of the operator's `name` series that carry `labels`, from its /metrics. */
+async function operatorMetric(name: string, labels: Record<string, string>): Promise<number> {
+  return total((await scrape(operator.metricsUrl, name)).filter(labelled(labels)));
 }
 
 describe(`${SERVICES} services while ${THROTTLED_SHARE * 100}% of ECS calls are throttled`, () => {
   it('all converge, and no object ever shows a terminal condition', async () => {
     expect(convergedInMs).toBeGreaterThan(0);
     expect(Object.fromEntries(stalled)).toEqual({});
-    expect(await operatorMetric(/^ecs_operator_reconcile_total\{.*outcome="terminal_error".*\}/)).toBe(0);
+    expect(await operatorMetric('ecs_operator_reconcile_total', { outcome: 'terminal_error' })).toBe(0);
   });
 
   it('sees every throttle the emulator injected as a retried attempt in its /metrics', async () => {
-    const throttledSeen = () => operatorMetric(/^ecs_operator_aws_api_calls_total\{.*service="ecs".*outcome="throttled".*\}/);
+    const throttledSeen = () => operatorMetric('ecs_operator_aws_api_calls_total', { service: 'ecs', outcome: 'throttled' });
     // An injection is counted by the operator when its answer arrives: read the operator's count
     // before and after the emulator's to bracket it.
     const before = await throttledSeen();

@@ -21,6 +21,7 @@ import { createWorld, shortId, type World } from '../integration/reconcile-suppo
 import { createNamespace, createNamespaceNamed, kubectl, uniqueName } from '../support/env.js';
 import { seedFrom, seededRandom } from '../support/faults.js';
 import { serviceManifest, taskDefinitionManifest } from '../support/manifests.js';
+import { scrape } from '../support/metrics.js';
 import { startOperator, type OperatorProcess } from '../support/operator-process.js';
 
 const SEED = seedFrom('ECS_OPERATOR_SHARDING_SEED');
@@ -93,8 +94,8 @@ const live = () => replicas.filter((r) => r.killedAt === undefined);
 
 /** The shards a replica says it holds, from its /metrics (ecs_operator_shard_held). */
 async function heldBy(r: Replica): Promise<number[]> {
-  const text = await fetch(r.process.metricsUrl).then((res) => res.text(), () => '');
-  return [...text.matchAll(/^ecs_operator_shard_held\{shard="(\d+)"\} 1$/gm)].map((m) => Number(m[1]));
+  const held = await scrape(r.process.metricsUrl, 'ecs_operator_shard_held').catch(() => []);
+  return held.filter((s) => s.value === 1).map((s) => Number(s.labels.shard));
 }
 
 /**

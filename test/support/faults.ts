@@ -1,6 +1,7 @@
 // What the reliability suites share: a seeded random source (so a failing run can be replayed),
 // ECS's documented request rates, and a recorder of the operator's AWS call rate read from its
 // /metrics as Prometheus would scrape it.
+import { labelled, scrape } from './metrics.js';
 
 /** A small seeded generator (mulberry32): the same seed gives the same sequence on every machine. */
 export function seededRandom(seed: number): () => number {
@@ -60,13 +61,9 @@ export const ECS_RATE_CATEGORIES: readonly RateCategory[] = [
 
 /** ECS calls (every attempt, whatever its outcome) by operation, from the operator's /metrics. */
 export async function ecsCallsByOperation(metricsUrl: string): Promise<Map<string, number>> {
-  const text = await (await fetch(metricsUrl)).text();
   const calls = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    const m = line.match(/^ecs_operator_aws_api_calls_total\{([^}]*)\} (\S+)$/);
-    if (!m || !(m[1] ?? '').includes('service="ecs"')) continue;
-    const operation = (m[1] ?? '').match(/operation="([^"]*)"/)?.[1] ?? '';
-    calls.set(operation, (calls.get(operation) ?? 0) + Number(m[2]));
+  for (const { labels, value } of (await scrape(metricsUrl, 'ecs_operator_aws_api_calls_total')).filter(labelled({ service: 'ecs' }))) {
+    calls.set(labels.operation ?? '', (calls.get(labels.operation ?? '') ?? 0) + value);
   }
   return calls;
 }

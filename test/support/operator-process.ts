@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from './controlplane.js';
 import { testEnv } from './env.js';
+import { labelled, scrape, total } from './metrics.js';
 import { isReadOperation } from '../../src/aws/operations.js';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
@@ -59,15 +60,6 @@ export function isAwsWrite(key: string): boolean {
   return service !== 'sts' && !isReadOperation(operation);
 }
 
-/** The samples of one labelled metric on the operator's /metrics, with their labels. */
-async function samples(metricsUrl: string, name: string): Promise<{ labels: Record<string, string>; value: number }[]> {
-  const text = await (await fetch(metricsUrl)).text();
-  return [...text.matchAll(new RegExp(`^${name}\\{([^}]*)\\} (\\S+)$`, 'gm'))].map((m) => ({
-    labels: Object.fromEntries([...(m[1] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1] ?? '', l[2] ?? ''])),
-    value: Number(m[2]),
-  }));
-}
-
 export async function startOperator(opts: OperatorOptions): Promise<OperatorProcess> {
   const port = await freePort();
   const logFile = join(mkdtempSync(join(tmpdir(), 'ecs-operator-e2e-')), 'operator.log');
@@ -117,14 +109,14 @@ export async function startOperator(opts: OperatorOptions): Promise<OperatorProc
     pid: child.pid ?? 0,
     async awsCalls() {
       const calls = new Map<string, number>();
-      for (const { labels, value } of await samples(metricsUrl, 'ecs_operator_aws_api_calls_total')) {
+      for (const { labels, value } of await scrape(metricsUrl, 'ecs_operator_aws_api_calls_total')) {
         const key = `${labels.service}:${labels.operation}`;
         calls.set(key, (calls.get(key) ?? 0) + value);
       }
       return calls;
     },
     async reconciles(controller) {
-      return (await samples(metricsUrl, 'ecs_operator_reconcile_total')).filter((s) => s.labels.controller === controller).reduce((n, s) => n + s.value, 0);
+      return total((await scrape(metricsUrl, 'ecs_operator_reconcile_total')).filter(labelled({ controller })));
     },
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
