@@ -49,6 +49,7 @@ export function rows(f: ScenarioFigures): [string, string][] {
   row('peak RSS (MB)', f.resources, (x) => String(x.peakRssMb));
   row('V8 heap used at the end (MB)', f.resources, (x) => String(x.heapUsedMb));
   row('operator CPU seconds, whole run (live replicas)', f.resources, (x) => String(x.cpuSeconds));
+  row('restarted on the converged objects (start pass and one resync): peak RSS (MB) / heap (MB) / CPU seconds', f.restartResources, (x) => `${x.peakRssMb} / ${x.heapUsedMb} / ${x.cpuSeconds}`);
   row('events queue phase: peak RSS (MB) / CPU seconds', inQueue((p) => p.resources), (x) => `${x.peakRssMb} / ${x.cpuSeconds}`);
   row('apiserver requests by the operator', f.apiserverRequestsByOperator, (a) => `${a.total} (most: ${fmtMap(a.top)})`);
   return r;

@@ -70,6 +70,11 @@ export interface ScenarioFigures {
   drift: Figure<DriftLatency>;
   takeover: Figure<Takeover>;
   resources: Figure<Resources>;
+  /**
+   * The operator restarted on the converged objects (what an upgrade does): its start pass, which
+   * looks at every object at once, and one resync. Only where the steady state is measured.
+   */
+  restartResources: Figure<Resources>;
   /** All, and the kinds of request made most (the bench's own watch among them). */
   apiserverRequestsByOperator: Figure<{ total: number; top: Record<string, number> }>;
   /** Calls the emulator answered with ThrottlingException (every SDK attempt counts), whole run. */
@@ -197,8 +202,9 @@ export async function runScenario(o: ScenarioOptions, features: Features, log: (
     // Steady state without a queue: the operator restarted with the short --resync, its start
     // pass let by, then one resync counted (and the drift latency at that period).
     let resyncFigure: Figure<ResyncReads> = na(NOT_ASKED);
+    let restartRes: Figure<Resources> = na(NOT_ASKED);
     let steadyMetrics = metrics;
-    if (o.steadyResync && !isValue(convergence)) resyncFigure = na('did not converge');
+    if (o.steadyResync && !isValue(convergence)) resyncFigure = restartRes = na('did not converge');
     else if (o.steadyResync) {
       log(`${o.label}: restarting the operator with --resync-period ${o.resync} for the steady state`);
       await stopReplicas(replicas);
@@ -207,6 +213,7 @@ export async function runScenario(o: ScenarioOptions, features: Features, log: (
       steadyMetrics = new OperatorMetrics(replicas);
       await startPass(steadyMetrics, o.services, o.timeoutMs);
       resyncFigure = await measure('steady resync reads', () => resyncReads({ metrics: steadyMetrics, services: o.services, resyncMs: durationMs(o.resync), defaultResyncMinutes: 5 }));
+      restartRes = resources(replicas, await steadyMetrics.scrape());
     }
 
     // Drift in the first namespace (services svc-0, svc-<namespaces>, ...), in the first account.
@@ -252,6 +259,7 @@ export async function runScenario(o: ScenarioOptions, features: Features, log: (
       drift,
       takeover: takeoverResult,
       resources: res,
+      restartResources: restartRes,
       // The bench's own requests (its watch and the two /metrics reads) are not the operator's.
       apiserverRequestsByOperator: isValue(apiBefore) && isValue(apiAfter) ? of(requestsBetween(apiBefore.value, apiAfter.value, w.requests + 2)) : na('apiserver /metrics unreadable'),
       throttledCalls: isValue(throttling) && throttling.value ? await measure('throttled calls', async () => of((await stack.emulator.control.state()).throttle.throttled)) : na(NOT_ASKED),
