@@ -1,5 +1,6 @@
 // The operator replicas' /metrics, read as an SRE would. The last reading of each replica is kept,
 // so a replica the bench killed still counts what it did up to its last scrape.
+import { awsCallsOf, sumBy, total } from '../../test/support/metrics.js';
 import type { Replica } from '../replicas.js';
 import { add, samples } from '../stats.js';
 
@@ -28,26 +29,13 @@ export class OperatorMetrics {
 
   /** Sum of a counter's series that `pick` keeps, over replicas. */
   async total(name: string, pick: (labels: Record<string, string>) => boolean = () => true): Promise<number> {
-    let n = 0;
-    for (const text of await this.scrape()) for (const s of samples(text, name)) if (pick(s.labels)) n += s.value;
-    return n;
+    return total((await this.scrape()).flatMap((text) => samples(text, name)).filter((s) => pick(s.labels)));
   }
 
   /** A counter's series summed over replicas, grouped by the key `keyOf` makes of their labels. */
   async byLabels(name: string, keyOf: (labels: Record<string, string>) => string): Promise<Map<string, number>> {
-    const out = new Map<string, number>();
-    for (const text of await this.scrape()) for (const s of samples(text, name)) out.set(keyOf(s.labels), (out.get(keyOf(s.labels)) ?? 0) + s.value);
-    return out;
+    return sumBy((await this.scrape()).flatMap((text) => samples(text, name)), keyOf);
   }
-}
-
-export function awsCallsOf(text: string): Map<string, number> {
-  const calls = new Map<string, number>();
-  for (const s of samples(text, 'ecs_operator_aws_api_calls_total')) {
-    const key = `${s.labels.service}:${s.labels.operation}`;
-    calls.set(key, (calls.get(key) ?? 0) + s.value);
-  }
-  return calls;
 }
 
 const WRITE = /^(Register|Deregister|Create|Update|Delete|Put|Tag|Untag|Send|Change|Set|Run|Start|Stop)/;

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsClientConfig, kubectl, testEnv } from '../support/env.js';
 import { createEventsQueue, EVENTS_DIR, type EventsQueueSetup } from '../support/events-queue.js';
 import { serviceManifest, taskDefinitionManifest } from '../support/manifests.js';
-import { labelled, scrape } from '../support/metrics.js';
+import { labelled, scrape, total, type Sample } from '../support/metrics.js';
 import { operatorSuite } from '../support/operator-suite.js';
 
 const CLUSTER = 'events-queue';
@@ -41,13 +41,13 @@ const others = new ECSClient(awsClientConfig());
 const sqs = new SQSClient(awsClientConfig());
 
 /** The samples of a metric in the operator's /metrics whose labels include `labels`. */
-async function series(name: string, labels: Record<string, string>): Promise<Array<{ labels: Record<string, string>; value: number }>> {
+async function series(name: string, labels: Record<string, string>): Promise<Sample[]> {
   return (await scrape(suite.operator.metricsUrl, name)).filter(labelled(labels));
 }
 
 /** A metric's value summed over the series matching `labels` (0 when there is none yet). */
 async function metric(name: string, labels: Record<string, string> = {}): Promise<number> {
-  return (await series(name, labels)).reduce((sum, s) => sum + s.value, 0);
+  return total(await series(name, labels));
 }
 
 /** (service, operation, count) of the AWS call counter's series matching `labels`. */

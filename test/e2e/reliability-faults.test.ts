@@ -12,7 +12,7 @@ import { createWorld, shortId, type World } from '../integration/reconcile-suppo
 import { createNamespace, kubectl } from '../support/env.js';
 import { seedFrom } from '../support/faults.js';
 import { serviceManifest, taskDefinitionManifest } from '../support/manifests.js';
-import { labelled, scrape } from '../support/metrics.js';
+import { labelled, scrape, sumBy } from '../support/metrics.js';
 import { startOperator, type OperatorProcess } from '../support/operator-process.js';
 
 const SEED = seedFrom('ECS_OPERATOR_FAULTS_SEED');
@@ -89,11 +89,7 @@ async function servicesNamed(name: string): Promise<string[]> {
 
 /** The operator's failed ECS attempts by outcome (error code), from its /metrics. */
 async function failedAttempts(): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  for (const { labels, value } of (await scrape(operator.metricsUrl, 'ecs_operator_aws_api_calls_total')).filter(labelled({ service: 'ecs' }))) {
-    out.set(labels.outcome ?? '', (out.get(labels.outcome ?? '') ?? 0) + value);
-  }
-  return out;
+  return sumBy((await scrape(operator.metricsUrl, 'ecs_operator_aws_api_calls_total')).filter(labelled({ service: 'ecs' })), (l) => l.outcome ?? '');
 }
 
 describe('an answer lost after the call took effect', () => {

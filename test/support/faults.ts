@@ -1,7 +1,7 @@
 // What the reliability suites share: a seeded random source (so a failing run can be replayed),
 // ECS's documented request rates, and a recorder of the operator's AWS call rate read from its
 // /metrics as Prometheus would scrape it.
-import { labelled, scrape } from './metrics.js';
+import { labelled, scrape, sumBy } from './metrics.js';
 
 /** A small seeded generator (mulberry32): the same seed gives the same sequence on every machine. */
 export function seededRandom(seed: number): () => number {
@@ -61,11 +61,7 @@ export const ECS_RATE_CATEGORIES: readonly RateCategory[] = [
 
 /** ECS calls (every attempt, whatever its outcome) by operation, from the operator's /metrics. */
 export async function ecsCallsByOperation(metricsUrl: string): Promise<Map<string, number>> {
-  const calls = new Map<string, number>();
-  for (const { labels, value } of (await scrape(metricsUrl, 'ecs_operator_aws_api_calls_total')).filter(labelled({ service: 'ecs' }))) {
-    calls.set(labels.operation ?? '', (calls.get(labels.operation ?? '') ?? 0) + value);
-  }
-  return calls;
+  return sumBy((await scrape(metricsUrl, 'ecs_operator_aws_api_calls_total')).filter(labelled({ service: 'ecs' })), (l) => l.operation ?? '');
 }
 
 export interface CategoryRate {

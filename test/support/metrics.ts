@@ -33,3 +33,15 @@ export function labelled(labels: Record<string, string>): (s: Sample) => boolean
 export function total(of: readonly Sample[]): number {
   return of.reduce((n, s) => n + s.value, 0);
 }
+
+/** The samples' values summed per key that `keyOf` makes of their labels. */
+export function sumBy(of: readonly Sample[], keyOf: (labels: Record<string, string>) => string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const s of of) out.set(keyOf(s.labels), (out.get(keyOf(s.labels)) ?? 0) + s.value);
+  return out;
+}
+
+/** The operator's AWS calls by `service:Operation`, summed over outcomes and accounts. */
+export function awsCallsOf(text: string): Map<string, number> {
+  return sumBy(samples(text, 'ecs_operator_aws_api_calls_total'), (l) => `${l.service}:${l.operation}`);
+}

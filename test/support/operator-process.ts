@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from './controlplane.js';
 import { testEnv } from './env.js';
-import { labelled, scrape, total } from './metrics.js';
+import { awsCallsOf, labelled, scrape, total } from './metrics.js';
 import { isReadOperation } from '../../src/aws/operations.js';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
@@ -108,12 +108,7 @@ export async function startOperator(opts: OperatorOptions): Promise<OperatorProc
     logFile,
     pid: child.pid ?? 0,
     async awsCalls() {
-      const calls = new Map<string, number>();
-      for (const { labels, value } of await scrape(metricsUrl, 'ecs_operator_aws_api_calls_total')) {
-        const key = `${labels.service}:${labels.operation}`;
-        calls.set(key, (calls.get(key) ?? 0) + value);
-      }
-      return calls;
+      return awsCallsOf(await (await fetch(metricsUrl)).text());
     },
     async reconciles(controller) {
       return total((await scrape(metricsUrl, 'ecs_operator_reconcile_total')).filter(labelled({ controller })));
